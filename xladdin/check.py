@@ -1,0 +1,123 @@
+"""Check a whole workbook: find the project sheets, run the rules, collect a result.
+
+Pure core: takes ``SheetData`` (from any reader) and returns plain data that the
+report views (console, JSON, marks, report sheet) render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from xladdin.layout import read_project
+from xladdin.model import Finding, Project, SheetData
+from xladdin.rules import Rule, all_rules, run, select_rules
+
+# Sheets the tool writes itself; they are never project tables and never reported.
+TOOL_SHEETS = {"校验结果", "成本测算", "填充记录", "新年度检查", "xladdin设置", "xladdin撤销"}
+
+
+@dataclass
+class ProjectResult:
+    sheet: str
+    name: str
+    total: float | None
+    findings: list[Finding] = field(default_factory=list)
+    project: Project | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "name": self.name,
+            "total": self.total,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+@dataclass
+class CheckResult:
+    file: str
+    projects: list[ProjectResult]
+    other: list[Finding] = field(default_factory=list)  # findings about non-project sheets
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for p in self.projects for f in p.findings] + self.other
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "projects": [p.as_dict() for p in self.projects],
+            "skipped": [f.as_dict() for f in self.other],
+            "summary": {
+                "projects": len(self.projects),
+                "errors": self.count("error"),
+                "warnings": self.count("warning"),
+                "infos": self.count("info"),
+            },
+        }
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count("error") else 0
+
+
+def read_projects(sheets: list[SheetData]) -> tuple[list[Project], list[Finding]]:
+    """Project tables of a workbook, and an info finding for every other sheet."""
+    projects: list[Project] = []
+    skipped: list[Finding] = []
+    for sh in sheets:
+        if sh.name in TOOL_SHEETS:
+            continue
+        p = read_project(sh)
+        if p is None:
+            skipped.append(
+                Finding(
+                    rule="SHEET001",
+                    severity="info",
+                    sheet=sh.name,
+                    cell="A1",
+                    message=f"工作表“{sh.name}”不是项目支出绩效目标表（未找到“项目名称”和“一级指标…指标值”表头），已跳过。",
+                )
+            )
+        else:
+            projects.append(p)
+    return projects, skipped
+
+
+def check_sheets(
+    file: str,
+    sheets: list[SheetData],
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    rules: list[Rule] | None = None,
+) -> CheckResult:
+    """Run the selected rules over every project sheet."""
+    from xladdin.settings import settings_from_sheets
+
+    settings = settings_from_sheets(sheets)
+    chosen = rules if rules is not None else all_rules()
+    chosen = select_rules(chosen, settings.select or None, settings.ignore)
+    chosen = select_rules(chosen, select, ignore)
+    projects, skipped = read_projects(sheets)
+    results = [
+        ProjectResult(
+            sheet=p.sheet,
+            name=p.name.text,
+            total=p.money.total.number,
+            findings=run(p, chosen),
+            project=p,
+        )
+        for p in projects
+    ]
+    other = [f for f in skipped if not select_rules_for_code(f.rule, select, ignore, settings)]
+    return CheckResult(file=file, projects=results, other=other)
+
+
+def select_rules_for_code(code: str, select: list[str] | None, ignore: list[str] | None, settings: Any) -> bool:
+    """True when ``code`` is ignored by the command line or the workbook's settings."""
+    pats = [p.upper() for p in (ignore or []) + list(settings.ignore)]
+    return any(code.startswith(p) for p in pats if p)

@@ -1,0 +1,39 @@
+"""``xladdin check FILE [--format text|json] [--select …] [--ignore …]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="要检查的工作簿（.xlsx）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
+    p.add_argument("--select", default="", help="只用这些规则，逗号分隔（代码或前缀，如 FUND,VAL001）")
+    p.add_argument("--ignore", default="", help="不用这些规则，逗号分隔")
+    p.add_argument("--mark", action="store_true", help="把问题标在单元格上（颜色+批注）并加“校验结果”表，写入 -o 指定的文件")
+    p.add_argument("-o", "--output", help="--mark 时的输出文件")
+    p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
+    p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
+
+
+def split_codes(text: str) -> list[str]:
+    return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+
+
+def run(args: argparse.Namespace) -> int:
+    from xladdin.check import check_sheets
+    from xladdin.io.xlsx import read_sheets
+    from xladdin.report import to_console, to_json
+
+    sheets = read_sheets(args.file)
+    result = check_sheets(args.file, sheets, split_codes(args.select), split_codes(args.ignore))
+    if args.mark:
+        from xladdin.io.marks import mark_file
+
+        mark_file(args.file, result, output=args.output, in_place=args.in_place, force=args.force)
+    if args.format == "json":
+        print(to_json(result))
+    else:
+        print(to_console(result, color=sys.stdout.isatty()))
+    return result.exit_code

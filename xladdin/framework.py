@@ -1,0 +1,85 @@
+"""The indicator frameworks a 绩效目标表 may follow, and how names are normalised.
+
+Two frameworks exist in real tables (see ../shared/notes/indicator_rules.md §3):
+the classic one of the department's form (成本 as a 二级 under 产出) and the 2021 one
+(财预〔2021〕101号, 成本指标 as a 一级).  Real sheets write the same group many ways
+("经济效益" / "经济效益指标", "满意度指 标"), so every comparison goes through a key.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACE = re.compile(r"[\s\u3000]+")
+_SCORE = re.compile(r"[（(][^）)]*分?[）)]$|[（(]?\d+(-\d+)?[）)]?分$")
+
+# 一级 key → Chinese label as the department writes it.
+LEVEL1_LABELS: dict[str, str] = {
+    "产出": "产出指标",
+    "效益": "效益指标",
+    "满意度": "满意度指标",
+    "成本": "成本指标",
+}
+
+# Classic framework of the department's form: 一级 key → [(二级 key, label as written)].
+CLASSIC: dict[str, list[tuple[str, str]]] = {
+    "产出": [("数量", "数量指标"), ("质量", "质量指标"), ("时效", "时效指标"), ("成本", "成本指标")],
+    "效益": [
+        ("经济效益", "经济效益"),
+        ("社会效益", "社会效益"),
+        ("生态效益", "生态效益"),
+        ("可持续影响", "可持续影响"),
+    ],
+    "满意度": [("服务对象满意度", "服务对象满意度")],
+}
+
+# 2021 framework (财预〔2021〕101号): 成本 is a 一级 of its own.
+FRAMEWORK_2021: dict[str, list[tuple[str, str]]] = {
+    "成本": [("经济成本", "经济成本指标"), ("社会成本", "社会成本指标"), ("生态环境成本", "生态环境成本指标")],
+    "产出": [("数量", "数量指标"), ("质量", "质量指标"), ("时效", "时效指标")],
+    "效益": CLASSIC["效益"],
+    "满意度": CLASSIC["满意度"],
+}
+
+_LEVEL2_ALIASES = {
+    "环境效益": "生态效益",
+    "社会公众或服务对象满意度": "服务对象满意度",
+    "满意度": "服务对象满意度",
+    "进度": "时效",
+    "可持续影响": "可持续影响",
+    "可持续": "可持续影响",
+}
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace (PDF and Excel line breaks inside words included)."""
+    return _SPACE.sub("", text or "")
+
+
+def level1_key(text: str) -> str:
+    """"产出指标" / "满意度指 标" / "产出指标(50分)" → "产出"; unknown → squashed text."""
+    t = _SCORE.sub("", squash(text))
+    if t.endswith("指标"):
+        t = t[: -len("指标")]
+    return t
+
+
+def level2_key(text: str) -> str:
+    """"经济效益指标" / "经济效益" → "经济效益"; "数量指标" → "数量"."""
+    t = _SCORE.sub("", squash(text))
+    if t.endswith("指标"):
+        t = t[: -len("指标")]
+    return _LEVEL2_ALIASES.get(t, t)
+
+
+def level2_parent(key: str, framework: dict[str, list[tuple[str, str]]] | None = None) -> str | None:
+    """The 一级 key a 二级 key belongs to in a framework (classic by default)."""
+    for l1, groups in (framework or CLASSIC).items():
+        if any(k == key for k, _ in groups):
+            return l1
+    return None
+
+
+def framework_of(level1_keys: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """The framework a table follows: 2021 if 成本 is a 一级, else classic."""
+    return FRAMEWORK_2021 if "成本" in level1_keys else CLASSIC

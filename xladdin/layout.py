@@ -1,0 +1,539 @@
+"""The department's table layout: cells of a sheet ⇄ ``Project``.
+
+Reading finds the labels instead of trusting fixed addresses, because real files drift:
+rows get inserted, labels get retyped ("其中： 转移市县 (区)资 金"), merges disappear when
+someone copies a block, amounts become text.  Writing produces the published layout
+(title, "(2026年)", "单位：万元", label cells, merges), so that reading what was written
+gives the same table back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from xladdin.framework import squash
+from xladdin.model import (
+    Amount,
+    Field,
+    Indicator,
+    Merge,
+    Money,
+    Project,
+    SheetData,
+    cell_ref,
+    display_text,
+    parse_ref,
+)
+
+# --------------------------------------------------------------------------- labels
+
+_LABEL_NOISE = re.compile(r"其中|[：:（）()\[\]【】,，、]")
+
+# normalised label text → key
+LABELS: dict[str, str] = {
+    "项目名称": "name",
+    "主管部门": "department",
+    "实施单位": "unit",
+    "项目实施单位": "unit",
+    "项目属性": "attribute",
+    "项目期": "period",
+    "项目起止时间": "period",
+    "项目总额": "total",
+    "年度资金总额": "annual",
+    "本级资金": "local_group",
+    "转移市县区资金": "transfer_group",
+    "转移市县资金": "transfer_group",
+    "资金总额": "fund_total",
+    "财政拨款": "local_appropriation",
+    "其他资金": "local_other",
+    "结余结转资金": "local_carryover",
+    "结转结余资金": "local_carryover",
+    "中央资金": "transfer_central",
+    "自治区资金": "transfer_regional",
+    "年度总体绩效目标": "goal",
+    "年度绩效目标": "goal",
+    "总体绩效目标": "goal",
+}
+HEADER_LABELS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "name", "指标值": "value"}
+
+# Canonical published layout (6 columns, A–F).  Used to write, and as the place a
+# missing field would be, so that a finding about it still points at a real cell.
+CANONICAL: dict[str, tuple[int, int]] = {
+    "name": (4, 3),
+    "department": (5, 3),
+    "unit": (5, 5),
+    "attribute": (6, 3),
+    "period": (6, 5),
+    "total": (7, 3),
+    "annual": (7, 5),
+    "local_total": (8, 3),
+    "local_appropriation": (9, 3),
+    "local_other": (10, 3),
+    "local_carryover": (11, 3),
+    "transfer_total": (8, 6),
+    "transfer_central": (9, 6),
+    "transfer_regional": (10, 6),
+    "goal": (12, 3),
+}
+LABEL_TEXT: dict[str, str] = {
+    "name": "项目名称",
+    "department": "主管部门",
+    "unit": "实施单位",
+    "attribute": "项目属性",
+    "period": "项目期",
+    "total": "项目总额",
+    "annual": "其中：年度资金总额",
+    "local_group": "其中：本级资金",
+    "local_total": "资金总额",
+    "local_appropriation": "财政拨款",
+    "local_other": "其他资金",
+    "local_carryover": "结余结转资金",
+    "transfer_group": "其中：转移市县（区）资金",
+    "transfer_total": "资金总额",
+    "transfer_central": "中央资金",
+    "transfer_regional": "自治区资金",
+    "goal": "年度总体绩效目标",
+}
+MONEY_KEYS = (
+    "total",
+    "annual",
+    "local_total",
+    "local_appropriation",
+    "local_other",
+    "local_carryover",
+    "transfer_total",
+    "transfer_central",
+    "transfer_regional",
+)
+TITLE_TEMPLATE = "{year}年宁夏回族自治区部门项目支出预算绩效表"
+UNIT_TEXT = "单位：万元"
+HEADER_ROW = 13
+WIDTH = 6
+
+
+def label_key(value: Any) -> str | None:
+    """The key of a label cell, or None when the cell is not one of the form's labels."""
+    if not isinstance(value, str):
+        return None
+    t = _LABEL_NOISE.sub("", squash(value))
+    return LABELS.get(t)
+
+
+def header_key(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return HEADER_LABELS.get(_LABEL_NOISE.sub("", squash(value)))
+
+
+_NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+
+
+def parse_amount(value: Any) -> float | None:
+    """A money cell → 万元 as float.  Accepts 400, "400", "400.00", "1,200", "400万元"."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value == value else None
+    t = squash(str(value)).translate(_FULLWIDTH)
+    for suffix in ("万元", "万"):
+        if t.endswith(suffix):
+            t = t[: -len(suffix)]
+            break
+    if not _NUM.match(t):
+        return None
+    return float(t.replace(",", ""))
+
+
+_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def is_project_sheet(sheet: SheetData) -> bool:
+    """A sheet is a project table when it has the indicator header and a 项目名称 label."""
+    return _find_header(sheet) is not None and _find_labels(sheet, _find_header(sheet) or (0, {}))[0].get("name")
+
+
+def _find_header(sheet: SheetData) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(sheet.rows, start=1):
+        cols: dict[str, int] = {}
+        for c, v in enumerate(row, start=1):
+            k = header_key(v)
+            if k and k not in cols:
+                cols[k] = c
+        if "level1" in cols and "value" in cols:
+            cols.setdefault("level2", cols["level1"] + 1)
+            cols.setdefault("name", cols["level2"] + 1)
+            return r, cols
+    return None
+
+
+def _merge_index(sheet: SheetData) -> dict[tuple[int, int], Merge]:
+    idx: dict[tuple[int, int], Merge] = {}
+    for m in sheet.merges:
+        if (m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1) > 5000:
+            continue  # absurd merges (hostile files) are not used for lookups
+        for r in range(m.min_row, m.max_row + 1):
+            for c in range(m.min_col, m.max_col + 1):
+                idx[(r, c)] = m
+    return idx
+
+
+def _find_labels(
+    sheet: SheetData, header: tuple[int, dict[str, int]]
+) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]]]:
+    """Label key → (row, col) above the header row; plus every 资金总额 label position."""
+    header_row = header[0]
+    found: dict[str, tuple[int, int]] = {}
+    fund_totals: list[tuple[int, int]] = []
+    for r in range(1, header_row):
+        for c, v in enumerate(sheet.rows[r - 1], start=1):
+            k = label_key(v)
+            if k == "fund_total":
+                fund_totals.append((r, c))
+            elif k and k not in found:
+                found[k] = (r, c)
+    return found, fund_totals
+
+
+def read_project(sheet: SheetData) -> Project | None:
+    """Read one sheet into a ``Project``; None when the sheet is not a project table."""
+    header = _find_header(sheet)
+    if header is None:
+        return None
+    header_row, cols = header
+    labels, fund_totals = _find_labels(sheet, header)
+    if "name" not in labels:
+        return None
+    merges = _merge_index(sheet)
+    label_cells = {k: (r, c) for k, (r, c) in labels.items()}
+
+    # 资金总额 appears twice: the one left of the 转移 group label is 本级, the other 转移.
+    fund_totals.sort(key=lambda rc: (rc[1], rc[0]))
+    if fund_totals:
+        if "transfer_group" in labels:
+            tcol = labels["transfer_group"][1]
+            for rc in fund_totals:
+                key = "transfer_total" if rc[1] > tcol else "local_total"
+                label_cells.setdefault(key, rc)
+        else:
+            label_cells.setdefault("local_total", fund_totals[0])
+            if len(fund_totals) > 1:
+                label_cells.setdefault("transfer_total", fund_totals[-1])
+
+    all_label_positions = {rc for rc in label_cells.values()} | set(fund_totals)
+
+    def value_of(key: str) -> tuple[Any, str]:
+        if key not in label_cells:
+            r, c = CANONICAL[key]
+            return None, cell_ref(r, c)
+        r, c = label_cells[key]
+        m = merges.get((r, c))
+        start = (m.max_col if m else c) + 1
+        row = sheet.rows[r - 1]
+        for cc in range(start, len(row) + 1):
+            if (r, cc) in all_label_positions or label_key(row[cc - 1]) or header_key(row[cc - 1]):
+                break
+            v = row[cc - 1]
+            if display_text(v) != "":
+                top = merges.get((r, cc))
+                if top is not None and (top.min_row, top.min_col) != (r, cc):
+                    continue
+                return v, cell_ref(r, cc)
+        default = cols["name"] if c < cols["name"] else cols["value"] if c < cols["value"] else c + 1
+        return None, cell_ref(r, max(start, default) if start <= default else start)
+
+    def text_field(key: str) -> Field:
+        v, ref = value_of(key)
+        return Field(v, ref)
+
+    def amount(key: str) -> Amount:
+        v, ref = value_of(key)
+        return Amount(parse_amount(v), v, ref)
+
+    title, year, year_cell = _title_and_year(sheet, labels["name"][0])
+    money = Money(**{k: amount(k) for k in MONEY_KEYS})
+    indicators = _read_indicators(sheet, header_row, cols, merges)
+    last = indicators[-1].row if indicators else header_row
+    return Project(
+        sheet=sheet.name,
+        title=title,
+        year=year,
+        year_cell=year_cell,
+        name=text_field("name"),
+        department=text_field("department"),
+        unit=text_field("unit"),
+        attribute=text_field("attribute"),
+        period=text_field("period"),
+        money=money,
+        goal=text_field("goal"),
+        indicators=tuple(indicators),
+        header_row=header_row,
+        columns=dict(cols),
+        last_row=last,
+        labels={k: cell_ref(r, c) for k, (r, c) in label_cells.items()},
+    )
+
+
+def _title_and_year(sheet: SheetData, name_row: int) -> tuple[Field, int | None, str]:
+    title = Field(None, "A1")
+    year: int | None = None
+    year_cell = "A1"
+    for r in range(1, name_row):
+        for c, v in enumerate(sheet.rows[r - 1], start=1):
+            t = display_text(v)
+            if not t:
+                continue
+            if title.value is None and "绩效" in t:
+                title = Field(v, cell_ref(r, c))
+            m = _YEAR.search(t)
+            if m and ("年)" in squash(t).replace("）", ")") or year is None):
+                year, year_cell = int(m.group(1)), cell_ref(r, c)
+    return title, year, year_cell
+
+
+def _read_indicators(
+    sheet: SheetData, header_row: int, cols: dict[str, int], merges: dict[tuple[int, int], Merge]
+) -> list[Indicator]:
+    c1, c2, cn, cv = cols["level1"], cols["level2"], cols["name"], cols["value"]
+    out: list[Indicator] = []
+    cur1: tuple[Any, str] = (None, cell_ref(header_row + 1, c1))
+    cur2: tuple[Any, str] = (None, cell_ref(header_row + 1, c2))
+    for r in range(header_row + 1, sheet.max_row + 1):
+        raw = {c: sheet.value(r, c) for c in (c1, c2, cn, cv)}
+        own = {c: display_text(v) for c, v in raw.items()}
+        in_block = False
+        for c in (c1, c2):
+            m = merges.get((r, c))
+            if m is not None and m.max_row > m.min_row:
+                in_block = True
+                top = (m.min_row, m.min_col)
+                if top != (r, c):
+                    raw[c] = sheet.value(*top)
+                    own[c] = ""
+        if own[c1]:
+            cur1 = (raw[c1], _top_ref(merges, r, c1))
+        elif in_block and display_text(raw[c1]):
+            cur1 = (raw[c1], _top_ref(merges, r, c1))
+        if own[c2]:
+            cur2 = (raw[c2], _top_ref(merges, r, c2))
+        elif in_block and display_text(raw[c2]):
+            cur2 = (raw[c2], _top_ref(merges, r, c2))
+        if not any(own.values()) and not in_block:
+            continue
+        out.append(
+            Indicator(
+                row=r,
+                level1=Field(cur1[0], cur1[1]),
+                level2=Field(cur2[0], cur2[1]),
+                name=Field(raw[cn], cell_ref(r, cn)),
+                value=Field(raw[cv], cell_ref(r, cv)),
+            )
+        )
+    # trailing rows that only carry a merged block with nothing in them are not indicators
+    while out and out[-1].is_empty and not display_text(sheet.value(out[-1].row, c2)):
+        if any(display_text(sheet.value(out[-1].row, c)) for c in (c1, c2)):
+            break
+        out.pop()
+    return out
+
+
+def _top_ref(merges: dict[tuple[int, int], Merge], r: int, c: int) -> str:
+    m = merges.get((r, c))
+    return cell_ref(m.min_row, m.min_col) if m else cell_ref(r, c)
+
+
+# --------------------------------------------------------------------------- the plain table
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    level1: str
+    level2: str
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table with no cells attached: what the workbook sources hold and what is written."""
+
+    sheet: str
+    year: int
+    name: str
+    department: str
+    unit: str
+    attribute: str
+    period: str
+    money: dict[str, float | int | None]
+    goal: str
+    indicators: tuple[IndicatorSpec, ...]
+
+    @classmethod
+    def from_source(cls, data: dict[str, Any], year: int) -> TableSpec:
+        """From a project source file (TOML): groups of rows under 一级/二级."""
+        rows = tuple(
+            IndicatorSpec(g["level1"], g["level2"], str(r[0]), str(r[1])) for g in data["groups"] for r in g["rows"]
+        )
+        return cls(
+            sheet=data["sheet"],
+            year=year,
+            name=data["name"],
+            department=data["department"],
+            unit=data["unit"],
+            attribute=data["attribute"],
+            period=data["period"],
+            money={k: data["money"].get(k) for k in MONEY_KEYS},
+            goal=data["goal"],
+            indicators=rows,
+        )
+
+
+def spec_of(project: Project) -> TableSpec:
+    """The cell-free content of a project read from a sheet (for round-trip comparison)."""
+    return TableSpec(
+        sheet=project.sheet,
+        year=project.year or 0,
+        name=project.name.text,
+        department=project.department.text,
+        unit=project.unit.text,
+        attribute=project.attribute.text,
+        period=project.period.text,
+        money={k: getattr(project.money, k).number for k in MONEY_KEYS},
+        goal=project.goal.text,
+        indicators=tuple(
+            IndicatorSpec(i.level1.text, i.level2.text, i.name.text, i.value.text) for i in project.indicators
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@dataclass
+class SheetLayout:
+    """Cells, merges and cell roles of one written sheet — plain data for any writer.
+
+    ``roles`` tells the style planner what each cell is (title, label, money, narrative,
+    header, level1, level2, name, value) without it having to re-parse the sheet.
+    """
+
+    name: str
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
+    merges: list[Merge] = field(default_factory=list)
+    roles: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def put(self, row: int, col: int, value: Any, role: str, to_col: int | None = None, to_row: int | None = None):
+        self.cells[(row, col)] = value
+        self.roles[(row, col)] = role
+        if (to_col and to_col != col) or (to_row and to_row != row):
+            self.merges.append(Merge(row, col, to_row or row, to_col or col))
+
+    def to_sheet_data(self) -> SheetData:
+        n_rows = max((r for r, _ in self.cells), default=0)
+        rows = [[None] * WIDTH for _ in range(n_rows)]
+        for (r, c), v in self.cells.items():
+            rows[r - 1][c - 1] = v
+        return SheetData(self.name, rows, tuple(self.merges))
+
+
+def write_project(spec: TableSpec) -> SheetLayout:
+    """The published layout of one table (see ``CANONICAL``)."""
+    lay = SheetLayout(spec.sheet)
+    lay.put(1, 1, TITLE_TEMPLATE.format(year=spec.year), "title", to_col=WIDTH)
+    lay.put(2, 1, f"({spec.year}年)", "subtitle", to_col=WIDTH)
+    lay.put(3, WIDTH, UNIT_TEXT, "unit")
+    for key in ("name", "department", "attribute", "total"):
+        r, _ = CANONICAL[key]
+        lay.put(r, 1, LABEL_TEXT[key], "label", to_col=2)
+    for key in ("unit", "period", "annual"):
+        r, c = CANONICAL[key]
+        lay.put(r, c - 1, LABEL_TEXT[key], "label")
+    lay.put(4, 3, spec.name, "value", to_col=WIDTH)
+    lay.put(5, 3, spec.department, "value")
+    lay.put(5, 5, spec.unit, "value", to_col=WIDTH)
+    lay.put(6, 3, spec.attribute, "value")
+    lay.put(6, 5, spec.period, "value", to_col=WIDTH)
+    lay.put(7, 3, spec.money.get("total"), "money")
+    lay.put(7, 5, spec.money.get("annual"), "money", to_col=WIDTH)
+    lay.put(8, 1, LABEL_TEXT["local_group"], "label", to_row=11)
+    lay.put(8, 4, LABEL_TEXT["transfer_group"], "label", to_row=10)
+    for key in ("local_total", "local_appropriation", "local_other", "local_carryover"):
+        r, c = CANONICAL[key]
+        lay.put(r, c - 1, LABEL_TEXT[key], "label")
+        lay.put(r, c, spec.money.get(key), "money")
+    for key in ("transfer_total", "transfer_central", "transfer_regional"):
+        r, c = CANONICAL[key]
+        lay.put(r, c - 1, LABEL_TEXT[key], "label")
+        lay.put(r, c, spec.money.get(key), "money")
+    lay.put(11, 4, None, "blank", to_col=WIDTH)
+    lay.put(12, 1, LABEL_TEXT["goal"], "label", to_col=2)
+    lay.put(12, 3, spec.goal, "goal", to_col=WIDTH)
+    lay.put(HEADER_ROW, 1, "一级指标", "header")
+    lay.put(HEADER_ROW, 2, "二级指标", "header")
+    lay.put(HEADER_ROW, 3, "三级指标", "header", to_col=4)
+    lay.put(HEADER_ROW, 5, "指标值", "header", to_col=WIDTH)
+    write_indicators(lay, HEADER_ROW + 1, spec.indicators)
+    return lay
+
+
+def write_indicators(lay: SheetLayout, first_row: int, rows: tuple[IndicatorSpec, ...] | list[IndicatorSpec]) -> None:
+    """Indicator rows from ``first_row``; 一级/二级 labels merged over their blocks."""
+    r = first_row
+    for i, ind in enumerate(rows):
+        row = r + i
+        lay.put(row, 3, ind.name, "name", to_col=4)
+        lay.put(row, 5, ind.value, "indicator_value", to_col=WIDTH)
+    for col, keyf, role in ((1, lambda x: x.level1, "level1"), (2, lambda x: (x.level1, x.level2), "level2")):
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or keyf(rows[i]) != keyf(rows[start]):
+                text = rows[start].level1 if col == 1 else rows[start].level2
+                lay.put(r + start, col, text, role, to_row=r + i - 1)
+                start = i
+
+
+def template_spec(year: int) -> TableSpec:
+    """A blank project: the layout with the classic framework's groups, one empty row each."""
+    from xladdin.framework import CLASSIC, LEVEL1_LABELS
+
+    rows = tuple(
+        IndicatorSpec(LEVEL1_LABELS[l1], label, "", "") for l1, groups in CLASSIC.items() for _, label in groups
+    )
+    return TableSpec(
+        sheet="项目模板",
+        year=year,
+        name="",
+        department="",
+        unit="",
+        attribute="",
+        period="",
+        money={k: None for k in MONEY_KEYS},
+        goal="",
+        indicators=rows,
+    )
+
+
+def ref_of(row_col: tuple[int, int]) -> str:
+    return cell_ref(*row_col)
+
+
+__all__ = [
+    "CANONICAL",
+    "IndicatorSpec",
+    "SheetLayout",
+    "TableSpec",
+    "is_project_sheet",
+    "label_key",
+    "parse_amount",
+    "parse_ref",
+    "read_project",
+    "spec_of",
+    "template_spec",
+    "write_indicators",
+    "write_project",
+]

@@ -1,0 +1,55 @@
+"""Views of a check result: JSON (the contract) and the console report.
+
+The result is data first (``CheckResult.as_dict``); these functions only render it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from xladdin.check import CheckResult
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_RESET = "\033[0m"
+
+
+def to_json(result: CheckResult) -> str:
+    return json.dumps(result.as_dict(), ensure_ascii=False, indent=2)
+
+
+def summary_line(result: CheckResult) -> str:
+    """E.g. “6个项目：错误3处，警告9处，提示2处”."""
+    return (
+        f"{len(result.projects)}个项目：错误{result.count('error')}处，"
+        f"警告{result.count('warning')}处，提示{result.count('info')}处"
+    )
+
+
+def to_console(result: CheckResult, color: bool = False) -> str:
+    """Grouped by project, one line per finding, severity coloured when on a terminal."""
+
+    def paint(sev: str, text: str) -> str:
+        return f"{_COLORS[sev]}{text}{_RESET}" if color else text
+
+    lines = [f"文件：{result.file}"]
+    for p in result.projects:
+        total = "—" if p.total is None else _fmt(p.total)
+        lines.append("")
+        lines.append(f"【{p.sheet}】{p.name}（项目总额 {total} 万元）")
+        if not p.findings:
+            lines.append("  未发现问题。")
+        for f in p.findings:
+            lines.append(f"  {f.cell:<6} {paint(f.severity, SEVERITY_ZH[f.severity])} {f.rule}  {f.message}")
+    for f in result.other:
+        lines.append(f"  [{f.sheet}] {paint(f.severity, SEVERITY_ZH[f.severity])} {f.rule}  {f.message}")
+    lines.append("")
+    lines.append(summary_line(result))
+    return "\n".join(lines)
+
+
+def _fmt(x: Any) -> str:
+    from xladdin.model import display_text
+
+    return display_text(x)

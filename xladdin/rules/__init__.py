@@ -1,0 +1,157 @@
+"""The rule registry: every check is a small unit with a stable code.
+
+Modelled on ruff/sqlfluff: a rule has a code (``FUND001``), a short English name, a
+severity, a one-line Chinese summary and a check function over a ``Context``.  Rules
+register themselves with ``@rule``; families live in one module each
+(``rules/header.py``, ``rules/funding.py`` …) and are imported by ``all_rules()``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from xladdin.model import Finding, Project, Severity
+
+# Rule families, imported in this order; a missing module is simply not there yet.
+FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative")
+
+
+@dataclass
+class Context:
+    """What a rule sees: the project, plus derived data computed once and shared.
+
+    Derived data (parsed values, the cost explanation) is computed lazily, so a run
+    that selects only header rules never parses a 指标值.
+    """
+
+    project: Project
+    options: dict[str, Any] | None = None
+
+    @cached_property
+    def values(self) -> dict[int, Any]:
+        """Indicator row → parsed value (``xladdin.values.parse``)."""
+        from xladdin.values import parse
+
+        return {i.row: parse(i.value.text) for i in self.project.indicators}
+
+    @cached_property
+    def costs(self) -> Any:
+        """The cost explanation of the project (``xladdin.costs.explain``)."""
+        from xladdin.costs import explain
+
+        return explain(self.project)
+
+    def finding(
+        self,
+        rule: Rule,
+        cell: str,
+        message: str,
+        expected: Any = None,
+        actual: Any = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=rule.code,
+            severity=severity or rule.severity,
+            sheet=self.project.sheet,
+            cell=cell,
+            message=message,
+            expected=None if expected is None else str(expected),
+            actual=None if actual is None else str(actual),
+        )
+
+
+Check = Callable[[Context, "Rule"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str  # one line, Chinese, shown by `xladdin rules`
+    check: Check
+    family: str = ""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        yield from self.check(ctx, self)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, severity: Severity, summary: str) -> Callable[[Check], Check]:
+    """Register a check function as a rule."""
+
+    def deco(fn: Check) -> Check:
+        if code in _REGISTRY:
+            raise ValueError(f"duplicate rule code {code}")
+        family = fn.__module__.rsplit(".", 1)[-1]
+        _REGISTRY[code] = Rule(code, name, severity, summary, fn, family)
+        return fn
+
+    return deco
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, sorted by code."""
+    for fam in FAMILIES:
+        try:
+            importlib.import_module(f"xladdin.rules.{fam}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"xladdin.rules.{fam}":
+                raise
+    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+
+
+def select_rules(
+    rules: list[Rule], select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+) -> list[Rule]:
+    """Filter by codes, prefixes (``FUND``) or globs (``VAL00*``), as ruff does."""
+
+    def matches(r: Rule, pats: list[str]) -> bool:
+        return any(
+            r.code == p or r.code.startswith(p) or fnmatch.fnmatch(r.code, p) or r.name == p for p in pats if p
+        )
+
+    sel = [p.strip().upper() for p in (select or []) if p.strip()]
+    ign = [p.strip().upper() for p in (ignore or []) if p.strip()]
+    out = [r for r in rules if not sel or matches(r, sel) or "ALL" in sel]
+    return [r for r in out if not matches(r, ign)]
+
+
+def run(project: Project, rules: list[Rule] | None = None, options: dict[str, Any] | None = None) -> list[Finding]:
+    """All findings for one project, in a stable order (cell, then rule)."""
+    ctx = Context(project, options)
+    findings: list[Finding] = []
+    for r in rules if rules is not None else all_rules():
+        findings.extend(r.run(ctx))
+    return sort_findings(findings)
+
+
+_SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    from xladdin.model import parse_ref
+
+    def key(f: Finding) -> tuple[Any, ...]:
+        try:
+            r, c = parse_ref(f.cell)
+        except ValueError:
+            r, c = 0, 0
+        return (r, c, _SEV_ORDER.get(f.severity, 3), f.rule, f.message)
+
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for f in sorted(findings, key=key):
+        k = (f.rule, f.sheet, f.cell, f.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out

@@ -1,0 +1,44 @@
+"""A workbook's own rule choice, kept in a hidden sheet named ``xladdin设置``.
+
+A department that disagrees with a rule switches it off once, in the workbook, and
+everyone who checks that workbook (in Excel or on the command line) gets the same
+result.  Layout of the sheet: column A a key, column B its value::
+
+    忽略规则 | VAL004, NARR003
+    只用规则 | (empty = all)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xladdin.model import SheetData, display_text
+
+SETTINGS_SHEET = "xladdin设置"
+_KEYS = {"忽略规则": "ignore", "ignore": "ignore", "只用规则": "select", "select": "select"}
+_SPLIT = re.compile(r"[\s,，;；、]+")
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+
+
+def settings_from_sheets(sheets: list[SheetData]) -> Settings:
+    for sh in sheets:
+        if sh.name == SETTINGS_SHEET:
+            return parse_settings(sh)
+    return Settings()
+
+
+def parse_settings(sheet: SheetData) -> Settings:
+    found: dict[str, list[str]] = {"select": [], "ignore": []}
+    for row in sheet.rows:
+        if len(row) < 2:
+            continue
+        key = _KEYS.get(display_text(row[0]).strip().lower()) or _KEYS.get(display_text(row[0]).strip())
+        if key:
+            found[key] += [c for c in _SPLIT.split(display_text(row[1])) if c]
+    return Settings(select=found["select"], ignore=found["ignore"])
