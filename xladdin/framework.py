@@ -57,7 +57,7 @@ def squash(text: str) -> str:
 
 
 def level1_key(text: str) -> str:
-    """"产出指标" / "满意度指 标" / "产出指标(50分)" → "产出"; unknown → squashed text."""
+    """ "产出指标" / "满意度指 标" / "产出指标(50分)" → "产出"; unknown → squashed text."""
     t = _SCORE.sub("", squash(text))
     if t.endswith("指标"):
         t = t[: -len("指标")]
@@ -65,7 +65,7 @@ def level1_key(text: str) -> str:
 
 
 def level2_key(text: str) -> str:
-    """"经济效益指标" / "经济效益" → "经济效益"; "数量指标" → "数量"."""
+    """ "经济效益指标" / "经济效益" → "经济效益"; "数量指标" → "数量"."""
     t = _SCORE.sub("", squash(text))
     if t.endswith("指标"):
         t = t[: -len("指标")]

@@ -315,13 +315,9 @@ def _read_indicators(
                 if top != (r, c):
                     raw[c] = sheet.value(*top)
                     own[c] = ""
-        if own[c1]:
+        if own[c1] or (in_block and display_text(raw[c1])):
             cur1 = (raw[c1], _top_ref(merges, r, c1))
-        elif in_block and display_text(raw[c1]):
-            cur1 = (raw[c1], _top_ref(merges, r, c1))
-        if own[c2]:
-            cur2 = (raw[c2], _top_ref(merges, r, c2))
-        elif in_block and display_text(raw[c2]):
+        if own[c2] or (in_block and display_text(raw[c2])):
             cur2 = (raw[c2], _top_ref(merges, r, c2))
         if not any(own.values()) and not in_block:
             continue

@@ -40,7 +40,7 @@ def cell_ref(row: int, col: int) -> str:
 
 
 def parse_ref(ref: str) -> tuple[int, int]:
-    """"C4" → (4, 3), 1-based."""
+    """ "C4" → (4, 3), 1-based."""
     i = 0
     while i < len(ref) and ref[i].isalpha():
         i += 1

@@ -11,7 +11,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
     p.add_argument("--select", default="", help="只用这些规则，逗号分隔（代码或前缀，如 FUND,VAL001）")
     p.add_argument("--ignore", default="", help="不用这些规则，逗号分隔")
-    p.add_argument("--mark", action="store_true", help="把问题标在单元格上（颜色+批注）并加“校验结果”表，写入 -o 指定的文件")
+    p.add_argument(
+        "--mark", action="store_true", help="把问题标在单元格上（颜色+批注）并加“校验结果”表，写入 -o 指定的文件"
+    )
     p.add_argument("-o", "--output", help="--mark 时的输出文件")
     p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")

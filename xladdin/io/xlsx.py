@@ -51,7 +51,9 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         # OLE2: an .xls/.et file, or an .xlsx encrypted with a password.
         if suffix in SUPPORTED:
-            raise UserError(f"工作簿 {p.name} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。")
+            raise UserError(
+                f"工作簿 {p.name} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。"
+            )
         hint = _UNSUPPORTED_HINTS.get(suffix, "这不是 .xlsx 格式的工作簿")
         raise UserError(f"{p.name}：{hint}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
     if suffix in _UNSUPPORTED_HINTS:
@@ -103,9 +105,7 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         try:
             sh = wb.get_sheet_by_name(meta.name)
             data = sh.to_python(skip_empty_area=False)
-            merges = tuple(
-                Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or [])
-            )
+            merges = tuple(Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or []))
         except Exception as exc:
             raise UserError(f"工作表“{meta.name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
         rows = [[_clean(v) for v in row] for row in data]

@@ -23,4 +23,6 @@ def header_required(ctx: Context, r: Rule) -> Iterator[Finding]:
     for attr, label in _REQUIRED:
         f = getattr(p, attr)
         if f.empty:
-            yield ctx.finding(r, f.cell, f"“{label}”没有填写，请在 {f.cell} 填写{label}。", expected=f"{label}（非空）", actual="")
+            yield ctx.finding(
+                r, f.cell, f"“{label}”没有填写，请在 {f.cell} 填写{label}。", expected=f"{label}（非空）", actual=""
+            )
