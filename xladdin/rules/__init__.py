@@ -115,9 +115,7 @@ def select_rules(
     """Filter by codes, prefixes (``FUND``) or globs (``VAL00*``), as ruff does."""
 
     def matches(r: Rule, pats: list[str]) -> bool:
-        return any(
-            r.code == p or r.code.startswith(p) or fnmatch.fnmatch(r.code, p) or r.name == p for p in pats if p
-        )
+        return any(r.code == p or r.code.startswith(p) or fnmatch.fnmatch(r.code, p) or r.name == p for p in pats if p)
 
     sel = [p.strip().upper() for p in (select or []) if p.strip()]
     ign = [p.strip().upper() for p in (ignore or []) if p.strip()]
