@@ -1,0 +1,603 @@
+"""指标值 text → typed ``Value``: the one place that reads what a department typed.
+
+Every other part (rules, cost engine, fill, rollover, worksheet functions) reasons on
+``Value`` and never on raw text, so that "≥95%", "不低于95%" and "95%以上" are one thing.
+
+Public API (stable)
+-------------------
+``parse(text) -> Value``
+    Never raises.  Non-str input (a number read from a cell) is shown as Excel shows it
+    first.  An unknown form gives ``kind == "unparsed"`` with a Chinese ``reason``.
+``format_value(v) -> str``
+    Canonical text of a value; ``parse(format_value(v)) == v`` for every value the
+    parser produces (equality ignores ``text``, ``comparator_raw``, ``unit_raw`` and
+    ``reason``, which record how it was written, not what it means).
+``Value`` (frozen dataclass), fields:
+
+``kind``
+    "quantity"    a number with an optional unit: 2套, 2.1万张, 110万元, 5 (unit "").
+    "duration"    a number with a time unit (units.TIME_UNITS): 52天, ≤1小时, 1年, 4个季度.
+                  Also a quantity for the cost engine (52天 fills a …/天 rate).
+    "percent"     unit "%" or "‰": 100%, ≥90%, 千分之五 (5 ‰), 百分之九十 (90 %), 五成 (50 %).
+    "rate"        number + unit per one or more units: 1.2万元/月/人 (number 12000, unit 元,
+                  per ("月", "人")), 1870人/年 (number 1870, unit 人, per ("年",)), 每年1次.
+    "product"     factors joined by * × x: 9天*50人 → factors (9天, 50人), number 450,
+                  unit "天*人".  A factor may be a rate (11000箱*60元/箱/年*3年).
+    "date"        year / month / day, any of them None: 2026年12月, 2029-10-1, 2026.12,
+                  12月底 (``end`` True), 2026年.  A date before which something must
+                  happen ("2026年12月前") has comparator "≤".
+    "qualitative" 定性 text with no number: 长期, 已纳入, 满意, 大幅提升; ``word`` holds it.
+    "empty"       blank cell.
+    "unparsed"    contains a number but no known form; ``reason`` says why.
+``comparator``
+    One of "≥", "＞", "＝", "＜", "≤" (note: ≥ ≤ half-width, ＞ ＝ ＜ full-width, as the
+    department writes them), or None when none was written.  Symbols, ASCII (>=, <=, >,
+    <, =, ≧, ≦) and words (不低于, 不少于, 以上, 不超过, 不高于, 以内, 达到, 前 …) are
+    all normalised; ``comparator_raw`` keeps what was written.
+``number``
+    float, scaled: 2.1万张 → 21000, 81.25万人 → 812500.  **Money is normalised to 元**:
+    110万元 → 1100000 with unit "元"; ``wan`` gives 万元.  Percent stays in its unit
+    (95% → 95.0, 千分之五 → 5.0 with unit "‰"); ``fraction`` gives 0.95 / 0.005.
+``unit``
+    canonical unit (``units.canonical``): 元, 张, 人次, 月 (for 个月), 季度, 天 (for 日), %, ‰ …
+``unit_raw``
+    the unit as written (万元, 个月), for messages.
+``per``
+    per-units of a rate, canonical, in written order.
+``factors``
+    the factor values of a product.
+``year``, ``month``, ``day``, ``end``
+    dates; ``end`` for 底/末 (end of the month or year).
+``approx``
+    约 / 左右 / 余 were written.
+``word``
+    the qualitative text (whitespace removed).
+``reason``
+    why a value is unparsed.
+
+Helpers: ``is_money(unit)``, ``is_time_unit(unit)`` (re-exported from ``units``);
+``Value.is_money``, ``Value.wan``, ``Value.fraction``, ``Value.is_numeric``,
+``Value.quantities()`` (the (number, unit) pairs a value supplies to the cost engine).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from xladdin.units import WAN, canonical, is_money, is_percent_unit, is_time_unit
+
+__all__ = [
+    "COMPARATORS",
+    "Kind",
+    "Value",
+    "chinese_number",
+    "format_number",
+    "format_value",
+    "is_money",
+    "is_time_unit",
+    "parse",
+]
+
+Kind = Literal["quantity", "duration", "percent", "rate", "product", "date", "qualitative", "empty", "unparsed"]
+COMPARATORS = ("≥", "＞", "＝", "＜", "≤")
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: Kind
+    text: str = field(default="", compare=False)
+    comparator: str | None = None
+    comparator_raw: str | None = field(default=None, compare=False)
+    number: float | None = None
+    unit: str = ""
+    per: tuple[str, ...] = ()
+    factors: tuple[Value, ...] = ()
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    end: bool = False
+    approx: bool = False
+    word: str = ""
+    unit_raw: str = field(default="", compare=False)
+    reason: str = field(default="", compare=False)
+
+    @property
+    def is_money(self) -> bool:
+        """A money amount or a money rate (unit 元)."""
+        return is_money(self.unit) and self.kind in ("quantity", "rate")
+
+    @property
+    def wan(self) -> float | None:
+        """Money in 万元 (None when the value is not money)."""
+        if self.number is None or not is_money(self.unit):
+            return None
+        return self.number / WAN
+
+    @property
+    def fraction(self) -> float | None:
+        """A percent as a fraction: 95% → 0.95, 千分之五 → 0.005."""
+        if self.kind != "percent" or self.number is None:
+            return None
+        return self.number / (100.0 if self.unit == "%" else 1000.0)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("quantity", "duration", "percent", "rate", "product")
+
+    def quantities(self) -> list[tuple[float, str]]:
+        """(number, unit) pairs this value supplies as a quantity: 9天*50人 → [(9, 天), (50, 人)].
+
+        A count rate (1870人/年) supplies its count: the per-year part is the period
+        the cost line already multiplies by.
+        """
+        if self.kind in ("quantity", "duration") and self.number is not None:
+            return [(self.number, self.unit)]
+        if self.kind == "rate" and self.number is not None and not is_money(self.unit):
+            return [(self.number, self.unit)]
+        if self.kind == "product":
+            out: list[tuple[float, str]] = []
+            for f in self.factors:
+                out.extend(f.quantities())
+            return out
+        return []
+
+
+# --------------------------------------------------------------------------- text normalisation
+
+_FULLWIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "．": ".",
+        "，": ",",
+        "％": "%",
+        "＊": "*",
+        "×": "*",
+        "Ｘ": "*",
+        "ｘ": "*",
+        "／": "/",
+        "（": "(",
+        "）": ")",
+        "＋": "+",
+        "－": "-",
+        "：": ":",
+        "～": "~",
+        "　": " ",
+    }
+)
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def _normalise(text: str) -> str:
+    t = _SPACES.sub("", text.translate(_FULLWIDTH))
+    t = t.replace("x", "*").replace("X", "*").replace("·", "/")
+    return t
+
+
+# --------------------------------------------------------------------------- comparators
+
+_PREFIX_WORDS: tuple[tuple[str, str], ...] = (
+    (">=", "≥"),
+    ("<=", "≤"),
+    ("=>", "≥"),
+    ("=<", "≤"),
+    ("≥", "≥"),
+    ("≧", "≥"),
+    ("≤", "≤"),
+    ("≦", "≤"),
+    (">", "＞"),
+    ("＞", "＞"),
+    ("<", "＜"),
+    ("＜", "＜"),
+    ("=", "＝"),
+    ("＝", "＝"),
+    ("不低于", "≥"),
+    ("不少于", "≥"),
+    ("不小于", "≥"),
+    ("不短于", "≥"),
+    ("至少", "≥"),
+    ("最少", "≥"),
+    ("达到", "≥"),
+    ("达", "≥"),
+    ("不超过", "≤"),
+    ("不高于", "≤"),
+    ("不多于", "≤"),
+    ("不大于", "≤"),
+    ("不长于", "≤"),
+    ("最多", "≤"),
+    ("控制在", "≤"),
+    ("大于", "＞"),
+    ("高于", "＞"),
+    ("超过", "＞"),
+    ("多于", "＞"),
+    ("小于", "＜"),
+    ("低于", "＜"),
+    ("少于", "＜"),
+    ("等于", "＝"),
+)
+_SUFFIX_WORDS: tuple[tuple[str, str], ...] = (
+    ("及以上", "≥"),
+    ("以上", "≥"),
+    ("之上", "≥"),
+    ("及以下", "≤"),
+    ("以下", "≤"),
+    ("以内", "≤"),
+    ("之内", "≤"),
+    ("之前", "≤"),
+    ("以前", "≤"),
+    ("前", "≤"),
+    ("内", "≤"),
+)
+_FILLER_SUFFIX = ("完成", "完工", "办结", "结束", "到位", "左右")
+
+
+def _take_comparators(t: str) -> tuple[str, str | None, str | None, bool]:
+    """Strip comparator words around the body → (body, comparator, raw, approx)."""
+    comp: str | None = None
+    raw: str | None = None
+    approx = False
+    if t.startswith("约"):
+        approx, t = True, t[1:]
+    for word, sym in _PREFIX_WORDS:
+        if t.startswith(word) and len(t) > len(word):
+            comp, raw, t = sym, word, t[len(word) :]
+            break
+    if t.startswith("约"):
+        approx, t = True, t[1:]
+    changed = True
+    while changed:
+        changed = False
+        for word in _FILLER_SUFFIX:
+            if t.endswith(word) and len(t) > len(word):
+                if word == "左右":
+                    approx = True
+                t = t[: -len(word)]
+                changed = True
+        for word, sym in _SUFFIX_WORDS:
+            if t.endswith(word) and len(t) > len(word) and re.search(r"[\d%‰月年日天时钟度底末]$", t[: -len(word)]):
+                if comp is None:
+                    comp, raw = sym, word
+                t = t[: -len(word)]
+                changed = True
+                break
+    return t, comp, raw, approx
+
+
+# --------------------------------------------------------------------------- numbers
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4, "肆": 4}
+_CN_DIGITS.update({"五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9})
+_CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS) + "".join(_CN_BIG) + "点"
+
+
+def chinese_number(s: str) -> Decimal | None:
+    """ "九十" → 90, "五" → 5, "一百二十" → 120, "三点五" → 3.5; None when not a numeral."""
+    if not s or any(ch not in _CN_CHARS for ch in s):
+        return None
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w = chinese_number(whole) if whole else Decimal(0)
+        if w is None or not frac or any(ch not in _CN_DIGITS for ch in frac):
+            return None
+        return w + Decimal("0." + "".join(str(_CN_DIGITS[c]) for c in frac))
+    total = Decimal(0)
+    section = Decimal(0)
+    digit: int | None = None
+    for ch in s:
+        if ch in _CN_DIGITS:
+            if digit is not None:  # 一二 is not a numeral form we accept
+                return None
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (digit if digit is not None else 1) * _CN_UNITS[ch]
+            digit = None
+        else:  # 万 / 亿
+            section += digit or 0
+            total = (total + section) * _CN_BIG[ch]
+            section, digit = Decimal(0), None
+    return total + section + (digit or 0)
+
+
+_NUM_RE = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+_NUM = re.compile(_NUM_RE)
+_SCALE = {"十": 1, "百": 2, "千": 3, "万": 4, "十万": 5, "百万": 6, "千万": 7, "亿": 8}
+# Units whose first character looks like a scale word but is not one.
+_SCALE_SAFE_UNITS = ("千克", "千米", "千瓦", "百分点", "万元", "亿元", "千元", "百元", "十万元", "百万元", "千万元")
+
+
+def _decimal(s: str) -> Decimal:
+    return Decimal(s.replace(",", ""))
+
+
+def format_number(x: float) -> str:
+    """Shortest text that reads back as the same float, never in e-notation: 12000.0 → "12000"."""
+    if x == int(x) and abs(x) < 1e16:
+        return str(int(x))
+    r = repr(x)
+    if "e" in r or "E" in r:
+        r = format(Decimal(r), "f")
+    return r
+
+
+# --------------------------------------------------------------------------- units
+
+_UNIT_TEXT = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}|m²|m2|m³|m3|㎡|km|kg|GB|TB|MB|Mbps|M|G|h|min|s|%|‰)$")
+
+
+def _split_scale(rest: str) -> tuple[int, str]:
+    """ "万张" → (4, "张"); "万元" → (0, "万元") (money scale is the unit's own)."""
+    for safe in _SCALE_SAFE_UNITS:
+        if rest.startswith(safe):
+            return 0, rest
+    for word in ("十万", "百万", "千万", "亿", "万", "千", "百"):
+        if rest.startswith(word) and word in _SCALE:
+            return _SCALE[word], rest[len(word) :]
+    return 0, rest
+
+
+def _unit(raw: str) -> tuple[str, int] | None:
+    """Unit text → (canonical unit, scale); None when it is not a plausible unit."""
+    if raw == "":
+        return "", 0
+    if raw.startswith("个") and len(raw) > 1 and canonical(raw)[0] != raw:
+        return canonical(raw)
+    if not _UNIT_TEXT.match(raw):
+        return None
+    return canonical(raw)
+
+
+# --------------------------------------------------------------------------- body forms
+
+_DATE_YMD = re.compile(r"^(\d{4})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})日?(底|末)?$")
+_DATE_YM = re.compile(r"^(\d{4})(?:年(\d{1,2})月(份)?|[-/.](\d{1,2})月?)(底|末|初)?$")
+_DATE_Y = re.compile(r"^(\d{4})年(度)?(底|末|初)?$")
+_DATE_M = re.compile(r"^(\d{1,2})月(?:份)?(底|末|初)$|^(\d{1,2})月(\d{1,2})日$")
+_PERCENT = re.compile(rf"^({_NUM_RE})(%|‰)$")
+_CN_PERCENT = re.compile(r"^(百分之|千分之)(.+)$")
+_CN_TENTHS = re.compile(r"^([\u4e00-\u9fff\d.]+)成$")
+_QTY = re.compile(rf"^({_NUM_RE})(余|多)?(.*)$")
+_PAREN_SUM = re.compile(rf"^\(((?:{_NUM_RE})(?:\+(?:{_NUM_RE}))+)\)(.*)$")
+_EVERY = re.compile(r"^每(个)?([\u4e00-\u9fff]{1,3}?)(\d.*)$")
+
+
+def _is_year(y: int) -> bool:
+    return 1900 <= y <= 2200
+
+
+def _date(body: str) -> Value | None:
+    m = _DATE_YMD.match(body)
+    if m and _is_year(int(m.group(1))) and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+        return Value("date", year=int(m.group(1)), month=int(m.group(2)), day=int(m.group(3)), end=bool(m.group(4)))
+    m = _DATE_YM.match(body)
+    if m and _is_year(int(m.group(1))):
+        month = int(m.group(2) or m.group(4))
+        if 1 <= month <= 12 and m.group(5) != "初":
+            return Value("date", year=int(m.group(1)), month=month, end=bool(m.group(5)))
+    m = _DATE_Y.match(body)
+    if m and _is_year(int(m.group(1))) and m.group(3) != "初":
+        return Value("date", year=int(m.group(1)), end=bool(m.group(3)))
+    m = _DATE_M.match(body)
+    if m:
+        if m.group(1):
+            month = int(m.group(1))
+            if 1 <= month <= 12 and m.group(2) != "初":
+                return Value("date", month=month, end=True)
+        else:
+            month, day = int(m.group(3)), int(m.group(4))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return Value("date", month=month, day=day)
+    return None
+
+
+def _percent(body: str) -> Value | None:
+    m = _PERCENT.match(body)
+    if m:
+        return Value("percent", number=float(_decimal(m.group(1))), unit=m.group(2), unit_raw=m.group(2))
+    m = _CN_PERCENT.match(body)
+    if m:
+        n = chinese_number(m.group(2))
+        if n is None:
+            try:
+                n = _decimal(m.group(2))
+            except InvalidOperation:
+                return None
+        unit = "%" if m.group(1) == "百分之" else "‰"
+        return Value("percent", number=float(n), unit=unit, unit_raw=m.group(1))
+    m = _CN_TENTHS.match(body)
+    if m:
+        n = chinese_number(m.group(1))
+        if n is None:
+            try:
+                n = _decimal(m.group(1))
+            except InvalidOperation:
+                return None
+        return Value("percent", number=float(n * 10), unit="%", unit_raw="成")
+    return None
+
+
+def _quantity(body: str) -> Value | None:
+    """NUM [余] [scale] unit, or a Chinese numeral + unit, or (a+b+c)unit."""
+    approx = False
+    m = _PAREN_SUM.match(body)
+    if m:
+        num = sum((_decimal(p) for p in m.group(1).split("+")), Decimal(0))
+        rest = m.group(2)
+    else:
+        m = _QTY.match(body)
+        if m:
+            num = _decimal(m.group(1))
+            approx = bool(m.group(2))
+            rest = m.group(3)
+        else:
+            cm = re.match(r"^([零〇一二两三四五六七八九十百千点]+)(.*)$", body)
+            if not cm:
+                return None
+            n = chinese_number(cm.group(1))
+            if n is None:
+                return None
+            num, rest = n, cm.group(2)
+            if rest == "":
+                return None  # a bare Chinese numeral is more likely a word than a value
+    scale, unit_text = _split_scale(rest)
+    if approx is False and unit_text.startswith(("余", "多")) and len(unit_text) > 1:
+        approx, unit_text = True, unit_text[1:]
+    u = _unit(unit_text)
+    if u is None:
+        return None
+    unit, uscale = u
+    number = float(num.scaleb(scale + uscale))
+    kind: Kind = "duration" if is_time_unit(unit) else "percent" if is_percent_unit(unit) else "quantity"
+    if kind == "percent" and scale:
+        return None
+    return Value(kind, number=number, unit=unit, unit_raw=rest, approx=approx)
+
+
+def _rate(body: str) -> Value | None:
+    parts = body.split("/")
+    if len(parts) < 2 or any(p == "" for p in parts):
+        return None
+    head = _quantity(parts[0])
+    if head is None or head.kind == "percent":
+        return None
+    per: list[str] = []
+    for p in parts[1:]:
+        # "人天" as one per-unit means 人 and 天 (元/人天).
+        if p in ("人天", "人日"):
+            per.extend(["人", "天"])
+            continue
+        if p.startswith("每"):
+            p = p[1:]
+        p = p.lstrip("1") if re.match(r"^1[\u4e00-\u9fff]", p) else p  # "元/1人" → 人
+        u = _unit(p)
+        if u is None or u[0] == "" or u[1] != 0:
+            return None
+        per.append(u[0])
+    return Value("rate", number=head.number, unit=head.unit, per=tuple(per), unit_raw=head.unit_raw, approx=head.approx)
+
+
+def _factor(body: str) -> Value | None:
+    return _rate(body) if "/" in body else _quantity(body)
+
+
+def _product(body: str) -> Value | None:
+    parts = body.split("*")
+    if len(parts) < 2 or any(p == "" for p in parts):
+        return None
+    factors = []
+    for p in parts:
+        f = _factor(p)
+        if f is None:
+            return None
+        factors.append(f)
+    return _make_product(tuple(factors))
+
+
+def _make_product(factors: tuple[Value, ...]) -> Value:
+    prod = Decimal(1)
+    for f in factors:
+        prod *= Decimal(repr(f.number))
+    return Value("product", number=float(prod), unit="*".join(f.unit for f in factors), factors=factors)
+
+
+def _body(body: str) -> Value | None:
+    if body == "":
+        return None
+    if "*" in body:
+        return _product(body)
+    return _date(body) or _percent(body) or _every(body) or _factor(body)
+
+
+def _every(body: str) -> Value | None:
+    """ "每年1次" → 1次/年."""
+    m = _EVERY.match(body)
+    if not m:
+        return None
+    u = _unit(m.group(2))
+    q = _quantity(m.group(3))
+    if u is None or q is None or u[0] == "":
+        return None
+    return Value("rate", number=q.number, unit=q.unit, per=(u[0],), unit_raw=q.unit_raw)
+
+
+_HAS_DIGIT = re.compile(r"\d")
+_RANGE = re.compile(rf"^({_NUM_RE})[^\d]*[-~至到]({_NUM_RE})")
+
+
+def parse(text: Any) -> Value:
+    """指标值 text → ``Value``; never raises (see the module docstring)."""
+    try:
+        return _parse(text)
+    except Exception as exc:  # a parser bug must not stop a check of 1,000 projects
+        return Value("unparsed", text=str(text), reason=f"无法识别（{type(exc).__name__}）")
+
+
+def _parse(text: Any) -> Value:
+    if not isinstance(text, str):
+        from xladdin.model import display_text
+
+        text = display_text(text)
+    original = text
+    t = _normalise(text)
+    if t == "":
+        return Value("empty", text=original)
+    body, comp, raw, approx = _take_comparators(t)
+    v = _body(body)
+    if v is not None:
+        if approx and not v.approx:
+            v = replace(v, approx=True)
+        return replace(v, text=original, comparator=comp, comparator_raw=raw)
+    if body == "" or t.strip("≥≤><=＞＜＝≧≦") == "":
+        return Value("unparsed", text=original, reason="只有比较符号，没有数值")
+    if not _HAS_DIGIT.search(t) and _percent(t) is None:
+        return Value("qualitative", text=original, word=t)
+    if _RANGE.match(body):
+        reason = "写成了范围，请写一个值并用比较符号（如“≥90%”）"
+    elif "*" in body:
+        reason = "乘积中有无法识别的部分"
+    elif "/" in body:
+        reason = "单价的单位无法识别"
+    elif _NUM.match(body) is None:
+        reason = "数字前有无法识别的文字"
+    else:
+        reason = "数字后的单位无法识别"
+    return Value("unparsed", text=original, reason=reason)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _format_body(v: Value) -> str:
+    if v.kind == "qualitative":
+        return v.word
+    if v.kind == "empty":
+        return ""
+    if v.kind == "unparsed":
+        return v.text
+    if v.kind == "product":
+        return "*".join(_format_body(f) for f in v.factors)
+    if v.kind == "date":
+        out = ""
+        if v.year is not None:
+            out += f"{v.year}年"
+        if v.month is not None:
+            out += f"{v.month}月"
+        if v.day is not None:
+            out += f"{v.day}日"
+        if v.end:
+            out += "底"
+        return out
+    num = format_number(v.number or 0.0)
+    if v.kind == "rate":
+        return f"{num}{v.unit}/" + "/".join(v.per)
+    return f"{num}{v.unit}"
+
+
+def format_value(v: Value) -> str:
+    """Canonical text of a value (money in 元, scale written out): 1.2万元/月/人 → "12000元/月/人"."""
+    comp = v.comparator or ""
+    approx = "约" if v.approx and v.kind not in ("product", "qualitative", "unparsed") else ""
+    return comp + approx + _format_body(v)
