@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from xladdin.io.xlsx import new_workbook_from_layouts, save_atomic  # noqa: E402
+from xladdin.io.xlsx import new_workbook_from_layouts, save_atomic, set_internal_link  # noqa: E402
 from xladdin.layout import TableSpec, read_project, template_spec, write_project  # noqa: E402
 from xladdin.summary import link_targets, summary_layout  # noqa: E402
 
@@ -41,8 +41,7 @@ def build(target: Path = WORKBOOK, template: Path = TEMPLATE) -> None:
     wb = new_workbook_from_layouts([summary, *layouts])
     ws = wb[summary.name]
     for r, target_ref in link_targets(summary).items():
-        ws.cell(row=r, column=2).hyperlink = target_ref
-        ws.cell(row=r, column=2).style = "Hyperlink"
+        set_internal_link(ws.cell(row=r, column=2), target_ref)
     _basic_look(wb)
     save_atomic(wb, target)
     twb = new_workbook_from_layouts([write_project(template_spec(YEAR))])

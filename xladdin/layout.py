@@ -155,7 +155,8 @@ _YEAR = re.compile(r"(\d{4})\s*年")
 
 def is_project_sheet(sheet: SheetData) -> bool:
     """A sheet is a project table when it has the indicator header and a 项目名称 label."""
-    return _find_header(sheet) is not None and _find_labels(sheet, _find_header(sheet) or (0, {}))[0].get("name")
+    header = _find_header(sheet)
+    return header is not None and "name" in _find_labels(sheet, header)[0]
 
 
 def _find_header(sheet: SheetData) -> tuple[int, dict[str, int]] | None:

@@ -7,10 +7,11 @@ knows (a finding without a cell is a finding nobody can act on).
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Scalar = str | int | float | bool | None
+Scalar = str | int | float | bool | _dt.date | _dt.datetime | None
 Severity = Literal["error", "warning", "info"]
 
 

@@ -22,7 +22,7 @@ def quote_sheet(name: str) -> str:
 def summary_layout(projects: list[Project], year: int | None) -> SheetLayout:
     """Title, header, one row per project, and a 合计 row with SUM formulas.
 
-    Hyperlinks are returned as ``#'sheet'!A1`` targets in ``roles`` under the key
+    Hyperlinks are returned as ``'sheet'!A1`` locations in ``roles`` under the key
     ``link:<row>`` so the writer can attach them; the core stays library-free.
     """
     lay = SheetLayout(SUMMARY_SHEET)
@@ -36,7 +36,7 @@ def summary_layout(projects: list[Project], year: int | None) -> SheetLayout:
         q = quote_sheet(p.sheet)
         lay.put(r, 1, i + 1, "value")
         lay.put(r, 2, p.name.text, "link")
-        lay.roles[(r, 0)] = f"#{q}!{p.name.cell}"
+        lay.roles[(r, 0)] = f"{q}!{p.name.cell}"
         for c, amount in ((3, p.money.total), (4, p.money.annual), (5, p.money.local_appropriation)):
             lay.put(r, c, f"={q}!{amount.cell}", "money")
     last = first + len(projects) - 1

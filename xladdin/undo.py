@@ -59,8 +59,8 @@ def decode(text: Any) -> Scalar:
         import datetime as dt
 
         s = v["date"]
-        return dt.datetime.fromisoformat(s) if "T" in s else dt.date.fromisoformat(s)  # type: ignore[return-value]
-    return v  # type: ignore[no-any-return]
+        return dt.datetime.fromisoformat(s) if "T" in s else dt.date.fromisoformat(s)
+    return v
 
 
 def read_journal(sheet: SheetData | None) -> list[JournalEntry]:

@@ -152,6 +152,14 @@ def _mode_for(target: Path) -> int:
     return 0o666 & ~umask
 
 
+def set_internal_link(cell: Any, location: str) -> None:
+    """Link a cell to another place in the same workbook (``'表'!C4``), styled as a link."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location)
+    cell.style = "Hyperlink"
+
+
 def save_atomic(wb: Any, target: str | os.PathLike[str]) -> Path:
     """Save through a temporary file in the target's folder, then rename over the target.
 

@@ -1,0 +1,149 @@
+"""``xladdin check``: the JSON contract, exit codes, and bad input without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from xladdin.cli import main
+
+from .conftest import WORKBOOK
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "xladdin.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_json_contract_on_the_bundled_workbook():
+    res = run_cli("check", str(WORKBOOK), "--format", "json")
+    assert res.returncode in (0, 1), res.stderr
+    data = json.loads(res.stdout)
+    assert data["file"] == str(WORKBOOK)
+    assert [p["total"] for p in data["projects"]] == [400, 80, 300, 28, 290, 110]
+    assert len(data["projects"]) == 6 and data["summary"]["projects"] == 6
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for p in data["projects"]:
+        assert set(p) >= {"sheet", "name", "total", "findings"}
+        for f in p["findings"]:
+            assert set(f) == {"rule", "severity", "sheet", "cell", "message", "expected", "actual"}
+            assert f["sheet"] == p["sheet"]
+            counts[f["severity"]] += 1
+    for f in data.get("skipped", []):
+        counts[f["severity"]] += 1
+    assert data["summary"]["errors"] == counts["error"]
+    assert data["summary"]["warnings"] == counts["warning"]
+    assert data["summary"]["infos"] == counts["info"]
+    assert res.returncode == (1 if counts["error"] else 0)
+
+
+def test_other_sheets_are_skipped_with_info(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "wb.xlsx"
+    wb = load_workbook(WORKBOOK)
+    wb.create_sheet("备注").append(["这里是说明文字"])
+    wb.save(path)
+    data = json.loads(run_cli("check", str(path), "--format", "json").stdout)
+    assert len(data["projects"]) == 6
+    skipped = {f["sheet"]: f for f in data["skipped"]}
+    assert skipped["备注"]["severity"] == "info" and skipped["备注"]["cell"] == "A1"
+
+
+def test_findings_point_at_the_right_cell(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "wb.xlsx"
+    wb = load_workbook(WORKBOOK)
+    wb["基本户资金"]["C4"].value = None
+    wb.save(path)
+    data = json.loads(run_cli("check", str(path), "--format", "json", "--select", "HDR001").stdout)
+    f = [f for p in data["projects"] for f in p["findings"]]
+    assert [(x["sheet"], x["cell"], x["rule"]) for x in f] == [("基本户资金", "C4", "HDR001")]
+
+
+def _bad_files(tmp: Path) -> dict[str, Path]:
+    files = {}
+    files["missing"] = tmp / "不存在.xlsx"
+    p = tmp / "文本.xlsx"
+    p.write_text("这不是工作簿", encoding="utf-8")
+    files["not_a_workbook"] = p
+    p = tmp / "坏的.xlsx"
+    p.write_bytes(WORKBOOK.read_bytes()[:3000])
+    files["truncated"] = p
+    p = tmp / "加密.xlsx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    files["encrypted"] = p
+    p = tmp / "旧格式.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    files["xls"] = p
+    p = tmp / "表格.et"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    files["et"] = p
+    p = tmp / "表格.ods"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    files["ods"] = p
+    p = tmp / "空.xlsx"
+    p.write_bytes(b"")
+    files["zero_bytes"] = p
+    p = tmp / "zip.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("a.txt", "hello")
+    files["zip_not_xlsx"] = p
+    p = tmp / "文件夹.xlsx"
+    p.mkdir()
+    files["directory"] = p
+    return files
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing",
+        "not_a_workbook",
+        "truncated",
+        "encrypted",
+        "xls",
+        "et",
+        "ods",
+        "zero_bytes",
+        "zip_not_xlsx",
+        "directory",
+    ],
+)
+def test_bad_input_one_chinese_line_exit_2(tmp_path, case):
+    path = _bad_files(tmp_path)[case]
+    res = run_cli("check", str(path))
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr and res.stdout == ""
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("xladdin：")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0])
+    assert path.name in lines[0] or str(path) in lines[0]
+
+
+def test_empty_workbook_is_not_a_crash(tmp_path):
+    path = tmp_path / "空白.xlsx"
+    Workbook().save(path)
+    res = run_cli("check", str(path), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["projects"] == [] and data["summary"]["infos"] >= 1
+
+
+def test_main_returns_codes_in_process(capsys):
+    assert main(["check", "/definitely/not/here.xlsx"]) == 2
+    assert "找不到文件" in capsys.readouterr().err
+
+
+def test_rules_lists_codes(capsys):
+    assert main(["rules", "--format", "json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    assert rules and all({"code", "name", "severity", "summary"} <= set(r) for r in rules)
+    assert len({r["code"] for r in rules}) == len(rules)
