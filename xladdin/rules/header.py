@@ -1,9 +1,16 @@
-"""Header rules: the fields every table must carry (财预〔2011〕285号 附1-2 填报说明)."""
+"""Header rules: the fields every table must carry (财预〔2011〕285号 附1-2 填报说明).
+
+Where the department's own form differs from the national note, the form wins: its
+项目属性 list is 经常性项目 / 一次性项目 (the national 新增 / 延续 are accepted too),
+and its 项目期 “99年” means an ongoing project.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from xladdin.framework import squash
 from xladdin.model import Finding
 from xladdin.rules import Context, Rule, rule
 
@@ -16,6 +23,9 @@ _REQUIRED = (
     ("goal", "年度总体绩效目标"),
 )
 
+# Leftovers of a template: "**", "XX", "××", "请填写…", "示例".
+PLACEHOLDER = re.compile(r"\*{2,}|[xX×＊]{2,}|请填写|请输入|示例|待定|……|\.{3,}")
+
 
 @rule("HDR001", "header-required", "error", "项目名称、主管部门、实施单位、项目属性、项目期、年度总体绩效目标必须填写")
 def header_required(ctx: Context, r: Rule) -> Iterator[Finding]:
@@ -26,3 +36,147 @@ def header_required(ctx: Context, r: Rule) -> Iterator[Finding]:
             yield ctx.finding(
                 r, f.cell, f"“{label}”没有填写，请在 {f.cell} 填写{label}。", expected=f"{label}（非空）", actual=""
             )
+
+
+@rule("HDR002", "header-placeholder", "error", "表头各栏不能留有模板占位内容（如 **、XX、请填写）")
+def header_placeholder(ctx: Context, r: Rule) -> Iterator[Finding]:
+    p = ctx.project
+    for attr, label in _REQUIRED:
+        f = getattr(p, attr)
+        m = PLACEHOLDER.search(f.text)
+        if m and not f.empty:
+            yield ctx.finding(
+                r,
+                f.cell,
+                f"“{label}”中还留着模板占位内容“{m.group(0)}”，请换成实际内容。",
+                expected=f"{label}的实际内容",
+                actual=f.text,
+            )
+
+
+# The department's form lists 经常性项目 / 一次性项目; 财预〔2011〕285号 lists 新增 / 延续,
+# and real tables write the variants below.  All are a valid 项目属性.
+ATTRIBUTES = frozenset(
+    {
+        "经常性项目",
+        "一次性项目",
+        "新增项目",
+        "延续项目",
+        "延续性项目",
+        "上年延续性项目",
+        "上年延续项目",
+        "持续性项目",
+        "新增性项目",
+    }
+)
+
+
+@rule("HDR003", "header-attribute", "error", "项目属性应为表样中的选项：经常性项目、一次性项目（或新增项目、延续项目）")
+def header_attribute(ctx: Context, r: Rule) -> Iterator[Finding]:
+    f = ctx.project.attribute
+    if f.empty:
+        return  # HDR001 says it
+    t = squash(f.text)
+    if t in ATTRIBUTES or t + "项目" in ATTRIBUTES:
+        return
+    yield ctx.finding(
+        r,
+        f.cell,
+        f"项目属性“{f.text}”不是表样中的选项，应填“经常性项目”或“一次性项目”（也可填“新增项目”“延续项目”）。",
+        expected="经常性项目 / 一次性项目",
+        actual=f.text,
+    )
+
+
+_YEARS = re.compile(r"^(\d+)年$")  # "99年", "3年": a duration (99年 = ongoing)
+_RANGE = re.compile(
+    r"^(\d{4})(?:年)?(?:[.\-/年]?\d{1,2}月?(?:\d{1,2}日)?)?"
+    r"(?:[-—–~～至到])"
+    r"(\d{4})(?:年)?(?:[.\-/年]?\d{1,2}月?(?:\d{1,2}日)?)?$"
+)
+_ONE_YEAR = re.compile(r"^(\d{4})年?度?$")
+_ONGOING = {"长期", "持续", "常年", "长期项目", "经常性"}
+
+
+def period_years(text: str) -> tuple[int, int] | str | None:
+    """项目期 → (first year, last year); "ongoing" for 99年/长期; a duration "N年" → "years";
+    None when it is not a period at all."""
+    t = squash(text).replace("－", "-").replace("—", "-")
+    if t in _ONGOING:
+        return "ongoing"
+    m = _YEARS.match(t)
+    if m:
+        n = int(m.group(1))
+        if n >= 99:
+            return "ongoing"
+        return "years" if 1 <= n <= 50 else None
+    m = _ONE_YEAR.match(t)
+    if m:
+        y = int(m.group(1))
+        return (y, y) if 1990 <= y <= 2200 else None
+    m = _RANGE.match(t)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        if 1990 <= a <= 2200 and 1990 <= b <= 2200:
+            return (a, b)
+    return None
+
+
+@rule("HDR004", "header-period", "error", "项目期应为年限（如“3年”，“99年”表示长期）或起止年份，且包含预算年度")
+def header_period(ctx: Context, r: Rule) -> Iterator[Finding]:
+    p = ctx.project
+    f = p.period
+    if f.empty:
+        return
+    span = period_years(f.text)
+    if span is None:
+        yield ctx.finding(
+            r,
+            f.cell,
+            f"项目期“{f.text}”无法识别。应填年限（如“3年”，长期项目填“99年”）或起止年份（如“2026-2028”）。",
+            expected="N年 或 起止年份",
+            actual=f.text,
+        )
+        return
+    if isinstance(span, tuple):
+        a, b = span
+        if a > b:
+            yield ctx.finding(
+                r, f.cell, f"项目期“{f.text}”的开始年份晚于结束年份。", expected=f"{b}-{a}", actual=f.text
+            )
+        elif p.year is not None and not a <= p.year <= b:
+            yield ctx.finding(
+                r,
+                f.cell,
+                f"项目期“{f.text}”不包含本表的预算年度{p.year}年（见 {p.year_cell}）。",
+                expected=f"包含{p.year}年",
+                actual=f.text,
+            )
+
+
+_TITLE_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+@rule("HDR005", "header-year", "error", "标题中的年度与表头“（XXXX年）”的预算年度必须一致")
+def header_year(ctx: Context, r: Rule) -> Iterator[Finding]:
+    p = ctx.project
+    if p.year is None:
+        yield ctx.finding(
+            r,
+            p.title.cell,
+            "表中找不到预算年度（标题或标题下一行应写明如“(2026年)”）。",
+            expected="(XXXX年)",
+            actual=p.title.text,
+        )
+        return
+    if p.title.cell == p.year_cell:
+        return
+    m = _TITLE_YEAR.search(p.title.text)
+    if m and int(m.group(1)) != p.year:
+        yield ctx.finding(
+            r,
+            p.title.cell,
+            f"标题写的是{m.group(1)}年，但 {p.year_cell} 写的预算年度是{p.year}年，两处应一致。",
+            expected=f"{p.year}年",
+            actual=f"{m.group(1)}年",
+        )

@@ -1,0 +1,286 @@
+"""Rules about 指标值: unit, range, comparator and direction, kind, measurability.
+
+All of them reason on ``xladdin.values.parse`` (``ctx.values``), never on raw text,
+so “≥95%”, “不低于95%” and “95%以上” are one value.
+
+Direction: higher-is-better indicators (覆盖率, 合格率, 满意度, 完成率 …) want ≥,
+lower-is-better ones (损坏率, 差错率, 时间, 时长, 成本, 单价 …) want ≤.  A missing
+comparator is a warning (the target cannot be scored at year end), a wrong one an
+error (it turns the target upside down).  A bare price in a 成本指标 row (“1836.48元/套”)
+is not flagged: the department's form states unit prices as standards and the cost
+engine multiplies them; only a ≥ on a cost is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from xladdin.framework import level1_key, level2_key
+from xladdin.model import Finding, Indicator
+from xladdin.rules import Context, Rule, rule
+from xladdin.rules.structure import is_cost_row
+from xladdin.rules.wording import bare_name, indicator_label
+from xladdin.values import Value
+
+HIGHER = (
+    "覆盖率",
+    "合格率",
+    "满意度",
+    "满意率",
+    "完成率",
+    "及时率",
+    "达标率",
+    "运行率",
+    "使用率",
+    "知晓率",
+    "数字化率",
+    "契合率",
+    "通过率",
+    "准确率",
+    "正确率",
+    "完好率",
+    "到位率",
+    "执行率",
+    "参保率",
+    "办结率",
+    "普及率",
+    "利用率",
+    "兑现率",
+    "发放率",
+    "就业率",
+    "出勤率",
+    "可用率",
+    "在线率",
+    "处置率",
+    "整改率",
+    "合规率",
+    "成功率",
+    "结业率",
+    "上线率",
+    "归档率",
+    "入库率",
+    "验收率",
+    "优良率",
+    "好评率",
+)
+LOWER = (
+    "损坏率",
+    "破损率",
+    "差错率",
+    "错误率",
+    "出错率",
+    "故障率",
+    "投诉率",
+    "超支率",
+    "失误率",
+    "丢失率",
+    "不合格率",
+    "返工率",
+    "流失率",
+    "事故",
+    "延误",
+)
+# A target phrased as an improvement or a reduction achieved: the more, the better.
+IMPROVE = ("提高", "提升", "增加", "增强", "促进", "减少", "降低", "节省", "节约", "压缩", "缩短")
+LOWER_TIME = ("时间", "时长", "用时", "耗时", "时限")
+COST_WORDS = ("成本", "单价", "费用", "价格")
+
+
+def polarity(ind: Indicator) -> str | None:
+    """ "higher", "lower" or None (unknown) for an indicator, from its name and group."""
+    name = bare_name(ind.name.text)
+    if any(w in name for w in LOWER):
+        return "lower"
+    if any(w in name for w in HIGHER) or level1_key(ind.level1.text) == "满意度":
+        return "higher"
+    if any(name.startswith(w) or w in name[:6] for w in IMPROVE):
+        return "higher"  # "减少纸质办公率 70%": the reduction achieved, the more the better
+    key = level2_key(ind.level2.text)
+    if key in ("时效", "质量") and any(w in name for w in LOWER_TIME):
+        return "lower"
+    if is_cost_row(ind) or (key != "数量" and any(w in name for w in COST_WORDS)):
+        return "lower"
+    return None
+
+
+def is_rate_name(ind: Indicator) -> bool:
+    """An indicator whose target must be a share: …率, …满意度, or any row under 满意度."""
+    name = bare_name(ind.name.text)
+    return name.endswith("率") or "满意度" in name or level1_key(ind.level1.text) == "满意度"
+
+
+def _rows(ctx: Context) -> Iterator[tuple[Indicator, Value]]:
+    for ind in ctx.project.indicators:
+        if not ind.is_empty and not ind.value.empty:
+            yield ind, ctx.values[ind.row]
+
+
+@rule("VAL001", "value-unit", "warning", "定量指标值要写单位（%、人、台、万元、天……）")
+def value_unit(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for ind, v in _rows(ctx):
+        if v.kind == "quantity" and v.unit == "":
+            hint = "；若单元格设成了百分比格式，请改为直接输入“95%”这样的文字" if is_rate_name(ind) else ""
+            yield ctx.finding(
+                r,
+                ind.value.cell,
+                f"{indicator_label(ind)}的指标值“{ind.value.text}”只有数字，没有单位，看不出是多少什么{hint}。",
+                expected="数字＋单位",
+                actual=ind.value.text,
+            )
+
+
+@rule("VAL002", "percent-range", "error", "百分比指标值应在0%～100%之间")
+def percent_range(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for ind, v in _rows(ctx):
+        if v.kind != "percent" or v.fraction is None:
+            continue
+        if v.fraction > 1 or v.fraction < 0:
+            yield ctx.finding(
+                r,
+                ind.value.cell,
+                f"{indicator_label(ind)}的指标值“{ind.value.text}”超出了0%～100%的范围。",
+                expected="0%～100%",
+                actual=ind.value.text,
+            )
+
+
+@rule("VAL003", "percent-at-least-100", "warning", "“≥100%”只能等于100%，应写“＝100%”")
+def percent_at_least_100(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for ind, v in _rows(ctx):
+        if v.kind == "percent" and v.fraction == 1 and v.comparator in ("≥", "＞"):
+            yield ctx.finding(
+                r,
+                ind.value.cell,
+                f"{indicator_label(ind)}的指标值“{ind.value.text}”：比率不可能超过100%，请写成“＝100%”。",
+                expected="＝100%",
+                actual=ind.value.text,
+            )
+
+
+def _missing_comparator(ind: Indicator, v: Value) -> str | None:
+    """The suggestion text when a comparator is missing, else None."""
+    if v.comparator is not None or not v.is_numeric or v.kind in ("rate", "product"):
+        return None
+    pol = polarity(ind)
+    if is_cost_row(ind) or level2_key(ind.level2.text) == "数量":
+        return None  # prices and counts are stated bare in the department's form
+    text = ind.value.text.strip()
+    if v.kind == "percent":
+        if v.fraction in (0.0, 1.0):
+            return None  # 100% and 0% can only mean one thing
+        if pol == "higher":
+            return f"这是越高越好的指标，应写成“≥{text}”"
+        if pol == "lower":
+            return f"这是越低越好的指标，应写成“≤{text}”"
+        return f"看不出是不低于、不高于还是正好{text}，年终无法评价，请写成“≥{text}”“≤{text}”或“＝{text}”"
+    if pol == "lower":
+        return f"这是越短（越少）越好的指标，应写成“≤{text}”"
+    return None
+
+
+@rule("VAL004", "comparator-missing", "warning", "比率、满意度和越低越好的指标值要写比较符号（≥、≤、＝）")
+def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for ind, v in _rows(ctx):
+        hint = _missing_comparator(ind, v)
+        if hint:
+            yield ctx.finding(
+                r,
+                ind.value.cell,
+                f"{indicator_label(ind)}的指标值“{ind.value.text}”没有写比较符号：{hint}。",
+                expected=hint.rsplit("“", 1)[-1].rstrip("”") if "应写成" in hint else "≥ / ≤ / ＝",
+                actual=ind.value.text,
+            )
+
+
+@rule("VAL005", "comparator-direction", "error", "比较符号方向错误：越高越好的指标应为≥，越低越好的指标应为≤")
+def comparator_direction(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for ind, v in _rows(ctx):
+        if v.comparator is None or v.kind in ("date", "qualitative", "unparsed", "empty"):
+            continue
+        if level2_key(ind.level2.text) == "数量":
+            continue
+        pol = polarity(ind)
+        body = ind.value.text.strip().lstrip("≥≤<>=＜＞＝≧≦")
+        if pol == "higher" and v.comparator in ("≤", "＜"):
+            yield ctx.finding(
+                r,
+                ind.value.cell,
+                f"{indicator_label(ind)}越高越好，指标值却写成“{ind.value.text}”（不高于），应为“≥{body}”。",
+                expected=f"≥{body}",
+                actual=ind.value.text,
+            )
+        elif pol == "lower" and v.comparator in ("≥", "＞"):
+            yield ctx.finding(
+                r,
+                ind.value.cell,
+                f"{indicator_label(ind)}越低越好，指标值却写成“{ind.value.text}”（不低于），应为“≤{body}”。",
+                expected=f"≤{body}",
+                actual=ind.value.text,
+            )
+
+
+def _kind_problem(ind: Indicator, v: Value) -> tuple[str, str] | None:
+    """(what is wrong, what is expected) when the value's kind does not fit the indicator."""
+    key = level2_key(ind.level2.text)
+    if v.kind in ("empty", "unparsed"):
+        return None
+    if is_cost_row(ind):
+        money = v.is_money or any(f.is_money for f in v.factors)
+        if not money:
+            return "成本指标应是金额（如“≤10万元”“1.2万元/月/人”）", "金额"
+        return None
+    if key == "数量":
+        if v.kind in ("percent", "qualitative", "date") or v.is_money:
+            return "数量指标应是数量（数字＋计量单位，如“250套”）", "数字＋计量单位"
+        return None
+    if key == "时效":
+        return None  # TIME rules judge 时效 values
+    if is_rate_name(ind) and v.kind != "percent":
+        what = "满意度" if "满意" in bare_name(ind.name.text) or level1_key(ind.level1.text) == "满意度" else "比率"
+        return f"这是{what}指标，指标值应是百分比（如“≥95%”）", "百分比"
+    return None
+
+
+@rule(
+    "VAL006", "value-kind", "warning", "指标值的类型要与指标相符：比率/满意度为百分比，数量指标为数量，成本指标为金额"
+)
+def value_kind(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for ind, v in _rows(ctx):
+        problem = _kind_problem(ind, v)
+        if problem:
+            yield ctx.finding(
+                r,
+                ind.value.cell,
+                f"{indicator_label(ind)}的指标值是“{ind.value.text}”，{problem[0]}。",
+                expected=problem[1],
+                actual=ind.value.text,
+            )
+
+
+VAGUE = re.compile(
+    r"提升|提高|增加|增强|加强|减少|降低|改善|促进|推动|方便|便利|满意|良好|较好|明显|显著|大幅|极大|有效|"
+    r"进一步|逐步|持续|不断|稳步|稳定|优化|完善|长期|积极|显现"
+)
+
+
+@rule("VAL007", "value-measurable", "warning", "定性指标值要能检验（如“已纳入”“达标”），不能只写“大幅提升”“增加”等")
+def value_measurable(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for ind, v in _rows(ctx):
+        if v.kind != "qualitative" or _kind_problem(ind, v):
+            continue
+        key = level2_key(ind.level2.text)
+        if key == "时效":
+            continue  # TIME003
+        if key == "可持续影响" and v.word in ("长期", "长期有效", "持续"):
+            continue  # the usual way to state a lasting effect
+        m = VAGUE.search(v.word)
+        if m:
+            yield ctx.finding(
+                r,
+                ind.value.cell,
+                f"{indicator_label(ind)}的指标值“{ind.value.text}”无法衡量：“{m.group(0)}”多少算达到？"
+                "请写成可检验的目标，如“≥90%”“≤5件”或明确的完成状态。",
+                expected="可检验的目标值",
+                actual=ind.value.text,
+            )
