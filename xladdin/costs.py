@@ -1,0 +1,604 @@
+"""The cost engine: 成本指标 × 数量指标 = the money asked for, line by line.
+
+A department justifies its budget by unit costs times quantities (1.2万元/月/人 × 18人 ×
+12个月 = 259.2万元).  ``explain`` redoes that arithmetic from the table alone, so a user
+sees which part of 项目总额 is explained and which is not, and the rules can point at
+the line, the quantity or the sentence of the narrative that disagrees.
+
+Public API (stable)
+-------------------
+``explain(project) -> CostExplanation``; never raises on any project.
+
+``CostExplanation``
+    ``sheet``, ``name``, ``total`` (项目总额, 万元, None when unreadable), ``total_cell``,
+    ``lines`` (``CostLine``), ``explained`` (sum of line amounts, 万元), ``unexplained``
+    (total − explained, None without a total), ``balanced`` (|unexplained| within the
+    published rounding), ``unmatched_costs`` / ``unmatched_quantities`` (``Unmatched``:
+    a money 成本指标 no quantity could be found for — or whose value is unparsed — and a
+    数量指标 no cost line used), ``narrative`` (``narrative.Narrative`` of 年度总体绩效目标),
+    ``narrative_unmatched`` (stated amounts no line or group of lines adds up to),
+    ``period_note`` (why a year is assumed), ``as_dict()`` (the JSON contract of issue #3).
+``CostLine``
+    ``indicator`` (三级指标 name), ``cell`` (its 指标值 cell), ``name_cell``, ``row``,
+    ``unit_cost`` (the 指标值 text as written), ``value`` (parsed), ``quantities``
+    (``QuantityUse``), ``factors`` (Chinese: implied factors and assumptions, e.g.
+    "12个月（预算年度按1年计）", "条：未给数量，按每人1条计", "人次按人计（每人一次）"),
+    ``implied`` (product of the implied numeric factors), ``amount_wan``,
+    ``narrative`` (``NarrativeMatch`` or None), ``narrative_wan`` (the stated amount when
+    it matches this line alone, else None), ``narrative_near`` (a stated amount whose
+    words match this line but whose number does not — a likely mistake), ``lump_sum``
+    (the cost is a total such as "110万元", not a unit cost).
+``QuantityUse``
+    ``indicator``, ``cell``, ``row``, ``level2`` ("数量" / "时效"), ``value``, ``unit``,
+    ``fills`` (the per-units of the rate it fills), ``note`` (approximation made),
+    ``score`` (name similarity used to choose it, 0…~1.3; low means a weak pairing).
+``NarrativeMatch``
+    ``amount`` (``narrative.StatedAmount``: wan, text, span, context), ``rows`` (the rows of
+    every line it sums; more than one when the narrative states a subtotal).
+``similarity(a, b)``
+    name similarity (bigram Dice after removing "指标N：", punctuation and cost words,
+    plus 0.25 when both carry the same 指标N); rules use it for near-miss names.
+``ROUNDING_WAN``
+    the tolerance: half of the published 0.01万元 step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from xladdin.framework import level1_key, level2_key, squash
+from xladdin.model import Indicator, Project
+from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
+from xladdin.units import WAN, is_time_unit, match, time_factor
+from xladdin.values import Value, format_number, parse
+
+__all__ = [
+    "ROUNDING_WAN",
+    "CostExplanation",
+    "CostLine",
+    "NarrativeMatch",
+    "QuantityUse",
+    "Unmatched",
+    "explain",
+    "similarity",
+]
+
+COST_GROUPS = ("成本", "经济成本")
+QUANTITY_GROUPS = ("数量",)
+TIME_GROUPS = ("时效",)
+# Periods a budget year implies when a rate is per one of them and no quantity gives it.
+_PERIODS = ("月", "季度", "半年", "年", "周")
+
+
+@dataclass(frozen=True)
+class QuantityUse:
+    indicator: str
+    cell: str
+    row: int
+    level2: str
+    value: float
+    unit: str
+    fills: tuple[str, ...]
+    note: str = ""
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class NarrativeMatch:
+    amount: StatedAmount
+    rows: tuple[int, ...]
+
+    @property
+    def shared(self) -> bool:
+        return len(self.rows) > 1
+
+
+@dataclass(frozen=True)
+class CostLine:
+    indicator: str
+    cell: str
+    name_cell: str
+    row: int
+    unit_cost: str
+    value: Value
+    quantities: tuple[QuantityUse, ...]
+    factors: tuple[str, ...]
+    implied: float
+    amount_wan: float
+    lump_sum: bool = False
+    narrative: NarrativeMatch | None = None
+    narrative_near: StatedAmount | None = None
+
+    @property
+    def narrative_wan(self) -> float | None:
+        if self.narrative is None or self.narrative.shared:
+            return None
+        return self.narrative.amount.wan
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "cell": self.cell,
+            "unit_cost": self.unit_cost,
+            "quantities": [
+                {"indicator": q.indicator, "cell": q.cell, "value": q.value, "unit": q.unit} for q in self.quantities
+            ],
+            "factors": list(self.factors),
+            "amount_wan": self.amount_wan,
+            "narrative_wan": self.narrative_wan,
+        }
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    indicator: str
+    cell: str
+    row: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CostExplanation:
+    sheet: str
+    name: str
+    total: float | None
+    total_cell: str
+    lines: tuple[CostLine, ...]
+    unmatched_costs: tuple[Unmatched, ...]
+    unmatched_quantities: tuple[Unmatched, ...]
+    narrative: Narrative
+    narrative_unmatched: tuple[StatedAmount, ...] = ()
+    period_note: str = ""
+    tolerance: float = ROUNDING_WAN
+
+    @property
+    def explained(self) -> float:
+        return _r(sum(line.amount_wan for line in self.lines))
+
+    @property
+    def unexplained(self) -> float | None:
+        if self.total is None:
+            return None
+        return _r(self.total - self.explained)
+
+    @property
+    def balanced(self) -> bool:
+        u = self.unexplained
+        return u is not None and abs(u) <= self.tolerance
+
+    def line_at(self, row: int) -> CostLine | None:
+        return next((line for line in self.lines if line.row == row), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "name": self.name,
+            "total": self.total,
+            "explained": self.explained,
+            "unexplained": self.unexplained,
+            "lines": [line.as_dict() for line in self.lines],
+            "unmatched_costs": [u.indicator for u in self.unmatched_costs],
+            "unmatched_quantities": [u.indicator for u in self.unmatched_quantities],
+        }
+
+
+def _r(x: float) -> float:
+    """Round away float noise (45.912000000000006 → 45.912); 1e-6万元 is 0.01元."""
+    return round(x + 0.0, 6)
+
+
+# --------------------------------------------------------------------------- names
+
+_INDEX = re.compile(r"^指标(\d+)[:：.、．]?")
+_PUNCT = re.compile(r"[，、,。．.：:；;（）()《》“”\"'‘’\[\]【】\s\-—/]")
+_COST_TAIL = re.compile(r"(费用|经费|成本|单价|市场价|定额|价格|费)+$")
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> tuple[str, int | None]:
+    t = squash(name)
+    m = _INDEX.match(t)
+    idx = int(m.group(1)) if m else None
+    if m:
+        t = t[m.end() :]
+    t = _PUNCT.sub("", t)
+    t = _COST_TAIL.sub("", t) or t
+    return t, idx
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i : i + 2] for i in range(len(s) - 1)} if len(s) > 1 else {s}
+
+
+@lru_cache(maxsize=16384)
+def similarity(a: str, b: str) -> float:
+    """Name similarity of two indicator names (see module docstring); 0 for unrelated names."""
+    ka, ia = _name_key(a)
+    kb, ib = _name_key(b)
+    ga, gb = _bigrams(ka), _bigrams(kb)
+    dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+    return dice + (0.25 if ia is not None and ia == ib else 0.0)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class _Source:
+    ind: Indicator
+    value: Value
+    pairs: tuple[tuple[float, str], ...]
+    per: tuple[str, ...]
+    level2: str
+
+
+def _sources(project: Project) -> list[_Source]:
+    out = []
+    for ind in project.indicators:
+        key = level2_key(ind.level2.text)
+        if key not in QUANTITY_GROUPS and key not in TIME_GROUPS:
+            continue
+        v = parse(ind.value.text)
+        # A 时效 duration can be a quantity (52天 of work); years and months there are
+        # the project's period, which the budget year already accounts for.
+        if key in TIME_GROUPS and (v.kind != "duration" or v.comparator is not None or v.unit in _PERIODS):
+            continue
+        pairs = tuple(v.quantities())
+        if not pairs or any(n is None for n, _ in pairs):
+            continue
+        per = v.per if v.kind == "rate" else ()
+        out.append(_Source(ind, v, pairs, per, key))
+    return out
+
+
+def _is_cost(ind: Indicator) -> bool:
+    k2 = level2_key(ind.level2.text)
+    return k2 in COST_GROUPS or (level1_key(ind.level1.text) == "成本" and k2 not in ("社会成本", "生态环境成本"))
+
+
+# --------------------------------------------------------------------------- matching one line
+
+
+@dataclass
+class _Option:
+    uses: list[tuple[_Source, tuple[str, ...], str]] = field(default_factory=list)  # source, per-units, note
+    filled: int = 0
+    score: float = 0.0
+
+
+def _unit_fits(per: str, unit: str) -> str | None:
+    """None when ``unit`` cannot fill ``per``; else the note ("" when exact)."""
+    m = match(per, unit)
+    return None if m is None else m.note
+
+
+def _assign(units: tuple[str, ...], pairs: tuple[tuple[float, str], ...]) -> tuple[tuple[str, ...], str] | None:
+    """Fill some of ``units`` with every pair of a source (all pairs must be used)."""
+    remaining = list(units)
+    filled: list[str] = []
+    notes: list[str] = []
+    for _, unit in pairs:
+        for i, p in enumerate(remaining):
+            note = _unit_fits(p, unit)
+            if note is not None:
+                filled.append(p)
+                if note:
+                    notes.append(note)
+                del remaining[i]
+                break
+        else:
+            return None
+    return tuple(filled), "；".join(dict.fromkeys(notes))
+
+
+def _best_option(cost: Indicator, per: tuple[str, ...], sources: list[_Source]) -> _Option:
+    fits: list[tuple[_Source, tuple[str, ...], str, float]] = []
+    for s in sources:
+        a = _assign(per, s.pairs)
+        if a is not None:
+            fits.append((s, a[0], a[1], similarity(cost.name.text, s.ind.name.text)))
+    best = _Option()
+    best_key = (-1.0, -1.0)
+
+    def search(i: int, left: tuple[str, ...], chosen: list[tuple[_Source, tuple[str, ...], str, float]]) -> None:
+        nonlocal best, best_key
+        if chosen:
+            filled = len(per) - len(left)
+            mean = sum(c[3] for c in chosen) / len(chosen)
+            key = (filled + mean, mean)
+            if key > best_key:
+                best_key = key
+                best = _Option([(c[0], c[1], c[2]) for c in chosen], filled, mean)
+        for j in range(i, len(fits)):
+            s, units, note, sc = fits[j]
+            rest = list(left)
+            ok = True
+            for u in units:
+                if u in rest:
+                    rest.remove(u)
+                else:
+                    ok = False
+                    break
+            if ok:
+                search(j + 1, tuple(rest), [*chosen, (s, units, note, sc)])
+
+    search(0, per, [])
+    return best
+
+
+def _period(project: Project) -> tuple[float, str]:
+    """Years a per-period rate covers: one budget year, said the way the table says it."""
+    for ind in project.indicators:
+        if level2_key(ind.level2.text) in TIME_GROUPS and "周期" in ind.name.text:
+            v = parse(ind.value.text)
+            if v.kind == "duration" and v.number and v.unit in _PERIODS:
+                f = time_factor(v.unit, "年")
+                if f is not None and abs(v.number * f - 1) < 1e-9:
+                    return 1.0, f"{ind.name.text}{ind.value.text}"
+    year = f"{project.year}年" if project.year else "预算年度"
+    return 1.0, f"{year}预算按1年计"
+
+
+def _period_label(unit: str) -> str:
+    return {"月": "个月", "季度": "个季度", "周": "周", "年": "年", "半年": "个半年"}.get(unit, unit)
+
+
+def _line(
+    ind: Indicator, v: Value, sources: list[_Source], years: float, period_note: str
+) -> tuple[CostLine | None, list[_Source], str]:
+    """A cost line, the sources it used, or a reason it has none."""
+    if v.kind == "quantity":  # a total cost such as "110万元"
+        uses: list[QuantityUse] = []
+        used: list[_Source] = []
+        for s in sources:
+            if (
+                len(s.pairs) == 1
+                and s.pairs[0][0] == 1
+                and not is_time_unit(s.pairs[0][1])
+                and similarity(ind.name.text, s.ind.name.text) >= 0.8
+            ):
+                uses.append(_use(s, (), "", similarity(ind.name.text, s.ind.name.text)))
+                used.append(s)
+                break
+        amount = _r((v.number or 0.0) / WAN)
+        return _make_line(ind, v, tuple(uses), ("总额（不是单价）",), 1.0, amount, lump=True), used, ""
+    if v.kind == "product":
+        money = [f for f in v.factors if f.is_money]
+        if len(money) != 1 or v.number is None:
+            return None, [], "乘积中应恰好有一个金额"
+        others = tuple(_fmt(f) for f in v.factors if f is not money[0])
+        return _make_line(ind, v, (), others, 1.0, _r(v.number / WAN)), [], ""
+    per = v.per
+    opt = _best_option(ind, per, sources)
+    left = list(per)
+    uses = []
+    for s, units, note in opt.uses:
+        for u in units:
+            left.remove(u)
+        uses.append(_use(s, units, note, similarity(ind.name.text, s.ind.name.text)))
+        for p in s.per:  # "1870人/年" already counts per year: the cost's /年 is covered
+            if p in left:
+                left.remove(p)
+    if not uses and any(not _is_period(p) for p in left):
+        return None, [], "没有找到单位相符的数量指标（" + "、".join(per) + "）"
+    factors: list[str] = []
+    implied = 1.0
+    filled_units = [u for q in uses for u in q.fills]
+    for p in left:
+        if _is_period(p):
+            f = time_factor("年", p)
+            n = (f or 1.0) * years
+            implied *= n
+            factors.append(f"{format_number(n)}{_period_label(p)}（{period_note}）")
+        else:
+            base = filled_units[0] if filled_units else ""
+            factors.append(f"{p}：未给数量，按每{base}1{p}计" if base else f"{p}：未给数量，按1{p}计")
+    for q in uses:
+        if q.note:
+            factors.append(q.note)
+    amount = v.number or 0.0
+    for s, _, _ in opt.uses:
+        for n, _ in s.pairs:
+            amount *= n
+    amount *= implied
+    return (
+        _make_line(ind, v, tuple(uses), tuple(dict.fromkeys(factors)), implied, _r(amount / WAN)),
+        [s for s, _, _ in opt.uses],
+        "",
+    )
+
+
+def _is_period(unit: str) -> bool:
+    return unit in _PERIODS
+
+
+def _fmt(v: Value) -> str:
+    from xladdin.values import format_value
+
+    return format_value(v)
+
+
+def _use(s: _Source, units: tuple[str, ...], note: str, score: float) -> QuantityUse:
+    n, u = s.pairs[0]  # a product gives one QuantityUse per factor, see _expand
+    return QuantityUse(s.ind.name.text, s.ind.value.cell, s.ind.row, s.level2, n, u, units, note, round(score, 3))
+
+
+def _make_line(
+    ind: Indicator,
+    v: Value,
+    uses: tuple[QuantityUse, ...],
+    factors: tuple[str, ...],
+    implied: float,
+    amount: float,
+    lump: bool = False,
+) -> CostLine:
+    return CostLine(
+        indicator=ind.name.text,
+        cell=ind.value.cell,
+        name_cell=ind.name.cell,
+        row=ind.row,
+        unit_cost=ind.value.text,
+        value=v,
+        quantities=uses,
+        factors=factors,
+        implied=implied,
+        amount_wan=amount,
+        lump_sum=lump,
+    )
+
+
+# --------------------------------------------------------------------------- the project
+
+
+def explain(project: Project) -> CostExplanation:
+    """Every cost line of a project, reconciled with 项目总额 and the narrative."""
+    narrative = scan(project.goal.text)
+    sources = _sources(project)
+    years, period_note = _period(project)
+    lines: list[CostLine] = []
+    unmatched_costs: list[Unmatched] = []
+    used_rows: set[int] = set()
+    for ind in project.indicators:
+        if not _is_cost(ind) or ind.value.empty:
+            continue
+        v = parse(ind.value.text)
+        if v.kind == "unparsed":
+            unmatched_costs.append(Unmatched(ind.name.text, ind.value.cell, ind.row, ind.value.text, v.reason))
+            continue
+        if not (v.is_money or (v.kind == "product" and any(f.is_money for f in v.factors))):
+            continue  # a non-money cost indicator (e.g. 社会成本 ≤5%) is not a budget line
+        line, used, reason = _line(ind, v, sources, years, period_note)
+        if line is None:
+            unmatched_costs.append(Unmatched(ind.name.text, ind.value.cell, ind.row, ind.value.text, reason))
+            continue
+        lines.append(_expand(line, used))
+        used_rows.update(s.ind.row for s in used)
+    unmatched_q = tuple(
+        Unmatched(s.ind.name.text, s.ind.value.cell, s.ind.row, s.ind.value.text, "没有成本指标使用这个数量")
+        for s in sources
+        if s.level2 in QUANTITY_GROUPS and s.ind.row not in used_rows
+    )
+    lines, narrative_unmatched = _reconcile_narrative(lines, narrative)
+    total = project.money.total
+    return CostExplanation(
+        sheet=project.sheet,
+        name=project.name.text,
+        total=total.number,
+        total_cell=total.cell,
+        lines=tuple(lines),
+        unmatched_costs=tuple(unmatched_costs),
+        unmatched_quantities=unmatched_q,
+        narrative=narrative,
+        narrative_unmatched=tuple(narrative_unmatched),
+        period_note=period_note,
+    )
+
+
+def _expand(line: CostLine, used: list[_Source]) -> CostLine:
+    """A product quantity (9天*50人) is reported as its factors, each with the same cell."""
+    out: list[QuantityUse] = []
+    for q in line.quantities:
+        src = next((s for s in used if s.ind.row == q.row), None)
+        if src is None or len(src.pairs) == 1:
+            out.append(q)
+            continue
+        for n, u in src.pairs:
+            out.append(QuantityUse(q.indicator, q.cell, q.row, q.level2, n, u, q.fills, q.note, q.score))
+    if len(out) == len(line.quantities):
+        return line
+    from dataclasses import replace
+
+    return replace(line, quantities=tuple(out))
+
+
+# --------------------------------------------------------------------------- narrative reconciliation
+
+_MAX_GROUP = 6
+_MAX_NODES = 20000
+
+
+def _subsets(target: float, lines: list[CostLine]) -> list[tuple[int, ...]]:
+    """Index sets of lines whose amounts add up to ``target`` within the rounding."""
+    order = sorted(range(len(lines)), key=lambda i: -lines[i].amount_wan)
+    amounts = [lines[i].amount_wan for i in order]
+    suffix = [0.0] * (len(amounts) + 1)
+    for i in range(len(amounts) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + max(amounts[i], 0.0)
+    out: list[tuple[int, ...]] = []
+    nodes = 0
+
+    def dfs(i: int, acc: float, chosen: list[int]) -> None:
+        nonlocal nodes
+        nodes += 1
+        if nodes > _MAX_NODES or len(out) > 200:
+            return
+        if chosen and abs(acc - target) <= ROUNDING_WAN:
+            out.append(tuple(order[k] for k in chosen))
+        if len(chosen) >= _MAX_GROUP:
+            return
+        for j in range(i, len(amounts)):
+            a = amounts[j]
+            if acc + a > target + ROUNDING_WAN or a <= 0:
+                continue
+            if acc + suffix[j] < target - ROUNDING_WAN:
+                return
+            dfs(j + 1, acc + a, [*chosen, j])
+
+    dfs(0, 0.0, [])
+    return out
+
+
+def _reconcile_narrative(lines: list[CostLine], n: Narrative) -> tuple[list[CostLine], list[StatedAmount]]:
+    """Pair stated amounts with the line (or group of lines) they state, best names first."""
+    from dataclasses import replace
+
+    amounts = n.line_amounts
+    cands: list[tuple[float, int, tuple[int, ...]]] = []
+    for ai, a in enumerate(amounts):
+        for subset in _subsets(a.wan, lines):
+            sims = [similarity(a.context, lines[i].indicator) for i in subset]
+            score = sum(sims) / len(sims) - 0.02 * (len(subset) - 1)
+            cands.append((score, ai, subset))
+    cands.sort(key=lambda c: (-c[0], len(c[2]), c[1]))
+    used_a: set[int] = set()
+    used_l: set[int] = set()
+    matches: dict[int, NarrativeMatch] = {}
+    for _, ai, subset in cands:
+        if ai in used_a or any(i in used_l for i in subset):
+            continue
+        # the same sentence twice ("数字化费176万元 … 需经费176万元") matches once
+        used_a.add(ai)
+        used_l.update(subset)
+        rows = tuple(sorted(lines[i].row for i in subset))
+        for i in subset:
+            matches[i] = NarrativeMatch(amounts[ai], rows)
+    matched_values = {(m.amount.wan, m.rows) for m in matches.values()}
+    unmatched = [
+        a
+        for ai, a in enumerate(amounts)
+        if ai not in used_a and not any(abs(a.wan - w) <= ROUNDING_WAN for w, _ in matched_values)
+    ]
+    if (
+        len(lines) == 1
+        and not matches
+        and n.total is not None
+        and abs(n.total.wan - lines[0].amount_wan) <= ROUNDING_WAN
+    ):
+        matches[0] = NarrativeMatch(n.total, (lines[0].row,))  # a one-line project: the total is the line
+    out = []
+    for i, line in enumerate(lines):
+        near = None
+        if i not in matches:
+            best = max(
+                ((similarity(a.context, line.indicator), a) for a in unmatched),
+                key=lambda t: t[0],
+                default=(0.0, None),
+            )
+            if best[0] >= 0.5:
+                near = best[1]
+        out.append(replace(line, narrative=matches.get(i), narrative_near=near))
+    return out, unmatched
