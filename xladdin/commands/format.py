@@ -1,0 +1,48 @@
+"""``xladdin format FILE -o OUT.xlsx [--in-place]``: 统一格式 for every project sheet."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from xladdin.style import StyleOptions
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="要统一格式的工作簿（.xlsx）")
+    p.add_argument("-o", "--output", help="输出文件（原文件保持不变）")
+    p.add_argument("--in-place", action="store_true", help="直接修改原文件（会先在旁边留一个备份）")
+    p.add_argument("--force", action="store_true", help="即使会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
+    p.add_argument("--title-font", default=None, help="标题字体（默认 黑体；已安装时可用 方正小标宋简体）")
+    p.add_argument("--body-font", default=None, help="正文字体（默认 仿宋；已安装时可用 仿宋_GB2312）")
+
+
+def options_from(args: argparse.Namespace) -> StyleOptions:
+    opt = StyleOptions()
+    if getattr(args, "title_font", None):
+        opt = StyleOptions(title_font=args.title_font, body_font=opt.body_font)
+    if getattr(args, "body_font", None):
+        opt = StyleOptions(title_font=opt.title_font, body_font=args.body_font)
+    return opt
+
+
+def run(args: argparse.Namespace) -> int:
+    from xladdin.io.formatting import format_file
+
+    start = time.perf_counter()
+    target, result = format_file(args.file, args.output, args.in_place, args.force, options_from(args))
+    took = time.perf_counter() - start
+    names = "、".join(result.projects)
+    print(
+        f"已统一格式：{len(result.projects)} 张项目表（{names}）"
+        + (f"，以及“{result.summary}”" if result.summary else "")
+    )
+    if result.untouched:
+        print("未改动的其他工作表：" + "、".join(result.untouched))
+    for sheet, cell, need in result.overflow:
+        print(
+            f"提示：工作表“{sheet}”单元格 {cell} 的文字太长（约需 {need:.0f} 磅行高，超过 Excel 上限 409 磅），"
+            "即使缩小字号也显示不全。请精简该单元格内容。"
+        )
+    print(f"已写入 {target}（用时 {took:.1f} 秒）")
+    return 0

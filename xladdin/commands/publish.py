@@ -1,0 +1,49 @@
+"""``xladdin publish FILE -o OUT.pdf``: the disclosure document (notice + every table)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+
+from xladdin.errors import UserError
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="绩效目标表工作簿（.xlsx），不会被修改")
+    p.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+    p.add_argument("--date", help="落款日期，格式 2026-02-27（默认今天）")
+    p.add_argument("--unit", help="公开单位名称（默认取各表的“实施单位”）")
+    p.add_argument("--year", type=int, help="预算年度（默认取表头的年度）")
+    p.add_argument("--timeout", type=int, default=300, help="等待 LibreOffice 的最长秒数（默认 300）")
+    p.add_argument("--title-font", default=None, help="标题字体（默认 黑体）")
+    p.add_argument("--body-font", default=None, help="正文字体（默认 仿宋）")
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    t = text.strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat("-".join(part.zfill(2) for part in t.split("-")))
+    except ValueError:
+        raise UserError(f"日期“{text}”无法识别，请写成 2026-02-27 或 2026年2月27日。") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.format import options_from
+    from xladdin.io.pdf import publish_file
+
+    start = time.perf_counter()
+    out, published = publish_file(
+        args.file,
+        args.output,
+        day=parse_day(args.date),
+        unit=args.unit,
+        year=args.year,
+        timeout=args.timeout,
+        options=options_from(args),
+    )
+    took = time.perf_counter() - start
+    print(f"已生成公开文档：{out}（公开说明 + {len(published)} 张项目表，用时 {took:.1f} 秒）")
+    return 0

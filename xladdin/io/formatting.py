@@ -1,0 +1,308 @@
+"""Apply 统一格式 plans (``xladdin.style``, ``xladdin.validation_lists``) with openpyxl.
+
+The workbook is changed in place — loaded, restyled, saved — never rebuilt, so sheets,
+names, links and marks the tool does not know survive.  Only styles, merges of empty
+cells, print settings, data validation, the hidden list sheet and the 项目汇总 chart
+are touched; no cell value changes.  Applying the same plan twice gives the same file.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xladdin.layout import read_project
+from xladdin.model import Project, column_letter
+from xladdin.style import (
+    CHART_TITLE,
+    ChartPlan,
+    SheetStyle,
+    StyleOptions,
+    plan_project,
+    plan_summary,
+    plan_summary_chart,
+)
+from xladdin.validation_lists import (
+    LISTS_SHEET,
+    VALUE_PROMPT_TITLE,
+    Validation,
+    lists_sheet,
+    plan_validations,
+)
+
+_OUR_PROMPTS = {"项目属性", "一级指标", "二级指标", VALUE_PROMPT_TITLE}
+_SKIP_SHEETS = {LISTS_SHEET, "xladdin撤销"}
+
+
+@dataclass
+class FormatResult:
+    projects: list[str] = field(default_factory=list)
+    summary: str | None = None
+    untouched: list[str] = field(default_factory=list)
+    overflow: list[tuple[str, str, float]] = field(default_factory=list)  # sheet, cell, points needed
+    plans: dict[str, SheetStyle] = field(default_factory=dict)
+    read: dict[str, Project] = field(default_factory=dict)
+
+
+def format_workbook(wb: Any, options: StyleOptions | None = None, validations: bool = True) -> FormatResult:
+    """Restyle every project sheet and the 项目汇总 sheet of an openpyxl workbook."""
+    from xladdin.io.xlsx import sheet_from_openpyxl
+
+    result = FormatResult()
+    summary_ws = None
+    for ws in wb.worksheets:
+        if ws.title in _SKIP_SHEETS:
+            continue
+        data = sheet_from_openpyxl(ws)
+        project = read_project(data)
+        if project is not None:
+            plan = plan_project(data, project, options)
+            apply_style(ws, plan)
+            if validations:
+                apply_validations(ws, plan_validations(project))
+            result.projects.append(ws.title)
+            result.plans[ws.title] = plan
+            result.read[ws.title] = project
+            result.overflow.extend((ws.title, ref, need) for ref, need in plan.overflow)
+            continue
+        splan = plan_summary(data, options)
+        if splan is not None and summary_ws is None:
+            apply_style(ws, splan)
+            chart = plan_summary_chart(data)
+            if chart is not None:
+                apply_chart(ws, chart)
+            summary_ws = ws
+            result.summary = ws.title
+            result.plans[ws.title] = splan
+            continue
+        result.untouched.append(ws.title)
+    if validations and result.projects:
+        ensure_lists(wb)
+    return result
+
+
+# --------------------------------------------------------------------------- styles
+
+
+def apply_style(ws: Any, plan: SheetStyle) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin", color="000000")
+    boxed = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for m in plan.merges:
+        ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
+    for (r, c), st in plan.cells.items():
+        cell = ws.cell(row=r, column=c)
+        f = cell.font
+        cell.font = Font(
+            name=st.font.name,
+            size=st.font.size,
+            bold=st.font.bold,
+            italic=f.italic,
+            underline=f.underline,
+            strike=f.strike,
+            color=copy(f.color),
+            vertAlign=f.vertAlign,
+        )
+        old = cell.alignment
+        cell.alignment = Alignment(
+            horizontal=st.horizontal,
+            vertical=st.vertical,
+            wrap_text=st.wrap,
+            text_rotation=old.text_rotation if old is not None else 0,
+            indent=old.indent if old is not None else 0,
+        )
+        cell.border = boxed if st.border else Border()
+        if st.number_format is not None:
+            cell.number_format = st.number_format
+    _set_widths(ws, plan.column_widths)
+    for r, h in plan.row_heights.items():
+        ws.row_dimensions[r].height = h
+    _apply_print(ws, plan)
+    if plan.freeze:
+        ws.freeze_panes = plan.freeze
+
+
+def _set_widths(ws: Any, widths: dict[int, float]) -> None:
+    """Set column widths, first splitting <col min..max> groups that cover our columns.
+
+    Two overlapping <col> ranges make Excel call the file corrupt, so a loaded range
+    such as A:F is cut into one entry per styled column plus the untouched rest.
+    """
+    from openpyxl.worksheet.dimensions import ColumnDimension
+
+    dims = ws.column_dimensions
+    wanted = set(widths)
+    for key, dim in list(dims.items()):
+        lo, hi = dim.min or 0, dim.max or 0
+        if not lo or hi <= lo or not (wanted & set(range(lo, min(hi, max(wanted)) + 1))):
+            continue
+        del dims[key]
+        pieces: list[tuple[int, int]] = []
+        start = lo
+        for c in range(lo, hi + 1):
+            if c in wanted:
+                if start < c:
+                    pieces.append((start, c - 1))
+                pieces.append((c, c))
+                start = c + 1
+            if c > max(wanted):
+                break
+        if start <= hi:
+            pieces.append((start, hi))
+        for a, b in pieces:
+            new = ColumnDimension(
+                ws,
+                index=column_letter(a),
+                width=dim.width,
+                bestFit=dim.bestFit,
+                hidden=dim.hidden,
+                outlineLevel=dim.outlineLevel,
+                collapsed=dim.collapsed,
+                style=None,
+                customWidth=dim.customWidth,
+            )
+            new.min, new.max = a, b
+            new._style = copy(dim._style)
+            dims[column_letter(a)] = new
+    for c, w in widths.items():
+        d = dims[column_letter(c)]
+        d.width = w
+        d.min = d.max = c
+
+
+def _apply_print(ws: Any, plan: SheetStyle) -> None:
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    p = plan.print_setup
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = p.orientation
+    ws.page_setup.fitToWidth = p.fit_width
+    ws.page_setup.fitToHeight = p.fit_height
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    m = p.margins
+    ws.page_margins = PageMargins(
+        left=m.left, right=m.right, top=m.top, bottom=m.bottom, header=m.header, footer=m.footer
+    )
+    ws.print_options.horizontalCentered = p.center_horizontally
+    if p.title_rows:
+        ws.print_title_rows = f"{p.title_rows[0]}:{p.title_rows[1]}"
+    if p.print_area:
+        ws.print_area = p.print_area
+    if p.footer:
+        ws.oddFooter.center.text = p.footer
+        ws.oddFooter.center.size = 9
+        ws.oddFooter.center.font = f"{p.footer_font},Regular"
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def apply_validations(ws: Any, rules: list[Validation]) -> None:
+    """Replace the rules xladdin put here before (recognised by their titles), keep others."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dvs = ws.data_validations
+    dvs.dataValidation = [dv for dv in dvs.dataValidation if dv.promptTitle not in _OUR_PROMPTS]
+    for v in rules:
+        dv = DataValidation(
+            type="list" if v.kind == "list" else None,
+            formula1=v.formula,
+            allow_blank=True,
+            showInputMessage=True,
+            showErrorMessage=v.kind == "list",
+            errorStyle="warning" if v.kind == "list" else None,
+            promptTitle=v.prompt_title,
+            prompt=v.prompt,
+            errorTitle=v.error_title,
+            error=v.error,
+            sqref=v.sqref,
+        )
+        dvs.append(dv)
+
+
+def ensure_lists(wb: Any) -> None:
+    """The hidden sheet with the drop-down values and the names that point at it."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    plan = lists_sheet()
+    if LISTS_SHEET in wb.sheetnames:
+        ws = wb[LISTS_SHEET]
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.value = None
+    else:
+        ws = wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    for c, (header, values) in enumerate(plan.columns, start=1):
+        ws.cell(row=1, column=c).value = header
+        for r, v in enumerate(values, start=2):
+            ws.cell(row=r, column=c).value = v
+    for name, rng in plan.names.items():
+        if name in wb.defined_names:
+            del wb.defined_names[name]
+        wb.defined_names[name] = DefinedName(name, attr_text=rng)
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def _chart_title(chart: Any) -> str:
+    try:
+        return "".join(r.t for p in chart.title.tx.rich.p for r in (p.r or []))
+    except AttributeError:
+        return ""
+
+
+def apply_chart(ws: Any, plan: ChartPlan) -> None:
+    """A clustered bar chart of 项目总额 / 年度资金总额 per project; replaces our old one."""
+    from openpyxl.chart import BarChart, Reference
+
+    ws._charts = [ch for ch in ws._charts if _chart_title(ch) != CHART_TITLE]
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: long project names stay readable
+    chart.style = 10
+    chart.title = plan.title
+    chart.y_axis.majorGridlines = None
+    chart.height = 7.5 + 0.6 * (plan.categories[2] - plan.categories[1])
+    chart.width = 17.0
+    for col, header, last in plan.series:
+        data = Reference(ws, min_col=col, min_row=header, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+    cats = Reference(ws, min_col=plan.categories[0], min_row=plan.categories[1], max_row=plan.categories[2])
+    chart.set_categories(cats)
+    chart.x_axis.scaling.orientation = "maxMin"  # first project on top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    ws.add_chart(chart, plan.anchor)
+
+
+# --------------------------------------------------------------------------- file
+
+
+def format_file(
+    source: str | Path,
+    output: str | Path | None = None,
+    in_place: bool = False,
+    force: bool = False,
+    options: StyleOptions | None = None,
+) -> tuple[Path, FormatResult]:
+    """Load, format, save safely (backup when in place); returns the written path."""
+    from xladdin.errors import UserError
+    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
+
+    resolve_output(source, output, in_place)  # refuse a bad target before the work
+    wb = load_for_edit(source)
+    result = format_workbook(wb, options)
+    if not result.projects and result.summary is None:
+        raise UserError(
+            f"{Path(source).name} 中没有找到绩效目标表（缺少“项目名称”和“一级指标…指标值”表头），未做任何修改。"
+        )
+    target = save_edited(wb, source, output, in_place, force)
+    return target, result

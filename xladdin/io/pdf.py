@@ -1,0 +1,234 @@
+"""Workbook → PDF through LibreOffice headless, and the 公开 document built on it.
+
+LibreOffice is the one free engine that prints .xlsx page setup (fit to width, print
+titles, headers/footers) faithfully on every OS.  Each run gets a private profile
+(``-env:UserInstallation``) so parallel runs and a user's open LibreOffice never
+collide, and the profile tells Calc to recalculate formulas on load (files written by
+openpyxl carry no cached results).  On Linux a private fontconfig file maps the
+Windows faces the tables name (仿宋, 黑体, …) to Noto CJK **SC**; without it fontconfig
+picks DejaVu or the Japanese cut of Noto CJK for them.  Fonts are embedded (LibreOffice
+embeds subsets by default; ``pdffonts`` shows ``emb yes``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from xladdin.errors import UserError
+
+DEFAULT_TIMEOUT = 300
+_WINDOWS_PATHS = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+_MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+_NO_SOFFICE = (
+    "未找到 LibreOffice（soffice），无法生成 PDF。请安装 LibreOffice（https://zh-cn.libreoffice.org/ ，"
+    "Linux 可用 apt-get install libreoffice-calc），或用环境变量 XLADDIN_SOFFICE 指定 soffice 的完整路径后再试。"
+)
+
+# Windows face → the Noto CJK SC face closest in role (serif for 宋/仿宋/楷, sans for 黑).
+FONT_ALIASES = {
+    "仿宋": "Noto Serif CJK SC",
+    "仿宋_GB2312": "Noto Serif CJK SC",
+    "FangSong": "Noto Serif CJK SC",
+    "宋体": "Noto Serif CJK SC",
+    "SimSun": "Noto Serif CJK SC",
+    "楷体": "Noto Serif CJK SC",
+    "楷体_GB2312": "Noto Serif CJK SC",
+    "方正小标宋简体": "Noto Serif CJK SC",
+    "方正小标宋_GBK": "Noto Serif CJK SC",
+    "黑体": "Noto Sans CJK SC",
+    "SimHei": "Noto Sans CJK SC",
+    "微软雅黑": "Noto Sans CJK SC",
+    "Microsoft YaHei": "Noto Sans CJK SC",
+    "等线": "Noto Sans CJK SC",
+}
+
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def find_soffice() -> str | None:
+    env = os.environ.get("XLADDIN_SOFFICE")
+    if env:
+        return env if Path(env).exists() else None
+    for name in ("soffice", "libreoffice"):
+        path = shutil.which(name)
+        if path:
+            return path
+    for p in (*_WINDOWS_PATHS, _MAC_PATH):
+        if Path(p).exists():
+            return p
+    return None
+
+
+def _fontconfig_file(folder: Path) -> Path | None:
+    system = Path("/etc/fonts/fonts.conf")
+    if os.name == "nt" or not system.exists():
+        return None
+    aliases = "\n".join(
+        f'  <alias binding="same"><family>{win}</family><prefer><family>{noto}</family></prefer></alias>'
+        for win, noto in FONT_ALIASES.items()
+    )
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{system}</include>\n{aliases}\n</fontconfig>\n',
+        encoding="utf-8",
+    )
+    return conf
+
+
+def convert_to_pdf(xlsx: Path, out_dir: Path, timeout: int = DEFAULT_TIMEOUT) -> Path:
+    """Print ``xlsx`` to ``out_dir/<stem>.pdf``; every failure is a Chinese ``UserError``."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise UserError(_NO_SOFFICE)
+    with tempfile.TemporaryDirectory(prefix="xladdin-lo-") as tmp:
+        work = Path(tmp)
+        user = work / "profile" / "user"
+        user.mkdir(parents=True)
+        (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+        env = dict(os.environ)
+        conf = _fontconfig_file(work)
+        if conf is not None:
+            env["FONTCONFIG_FILE"] = str(conf)
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--convert-to",
+            "pdf:calc_pdf_Export",
+            "--outdir",
+            str(out_dir),
+            str(xlsx),
+        ]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=work)
+        except subprocess.TimeoutExpired:
+            raise UserError(
+                f"LibreOffice 转换 PDF 超时（超过 {timeout} 秒）。请关闭其他 LibreOffice 窗口后重试，或用 --timeout 加长等待时间。"
+            ) from None
+        except OSError as exc:
+            raise UserError(f"无法启动 LibreOffice（{soffice}）：{exc.strerror}。{_NO_SOFFICE}") from None
+    pdf = out_dir / (xlsx.stem + ".pdf")
+    if proc.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
+        detail = (proc.stderr or proc.stdout or "").strip().splitlines()
+        raise UserError(
+            "LibreOffice 未能生成 PDF"
+            + (f"（{detail[-1][:150]}）" if detail else "")
+            + "。请确认 LibreOffice 能正常打开该工作簿。"
+        )
+    return pdf
+
+
+# --------------------------------------------------------------------------- publish
+
+
+def build_publication(
+    wb: Any,
+    day: dt.date | None = None,
+    unit: str | None = None,
+    year: int | None = None,
+    options: Any = None,
+) -> list[str]:
+    """Turn a loaded workbook into the document to print: notice first, then the tables.
+
+    Returns the names of the published project sheets.  Every other sheet is hidden
+    (LibreOffice prints no hidden sheet), so nothing but the notice and the tables
+    reaches the PDF, and formulas that refer to hidden sheets still compute.
+    """
+    from xladdin.io.formatting import apply_style, format_workbook
+    from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
+
+    result = format_workbook(wb, options, validations=False)
+    if not result.projects:
+        raise UserError("工作簿中没有找到绩效目标表（缺少“项目名称”和“一级指标…指标值”表头），无法生成公开文档。")
+    if result.overflow:
+        sheet, cell, need = result.overflow[0]
+        more = f"（另有 {len(result.overflow) - 1} 处类似）" if len(result.overflow) > 1 else ""
+        raise UserError(
+            f"工作表“{sheet}”单元格 {cell} 的文字太长（约需 {need:.0f} 磅行高，超过一行最多 409 磅），"
+            f"打印时会被截断{more}。请精简或拆分该单元格内容后再生成公开文档。"
+        )
+    projects = [result.read[name] for name in result.projects]
+    notice = opening_notice(projects, day=day, unit=unit, year=year)
+    name = NOTICE_SHEET
+    while name in wb.sheetnames:
+        name += "_"
+    ws = wb.create_sheet(name, 0)
+    cells, plan = notice_plan(
+        notice,
+        title_font=getattr(options, "title_font", None),
+        body_font=getattr(options, "body_font", None),
+    )
+    for (r, c), text in cells.items():
+        ws.cell(row=r, column=c).value = text
+    apply_style(ws, plan)
+    ws.sheet_view.showGridLines = False
+    published = set(result.projects)
+    for other in wb.worksheets:
+        other.sheet_view.tabSelected = other is ws
+        if other is not ws and other.title not in published:
+            other.sheet_state = "hidden"
+        elif other.title in published:
+            other.sheet_state = "visible"
+            other.print_options.gridLines = False
+    wb.active = 0
+    return result.projects
+
+
+def publish_file(
+    source: str | Path,
+    output: str | Path,
+    day: dt.date | None = None,
+    unit: str | None = None,
+    year: int | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    options: Any = None,
+) -> tuple[Path, list[str]]:
+    """The disclosure PDF of a workbook; the workbook itself is not changed."""
+    from xladdin.io.writing import load_for_edit
+    from xladdin.io.xlsx import save_atomic
+
+    src, out = Path(source), Path(output)
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"输出文件 {out.name} 的扩展名应为 .pdf。")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.exists():
+        raise UserError(f"输出文件夹不存在：{folder}。请先创建该文件夹，或换一个输出路径。")
+    if find_soffice() is None:
+        raise UserError(_NO_SOFFICE)
+    wb = load_for_edit(src)
+    published = build_publication(wb, day=day, unit=unit, year=year, options=options)
+    with tempfile.TemporaryDirectory(prefix="xladdin-publish-") as tmp:
+        work = Path(tmp)
+        copy = save_atomic(wb, work / "公开文档.xlsx")
+        pdf = convert_to_pdf(copy, work, timeout)
+        staged = folder / f".{out.stem}.{os.getpid()}.pdf.tmp"
+        try:
+            shutil.copyfile(pdf, staged)
+            os.replace(staged, out)
+        except PermissionError:
+            raise UserError(f"无法写入 {out}：没有权限或文件正被其他程序打开。请关闭该文件或换一个输出路径。") from None
+        finally:
+            if staged.exists():
+                staged.unlink()
+    return out, published
