@@ -17,7 +17,7 @@ Public API (stable)
     a money 成本指标 no quantity could be found for — or whose value is unparsed — and a
     数量指标 no cost line used), ``narrative`` (``narrative.Narrative`` of 年度总体绩效目标),
     ``narrative_unmatched`` (stated amounts no line or group of lines adds up to),
-    ``period_note`` (why a year is assumed), ``as_dict()`` (the JSON contract of issue #3).
+    ``period_note`` (why a year is assumed), ``total_is_number``, ``as_dict()`` (the JSON contract of issue #3).
 ``CostLine``
     ``indicator`` (三级指标 name), ``cell`` (its 指标值 cell), ``name_cell``, ``row``,
     ``unit_cost`` (the 指标值 text as written), ``value`` (parsed), ``quantities``
@@ -154,6 +154,7 @@ class CostExplanation:
     narrative_unmatched: tuple[StatedAmount, ...] = ()
     period_note: str = ""
     tolerance: float = ROUNDING_WAN
+    total_is_number: bool = True  # 项目总额 is a number cell (a formula may reference it)
 
     @property
     def explained(self) -> float:
@@ -495,6 +496,7 @@ def explain(project: Project) -> CostExplanation:
         narrative=narrative,
         narrative_unmatched=tuple(narrative_unmatched),
         period_note=period_note,
+        total_is_number=isinstance(total.raw, int | float) and not isinstance(total.raw, bool),
     )
 
 

@@ -1,0 +1,113 @@
+"""``xladdin costs FILE [--format text|json] [--write -o OUT.xlsx | --in-place]``.
+
+Shows, per project, how 成本指标 × 数量指标 explain 项目总额; ``--write`` adds the
+``成本测算`` sheet whose formulas keep computing in Excel or WPS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from xladdin.costs import CostExplanation, CostLine
+from xladdin.values import format_number
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="要测算的工作簿（.xlsx）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
+    p.add_argument("--write", action="store_true", help="在工作簿中加入“成本测算”表（公式计算），写入 -o 指定的文件")
+    p.add_argument("-o", "--output", help="--write 时的输出文件")
+    p.add_argument("--in-place", action="store_true", help="--write 时直接改原文件（会先留备份）")
+    p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
+
+
+def explain_file(path: str) -> list[CostExplanation]:
+    from xladdin.check import read_projects
+    from xladdin.costs import explain
+    from xladdin.io.xlsx import read_sheets
+
+    projects, _ = read_projects(read_sheets(path))
+    return [explain(p) for p in projects]
+
+
+def to_dict(file: str, explanations: list[CostExplanation]) -> dict[str, Any]:
+    return {"file": file, "projects": [e.as_dict() for e in explanations]}
+
+
+def _n(x: float | None) -> str:
+    return "—" if x is None else format_number(round(x, 6))
+
+
+def _line_text(i: int, line: CostLine) -> str:
+    parts = [f"{line.unit_cost}"]
+    for q in line.quantities:
+        parts.append(f"{_n(q.value)}{q.unit}〔{q.cell} {q.indicator}〕")
+    text = f"  {i}. {line.indicator}〔{line.cell}〕：" + " × ".join(parts)
+    extra = [f for f in line.factors if f != "总额（不是单价）"]
+    if extra:
+        text += " × " + " × ".join(extra)
+    text += f" = {_n(line.amount_wan)} 万元"
+    if line.narrative is not None:
+        if line.narrative.shared:
+            text += f"；目标所述：与其他 {len(line.narrative.rows) - 1} 行合计 {_n(line.narrative.amount.wan)} 万元"
+        else:
+            text += f"；目标所述 {_n(line.narrative.amount.wan)} 万元"
+    elif line.narrative_near is not None:
+        text += f"；目标所述“{line.narrative_near.context}{line.narrative_near.text}”与测算不符"
+    return text
+
+
+def to_text(explanations: list[CostExplanation]) -> str:
+    out: list[str] = []
+    for e in explanations:
+        out.append(f"【{e.sheet}】{e.name}")
+        status = "一致" if e.balanced else "不一致" if e.unexplained is not None else "项目总额无法读取"
+        out.append(
+            f"  项目总额 {_n(e.total)} 万元；已解释 {_n(e.explained)} 万元；未解释 {_n(e.unexplained)} 万元（{status}）"
+        )
+        for i, line in enumerate(e.lines, start=1):
+            out.append(_line_text(i, line))
+        if e.unmatched_costs:
+            out.append(
+                "  没有找到数量的成本指标："
+                + "；".join(f"{u.indicator}〔{u.cell}〕{u.text}（{u.reason}）" for u in e.unmatched_costs)
+            )
+        if e.unmatched_quantities:
+            out.append(
+                "  没有成本指标使用的数量指标："
+                + "；".join(f"{u.indicator}〔{u.cell}〕{u.text}" for u in e.unmatched_quantities)
+            )
+        out.append("")
+    if not explanations:
+        out.append("工作簿中没有项目支出绩效目标表。")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    explanations = explain_file(args.file)
+    if args.write:
+        write(args.file, explanations, args.output, args.in_place, args.force)
+    elif args.output or args.in_place:
+        from xladdin.errors import UserError
+
+        raise UserError("-o / --in-place 只在加 --write 时使用。请加 --write 以写入“成本测算”表。")
+    if args.format == "json":
+        print(json.dumps(to_dict(args.file, explanations), ensure_ascii=False, indent=2))
+    else:
+        print(to_text(explanations), end="")
+    return 0
+
+
+def write(source: str, explanations: list[CostExplanation], output: str | None, in_place: bool, force: bool) -> str:
+    from xladdin.io.costsheet import SHEET, write_cost_sheet
+    from xladdin.io.writing import journal, load_for_edit, resolve_output, save_edited
+    from xladdin.model import Edit
+
+    resolve_output(source, output, in_place)  # refuse a bad target before any work
+    wb = load_for_edit(source)
+    _, created = write_cost_sheet(wb, explanations)
+    if created:
+        journal(wb, [Edit(SHEET, "A1", None, SHEET, "添加成本测算表")], op="add_sheet")
+    return str(save_edited(wb, source, output, in_place, force))
