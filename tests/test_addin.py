@@ -1,0 +1,389 @@
+"""The ribbon's entry points on a real xlwings Book (remote engine), without Excel.
+
+The book is built from the bundled workbook's cells (``tests/remote_book.py``); the
+assertions are on the actions xlwings would send to Excel, compared with what the
+command line reports for the same file.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlwings as xw
+
+from tests.remote_book import (
+    actions,
+    colored_cells,
+    noted_cells,
+    payload,
+    remote_book,
+    replay,
+    values_of,
+    written_cells,
+)
+from xladdin import addin
+from xladdin.cli import main as cli_main
+from xladdin.io import excel
+from xladdin.io.excel_marks import REPORT_SHEET, STATE_SHEET
+from xladdin.io.xlsx import read_sheets
+from xladdin.model import Edit, SheetData
+from xladdin.undo import UNDO_SHEET
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _private_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entry points log bugs to a file; tests keep theirs private."""
+    monkeypatch.setattr(addin, "LOG_FILE", str(tmp_path / "xladdin.log"))
+
+
+def cli_findings(path: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """What `xladdin check FILE --format json` reports for the project sheets."""
+    cli_main(["check", str(path), "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    return [f for p in out["projects"] for f in p["findings"]]
+
+
+def names(book: Any) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def alerts(book: Any) -> list[str]:
+    return [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
+
+
+def rebook(data: dict[str, Any]) -> Any:
+    """A book over a copy: xlwings' remote engine mutates the payload it is given."""
+    return xw.Book(json=copy.deepcopy(data))
+
+
+# --------------------------------------------------------------------------- 校验
+
+
+def test_check_marks_exactly_the_cells_the_cli_reports(workbook_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    findings = cli_findings(workbook_path, capsys)
+    assert findings, "the bundled workbook has findings to mark"
+    expected = {(f["sheet"], f["cell"]) for f in findings}
+
+    book = remote_book(workbook_path)
+    start = names(book)
+    message = addin.check(book)
+    acts = actions(book, start)
+
+    colored = {k for k, v in colored_cells(acts).items() if v}
+    assert colored == expected
+    assert set(noted_cells(acts)) == expected
+    # every message of a cell is in its note
+    notes = noted_cells(acts)
+    for f in findings:
+        assert f["message"] in notes[(f["sheet"], f["cell"])]
+    # the severity decides the fill: an error cell is red whatever else is there
+    for f in findings:
+        if f["severity"] == "error":
+            assert colored_cells(acts)[(f["sheet"], f["cell"])] == "#ffc7ce"  # Excel's "Bad" red
+    # one colour call per marked sheet, never one per cell
+    color_calls = [a for a in acts if a.func in ("setRangeColors", "setRangeColor")]
+    assert len(color_calls) == len({s for s, _ in expected})
+    # the summary box
+    n_err = sum(f["severity"] == "error" for f in findings)
+    n_warn = sum(f["severity"] == "warning" for f in findings)
+    assert message is not None and f"错误{n_err}处" in message and f"警告{n_warn}处" in message
+    assert alerts(book) == [message]
+    assert message.startswith("6个项目")
+
+
+def test_check_writes_the_report_sheet_and_the_state(workbook_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from xladdin.marks import read_state
+
+    findings = cli_findings(workbook_path, capsys)
+    book = remote_book(workbook_path)
+    before = payload(read_sheets(workbook_path))
+    addin.check(book)
+    after = replay(book, before)
+    report = values_of(after, REPORT_SHEET)
+    header = report.index(["工作表", "单元格", "规则", "级别", "说明", "项目名称"])
+    body = [r for r in report[header + 1 :] if r[0]]
+    cli_main(["check", str(workbook_path), "--format", "json"])
+    skipped = json.loads(capsys.readouterr().out)["skipped"]
+    listed = findings + skipped
+    assert sorted((r[0], r[2]) for r in body) == sorted((f["sheet"], f["rule"]) for f in listed)
+    for r in body[: len(findings)]:  # the cell column jumps to the cell
+        assert r[1] == f'=HYPERLINK("#\'{r[0]}\'!{r[1].split(",")[-1][1:-2]}","{r[1].split(",")[-1][1:-2]}")'
+    state = read_state(SheetData(STATE_SHEET, values_of(after, STATE_SHEET)))
+    assert {(s.sheet, s.cell) for s in state} == {(f["sheet"], f["cell"]) for f in findings}
+    assert all(s.fill_before == {"color": None, "unread": True} for s in state)
+    assert all(s.note_before is None and s.note_set.startswith("【xladdin校验】") for s in state)
+    hidden = {s["name"]: s["visibility"] for s in after["sheets"]}
+    assert hidden[STATE_SHEET] == "Hidden"
+    assert hidden[REPORT_SHEET] == "Visible"
+
+
+def test_check_twice_equals_check_once(workbook_path: Path) -> None:
+    before = payload(read_sheets(workbook_path))
+    first = rebook(before)
+    addin.check(first)
+    once = replay(first, before)
+
+    second = rebook(once)
+    addin.check(second)
+    twice = replay(second, once)
+    assert [s["name"] for s in twice["sheets"]] == [s["name"] for s in once["sheets"]]
+    for sh in once["sheets"]:
+        assert values_of(twice, sh["name"]) == sh["values"], sh["name"]
+        assert sorted(n["address"] for n in values_of_notes(twice, sh["name"])) == sorted(
+            n["address"] for n in sh["notes"]
+        )
+
+
+def values_of_notes(data: dict[str, Any], sheet: str) -> list[dict[str, Any]]:
+    return next(s["notes"] for s in data["sheets"] if s["name"] == sheet)
+
+
+def test_clear_takes_back_what_check_added_and_keeps_the_users_note(workbook_path: Path) -> None:
+    before = payload(read_sheets(workbook_path))
+    book = rebook(before)
+    addin.check(book)
+    marked = colored_cells(actions(book, names(rebook(before))))
+    target_sheet, target_cell = sorted(marked)[0]
+    # the user had a note of their own on one flagged cell
+    for sh in before["sheets"]:
+        if sh["name"] == target_sheet:
+            sh["notes"].append({"address": f"${target_cell[0]}${target_cell[1:]}"})
+    book = rebook(before)
+    addin.check(book)
+    acts = actions(book, [s["name"] for s in before["sheets"]])
+    assert (target_sheet, target_cell) not in noted_cells(acts), "a user's note is never replaced"
+    marked_state = replay(book, before)
+
+    clearing = rebook(marked_state)
+    message = addin.clear(clearing)
+    acts = actions(clearing, [s["name"] for s in marked_state["sheets"]])
+    restored = colored_cells(acts)
+    assert set(restored) == set(marked)
+    assert all(v is None for v in restored.values()), "the remote engine knew no fill before: none restored"
+    deleted = {(a.sheet, a.args[0].replace("$", "")) for a in acts if a.func == "deleteNote"}
+    assert deleted == set(marked) - {(target_sheet, target_cell)}
+    after = replay(clearing, marked_state)
+    assert [s["name"] for s in after["sheets"]] == [s["name"] for s in before["sheets"]]
+    for sh in before["sheets"]:
+        assert values_of(after, sh["name"]) == sh["values"]
+    user_notes = values_of_notes(after, target_sheet)
+    assert any(n["address"].replace("$", "") == target_cell for n in user_notes)
+    assert message is not None and "已清除" in message
+
+
+def test_clear_on_an_unmarked_book_changes_nothing(workbook_path: Path) -> None:
+    book = remote_book(workbook_path)
+    assert addin.clear(book) == "没有需要清除的标记。"
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_a_bug_shows_a_short_chinese_message_and_no_traceback(
+    workbook_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import xladdin.check
+
+    def boom(*a: Any, **k: Any) -> Any:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(xladdin.check, "check_sheets", boom)
+    monkeypatch.setattr(addin, "LOG_FILE", str(tmp_path / "xladdin.log"))
+    book = remote_book(workbook_path)
+    assert addin.check(book) is None
+    (msg,) = alerts(book)
+    assert msg.startswith("校验出错（ZeroDivisionError）")
+    assert "Traceback" not in msg and "File " not in msg
+    assert len(msg) < 200
+    assert "ZeroDivisionError" in (tmp_path / "xladdin.log").read_text(encoding="utf-8")
+
+
+def test_a_users_mistake_is_shown_as_its_message(workbook_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xladdin.errors import UserError
+
+    def refuse(book: Any, names: Any = None) -> Any:
+        raise UserError("工作表“X”的单元格 C4 不是数字。请改为数字。")
+
+    monkeypatch.setattr(excel, "read_book", refuse)
+    book = remote_book(workbook_path)
+    addin.check(book)
+    assert alerts(book) == ["校验未完成：工作表“X”的单元格 C4 不是数字。请改为数字。"]
+
+
+def test_without_a_book_and_outside_excel_nothing_crashes() -> None:
+    assert addin.check() is None
+
+
+# --------------------------------------------------------------------------- 撤销
+
+
+def small_book() -> tuple[Any, dict[str, Any]]:
+    sheets = [
+        SheetData("表一", [["名称", "数量"], ["甲", 3], ["乙", "=SUM(B2:B2)"]]),
+        SheetData("表二", [["x"]]),
+    ]
+    data = payload(sheets)
+    return rebook(data), data
+
+
+def test_edits_are_written_in_blocks_and_journalled() -> None:
+    book, data = small_book()
+    edits = [
+        Edit("表一", "A2", "甲", "丙", "测试"),
+        Edit("表一", "B2", 3, 4, "测试"),
+        Edit("表一", "A3", "乙", "=不是公式", "测试"),
+        Edit("表二", "A1", "x", "x", "不变"),
+    ]
+    batch = excel.apply_edits(book, edits)
+    assert batch == 1
+    acts = actions(book, ["表一", "表二"])
+    writes = [a for a in acts if a.func == "setValues" and a.sheet == "表一"]
+    assert [(a.ref, a.values) for a in writes] == [("A2", [["丙", 4]]), ("A3", [["'=不是公式"]])]
+    after = replay(book, data)
+    from xladdin.undo import read_journal
+
+    journal = read_journal(SheetData(UNDO_SHEET, values_of(after, UNDO_SHEET)))
+    assert [(e.sheet, e.cell, e.old, e.new) for e in journal] == [
+        ("表一", "A2", "甲", "丙"),
+        ("表一", "B2", 3, 4),
+        ("表一", "A3", "乙", "=不是公式"),
+    ]
+    assert values_of(after, "表一")[2][0] == "=不是公式"
+
+
+def test_undo_puts_back_the_newest_batch_only() -> None:
+    book, data = small_book()
+    excel.apply_edits(book, [Edit("表一", "A2", "甲", "丙", "第一次")])
+    state1 = replay(book, data)
+    book2 = rebook(state1)
+    excel.apply_edits(book2, [Edit("表一", "A2", "丙", "丁", "第二次"), Edit("表一", "B2", 3, 30, "第二次")])
+    state2 = replay(book2, state1)
+    assert values_of(state2, "表一")[1][:2] == ["丁", 30]
+
+    undoing = rebook(state2)
+    message = addin.undo(undoing)
+    assert message == "已撤销最近一次操作：2个单元格（表一）。"
+    state3 = replay(undoing, state2)
+    assert values_of(state3, "表一")[1][:2] == ["丙", 3]
+
+    again = rebook(state3)
+    addin.undo(again)
+    state4 = replay(again, state3)
+    assert values_of(state4, "表一") == values_of(data, "表一")
+
+    nothing = rebook(state4)
+    assert addin.undo(nothing) == "没有可以撤销的修改。"
+
+
+def test_undo_reads_the_journal_the_command_line_writes(tmp_path: Path) -> None:
+    """One journal for both shells: an edit journalled by the CLI's writer is undone in Excel."""
+    from openpyxl import Workbook
+
+    from xladdin.io.writing import journal
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表一"
+    ws["A1"] = "新值"
+    journal(wb, [Edit("表一", "A1", "原值", "新值", "命令行")])
+    path = tmp_path / "j.xlsx"
+    wb.save(path)
+    book = remote_book(path)
+    assert addin.undo(book) is not None
+    assert written_cells(actions(book, names(remote_book(path))), "表一") == {("表一", "A1"): "原值"}
+
+
+# --------------------------------------------------------------------------- io.excel pieces
+
+
+def test_value_blocks_never_cover_cells_not_asked_for() -> None:
+    blocks = excel.value_blocks({(1, 1): "a", (1, 2): "b", (1, 4): "d", (2, 1): "e"})
+    assert [(b.row, b.col, b.rows) for b in blocks] == [(1, 1, [["a", "b"]]), (1, 4, [["d"]]), (2, 1, [["e"]])]
+
+
+def test_color_matrix_keeps_unnamed_cells_and_splits_big_ranges() -> None:
+    ((r, c, m),) = excel.color_matrix({(2, 2): "#ff0000", (3, 4): None})
+    assert (r, c) == (2, 2)
+    assert m == [["#ff0000", ..., ...], [..., ..., None]]
+    big = {(r, 1): "#000000" for r in range(1, 25_001)}
+    chunks = excel.color_matrix(big)
+    assert sum(len(mm) for _, _, mm in chunks) == 25_000
+    assert all(len(mm) * len(mm[0]) <= excel.MAX_COLOR_CELLS for _, _, mm in chunks)
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    assert excel.as_text("=1+1") == "'=1+1"
+    assert excel.as_text("-") == "-"
+    assert excel.as_text(5) == 5
+
+
+def test_read_book_gives_the_cells_the_file_reader_gives(workbook_path: Path) -> None:
+    """The Excel shell and the file shell must hand the core the same cells."""
+    from xladdin.model import display_text
+
+    book = remote_book(workbook_path)
+    for a, b in zip(excel.read_book(book), read_sheets(workbook_path), strict=True):
+        assert a.name == b.name
+        assert [[display_text(v) for v in r] for r in a.rows] == [[display_text(v) for v in r] for r in b.rows]
+
+
+# --------------------------------------------------------------------------- not yet provided / wired
+
+
+@pytest.mark.parametrize("entry", ["costs", "fill", "new_project", "rollover", "format_sheets"])
+def test_other_entry_points_run_or_say_what_is_missing(workbook_path: Path, entry: str) -> None:
+    book = remote_book(workbook_path)
+    getattr(addin, entry)(book)
+    msgs = alerts(book)
+    assert len(msgs) == 1
+    assert "Traceback" not in msgs[0]
+    assert "出错" not in msgs[0], msgs[0]
+
+
+# --------------------------------------------------------------------------- xlwings Server / Lite
+
+SCRIPT_RUNNER = r"""
+import asyncio, json, sys
+sys.path.insert(0, sys.argv[2])
+import xlwings as xw
+from xlwings.server import custom_scripts_call, custom_scripts_meta
+from tests.remote_book import remote_book
+import xladdin.addin as addin
+meta = custom_scripts_meta(addin)
+book = remote_book(sys.argv[1])
+asyncio.run(custom_scripts_call(addin, "check_script", typehint_to_value={xw.Book: book}))
+print(json.dumps({"meta": [m.get("name") for m in meta], "actions": book.json()["actions"]}, ensure_ascii=False))
+"""
+
+
+def test_server_script_runs_through_custom_scripts_call(
+    workbook_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As xlwings Server/Lite load it: XLWINGS_ON_SERVER=true makes @script the server decorator."""
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT_RUNNER, str(workbook_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert {"校验", "撤销", "清除标记", "统一格式", "新年度", "填充指标", "测算成本", "新建项目"} <= set(out["meta"])
+    funcs = [a["func"] for a in out["actions"]]
+    assert "setRangeColors" in funcs and "addNote" in funcs and funcs[-1] == "alert"
+    findings = cli_findings(workbook_path, capsys)
+    noted = {a["args"][0].replace("$", "") for a in out["actions"] if a["func"] == "addNote"}
+    assert noted == {f["cell"] for f in findings}

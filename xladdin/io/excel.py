@@ -1,0 +1,464 @@
+"""The xlwings shell: an open Excel workbook ⇄ the plain data the core works on.
+
+Every Excel call crosses a process boundary (COM on Windows, a JSON round trip on
+xlwings Server/Lite), so this module reads each sheet in ONE bulk call and writes
+back in batches — one colour matrix per sheet, one value write per contiguous block —
+never cell by cell.  Nothing here decides anything: the core plans, this applies.
+
+Works with any ``xlwings.Book``: the classic desktop engine (RunPython from the
+ribbon) and the remote engine (xlwings Server/Lite scripts, and the tests, which
+build a real remote book from the bundled workbook's cells).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from xladdin.model import Edit, SheetData, cell_ref, parse_ref
+from xladdin.undo import UNDO_HEADER, UNDO_SHEET, JournalEntry, journal_edits, next_batch, read_journal
+
+# Range.set_colors refuses more than this many cells per call.
+MAX_COLOR_CELLS = 10_000
+KEEP = ...  # "leave this cell's fill as it is" in a set_colors matrix
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _grid(values: Any) -> list[list[Any]]:
+    """xlwings' value (scalar, 1-D or 2-D) → a list of rows."""
+    if values is None:
+        return []
+    if not isinstance(values, list | tuple):
+        return [[values]]
+    if values and not isinstance(values[0], list | tuple):
+        return [list(values)]
+    return [list(r) for r in values]
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, str) and v == "":
+        return None
+    return v
+
+
+def sheet_bounds(sheet: Any) -> tuple[int, int]:
+    """(last row, last column) of the used range, 1-based; (0, 0) for an empty sheet."""
+    used = sheet.used_range
+    last = used.last_cell
+    return last.row, last.column
+
+
+def read_sheet(sheet: Any) -> SheetData:
+    """One sheet's cells from A1 to the used range's last cell, in one bulk read.
+
+    The grid starts at A1 even when the used range does not, because the core
+    addresses cells absolutely.  Merges are not read (there is no bulk call for
+    them); the layout reader copes without them.
+    """
+    rows_n, cols_n = sheet_bounds(sheet)
+    if rows_n <= 1 and cols_n <= 1:
+        v = sheet.range((1, 1)).value
+        rows = [] if v in (None, "") else [[v]]
+    else:
+        rng = sheet.range((1, 1), (rows_n, cols_n))
+        try:
+            values = rng.options(ndim=2).value
+        except ValueError:
+            # xlwings' remote engine turns any text that looks like an ISO time
+            # ("2026-11-27T08:34:27", as the journal writes) into a datetime and
+            # fails on it; the raw values are the cells' text as sent.
+            values = rng.raw_value
+        rows = [[_clean(v) for v in row] for row in _grid(values)]
+    return SheetData(sheet.name, rows, (), hidden=not _visible(sheet))
+
+
+def _visible(sheet: Any) -> bool:
+    try:
+        return bool(sheet.visible)
+    except Exception:
+        return True
+
+
+def read_book(book: Any, names: Iterable[str] | None = None) -> list[SheetData]:
+    """Every worksheet (or the named ones) as ``SheetData``, in workbook order."""
+    wanted = set(names) if names is not None else None
+    return [read_sheet(sh) for sh in book.sheets if wanted is None or sh.name in wanted]
+
+
+def book_name(book: Any) -> str:
+    try:
+        return str(book.fullname)
+    except Exception:
+        return str(book.name)
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def status(book: Any, text: str | None) -> None:
+    """Show progress in Excel's status bar; ``None`` gives the bar back to Excel.
+
+    xlwings Server/Lite have no status bar: progress is then simply not shown.
+    """
+    with contextlib.suppress(Exception):
+        book.app.status_bar = text if text is not None else False
+
+
+def alert(book: Any, message: str, title: str = "绩效目标") -> None:
+    """A short message box (MsgBox on the desktop, the add-in's dialog on Server/Lite)."""
+    with contextlib.suppress(Exception):
+        book.app.alert(message, title=title)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangle of values to write in one call; ``rows`` is 2-D and rectangular."""
+
+    row: int
+    col: int
+    rows: list[list[Any]]
+
+    @property
+    def cells(self) -> Iterator[tuple[int, int, Any]]:
+        for i, r in enumerate(self.rows):
+            for j, v in enumerate(r):
+                yield self.row + i, self.col + j, v
+
+
+def value_blocks(cells: dict[tuple[int, int], Any]) -> list[Block]:
+    """Group single-cell values into horizontal runs (one write per run).
+
+    Runs never span cells that are not being written, so a write never touches a
+    cell that was not asked for.
+    """
+    out: list[Block] = []
+    for r, c in sorted(cells):
+        last = out[-1] if out else None
+        if last is not None and last.row == r and last.col + len(last.rows[0]) == c:
+            last.rows[0].append(cells[(r, c)])
+        else:
+            out.append(Block(r, c, [[cells[(r, c)]]]))
+    return out
+
+
+def as_text(value: Any) -> Any:
+    """A value written as data, never as a formula: "=x" is stored as the text "=x"."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
+        return "'" + value
+    return value
+
+
+def write_values(sheet: Any, cells: dict[tuple[int, int], Any], formulas: bool = False) -> int:
+    """Write values block by block; returns the number of write calls made.
+
+    ``formulas`` lets a value beginning with "=" become a formula again (undo puts
+    back what was there); otherwise such text stays text.
+    """
+    blocks = value_blocks({k: (v if formulas else as_text(v)) for k, v in cells.items()})
+    for b in blocks:
+        sheet.range((b.row, b.col)).value = b.rows
+    return len(blocks)
+
+
+def color_matrix(
+    colors: dict[tuple[int, int], str | None],
+) -> list[tuple[int, int, list[list[Any]]]]:
+    """One (top row, left col, matrix) per chunk of ≤ MAX_COLOR_CELLS; cells not named are kept."""
+    if not colors:
+        return []
+    rows = sorted({r for r, _ in colors})
+    c1 = min(c for _, c in colors)
+    c2 = max(c for _, c in colors)
+    width = c2 - c1 + 1
+    per_chunk = max(1, MAX_COLOR_CELLS // width)
+    out = []
+    r = rows[0]
+    last = rows[-1]
+    while r <= last:
+        r2 = min(last, r + per_chunk - 1)
+        matrix = [[colors.get((rr, cc), KEEP) for cc in range(c1, c2 + 1)] for rr in range(r, r2 + 1)]
+        if any(v is not KEEP for row in matrix for v in row):
+            out.append((r, c1, matrix))
+        r = r2 + 1
+    return out
+
+
+def write_colors(sheet: Any, colors: dict[tuple[int, int], str | None]) -> int:
+    """Fill colours in one ``set_colors`` call per sheet (chunked only above 10,000 cells)."""
+    n = 0
+    for r, c, matrix in color_matrix(colors):
+        sheet.range((r, c), (r + len(matrix) - 1, c + len(matrix[0]) - 1)).set_colors(matrix)
+        n += 1
+    return n
+
+
+def add_notes(sheet: Any, notes: dict[str, str]) -> set[str]:
+    """Attach a note (批注) per cell; returns the cells that got one.
+
+    A cell that already has a note keeps it untouched and gets none from us: the
+    user's note is theirs (and on xlwings Server/Lite its text cannot even be read).
+    """
+    added = set()
+    for ref, text in notes.items():
+        rng = sheet.range(ref)
+        if note_of(rng) is not None:
+            continue
+        rng.add_note(text)
+        added.add(ref)
+    return added
+
+
+def delete_notes(sheet: Any, refs: Iterable[str]) -> None:
+    for ref in refs:
+        note = note_of(sheet.range(ref))
+        if note is not None:
+            note.delete()
+
+
+def note_of(rng: Any) -> Any:
+    """The cell's note (批注) object, or None."""
+    try:
+        return rng.note
+    except Exception:
+        return None
+
+
+def note_text(note: Any) -> str | None:
+    """A note's text; None where the engine cannot read it (xlwings Server/Lite)."""
+    try:
+        text = note.text
+    except Exception:
+        return None
+    return text if isinstance(text, str) else None
+
+
+def read_colors(sheet: Any, refs: Iterable[str]) -> dict[str, str | None]:
+    """Current fill of some cells, as "#rrggbb" or None; {} where the engine cannot tell.
+
+    Only the desktop engine can read a fill synchronously; on xlwings Server/Lite the
+    previous fill is unknown and clearing marks leaves those cells unfilled.
+    """
+    out: dict[str, str | None] = {}
+    for ref in refs:
+        try:
+            c = sheet.range(ref).color
+        except Exception:
+            return {}
+        out[ref] = _hex(c)
+    return out
+
+
+def _hex(color: Any) -> str | None:
+    if color is None:
+        return None
+    if isinstance(color, str):
+        return color.lower()
+    r, g, b = color
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def find_sheet(book: Any, name: str) -> Any | None:
+    for sh in book.sheets:
+        if sh.name == name:
+            return sh
+    return None
+
+
+def ensure_sheet(book: Any, name: str, hidden: bool = False) -> tuple[Any, bool]:
+    """The sheet called ``name``, added after the last sheet when missing; (sheet, created)."""
+    sh = find_sheet(book, name)
+    if sh is not None:
+        return sh, False
+    last = list(book.sheets)[-1]
+    sh = book.sheets.add(name=name, after=last)
+    if hidden:
+        sh.visible = False
+    return sh, True
+
+
+def replace_table(sheet: Any, rows: Sequence[Sequence[Any]], text_columns: Sequence[int] = ()) -> None:
+    """Clear a tool-owned sheet and write ``rows`` in one call.
+
+    ``text_columns`` (1-based) are formatted as text first, so JSON or "=…" kept
+    there stays exactly the characters written.
+    """
+    sheet.clear_contents()
+    if not rows:
+        return
+    width = max(len(r) for r in rows)
+    grid = [list(r) + [None] * (width - len(r)) for r in rows]
+    cols = sorted(set(text_columns))
+    if cols and cols == list(range(cols[0], cols[-1] + 1)):
+        sheet.range((1, cols[0]), (len(grid), cols[-1])).number_format = "@"
+    else:
+        for c in cols:
+            sheet.range((1, c), (len(grid), c)).number_format = "@"
+    sheet.range((1, 1)).value = grid
+
+
+# --------------------------------------------------------------------------- edits and the journal
+
+
+def _now() -> str:
+    """Journal time; a space, not "T", so that no engine mistakes the text for a date."""
+    return dt.datetime.now().isoformat(sep=" ", timespec="seconds")
+
+
+def read_formulas(sheet: Any, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+    """The formula of each cell that has one (desktop engine only; {} elsewhere)."""
+    cells = list(cells)
+    if not cells:
+        return {}
+    r2 = max(r for r, _ in cells)
+    c2 = max(c for _, c in cells)
+    try:
+        grid = _grid(sheet.range((1, 1), (r2, c2)).options(ndim=2).formula)
+    except Exception:
+        return {}
+    out = {}
+    for r, c in cells:
+        try:
+            f = grid[r - 1][c - 1]
+        except IndexError:
+            continue
+        if isinstance(f, str) and f.startswith("="):
+            out[(r, c)] = f
+    return out
+
+
+def apply_edits(book: Any, edits: Sequence[Edit], journal: bool = True) -> int:
+    """Write the cell edits, per sheet in blocks, and journal them as one undo batch.
+
+    The journal records what the cell really held: a formula stays a formula, so 撤销
+    puts it back.  Returns the journal batch number (0 when nothing changed).
+    """
+    by_sheet: dict[str, dict[tuple[int, int], Edit]] = {}
+    for e in edits:
+        if e.old == e.new:
+            continue
+        by_sheet.setdefault(e.sheet, {})[parse_ref(e.cell)] = e
+    if not by_sheet:
+        return 0
+    recorded: list[Edit] = []
+    for name, cells in by_sheet.items():
+        sh = find_sheet(book, name)
+        if sh is None:
+            from xladdin.errors import UserError
+
+            raise UserError(f"找不到工作表“{name}”。请不要在操作进行中重命名或删除工作表。")
+        formulas = read_formulas(sh, cells)
+        for rc, e in cells.items():
+            recorded.append(Edit(e.sheet, e.cell, formulas.get(rc, e.old), e.new, e.why))
+        write_values(sh, {rc: e.new for rc, e in cells.items()})
+    return append_journal(book, recorded) if journal else 0
+
+
+def journal_sheet_data(book: Any) -> SheetData | None:
+    sh = find_sheet(book, UNDO_SHEET)
+    return read_sheet(sh) if sh is not None else None
+
+
+def append_journal(book: Any, edits: Sequence[Edit], op: str = "set", extra: Sequence[JournalEntry] = ()) -> int:
+    """Add one batch to the hidden ``xladdin撤销`` sheet (same format as the command line's)."""
+    entries = read_journal(journal_sheet_data(book))
+    batch = next_batch(entries)
+    new = journal_edits(list(edits), batch, _now(), op) + [
+        JournalEntry(batch, e.op, e.sheet, e.cell, e.old, e.new, e.why, e.time) for e in extra
+    ]
+    if not new:
+        return 0
+    sh, created = ensure_sheet(book, UNDO_SHEET, hidden=True)
+    start = len(entries) + 2  # header is row 1
+    if created or not entries:
+        sh.range((1, 1)).value = [list(UNDO_HEADER)]
+        start = 2
+    else:
+        start = _journal_last_row(sh) + 1
+    rows = [e.row() for e in new]
+    sh.range((start, 1), (start + len(rows) - 1, len(UNDO_HEADER))).number_format = "@"
+    sh.range((start, 1)).value = rows
+    return batch
+
+
+def _journal_last_row(sheet: Any) -> int:
+    rows, _ = sheet_bounds(sheet)
+    return max(rows, 1)
+
+
+def undo_last(book: Any) -> list[JournalEntry]:
+    """Revert the newest journal batch; returns the entries reverted ([] when none)."""
+    from xladdin.undo import remaining, undo_plan
+
+    entries = read_journal(journal_sheet_data(book))
+    plan = undo_plan(entries)
+    if not plan:
+        return []
+    pending: dict[str, dict[tuple[int, int], Any]] = {}
+
+    def flush(name: str) -> None:
+        cells = pending.pop(name, None)
+        sh = find_sheet(book, name)
+        if cells and sh is not None:
+            write_values(sh, cells, formulas=True)
+
+    for e in plan:  # newest change first
+        if e.op == "set":
+            pending.setdefault(e.sheet, {})[parse_ref(e.cell)] = e.old
+        elif e.op == "insert_rows":
+            flush(e.sheet)
+            sh = find_sheet(book, e.sheet)
+            row, _ = parse_ref(e.cell)
+            n = int(float(e.new or 0))
+            if sh is not None and n > 0:
+                sh.range(f"{row}:{row + n - 1}").delete(shift="up")
+        elif e.op == "add_sheet":
+            pending.pop(e.sheet, None)
+            sh = find_sheet(book, e.sheet)
+            if sh is not None:
+                sh.delete()
+    for name in list(pending):
+        flush(name)
+    rest = remaining(entries)
+    sh = find_sheet(book, UNDO_SHEET)
+    if sh is not None:
+        replace_table(sh, [list(UNDO_HEADER)] + [e.row() for e in rest], text_columns=range(1, len(UNDO_HEADER) + 1))
+    return plan
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+__all__ = [
+    "Block",
+    "add_notes",
+    "alert",
+    "append_journal",
+    "apply_edits",
+    "cell_ref",
+    "color_matrix",
+    "delete_notes",
+    "ensure_sheet",
+    "find_sheet",
+    "read_book",
+    "read_colors",
+    "read_sheet",
+    "replace_table",
+    "status",
+    "undo_last",
+    "value_blocks",
+    "write_colors",
+    "write_values",
+]
