@@ -16,6 +16,7 @@ from xladdin.framework import squash
 from xladdin.io.formatting import format_file
 from xladdin.io.xlsx import read_sheets
 from xladdin.layout import read_project
+from xladdin.style import CHART_DATA_SHEET
 from xladdin.validation_lists import ATTRIBUTE_VALUES, LISTS_SHEET, level2_lists
 
 from .conftest import run_soffice
@@ -73,8 +74,9 @@ def formatted(workbook_copy: Path, tmp_path: Path) -> Path:
 
 def test_every_value_of_every_sheet_is_unchanged(workbook_copy: Path, formatted: Path):
     before, after = values(workbook_copy), values(formatted)
-    assert after == before | {k: v for k, v in after.items() if k[0] == LISTS_SHEET}
-    assert load_workbook(formatted).sheetnames == [*load_workbook(workbook_copy).sheetnames, LISTS_SHEET]
+    assert after == before | {k: v for k, v in after.items() if k[0] in (LISTS_SHEET, CHART_DATA_SHEET)}
+    added = [LISTS_SHEET, CHART_DATA_SHEET]
+    assert sorted(load_workbook(formatted).sheetnames) == sorted([*load_workbook(workbook_copy).sheetnames, *added])
     # and the tables read back the same
     for a, b in zip(read_sheets(workbook_copy), read_sheets(formatted), strict=False):
         pa, pb = read_project(a), read_project(b)
@@ -169,7 +171,7 @@ def test_a_drifted_sheet_is_formatted_where_its_cells_are(workbook_copy: Path, t
     assert ws2.print_title_rows == "$15:$15"
     assert ws2["A15"].value == "一级指标" and ws2["A15"].font.b
     assert "C6:F6" in {str(m) for m in ws2.merged_cells.ranges}  # 项目名称 value, merged again
-    after = {k: v for k, v in values(out).items() if k[0] != LISTS_SHEET}
+    after = {k: v for k, v in values(out).items() if k[0] not in (LISTS_SHEET, CHART_DATA_SHEET)}
     assert after == values(workbook_copy)
 
 
@@ -185,14 +187,44 @@ def test_input_is_never_overwritten_and_in_place_keeps_a_backup(workbook_copy: P
     assert load_workbook(workbook_copy)["信息系统维护"].page_setup.fitToWidth == 1
 
 
-def test_summary_chart_is_added_once(formatted: Path, tmp_path: Path):
+def _titles(ws) -> list[str]:
+    return ["".join(r.t for p in ch.title.tx.rich.p for r in (p.r or [])) for ch in ws._charts]
+
+
+def test_summary_charts_are_added_once(formatted: Path, tmp_path: Path):
     twice = tmp_path / "两次.xlsx"
     format_file(formatted, twice)
     for path in (formatted, twice):
-        charts = load_workbook(path)["项目汇总"]._charts
-        assert len(charts) >= 1
-        titles = ["".join(r.t for p in ch.title.tx.rich.p for r in (p.r or [])) for ch in charts]
+        titles = _titles(load_workbook(path)["项目汇总"])
         assert titles.count("各项目资金（万元）") == 1
+        for sheet in PROJECT_SHEETS:
+            assert titles.count(f"成本构成：{sheet}（万元）") == 1
+
+
+def test_cost_composition_data_come_from_the_cost_engine(formatted: Path):
+    costs = pytest.importorskip("xladdin.costs")
+    wb = load_workbook(formatted)
+    data = wb[CHART_DATA_SHEET]
+    assert data.sheet_state == "hidden"
+    columns = {data.cell(row=1, column=c).value: c for c in range(1, data.max_column + 1, 2)}
+    for s in read_sheets(formatted):
+        p = read_project(s)
+        if p is None:
+            continue
+        e = costs.explain(p)
+        c = columns[p.sheet]
+        amounts = [data.cell(row=r, column=c + 1).value for r in range(2, data.max_row + 1)]
+        amounts = [a for a in amounts if a is not None]
+        assert sum(amounts) == pytest.approx(e.total)
+        assert len(amounts) >= len([line for line in e.lines if line.amount_wan])
+
+
+def test_charts_are_not_cut_by_a_page_end(formatted: Path):
+    ws = load_workbook(formatted)["项目汇总"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks, "six cost charts do not fit on the first page"
+    anchors = sorted(ch.anchor._from.row + 1 for ch in ws._charts)
+    assert all(b + 1 in anchors for b in breaks)  # a break falls just above a chart
 
 
 # --------------------------------------------------------------------------- LibreOffice

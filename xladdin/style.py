@@ -454,7 +454,7 @@ def plan_summary(sheet: SheetData, options: StyleOptions | None = None) -> Sheet
                 plan.cells[(r, c)] = CellStyle(font, horizontal="right", number_format=money_format(v) or "#,##0.00")
     merges = _merge_map(list(sheet.merges))
     _plan_heights(sheet, plan, merges, 1, last, ncols)
-    plan.print_setup = PrintSetup(title_rows=(header, header), footer_font=opt.body_font)
+    plan.print_setup = PrintSetup(footer_font=opt.body_font)  # no repeated rows: they would print over the charts
     plan.freeze = cell_ref(header + 1, 1)
     return plan
 
@@ -490,15 +490,54 @@ def plan_summary_chart(sheet: SheetData) -> ChartPlan | None:
     return ChartPlan(sheet.name, CHART_TITLE, (2, header + 1, last), series, cell_ref(last + 3, 1))
 
 
+COST_CHART_PREFIX = "成本构成："
+UNEXPLAINED_LABEL = "未由成本指标解释"
+CHART_DATA_SHEET = "图表数据"
+_LABEL_MAX = 18
+
+
+@dataclass(frozen=True)
+class CostChartPlan:
+    """One project's budget by cost line (万元), as the cost engine explains it."""
+
+    project_sheet: str
+    title: str
+    labels: tuple[str, ...]
+    amounts: tuple[float, ...]
+
+    @property
+    def height_cm(self) -> float:
+        return round(3.5 + 0.6 * len(self.labels), 1)
+
+
+def short_label(text: str) -> str:
+    """Chart categories must stay short or the bars get no room: 18 characters at most."""
+    t = " ".join(text.split())
+    return t if len(t) <= _LABEL_MAX else t[: _LABEL_MAX - 1] + "…"
+
+
+def plan_cost_chart(sheet: str, lines: list[tuple[str, float]], unexplained: float | None) -> CostChartPlan | None:
+    """Bars of the cost lines, plus what the lines leave unexplained (when positive)."""
+    items = [(short_label(name), round(amount, 6)) for name, amount in lines if amount]
+    if unexplained is not None and unexplained > 0.005:
+        items.append((UNEXPLAINED_LABEL, round(unexplained, 6)))
+    if not items:
+        return None
+    labels, amounts = zip(*items, strict=True)
+    return CostChartPlan(sheet, f"{COST_CHART_PREFIX}{sheet}（万元）", tuple(labels), tuple(amounts))
+
+
 __all__ = [
     "CellStyle",
     "ChartPlan",
+    "CostChartPlan",
     "FontSpec",
     "PrintSetup",
     "SheetStyle",
     "StyleOptions",
     "count_lines",
     "money_format",
+    "plan_cost_chart",
     "plan_project",
     "plan_summary",
     "plan_summary_chart",

@@ -16,10 +16,14 @@ from typing import Any
 from xladdin.layout import read_project
 from xladdin.model import Project, column_letter
 from xladdin.style import (
+    CHART_DATA_SHEET,
     CHART_TITLE,
+    COST_CHART_PREFIX,
     ChartPlan,
+    CostChartPlan,
     SheetStyle,
     StyleOptions,
+    plan_cost_chart,
     plan_project,
     plan_summary,
     plan_summary_chart,
@@ -33,7 +37,8 @@ from xladdin.validation_lists import (
 )
 
 _OUR_PROMPTS = {"项目属性", "一级指标", "二级指标", VALUE_PROMPT_TITLE}
-_SKIP_SHEETS = {LISTS_SHEET, "xladdin撤销"}
+_SKIP_SHEETS = {LISTS_SHEET, CHART_DATA_SHEET, "xladdin撤销"}
+_ROW_CM = 0.53  # a default row (15 pt) in centimetres, to stack charts without overlap
 
 
 @dataclass
@@ -52,6 +57,7 @@ def format_workbook(wb: Any, options: StyleOptions | None = None, validations: b
 
     result = FormatResult()
     summary_ws = None
+    chart: ChartPlan | None = None
     for ws in wb.worksheets:
         if ws.title in _SKIP_SHEETS:
             continue
@@ -71,8 +77,6 @@ def format_workbook(wb: Any, options: StyleOptions | None = None, validations: b
         if splan is not None and summary_ws is None:
             apply_style(ws, splan)
             chart = plan_summary_chart(data)
-            if chart is not None:
-                apply_chart(ws, chart)
             summary_ws = ws
             result.summary = ws.title
             result.plans[ws.title] = splan
@@ -80,7 +84,31 @@ def format_workbook(wb: Any, options: StyleOptions | None = None, validations: b
         result.untouched.append(ws.title)
     if validations and result.projects:
         ensure_lists(wb)
+    if summary_ws is not None and chart is not None:
+        apply_charts(wb, summary_ws, chart, cost_charts([result.read[n] for n in result.projects]))
     return result
+
+
+def cost_charts(projects: list[Project]) -> list[CostChartPlan]:
+    """Each project's cost composition, when the cost engine is installed.
+
+    Imported lazily: formatting must work in a build without ``xladdin.costs``, and a
+    chart is never worth failing the whole format for.
+    """
+    try:
+        from xladdin.costs import explain
+    except ImportError:
+        return []
+    out: list[CostChartPlan] = []
+    for p in projects:
+        try:
+            e = explain(p)
+        except Exception:
+            continue
+        plan = plan_cost_chart(p.sheet, [(line.indicator, line.amount_wan) for line in e.lines], e.unexplained)
+        if plan is not None:
+            out.append(plan)
+    return out
 
 
 # --------------------------------------------------------------------------- styles
@@ -260,27 +288,98 @@ def _chart_title(chart: Any) -> str:
         return ""
 
 
-def apply_chart(ws: Any, plan: ChartPlan) -> None:
-    """A clustered bar chart of 项目总额 / 年度资金总额 per project; replaces our old one."""
-    from openpyxl.chart import BarChart, Reference
+def apply_charts(wb: Any, ws: Any, plan: ChartPlan, costs: list[CostChartPlan]) -> None:
+    """The amounts chart below the summary table, then one cost chart per project below it.
 
-    ws._charts = [ch for ch in ws._charts if _chart_title(ch) != CHART_TITLE]
-    chart = BarChart()
-    chart.type = "bar"  # horizontal bars: long project names stay readable
-    chart.style = 10
-    chart.title = plan.title
-    chart.y_axis.majorGridlines = None
-    chart.height = 7.5 + 0.6 * (plan.categories[2] - plan.categories[1])
-    chart.width = 17.0
+    Charts xladdin added before (recognised by their titles) are replaced, others kept.
+    The cost data live on a hidden sheet so that no visible cell of the workbook changes.
+    """
+    from openpyxl.chart import Reference
+
+    from xladdin.model import parse_ref
+
+    ws._charts = [
+        ch
+        for ch in ws._charts
+        if _chart_title(ch) != CHART_TITLE and not _chart_title(ch).startswith(COST_CHART_PREFIX)
+    ]
+    chart = _bar_chart(plan.title, 7.5 + 0.6 * (plan.categories[2] - plan.categories[1]))
     for col, header, last in plan.series:
-        data = Reference(ws, min_col=col, min_row=header, max_row=last)
-        chart.add_data(data, titles_from_data=True)
+        chart.add_data(Reference(ws, min_col=col, min_row=header, max_row=last), titles_from_data=True)
     cats = Reference(ws, min_col=plan.categories[0], min_row=plan.categories[1], max_row=plan.categories[2])
     chart.set_categories(cats)
-    chart.x_axis.scaling.orientation = "maxMin"  # first project on top, as in the table
+    ws.add_chart(chart, plan.anchor)
+    placed = [(parse_ref(plan.anchor)[0], float(chart.height))]
+    row = placed[0][0] + int(chart.height / _ROW_CM) + 2
+    if costs:
+        _cost_charts(wb, ws, costs, row, placed)
+    _page_breaks(ws, placed)
+
+
+def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
+    """Start a new printed page before a chart that would be cut by the page end.
+
+    Heights are known (rows we set, charts we sized), so the cut is computed rather
+    than left to the printer, which would split a chart over two pages.
+    """
+    from openpyxl.worksheet.pagebreak import Break, RowBreak
+
+    ws.row_breaks = RowBreak()
+    m = ws.page_margins
+    page_cm = (11.69 - (m.top or 0.75) - (m.bottom or 0.75)) * 2.54 - 1.0
+
+    def top_cm(row: int) -> float:
+        return sum((ws.row_dimensions[r].height or 15.0) for r in range(1, row)) * 2.54 / 72
+
+    page_top = 0.0
+    for row, height in placed:
+        y = top_cm(row)
+        if y - page_top + height > page_cm and y > page_top:
+            ws.row_breaks.append(Break(id=row - 1))
+            page_top = y
+
+
+def _cost_charts(wb: Any, ws: Any, costs: list[CostChartPlan], row: int, placed: list[tuple[int, float]]) -> None:
+    from openpyxl.chart import Reference
+
+    from xladdin.model import cell_ref
+
+    data = wb[CHART_DATA_SHEET] if CHART_DATA_SHEET in wb.sheetnames else wb.create_sheet(CHART_DATA_SHEET)
+    data.sheet_state = "hidden"
+    for r in data.iter_rows():
+        for cell in r:
+            cell.value = None
+    for i, cost in enumerate(costs):
+        c = 2 * i + 1
+        data.cell(row=1, column=c).value = cost.project_sheet
+        data.cell(row=1, column=c + 1).value = "万元"
+        for r, (label, amount) in enumerate(zip(cost.labels, cost.amounts, strict=True), start=2):
+            data.cell(row=r, column=c).value = label
+            data.cell(row=r, column=c + 1).value = amount
+        last = len(cost.labels) + 1
+        ch = _bar_chart(cost.title, cost.height_cm)
+        ch.legend = None
+        ch.add_data(Reference(data, min_col=c + 1, min_row=1, max_row=last), titles_from_data=True)
+        ch.set_categories(Reference(data, min_col=c, min_row=2, max_row=last))
+        ws.add_chart(ch, cell_ref(row, 1))
+        placed.append((row, cost.height_cm))
+        row += int(cost.height_cm / _ROW_CM) + 2
+
+
+def _bar_chart(title: str, height_cm: float) -> Any:
+    from openpyxl.chart import BarChart
+
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: long names stay readable
+    chart.style = 10
+    chart.title = title
+    chart.y_axis.majorGridlines = None
+    chart.height = height_cm
+    chart.width = 17.0
+    chart.x_axis.scaling.orientation = "maxMin"  # first item on top, as in the table
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    ws.add_chart(chart, plan.anchor)
+    return chart
 
 
 # --------------------------------------------------------------------------- file
