@@ -328,6 +328,11 @@ def format_number(x: float) -> str:
 _UNIT_TEXT = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}|m²|m2|m³|m3|㎡|km|kg|GB|TB|MB|Mbps|M|G|h|min|s|%|‰)$")
 
 
+# Words that follow a number but are comparators or fillers, never units.
+_NOT_UNITS = frozenset(w for w, _ in (*_SUFFIX_WORDS, *_PREFIX_WORDS)) | set(_FILLER_SUFFIX) | {"余", "多", "约", "成"}
+_NOT_UNIT_ENDINGS = ("以上", "以下", "以内", "之内", "之前", "以前", "左右", "完成")
+
+
 def _split_scale(rest: str) -> tuple[int, str]:
     """ "万张" → (4, "张"); "万元" → (0, "万元") (money scale is the unit's own)."""
     for safe in _SCALE_SAFE_UNITS:
@@ -345,8 +350,10 @@ def _unit(raw: str) -> tuple[str, int] | None:
         return "", 0
     if raw.startswith("个") and len(raw) > 1 and canonical(raw)[0] != raw:
         return canonical(raw)
-    if not _UNIT_TEXT.match(raw):
+    if raw in _NOT_UNITS or raw.endswith(_NOT_UNIT_ENDINGS) or raw.startswith(("余", "多", "约", "之")):
         return None
+    if not _UNIT_TEXT.match(raw) or (raw[0] in "十百千万亿" and raw not in _SCALE_SAFE_UNITS):
+        return None  # a second scale word ("万亿张") or a bare one is not a unit
     return canonical(raw)
 
 
@@ -443,7 +450,7 @@ def _quantity(body: str) -> Value | None:
             if rest == "":
                 return None  # a bare Chinese numeral is more likely a word than a value
     scale, unit_text = _split_scale(rest)
-    if approx is False and unit_text.startswith(("余", "多")) and len(unit_text) > 1:
+    if approx is False and unit_text.startswith(("余", "多")):
         approx, unit_text = True, unit_text[1:]
     u = _unit(unit_text)
     if u is None:
@@ -490,7 +497,7 @@ def _product(body: str) -> Value | None:
     factors = []
     for p in parts:
         f = _factor(p)
-        if f is None:
+        if f is None or f.approx:
             return None
         factors.append(f)
     return _make_product(tuple(factors))
@@ -599,5 +606,5 @@ def _format_body(v: Value) -> str:
 def format_value(v: Value) -> str:
     """Canonical text of a value (money in 元, scale written out): 1.2万元/月/人 → "12000元/月/人"."""
     comp = v.comparator or ""
-    approx = "约" if v.approx and v.kind not in ("product", "qualitative", "unparsed") else ""
+    approx = "约" if v.approx and v.kind not in ("qualitative", "unparsed") else ""
     return comp + approx + _format_body(v)
