@@ -1,0 +1,338 @@
+"""What openpyxl would drop from a workbook if xladdin loaded and saved it.
+
+openpyxl (3.1) rebuilds a workbook from what it understands and silently leaves the
+rest behind.  A budget workbook that loses its 公章 picture, a button or a slicer after
+“填充指标” is a workbook nobody trusts again, so every writing command asks this module
+first and refuses (unless ``--force`` to a new file) when something would be lost.
+
+Each entry below was checked by building a file with the feature, loading and saving
+it with openpyxl exactly as ``xladdin.io.writing`` does, and looking for the feature in
+the result (``tests/test_preserve.py`` repeats that check for every feature):
+
+lost — shapes, text boxes, connectors, ink, grouped objects (drawings keep only charts
+and pictures); pictures when Pillow is not installed (and WMF/EMF pictures always);
+2016 chart types (chartEx: 瀑布图, 树状图 …); form controls and ActiveX controls (the
+``<controls>`` element is dropped even for .xlsm, where the parts are copied as
+orphans); OLE objects; sparklines and other worksheet ``extLst`` extensions (2010+
+data-bar/icon-set settings, cross-sheet validation lists, slicer and timeline lists);
+slicers; timelines; threaded comments; custom XML parts; data connections, query
+tables and the data model; header/footer pictures; sheet background pictures; pictures
+in cells (Excel ``richData``, WPS ``cellimages.xml``); VBA in a file named .xlsx;
+custom views; digital signatures; “允许编辑区域” (protectedRanges); the
+“修改权限密码 / 建议只读” setting (fileSharing); web add-ins.
+
+carried — charts openpyxl can read, notes (comments), data validation and conditional
+formatting without extensions, defined names, hyperlinks, tables, external links, pivot
+tables, sheet and workbook protection (with hashes), VBA in .xlsm (``keep_vba``).
+
+Not reported, on purpose: printer-driver settings (``xl/printerSettings``; the page
+setup itself is kept), ignored-error flags (green triangles come back), calcChain
+(Excel rebuilds it), phonetic guides, cell watches, web-publish items.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import IO
+from xml.etree import ElementTree
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+# Parts that carry a feature openpyxl does not write back, by path prefix (lower case).
+LOST_PARTS: tuple[tuple[str, str], ...] = (
+    ("xl/slicers/", "切片器"),
+    ("xl/slicercaches/", "切片器"),
+    ("xl/timelines/", "日程表（时间筛选器）"),
+    ("xl/timelinecaches/", "日程表（时间筛选器）"),
+    ("xl/threadedcomments/", "带回复的新版批注（对话内容）"),
+    ("customxml/", "自定义 XML 数据（customXml）"),
+    ("xl/connections.xml", "数据连接（Power Query 查询或外部数据）"),
+    ("xl/querytables/", "外部数据查询表"),
+    ("xl/model/", "数据模型（Power Pivot）"),
+    ("xl/cellimages.xml", "单元格内嵌图片（WPS 的 DISPIMG 图片）"),
+    ("xl/richdata/", "放在单元格中的图片或数据类型"),
+    ("xl/embeddings/", "嵌入的对象（OLE 对象，如插入的 Word 文档、附件）"),
+    ("xl/activex/", "ActiveX 控件"),
+    ("xl/ctrlprops/", "表单控件（按钮、复选框、下拉框等）"),
+    ("xl/charts/chartex", "新式图表（瀑布图、树状图、旭日图、直方图、箱形图、漏斗图或地图）"),
+    ("xl/webextensions/", "Office 加载项（Web 扩展）"),
+    ("_xmlsignatures/", "数字签名"),
+)
+
+# Worksheet extLst extensions (all dropped by openpyxl), by ext uri.
+EXTENSIONS: dict[str, str] = {
+    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "条件格式的新版设置（数据条、图标集等）",
+    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "引用其他工作表的数据验证（下拉列表）",
+    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "迷你图",
+    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "切片器",
+    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "切片器",
+    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "日程表（时间筛选器）",
+    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "允许编辑区域",
+    "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Office 加载项（Web 扩展）",
+}
+# Extensions that only point at another extension (a cfRule's x14 id), or lose nothing.
+QUIET_EXTENSIONS = {
+    "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}",  # cfRule → its x14 twin, reported through the sheet's extLst
+    "{01252117-D84E-4E92-8308-4BE1C098FCBB}",  # ignored errors: green triangles come back, nothing is lost
+}
+
+# Worksheet elements openpyxl drops, found by a streaming scan outside <sheetData>.
+SHEET_ELEMENTS: dict[bytes, str] = {
+    b"legacyDrawingHF": "页眉页脚中的图片",
+    b"picture": "工作表背景图片",
+    b"customSheetViews": "自定义视图",
+    b"protectedRanges": "允许编辑区域",
+    b"oleObjects": "嵌入的对象（OLE 对象，如插入的 Word 文档、附件）",
+}
+# <controls> is named by its parts (ctrlProps → 表单控件, activeX → ActiveX 控件).
+_SHEET_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(legacyDrawingHF|picture|customSheetViews|protectedRanges|controls|oleObjects|ext)\b([^>]*)>"
+)
+_URI = re.compile(rb"""\buri\s*=\s*["']([^"']*)["']""")
+_SHEETDATA_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*?(/?)>")
+_SHEETDATA_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
+
+# Drawing elements (DrawingML local names) and what losing them means.
+_SHAPE_TAGS = {"sp", "cxnSp", "grpSp", "contentPart", "AlternateContent"}
+_PICTURE_FORMATS_PILLOW_DROPS = (".wmf", ".emf")  # openpyxl refuses to save these even with Pillow
+
+MAX_SMALL_PART = 32 * 1024 * 1024  # drawings/rels/workbook parts larger than this are not parsed
+CHUNK = 1 << 20
+
+
+def pillow_available() -> bool:
+    """openpyxl keeps pictures only when it can open them with Pillow."""
+    try:
+        from openpyxl.drawing.image import PILImage
+    except ImportError:  # pragma: no cover - openpyxl always has the name
+        return False
+    return bool(PILImage)
+
+
+def unsupported_content(path: str | os.PathLike[str]) -> list[str]:
+    """Chinese descriptions of what an openpyxl load+save of ``path`` would lose; [] when nothing.
+
+    A file that is not a readable package gives []: ``check_readable`` reports that.
+    """
+    try:
+        zf = zipfile.ZipFile(Path(path))
+    except (OSError, zipfile.BadZipFile):
+        return []
+    with zf:
+        try:
+            return _Scan(zf, Path(path).suffix.lower()).run()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            # A part we could not read is a broken file, not a feature; loading will say so.
+            return []
+
+
+class _Scan:
+    def __init__(self, zf: zipfile.ZipFile, suffix: str) -> None:
+        self.zf = zf
+        self.suffix = suffix
+        self.names = zf.namelist()
+        self.lower = {n.lower(): n for n in self.names}
+        self.found: list[str] = []
+
+    def add(self, text: str) -> None:
+        if text not in self.found:
+            self.found.append(text)
+
+    def run(self) -> list[str]:
+        sheets = self.sheets()
+        for part, sheet in sheets:
+            self.scan_sheet(part, sheet)
+        self.scan_parts()
+        self.scan_workbook()
+        return self.found
+
+    # ------------------------------------------------------------------ package
+
+    def read_small(self, name: str) -> bytes | None:
+        real = self.lower.get(name.lower())
+        if real is None:
+            return None
+        if self.zf.getinfo(real).file_size > MAX_SMALL_PART:
+            return None
+        return self.zf.read(real)
+
+    def rels(self, part: str) -> list[tuple[str, str]]:
+        """(type, absolute target) of a part's relationships; external targets are kept as written."""
+        folder, base = posixpath.split(part)
+        data = self.read_small(posixpath.join(folder, "_rels", base + ".rels"))
+        if not data:
+            return []
+        root = _parse(data)
+        if root is None:
+            return []
+        out = []
+        for rel in root.iter(f"{PKG_REL_NS}Relationship"):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") != "External":
+                target = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                )
+            out.append((rel.get("Type") or "", target))
+        return out
+
+    def workbook_part(self) -> str:
+        for typ, target in self.rels(""):
+            if typ.endswith("/officeDocument"):
+                return target
+        return "xl/workbook.xml"
+
+    def sheets(self) -> list[tuple[str, str]]:
+        """(worksheet part, sheet name) in workbook order."""
+        wb_part = self.workbook_part()
+        data = self.read_small(wb_part)
+        root = _parse(data) if data else None
+        if root is None:
+            return []
+        folder = posixpath.dirname(wb_part)
+        by_id: dict[str, str] = {}
+        rels_data = self.read_small(posixpath.join(folder, "_rels", posixpath.basename(wb_part) + ".rels"))
+        rels_root = _parse(rels_data) if rels_data else None
+        if rels_root is not None:
+            for rel in rels_root.iter(f"{PKG_REL_NS}Relationship"):
+                t = rel.get("Target") or ""
+                by_id[rel.get("Id") or ""] = (
+                    t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(folder, t))
+                )
+        out = []
+        for sh in root.iter(f"{MAIN_NS}sheet"):
+            rid = sh.get(f"{{{REL_NS}}}id") or ""
+            part = by_id.get(rid)
+            if part and part.lower() in self.lower:
+                out.append((self.lower[part.lower()], sh.get("name") or "?"))
+        return out
+
+    # ------------------------------------------------------------------ parts
+
+    def scan_parts(self) -> None:
+        for low in sorted(self.lower):
+            for prefix, text in LOST_PARTS:
+                if low.startswith(prefix) and not any(f.endswith("中的" + text) for f in self.found):
+                    self.add(text)
+        has_vba = "xl/vbaproject.bin" in self.lower
+        if has_vba and self.suffix != ".xlsm":
+            self.add("宏（VBA 代码）：文件扩展名是 .xlsx，宏不会被保留；含宏的工作簿应保存为 .xlsm")
+        if has_vba and self.suffix == ".xlsm" and "xl/vbaprojectsignature.bin" in self.lower:
+            self.add("宏的数字签名")
+        if "xl/metadata.xml" in self.lower and "xl/richdata/" not in "".join(self.lower):
+            self.add("动态数组公式的溢出设置（会变成传统数组公式）")
+
+    def scan_workbook(self) -> None:
+        data = self.read_small(self.workbook_part())
+        if not data:
+            return
+        head = data[:200_000]
+        if re.search(rb"<(?:\w+:)?fileSharing\b", head):
+            self.add("“修改权限密码”或“建议以只读方式打开”设置")
+        if re.search(rb"<(?:\w+:)?customWorkbookViews\b", data):
+            self.add("自定义视图")
+
+    # ------------------------------------------------------------------ sheets
+
+    def scan_sheet(self, part: str, sheet: str) -> None:
+        for tag, attrs in _outside_sheet_data(self.zf, part):
+            if tag == b"ext":
+                m = _URI.search(attrs)
+                uri = m.group(1).decode("ascii", "replace").upper() if m else ""
+                if uri in QUIET_EXTENSIONS:
+                    continue
+                self.add(f"工作表“{sheet}”中的{EXTENSIONS.get(uri, '扩展功能（extLst）')}")
+            elif tag in SHEET_ELEMENTS:  # b"controls" is left to scan_parts
+                self.add(f"工作表“{sheet}”中的{SHEET_ELEMENTS[tag]}")
+        for typ, target in self.rels(part):
+            if typ.endswith("/drawing") and target.lower() in self.lower:
+                self.scan_drawing(self.lower[target.lower()], sheet)
+
+    def scan_drawing(self, part: str, sheet: str) -> None:
+        data = self.read_small(part)
+        if data is None:
+            self.add(f"工作表“{sheet}”中的图形或图片")
+            return
+        root = _parse(data)
+        if root is None:
+            return
+        shapes: Counter[str] = Counter()
+        pictures = 0
+        for anchor in root:
+            for child in anchor:
+                local = child.tag.rpartition("}")[2]
+                if local in _SHAPE_TAGS:
+                    shapes[local] += 1
+                elif local == "pic":
+                    pictures += 1
+        if shapes:
+            n = sum(shapes.values())
+            self.add(f"工作表“{sheet}”中的文本框、形状或组合图形 {n} 个")
+        if pictures:
+            media = [t for typ, t in self.rels(part) if typ.endswith("/image")]
+            if not pillow_available():
+                self.add(f"工作表“{sheet}”中的图片 {pictures} 张")
+            elif any(t.lower().endswith(_PICTURE_FORMATS_PILLOW_DROPS) for t in media):
+                self.add(f"工作表“{sheet}”中的 WMF/EMF 格式图片")
+
+
+def _parse(data: bytes) -> ElementTree.Element | None:
+    """Parse a small part safely (no entities, no DTD); None when it is not well-formed XML."""
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        return SafeET.fromstring(data)
+    except Exception:  # defusedxml raises its own types for DTDs and entities; a broken part is not ours to judge
+        return None
+
+
+def _outside_sheet_data(zf: zipfile.ZipFile, part: str) -> list[tuple[bytes, bytes]]:
+    """(local tag, attributes) of the interesting elements of a worksheet, skipping its cells.
+
+    The cells are most of a sheet (hundreds of MB for a million rows), so the scan
+    streams the part and jumps over ``<sheetData>`` with a plain search.
+    """
+    found: list[tuple[bytes, bytes]] = []
+    with zf.open(part) as fh:
+        _scan_stream(fh, found)
+    return found
+
+
+def _scan_stream(fh: IO[bytes], found: list[tuple[bytes, bytes]]) -> None:
+    buf = b""
+    in_data = False
+    keep = 8192  # an element start tag longer than this (an ext with huge attributes) is not expected
+    eof = False
+    while not eof:
+        chunk = fh.read(CHUNK)
+        eof = not chunk
+        buf += chunk
+        while True:
+            if in_data:
+                m = _SHEETDATA_CLOSE.search(buf)
+                if m is None:
+                    buf = buf[-64:]
+                    break
+                buf = buf[m.end() :]
+                in_data = False
+                continue
+            m_open = _SHEETDATA_OPEN.search(buf)
+            limit = m_open.start() if m_open is not None else len(buf) if eof else max(0, len(buf) - keep)
+            cut = limit
+            for m in _SHEET_TAG.finditer(buf, 0, len(buf) if m_open is None else limit):
+                if m.start() >= limit:
+                    break
+                found.append((m.group(1), m.group(2)))
+                cut = max(cut, m.end())
+            if m_open is not None:
+                buf = buf[m_open.end() :]
+                in_data = m_open.group(1) != b"/"
+                continue
+            buf = buf[cut:]
+            break
