@@ -114,11 +114,9 @@ def near_miss(a: str, b: str) -> tuple[str, str] | None:
     return None
 
 
-def _frequency(text: str, name: str, diff: str) -> int:
-    """How often the differing characters appear, with a neighbour, in the whole table."""
-    i = name.find(diff)
-    grams = {name[max(0, i - 1) : i + len(diff)], name[i : i + len(diff) + 1]}
-    return sum(text.count(g) for g in grams if len(g) > len(diff))
+def _frequency(text: str, diff: str) -> int:
+    """How often a spelling (the differing characters with the one before) appears in the table."""
+    return text.count(diff)
 
 
 @rule("COST005", "name-near-miss", "warning", "成本指标与对应数量指标的名称只差一两个字（可能有错别字）")
@@ -141,9 +139,7 @@ def name_near_miss(ctx: Context, r: Rule) -> Iterator[Finding]:
                 continue
             a, b = diff
             # The rarer spelling is the likely typo; a tie points at the cost name.
-            typo_in_qty = _frequency(everything, bare_name(qty.name.text), b) < _frequency(
-                everything, bare_name(cost.name.text), a
-            )
+            typo_in_qty = _frequency(everything, b) < _frequency(everything, a)
             cell = qty.name.cell if typo_in_qty else cost.name.cell
             wrong, right = (b, a) if typo_in_qty else (a, b)
             yield ctx.finding(

@@ -56,11 +56,12 @@ def _quantity_pairs(ctx: Context) -> Iterator[tuple[object, Indicator]]:
         same_unit = [
             i for i in qty_rows if ctx.values[i.row].unit == q.value.unit and ctx.values[i.row].number is not None
         ]
-        if any(abs((ctx.values[i.row].number or 0) - q.value.number) < 1e-9 for i in same_unit):
-            continue  # some indicator states exactly this quantity
         scored = sorted(((similarity(q.label, i.name.text), i) for i in same_unit), key=lambda t: -t[0])
-        if not scored or scored[0][0] < MATCH_SIMILARITY:
+        scored = [(s, i) for s, i in scored if s >= MATCH_SIMILARITY]
+        if not scored:
             continue
+        if any(abs((ctx.values[i.row].number or 0) - q.value.number) < 1e-9 for _, i in scored):
+            continue  # a matching indicator states exactly this quantity
         if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.05:
             continue  # two indicators fit as well: do not guess
         yield q, scored[0][1]
@@ -96,11 +97,13 @@ def _money_evidence(
 ) -> tuple[str, bool] | None:
     """Which side the money agrees with: (explanation, narrative is the wrong side)."""
     for line in ctx.costs.lines:
-        if line.narrative_wan is None or not any(u.row == ind.row for u in line.quantities) or not table_qty:
+        stated = line.narrative_wan
+        if stated is None and line.narrative_near is not None:
+            stated = line.narrative_near.wan
+        if stated is None or not any(u.row == ind.row for u in line.quantities) or not table_qty:
             continue
         with_table = line.amount_wan
         with_narr = line.amount_wan * narrative_qty / table_qty
-        stated = line.narrative_wan
         tol = max(ROUNDING_WAN, 0.005)
         if abs(with_table - stated) <= tol < abs(with_narr - stated):
             return (

@@ -1,0 +1,139 @@
+"""Rules about 指标值 (VAL) and time (TIME): fire on a changed value, silent on a good one."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rulekit import findings, project, seed, set_name, set_value, value_cell
+
+TRAINING = "经办人员培训"
+
+
+def _one(sheet: str, name: str, value: str, code: str) -> list[tuple[str, str]]:
+    """Findings of ``code`` on the changed cell only."""
+    spec = set_value(seed(sheet), name, value)
+    cell = value_cell(spec, name)
+    return [(f.cell, f.severity) for f in findings(spec, code) if f.cell == cell]
+
+
+def test_val001_number_without_unit() -> None:
+    assert _one(TRAINING, "参训学员满意度", "98", "VAL001") == [("E28", "warning")]
+    assert _one(TRAINING, "参训学员满意度", "98%", "VAL001") == []
+
+
+@pytest.mark.parametrize("value", ["105%", "≥120%", "千分之一千五"])
+def test_val002_percent_out_of_range(value: str) -> None:
+    assert _one(TRAINING, "参训学员满意度", value, "VAL002") == [("E28", "error")]
+
+
+def test_val002_silent_within_range() -> None:
+    assert _one(TRAINING, "参训学员满意度", "≥98%", "VAL002") == []
+
+
+def test_val003_at_least_100_percent() -> None:
+    assert _one(TRAINING, "培训内容契合率", "≥100%", "VAL003") == [("E18", "warning")]
+    assert _one(TRAINING, "培训内容契合率", "＝100%", "VAL003") == []
+
+
+def test_val004_missing_comparator_on_satisfaction_and_lower_is_better() -> None:
+    fs = findings(seed(TRAINING), "VAL004")
+    sat = next(f for f in fs if f.cell == "E28")
+    assert sat.severity == "warning" and "≥98%" in sat.message
+    card = findings(seed("社保卡补换卡"), "VAL004")
+    by_cell = {f.cell: f.message for f in card}
+    assert "≤千分之五" in by_cell["E19"] and "≤1.5分钟" in by_cell["E20"]
+
+
+@pytest.mark.parametrize("value", ["≥98%", "不低于98%", "98%以上", "100%"])
+def test_val004_silent_with_comparator_or_full_rate(value: str) -> None:
+    assert _one(TRAINING, "参训学员满意度", value, "VAL004") == []
+
+
+def test_val004_silent_on_bare_prices_and_counts() -> None:
+    spec = seed("事业管理费")
+    p = project(spec)
+    priced_or_counted = {i.value.cell for i in p.indicators if i.level2.text in ("数量指标", "成本指标")}
+    assert len(priced_or_counted) == 40
+    flagged = {f.cell for f in findings(spec, "VAL004")}
+    assert flagged and not flagged & priced_or_counted
+
+
+@pytest.mark.parametrize(
+    ("sheet", "name", "value"),
+    [
+        (TRAINING, "参训学员满意度", "≤98%"),
+        ("社保卡补换卡", "社保卡卡片损坏率", "≥5‰"),
+        ("社保卡补换卡", "社保卡制卡时间", "≥1.5分钟"),
+        ("社保卡补换卡", "色带套件服务费", "≥1836.48元/套"),
+    ],
+)
+def test_val005_wrong_direction_is_an_error(sheet: str, name: str, value: str) -> None:
+    spec = set_value(seed(sheet), name, value)
+    assert [(f.cell, f.severity) for f in findings(spec, "VAL005")] == [(value_cell(spec, name), "error")]
+
+
+def test_val005_silent_on_right_direction() -> None:
+    assert _one("社保卡补换卡", "社保卡卡片损坏率", "≤5‰", "VAL005") == []
+    assert _one("信息系统维护", "系统故障修复响应时间", "≤1小时", "VAL005") == []
+
+
+def test_val006_kind_of_value_in_the_published_tables() -> None:
+    card = {f.cell: f.message for f in findings(seed("社保卡补换卡"), "VAL006")}
+    assert list(card) == ["E26"] and "全部为中小企业" in card["E26"]
+    basic = {f.cell: f.message for f in findings(seed("基本户资金"), "VAL006")}
+    assert list(basic) == ["E22"] and "满意" in basic["E22"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("社保卡制卡机服务耗材", "95%"), ("社保卡制卡机服务费", "100%"), ("社保卡卡片损坏率", "很少")]
+)
+def test_val006_fires_on_wrong_kind(name: str, value: str) -> None:
+    spec = set_value(seed("社保卡补换卡"), name, value)
+    assert value_cell(spec, name) in [f.cell for f in findings(spec, "VAL006")]
+
+
+def test_val006_silent_on_matching_kinds() -> None:
+    assert findings(seed("经办人员培训"), "VAL006") == []
+
+
+def test_val007_vague_values() -> None:
+    fs = findings(seed("基本户资金"), "VAL007")
+    assert [f.cell for f in fs] == ["E18", "E19"]  # 极大减少, 增加
+    assert "大幅" in findings(seed("社保卡补换卡"), "VAL007")[0].message
+
+
+def test_val007_silent_on_checkable_states_and_lasting_effects() -> None:
+    spec = set_value(seed("基本户资金"), "减少经济犯罪", "已纳入")
+    assert [f.cell for f in findings(spec, "VAL007")] == ["E19"]
+    assert findings(seed("基本户资金"), "VAL007")[0].cell != "E21"  # 可持续影响 “长期” is accepted
+
+
+# --------------------------------------------------------------------------- time
+
+
+def test_time001_leftover_year_in_the_published_table() -> None:
+    fs = findings(seed("事业管理费"), "TIME001")
+    assert [(f.cell, f.severity) for f in fs] == [("E35", "error")]
+    assert "2025年12月" in fs[0].message and "2026年12月" in fs[0].message
+
+
+def test_time001_silent_inside_the_budget_year() -> None:
+    assert findings(set_value(seed("事业管理费"), "项目完成时间", "2026年12月"), "TIME001") == []
+    assert findings(seed(TRAINING), "TIME") == []
+
+
+def test_time002_later_year_is_a_warning() -> None:
+    fs = findings(seed("退休人员档案"), "TIME002")
+    assert [(f.cell, f.severity) for f in fs] == [("E19", "warning")]
+    assert findings(set_value(seed("退休人员档案"), "项目完成时间", "2026-12-31"), "TIME002") == []
+
+
+def test_time003_deadline_missing() -> None:
+    assert [f.cell for f in findings(seed("基本户资金"), "TIME003")] == ["E16"]
+    assert findings(set_value(seed("基本户资金"), "历年滚存", "2026年12月底前"), "TIME003") == []
+
+
+def test_time004_old_year_in_an_indicator_name() -> None:
+    spec = set_name(seed("退休人员档案"), "2026年需数字化的人事档案", "2025年需数字化的人事档案")
+    assert [f.cell for f in findings(spec, "TIME004")] == ["C14"]
+    assert findings(seed("退休人员档案"), "TIME004") == []
