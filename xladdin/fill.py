@@ -213,6 +213,14 @@ def _fee_word(context: str) -> str | None:
     return next((w for w in _FEE_WORDS if w in context[-8:]), None)
 
 
+def _join_fee(base: str, fee: str) -> str:
+    """“专线租赁” + “租赁费” → “专线租赁费” (no word said twice)."""
+    for k in range(len(fee) - 1, 0, -1):
+        if base.endswith(fee[:k]):
+            return base + fee[k:]
+    return base + fee
+
+
 def cost_name(qty_name: str, context: str, sibling_contexts: list[str]) -> str:
     """“社保卡制卡机服务耗材” + “…，服务费” → “社保卡制卡机服务费”."""
     t = squash(qty_name)
@@ -227,7 +235,7 @@ def cost_name(qty_name: str, context: str, sibling_contexts: list[str]) -> str:
         fee = max(set(found), key=found.count) if found else "费"
     if base.endswith(fee) or (fee == "费" and base.endswith("费")):
         return prefix + base
-    return prefix + base + fee
+    return prefix + _join_fee(base, fee)
 
 
 def _stated_quantity(quantities: tuple[StatedQuantity, ...], pos: int) -> StatedQuantity | None:
@@ -394,10 +402,17 @@ def suggest(
         if key in have or any(key == squash(re.sub(r"^指标\s*\d+\s*[:：]", "", h)) for h in have):
             continue
         s = project_similarity(project.name.text, project.goal.text, e.project, e.goal)
+        if s <= 0:
+            continue
+        # within a similar project, the indicators closest to what this project is about first
+        s += 0.3 * text_similarity(e.name, project.name.text + project.goal.text)
         if key not in scored or s > scored[key][1]:
             scored[key] = (e, s)
     best = sorted(scored.values(), key=lambda t: (-t[1], t[0].source, t[0].name))
-    return best[:per_group]
+    if not best:
+        return []
+    top = best[0][1]
+    return [b for b in best[:per_group] if b[1] >= 0.5 * top]
 
 
 # --------------------------------------------------------------------------- the plan
@@ -451,7 +466,8 @@ def plan_fill(
         if not named and not contents and library:
             for e, score in suggest(project, library, k2, per_group):
                 why = f"参考项目「{e.project}」（{e.source}，相似度{score:.2f}）：单位沿用，数值请填写"
-                contents.append((e.name, e.template, why, "suggestion"))
+                name = re.sub(r"^指标\s*\d+\s*[:：]\s*", "", squash(e.name))  # the other table's numbering
+                contents.append((name, e.template, why, "suggestion"))
         l1_text = l1_label.get(l1) or LEVEL1_LABELS.get(l1, l1)
         l2_text = rows[0].level2.text if rows else label
         for i in empty:
