@@ -554,6 +554,34 @@ def _subsets(target: float, lines: list[CostLine]) -> list[tuple[int, ...]]:
     return out
 
 
+_NEAR_MIN = 0.25
+_NEAR_MARGIN = 0.05
+
+
+def _near_misses(
+    lines: list[CostLine], matches: dict[int, NarrativeMatch], unmatched: list[StatedAmount]
+) -> dict[int, StatedAmount]:
+    """Unmatched line ↔ unmatched stated amount pairs whose words clearly belong together.
+
+    Mutual best match, above a floor and ahead of the runner-up: a stated amount that
+    names this line but gives another number is the likely mistake to show the user.
+    """
+    free = [i for i in range(len(lines)) if i not in matches]
+    if not free or not unmatched:
+        return {}
+    sims = {(i, k): similarity(a.context, lines[i].indicator) for i in free for k, a in enumerate(unmatched)}
+    out: dict[int, StatedAmount] = {}
+    for k, a in enumerate(unmatched):
+        ranked = sorted(free, key=lambda i: -sims[(i, k)])
+        best = ranked[0]
+        runner = sims[(ranked[1], k)] if len(ranked) > 1 else 0.0
+        if sims[(best, k)] < _NEAR_MIN or sims[(best, k)] < runner + _NEAR_MARGIN:
+            continue
+        if max(range(len(unmatched)), key=lambda kk: sims[(best, kk)]) == k:
+            out[best] = a
+    return out
+
+
 def _reconcile_narrative(lines: list[CostLine], n: Narrative) -> tuple[list[CostLine], list[StatedAmount]]:
     """Pair stated amounts with the line (or group of lines) they state, best names first."""
     from dataclasses import replace
@@ -591,16 +619,6 @@ def _reconcile_narrative(lines: list[CostLine], n: Narrative) -> tuple[list[Cost
         and abs(n.total.wan - lines[0].amount_wan) <= ROUNDING_WAN
     ):
         matches[0] = NarrativeMatch(n.total, (lines[0].row,))  # a one-line project: the total is the line
-    out = []
-    for i, line in enumerate(lines):
-        near = None
-        if i not in matches:
-            best = max(
-                ((similarity(a.context, line.indicator), a) for a in unmatched),
-                key=lambda t: t[0],
-                default=(0.0, None),
-            )
-            if best[0] >= 0.5:
-                near = best[1]
-        out.append(replace(line, narrative=matches.get(i), narrative_near=near))
+    near = _near_misses(lines, matches, unmatched)
+    out = [replace(line, narrative=matches.get(i), narrative_near=near.get(i)) for i, line in enumerate(lines)]
     return out, unmatched
