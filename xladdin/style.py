@@ -23,6 +23,7 @@ not fit, the cell is reported in ``overflow`` (format warns, publish refuses).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ ROW_PADDING = 5.0  # points above + below the text
 MIN_ROW_HEIGHT = 20.0
 PX_PER_WIDTH_UNIT = 7.0  # Excel column width unit in pixels (default font, 96 dpi)
 CELL_PADDING_PX = 6.0
+INDENT_PX = 12.0  # one indent level (Excel ≈ 9–10 px, LibreOffice alike), rounded up
 PX_PER_PT = 96 / 72
 
 # Widths (Excel units) of the published 6-column layout: 一级 | 二级 | 三级 (two
@@ -68,6 +70,7 @@ class CellStyle:
     wrap: bool = True
     border: bool = True
     number_format: str | None = None  # None: leave the cell's format alone
+    indent: int = 0  # keeps left/right-aligned text off the border
 
 
 @dataclass(frozen=True)
@@ -302,10 +305,10 @@ def plan_project(sheet: SheetData, project: Project, options: StyleOptions | Non
         "label": CellStyle(bold),
         "header": CellStyle(bold),
         "level": CellStyle(body),
-        "text": CellStyle(body, horizontal="left"),
-        "name": CellStyle(body, horizontal="left"),
+        "text": CellStyle(body, horizontal="left", indent=1),
+        "name": CellStyle(body, horizontal="left", indent=1),
         "value": CellStyle(body),
-        "narrative": CellStyle(body, horizontal="left", vertical="top"),
+        "narrative": CellStyle(body, horizontal="left", vertical="top", indent=1),
         "other": CellStyle(body),
     }
     for r in range(top, last + 1):
@@ -313,7 +316,7 @@ def plan_project(sheet: SheetData, project: Project, options: StyleOptions | Non
             role = roles.get((r, c))
             if role == "money":
                 v = sheet.value(r, c)
-                plan.cells[(r, c)] = CellStyle(body, horizontal="right", number_format=money_format(v))
+                plan.cells[(r, c)] = CellStyle(body, horizontal="right", number_format=money_format(v), indent=1)
             elif role is None and not _empty(sheet, r, c) and r < project.header_row:
                 plan.cells[(r, c)] = styles["text"]
             else:
@@ -360,7 +363,7 @@ def _plan_heights(
         if not text:
             continue
         c0, c1 = (m.min_col, m.max_col) if m else (c, c)
-        width = sum(column_px(plan.column_widths.get(cc, 8.43)) for cc in range(c0, c1 + 1))
+        width = sum(column_px(plan.column_widths.get(cc, 8.43)) for cc in range(c0, c1 + 1)) - st.indent * INDENT_PX
         size = st.font.size
         need = text_height(text, width, size) if st.wrap else size * LINE_EM + ROW_PADDING
         if need > MAX_ROW_HEIGHT and st.vertical == "top":
@@ -369,14 +372,7 @@ def _plan_heights(
                 need = text_height(text, width, size)
                 if need <= MAX_ROW_HEIGHT:
                     break
-            plan.cells[(r, c)] = CellStyle(
-                FontSpec(st.font.name, size, st.font.bold),
-                st.horizontal,
-                st.vertical,
-                st.wrap,
-                st.border,
-                st.number_format,
-            )
+            plan.cells[(r, c)] = dataclasses.replace(st, font=FontSpec(st.font.name, size, st.font.bold))
         if need > MAX_ROW_HEIGHT:
             plan.overflow.append((cell_ref(r, c), round(need, 1)))
             need = MAX_ROW_HEIGHT
@@ -449,9 +445,10 @@ def plan_summary(sheet: SheetData, options: StyleOptions | None = None) -> Sheet
             if c == 1:
                 plan.cells[(r, c)] = CellStyle(font)
             elif c == 2:
-                plan.cells[(r, c)] = CellStyle(font, horizontal="center" if total else "left")
+                plan.cells[(r, c)] = CellStyle(font, horizontal="center" if total else "left", indent=0 if total else 1)
             else:
-                plan.cells[(r, c)] = CellStyle(font, horizontal="right", number_format=money_format(v) or "#,##0.00")
+                fmt = money_format(v) or "#,##0.00"
+                plan.cells[(r, c)] = CellStyle(font, horizontal="right", number_format=fmt, indent=1)
     merges = _merge_map(list(sheet.merges))
     _plan_heights(sheet, plan, merges, 1, last, ncols)
     plan.print_setup = PrintSetup(footer_font=opt.body_font)  # no repeated rows: they would print over the charts

@@ -140,7 +140,7 @@ def apply_style(ws: Any, plan: SheetStyle) -> None:
             vertical=st.vertical,
             wrap_text=st.wrap,
             text_rotation=old.text_rotation if old is not None else 0,
-            indent=old.indent if old is not None else 0,
+            indent=st.indent,
         )
         cell.border = boxed if st.border else Border()
         if st.number_format is not None:
