@@ -70,7 +70,7 @@ def snapshot(path: Path) -> dict[str, Any]:
                     c.value,
                     c.fill.fill_type,
                     c.fill.fgColor.rgb if c.fill.fill_type else None,
-                    tuple(getattr(b, s).style for s in ("left", "right", "top", "bottom")),
+                    tuple(getattr(getattr(b, s), "style", None) for s in ("left", "right", "top", "bottom")),
                     c.font.b,
                 )
         out[ws.title] = {

@@ -31,7 +31,7 @@ def _shift_row(text: str, at: int, delta: int) -> str:
     absolute = text.startswith("$")
     n = int(text.lstrip("$"))
     if n >= at:
-        n = max(at, n + delta) if delta < 0 else n + delta
+        n += delta
     return ("$" if absolute else "") + str(n)
 
 
