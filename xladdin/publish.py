@@ -113,8 +113,8 @@ def notice_plan(
         ("", CellStyle(FontSpec(bf, NOTICE_SIZE), border=False), 12.0),
         (INDENT + notice.attachment, CellStyle(FontSpec(bf, NOTICE_SIZE), "left", "top", border=False), NOTICE_SIZE),
         ("", CellStyle(FontSpec(bf, NOTICE_SIZE), border=False), 90.0),
-        (notice.signature, CellStyle(FontSpec(bf, NOTICE_SIZE), "right", border=False), NOTICE_SIZE),
-        (notice.date, CellStyle(FontSpec(bf, NOTICE_SIZE), "right", border=False), NOTICE_SIZE),
+        (notice.signature, CellStyle(FontSpec(bf, NOTICE_SIZE), "right", border=False, indent=2), NOTICE_SIZE),
+        (notice.date, CellStyle(FontSpec(bf, NOTICE_SIZE), "right", border=False, indent=3), NOTICE_SIZE),
     ]
     cells: dict[tuple[int, int], str] = {}
     plan = SheetStyle(NOTICE_SHEET)
