@@ -34,11 +34,17 @@ def settings_from_sheets(sheets: list[SheetData]) -> Settings:
 
 
 def parse_settings(sheet: SheetData) -> Settings:
+    """Keys in column A (“忽略规则” / “只用规则”, a trailing colon allowed), codes in B.
+
+    Rows with other keys (a title, a 说明 line) are ignored, so the sheet can explain
+    itself to the next person who opens it.
+    """
     found: dict[str, list[str]] = {"select": [], "ignore": []}
     for row in sheet.rows:
         if len(row) < 2:
             continue
-        key = _KEYS.get(display_text(row[0]).strip().lower()) or _KEYS.get(display_text(row[0]).strip())
+        raw = display_text(row[0]).strip().rstrip("：:").strip()
+        key = _KEYS.get(raw.lower()) or _KEYS.get(raw)
         if key:
-            found[key] += [c for c in _SPLIT.split(display_text(row[1])) if c]
+            found[key] += [c.upper() for c in _SPLIT.split(display_text(row[1])) if c]
     return Settings(select=found["select"], ignore=found["ignore"])
