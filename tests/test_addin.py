@@ -337,17 +337,72 @@ def test_read_book_gives_the_cells_the_file_reader_gives(workbook_path: Path) ->
         assert [[display_text(v) for v in r] for r in a.rows] == [[display_text(v) for v in r] for r in b.rows]
 
 
-# --------------------------------------------------------------------------- not yet provided / wired
+# --------------------------------------------------------------------------- 测算成本 / 新年度
 
 
-@pytest.mark.parametrize("entry", ["costs", "fill", "new_project", "rollover", "format_sheets"])
-def test_other_entry_points_run_or_say_what_is_missing(workbook_path: Path, entry: str) -> None:
+def test_costs_writes_the_same_sheet_as_the_command_line(workbook_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from xladdin.check import read_projects
+    from xladdin.costs import explain
+    from xladdin.io.costsheet import SHEET, write_cost_sheet
+    from xladdin.io.excel_ops import sheet_grid
+
+    before = payload(read_sheets(workbook_path))
+    book = rebook(before)
+    message = addin.costs(book)
+    assert message is not None and message.startswith("6个项目：6个项目的成本指标与项目总额一致")
+    after = replay(book, before)
+    projects, _ = read_projects(read_sheets(workbook_path))
+    wb = Workbook()
+    write_cost_sheet(wb, [explain(p) for p in projects])
+    expected = [[("" if v is None else v) for v in r] for r in sheet_grid(wb[SHEET])]
+    got = [r[: len(expected[0])] for r in values_of(after, SHEET)]
+    assert [r + [""] * (len(expected[0]) - len(r)) for r in got] == expected
+    assert any(str(v).startswith("=PRODUCT(") or str(v).startswith("=SUM(") for r in got for v in r)
+    # 撤销 takes the sheet away again
+    undoing = rebook(after)
+    addin.undo(undoing)
+    gone = replay(undoing, after)
+    assert SHEET not in [s["name"] for s in gone["sheets"]]
+
+
+def test_rollover_changes_the_planned_cells_and_undo_restores_them(workbook_path: Path) -> None:
+    from xladdin.io.fill_apply import ROLLOVER_SHEET
+    from xladdin.rollover import plan_rollover
+
+    sheets = read_sheets(workbook_path)
+    plan = plan_rollover(sheets, 2027)
+    before = payload(sheets)
+    book = rebook(before)
+    message = addin.rollover(book)
+    assert message is not None and message.startswith("已改为2027年度")
+    acts = actions(book, [s["name"] for s in before["sheets"]])
+    written = {k: v for k, v in written_cells(acts).items() if k[0] not in (ROLLOVER_SHEET, UNDO_SHEET)}
+    assert written == {(e.sheet, e.cell): e.new for e in plan.edits}
+    after = replay(book, before)
+    summary_title = values_of(after, "信息系统维护")[0][0]
+    assert "2027" in summary_title
+    check_sheet = values_of(after, ROLLOVER_SHEET)
+    assert len([r for r in check_sheet[1:] if r and r[0] != ""]) == len(plan.checks)
+
+    undoing = rebook(after)
+    assert addin.undo(undoing) is not None
+    restored = replay(undoing, after)
+    for sh in before["sheets"]:
+        assert values_of(restored, sh["name"]) == sh["values"], sh["name"]
+    assert ROLLOVER_SHEET not in [s["name"] for s in restored["sheets"]]
+    recolored = colored_cells(actions(undoing, [s["name"] for s in after["sheets"]]))
+    assert set(recolored) >= {(e.sheet, e.cell) for e in plan.edits}
+
+
+@pytest.mark.parametrize("entry", ["fill", "new_project", "format_sheets"])
+def test_entry_points_not_provided_in_excel_say_so(workbook_path: Path, entry: str) -> None:
     book = remote_book(workbook_path)
-    getattr(addin, entry)(book)
-    msgs = alerts(book)
-    assert len(msgs) == 1
-    assert "Traceback" not in msgs[0]
-    assert "出错" not in msgs[0], msgs[0]
+    assert getattr(addin, entry)(book) is None
+    (msg,) = alerts(book)
+    assert "尚未提供" in msg and "xladdin " in msg, msg
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"], "nothing was changed"
 
 
 # --------------------------------------------------------------------------- xlwings Server / Lite

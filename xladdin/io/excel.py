@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -266,6 +267,29 @@ def _hex(color: Any) -> str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def fill_xml(color: str | None) -> str:
+    """A fill as the journals store it: openpyxl's fill element, so both shells read it."""
+    if not color:
+        return "<fill><patternFill /></fill>"
+    rgb = "FF" + color.lstrip("#").upper()
+    return f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}" /></patternFill></fill>'
+
+
+_FILL_RGB = re.compile(r'fgColor[^>]*rgb="(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})"')
+
+
+def color_of_fill_xml(xml: Any) -> tuple[bool, str | None]:
+    """(understood, "#rrggbb" or None for no fill) of a fill element written by either shell."""
+    if not isinstance(xml, str) or "<" not in xml:
+        return False, None
+    if 'patternType="solid"' in xml:
+        m = _FILL_RGB.search(xml)
+        return (True, "#" + m.group(1).lower()) if m else (False, None)
+    if "patternType" not in xml or 'patternType="none"' in xml:
+        return True, None
+    return False, None
+
+
 # --------------------------------------------------------------------------- sheets
 
 
@@ -338,11 +362,12 @@ def read_formulas(sheet: Any, cells: Iterable[tuple[int, int]]) -> dict[tuple[in
     return out
 
 
-def apply_edits(book: Any, edits: Sequence[Edit], journal: bool = True) -> int:
+def apply_edits(book: Any, edits: Sequence[Edit], journal: bool = True, extra: Sequence[JournalEntry] = ()) -> int:
     """Write the cell edits, per sheet in blocks, and journal them as one undo batch.
 
     The journal records what the cell really held: a formula stays a formula, so 撤销
-    puts it back.  Returns the journal batch number (0 when nothing changed).
+    puts it back.  ``extra`` entries (fills, added sheets) join the same batch.
+    Returns the journal batch number (0 when nothing was journalled).
     """
     by_sheet: dict[str, dict[tuple[int, int], Edit]] = {}
     for e in edits:
@@ -350,7 +375,7 @@ def apply_edits(book: Any, edits: Sequence[Edit], journal: bool = True) -> int:
             continue
         by_sheet.setdefault(e.sheet, {})[parse_ref(e.cell)] = e
     if not by_sheet:
-        return 0
+        return append_journal(book, [], extra=extra) if journal and extra else 0
     recorded: list[Edit] = []
     for name, cells in by_sheet.items():
         sh = find_sheet(book, name)
@@ -362,7 +387,7 @@ def apply_edits(book: Any, edits: Sequence[Edit], journal: bool = True) -> int:
         for rc, e in cells.items():
             recorded.append(Edit(e.sheet, e.cell, formulas.get(rc, e.old), e.new, e.why))
         write_values(sh, {rc: e.new for rc, e in cells.items()})
-    return append_journal(book, recorded) if journal else 0
+    return append_journal(book, recorded, extra=extra) if journal else 0
 
 
 def journal_sheet_data(book: Any) -> SheetData | None:
@@ -413,9 +438,14 @@ def undo_last(book: Any) -> list[JournalEntry]:
         if cells and sh is not None:
             write_values(sh, cells, formulas=True)
 
+    colors: dict[str, dict[tuple[int, int], str | None]] = {}
     for e in plan:  # newest change first
         if e.op == "set":
             pending.setdefault(e.sheet, {})[parse_ref(e.cell)] = e.old
+        elif e.op == "fill":
+            known, color = color_of_fill_xml(e.old)
+            if known:
+                colors.setdefault(e.sheet, {})[parse_ref(e.cell)] = color
         elif e.op == "insert_rows":
             flush(e.sheet)
             sh = find_sheet(book, e.sheet)
@@ -430,6 +460,10 @@ def undo_last(book: Any) -> list[JournalEntry]:
                 sh.delete()
     for name in list(pending):
         flush(name)
+    for name, cells in colors.items():
+        sh = find_sheet(book, name)
+        if sh is not None:
+            write_colors(sh, cells)
     rest = remaining(entries)
     sh = find_sheet(book, UNDO_SHEET)
     if sh is not None:

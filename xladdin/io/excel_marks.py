@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -91,23 +90,13 @@ def _write_report(book: Any, result: CheckResult) -> None:
             sh.range((1, c)).column_width = w
 
 
-_FILL_RGB = re.compile(r'fgColor[^>]*rgb="(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})"')
-
-
 def _fill_to_restore(before: dict[str, Any] | None) -> tuple[bool, str | None]:
     """(known, colour) from a state's previous fill, whichever shell wrote it."""
     if not isinstance(before, dict):
         return True, None
     if "color" in before:
         return True, before["color"]
-    xml = before.get("xml")
-    if isinstance(xml, str):  # written by the command line (openpyxl's fill element)
-        if 'patternType="solid"' in xml:
-            m = _FILL_RGB.search(xml)
-            return (True, "#" + m.group(1).lower()) if m else (False, None)
-        if "patternType" not in xml or 'patternType="none"' in xml:
-            return True, None
-    return False, None
+    return excel.color_of_fill_xml(before.get("xml"))  # written by the command line
 
 
 def clear_marks(book: Any, sheets: Sequence[SheetData]) -> int:
