@@ -348,3 +348,37 @@ def projects_from_spec(s):
     p = read_project(write_project(s).to_sheet_data())
     assert p is not None
     return p
+
+
+def test_2021_framework_keeps_cost_as_first_level(tmp_path: Path) -> None:
+    """成本指标 as a 一级 (财预〔2021〕101号): cost rows go there, its 二级 groups come first."""
+    from dataclasses import replace as dc_replace
+
+    from xladdin.io.xlsx import new_workbook_from_layouts
+    from xladdin.layout import IndicatorSpec, write_project
+
+    s = next(x for x in specs() if x.sheet == CARD)
+    first_cost = next(i for i in s.indicators if i.level2 == "成本指标")
+    rest = [i for i in s.indicators if i.level2 != "成本指标"]
+    s2 = dc_replace(s, indicators=(IndicatorSpec("成本指标", "经济成本指标", first_cost.name, first_cost.value), *rest))
+    src, out = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    new_workbook_from_layouts([write_project(s2)]).save(src)
+    assert _fill(src, out, "--no-comparators") == 0
+    p = projects(out)[CARD]
+    assert _group_order(p)[:3] == ["经济成本", "社会成本", "生态环境成本"]
+    assert len(p.indicators_in("经济成本")) == 5
+    assert all(level1_key(i.level1.text) == "成本" for i in p.indicators_in("经济成本"))
+    assert explain(p).balanced
+
+
+def test_empty_table_gets_the_whole_skeleton(tmp_path: Path) -> None:
+    src = build(tmp_path / "a.xlsx", keep=lambda s, i: False, only=CARD)
+    out = tmp_path / "b.xlsx"
+    assert _fill(src, out) == 0
+    p = projects(out)[CARD]
+    assert _group_order(p) == STANDARD and all(i.is_empty for i in p.indicators)
+    ws = load_workbook(out)[CARD]
+    merges = {m.coord for m in ws.merged_cells.ranges}
+    first = p.header_row + 1
+    assert f"A{first}:A{first + 3}" in merges  # 产出: 数量/质量/时效/成本
+    assert all(f"C{r}:D{r}" in merges for r in range(first, first + len(STANDARD)))

@@ -484,9 +484,9 @@ def plan_fill(
             plan.new_rows.append(NewRow(after, l1_text, l2_text, name, value, why, kind))
     if comparators:
         for i in inds:
-            e = comparator_edit(project.sheet, i)
-            if e is not None:
-                plan.edits.append(e)
+            ce = comparator_edit(project.sheet, i)
+            if ce is not None:
+                plan.edits.append(ce)
     _order_check(plan, project, order, groups)
     return plan
 

@@ -358,10 +358,10 @@ def _plan_timing(plan: RolloverPlan, p: Project, ind: Any, year: int, target: in
         return
     if not isinstance(value, str):
         return
-    new, mentions = roll_text(value, year, target, "timing")
-    _edit(plan, s, ind.value.cell, value, new, f"时效日期顺延一年至{target}年")
-    if new != value:
-        plan.checks.append(CheckItem(s, ind.value.cell, CHANGED, new, f"{label}：{value} → {new}"))
+    rolled, mentions = roll_text(value, year, target, "timing")
+    _edit(plan, s, ind.value.cell, value, rolled, f"时效日期顺延一年至{target}年")
+    if rolled != value:
+        plan.checks.append(CheckItem(s, ind.value.cell, CHANGED, rolled, f"{label}：{value} → {rolled}"))
     for mn in mentions:
         if mn.action == "keep" and mn.reason == "非预算年度":
             plan.checks.append(_other_year_item(s, ind.value.cell, label, value, mn.year, year, target))

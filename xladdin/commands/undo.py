@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("这个工作簿中没有 xladdin 的修改记录，无可撤销。")
     out = save_edited(wb, args.file, args.output, args.in_place, args.force)
     cells = sum(1 for e in reverted if e.op == "set")
-    rows = sum(int(float(e.new or 0)) for e in reverted if e.op == "insert_rows")
+    rows = sum(int(float(str(e.new or 0))) for e in reverted if e.op == "insert_rows")
     sheets = [e.sheet for e in reverted if e.op == "add_sheet"]
     parts = [f"{cells} 个单元格"]
     if rows:

@@ -86,7 +86,7 @@ def _plain(value: Any) -> Scalar:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, dt.date | dt.datetime):
-        return value  # type: ignore[return-value]
+        return value
     return str(value)
 
 
@@ -126,11 +126,15 @@ def apply_fill(wb: Any, plan: FillPlan, project: Project, rec: Recorder) -> list
     cn, cv = cols.get("name", 3), cols.get("value", 5)
     header = project.header_row
     merged_cols = _vertical_merge_cols(ws, header, project.last_row, (c1, c2))
+    if not project.indicators:
+        merged_cols = {c1, c2}  # an empty table gets the published layout: merged 一级/二级 blocks
 
     by_after: dict[int, list[NewRow]] = defaultdict(list)
     for r in plan.new_rows:
         by_after[r.after].append(r)
-    first_ind = min((i.row for i in project.indicators), default=header + 1)
+    # new rows look like their neighbours; an empty table has none, so the header row
+    # lends its merges and borders (its bold font and fill are taken off below)
+    first_ind = min((i.row for i in project.indicators), default=header)
     for after in sorted(by_after, reverse=True):
         count = len(by_after[after])
         template = after if after > header else first_ind
@@ -138,9 +142,18 @@ def apply_fill(wb: Any, plan: FillPlan, project: Project, rec: Recorder) -> list
         rec.add("insert_rows", ws.title, f"A{after + 1}", None, count, "填充指标：插入行")
 
     def final(row: int) -> int:
-        return row + sum(len(v) for a, v in by_after.items() if a < row)
+        return row + sum(len(group) for a, group in by_after.items() if a < row)
 
     records: list[RecordRow] = []
+    if not project.indicators:
+        from openpyxl.styles import Font
+
+        for row_no in range(header + 1, header + 1 + len(plan.new_rows)):
+            for c in range(1, ws.max_column + 1):
+                cell = ws.cell(row=row_no, column=c)
+                if cell.has_style:
+                    cell.font = Font(name=cell.font.name, size=cell.font.size)
+                    cell.fill = PatternFill()
     new_positions: list[tuple[int, NewRow]] = []
     for after, rows in by_after.items():
         for j, r in enumerate(rows):
@@ -301,17 +314,17 @@ def write_rollover_sheet(wb: Any, checks: list[CheckItem], sheet_order: list[str
     if ROLLOVER_SHEET in wb.sheetnames:
         ws = wb[ROLLOVER_SHEET]
         height = max(ws.max_row, len(rows) + 1)
-        table = [list(ROLLOVER_HEADER), *rows]
+        table: list[list[Any]] = [list(ROLLOVER_HEADER), *rows]
         for r in range(1, height + 1):
-            values = table[r - 1] if r <= len(table) else [None] * len(ROLLOVER_HEADER)
+            line = table[r - 1] if r <= len(table) else [None] * len(ROLLOVER_HEADER)
             for c in range(1, len(ROLLOVER_HEADER) + 1):
-                set_cell(ws, cell_ref(r, c), values[c - 1], rec, "新年度检查")
+                set_cell(ws, cell_ref(r, c), line[c - 1], rec, "新年度检查")
     else:
         ws = wb.create_sheet(ROLLOVER_SHEET)
         rec.add("add_sheet", ROLLOVER_SHEET, "A1", None, ROLLOVER_SHEET, "添加新年度检查表")
         ws.append(list(ROLLOVER_HEADER))
-        for r in rows:
-            append_text_row(ws, r)
+        for row_values in rows:
+            append_text_row(ws, row_values)
     _link_cells(ws, 2, 3, 4)
     _widths(ws, (6, 10, 14, 8, 40, 60, 14))
     from openpyxl.styles import Alignment, Font
@@ -366,7 +379,7 @@ def revert_last(wb: Any) -> list[JournalEntry]:
             ws[e.cell].fill = fill_from_xml(str(e.old)) if e.old else PatternFill()
         elif e.op == "insert_rows":
             r, _ = parse_ref(e.cell)
-            delete_rows(ws, r, int(float(e.new or 0)))
+            delete_rows(ws, r, int(float(str(e.new or 0))))
         else:
             raise UserError(f"撤销记录中有无法识别的操作“{e.op}”（工作表“{e.sheet}”{e.cell}），已停止，文件未修改。")
     batch = plan[0].batch
