@@ -6,9 +6,9 @@ Four kinds of change, each small enough to be checked at a glance:
   with at least one row (an empty row is highlighted for the user to fill);
 * **cost rows** — for an amount the 年度总体绩效目标 states and a 数量指标 no cost line
   uses yet, the unit cost that times that quantity gives the amount back (“社保卡制卡机
-  耗材4台，服务费19.6万元” + “社保卡制卡机服务耗材 4台” → “社保卡制卡机服务费 ≤4.9万元/台”);
+  耗材4台，服务费19.6万元” + “社保卡制卡机服务耗材 4台” → “社保卡制卡机服务费 4.9万元/台”);
 * **comparators** — ≥ / ≤ where the direction is beyond doubt (满意度, 合格率 … / 时间,
-  成本, 损坏率 …);
+  total 成本, 损坏率 …); unit prices stay bare, as the department's form writes them;
 * **suggestions** — for a group with no indicator at all (a new or thin project), the
   indicators of the most similar projects in the library, units kept, numbers left
   as ``XX`` for the user.
@@ -66,34 +66,51 @@ _AT_MOST = ("损坏率", "差错率", "投诉率", "故障率", "时间", "时�
 
 
 def direction(ind: Indicator) -> str | None:
-    """ "≥", "≤" or None when the direction is not beyond doubt from the name and group."""
+    """ "≥", "≤" or None when the direction is not beyond doubt from the name and group.
+
+    The explicit lists come first; then the polarity the checker uses (``VAL004`` of
+    ``xladdin.rules.values``), so that filling removes exactly the warnings it gives.
+    """
     name = squash(ind.name.text)
-    if level2_key(ind.level2.text) in ("成本", "经济成本") or level1_key(ind.level1.text) == "成本":
-        return "≤"
-    if any(w in name for w in _AT_MOST):
+    if _is_cost_group(ind) or any(w in name for w in _AT_MOST):
         return "≤"
     if any(w in name for w in _AT_LEAST) or (level2_key(ind.level2.text) == "服务对象满意度" and "满意" in name):
         return "≥"
-    return None
+    try:
+        from xladdin.rules.values import polarity
+    except ImportError:  # the checker's rules are optional for filling
+        return None
+    return {"higher": "≥", "lower": "≤"}.get(polarity(ind) or "")
+
+
+def _is_cost_group(ind: Indicator) -> bool:
+    return level2_key(ind.level2.text) in ("成本", "经济成本") or level1_key(ind.level1.text) == "成本"
 
 
 def comparator_edit(sheet: str, ind: Indicator) -> Edit | None:
-    """The value with its missing comparator, when the direction is clear and the value numeric."""
+    """The value with its missing comparator, when the direction is clear and the value numeric.
+
+    Unit prices (4.9万元/台) stay bare, as the department's form and the checker state
+    them: a price is the measure itself, and a cost line multiplies it.  A total cost
+    (110万元) is a ceiling and gets "≤".  Counts are the author's call.
+    """
     text = ind.value.text
     if not text:
         return None
     v = parse(text)
-    if v.comparator is not None or v.kind not in ("percent", "quantity", "duration", "rate"):
+    if v.comparator is not None or v.kind not in ("percent", "quantity", "duration"):
         return None
-    if v.kind == "quantity" and not v.is_money and level2_key(ind.level2.text) not in ("成本", "经济成本"):
-        return None  # a count: "≥" or "＝" is the author's call
-    d = direction(ind)
-    if d is None:
+    if v.kind == "quantity" and not (v.is_money and _is_cost_group(ind)):
         return None
-    if v.kind == "duration" and (d != "≤" or level2_key(ind.level2.text) != "时效"):
+    if v.kind == "duration" and level2_key(ind.level2.text) != "时效":
         return None  # a duration elsewhere is an amount of work (52天, 4个季度), not a deadline
+    d = direction(ind)
+    if d is None or (v.kind == "duration" and d != "≤"):
+        return None
     sign = d
-    if d == "≥" and v.kind == "percent" and v.unit == "%" and v.number is not None and abs(v.number - 100) < 1e-9:
+    if v.kind == "percent" and v.unit == "%" and v.number is not None and abs(v.number - 100) < 1e-9:
+        if d != "≥":
+            return None
         sign = "＝"  # ≥100% can only be met as =100%
     new = sign + text
     nv = parse(new)
@@ -462,7 +479,7 @@ def plan_fill(
         contents: list[tuple[str, str, str, str]] = []  # name, value, why, kind
         if (l1, k2) == ("产出" if cost_key == "成本" else "成本", cost_key):
             for c in cost_rows:
-                contents.append((c.name, _with_comparator(c.value), c.why, "cost"))
+                contents.append((c.name, c.value, c.why, "cost"))
         if not named and not contents and library:
             for e, score in suggest(project, library, k2, per_group):
                 why = f"参考项目「{e.project}」（{e.source}，相似度{score:.2f}）：单位沿用，数值请填写"
@@ -489,11 +506,6 @@ def plan_fill(
                 plan.edits.append(ce)
     _order_check(plan, project, order, groups)
     return plan
-
-
-def _with_comparator(value: str) -> str:
-    """Cost rows are written as ceilings, like the comparator step would make them."""
-    return value if value[:1] in "≥≤＞＜＝" else "≤" + value
 
 
 def _order_check(
