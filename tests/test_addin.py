@@ -396,7 +396,48 @@ def test_rollover_changes_the_planned_cells_and_undo_restores_them(workbook_path
     assert set(recolored) >= {(e.sheet, e.cell) for e in plan.edits}
 
 
-@pytest.mark.parametrize("entry", ["fill", "new_project", "format_sheets"])
+def test_format_applies_the_style_plan_and_changes_no_value(workbook_path: Path) -> None:
+    from xladdin.layout import read_project
+    from xladdin.style import plan_project
+
+    sheets = read_sheets(workbook_path)
+    book = remote_book(workbook_path)
+    message = addin.format_sheets(book)
+    assert message is not None and "数值未改动" in message
+    acts = actions(book, [s.name for s in sheets])
+    assert not [a for a in acts if a.func in ("setValues", "rangeClearContents", "sheetClearContents")]
+    for sd in excel.read_book(remote_book(workbook_path)):
+        project = read_project(sd)
+        if project is None:
+            continue
+        plan = plan_project(sd, project)
+        mine = [a for a in acts if a.sheet == sd.name]
+        fonts: dict[tuple[int, int], str] = {}
+        for a in mine:
+            if a.func == "setFontProperty" and a.args[0] == "name":
+                for i in range(a.rows or 1):
+                    for j in range(a.cols or 1):
+                        fonts[(a.row + i, a.col + j)] = a.args[1]  # type: ignore[operator]
+        assert fonts == {rc: st.font.name for rc, st in plan.cells.items()}, sd.name
+        merges = {(a.row, a.col, a.row + a.rows - 1, a.col + a.cols - 1) for a in mine if a.func == "rangeMerge"}  # type: ignore[operator]
+        assert merges == {(m.min_row, m.min_col, m.max_row, m.max_col) for m in plan.merges}
+        widths = {a.col: a.args[0] for a in mine if a.func == "setColumnWidth"}
+        assert widths == plan.column_widths
+        # batched: far fewer formatting calls than styled cells (merges are one call each)
+        assert len([a for a in mine if a.func != "rangeMerge"]) < len(plan.cells)  # cell by cell: ≥ 8 per cell
+
+
+def test_rectangles_cover_exactly_the_cells() -> None:
+    from xladdin.io.excel_ops import rectangles
+
+    cells = {(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (5, 5)}
+    rects = rectangles(cells)
+    covered = [(r, c) for r1, c1, r2, c2 in rects for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    assert sorted(covered) == sorted(cells)
+    assert (1, 1, 2, 2) in rects
+
+
+@pytest.mark.parametrize("entry", ["fill", "new_project"])
 def test_entry_points_not_provided_in_excel_say_so(workbook_path: Path, entry: str) -> None:
     book = remote_book(workbook_path)
     assert getattr(addin, entry)(book) is None

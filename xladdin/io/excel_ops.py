@@ -210,5 +210,156 @@ def run_new_project(book: Any) -> str:
 # --------------------------------------------------------------------------- 统一格式
 
 
+def rectangles(cells: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Cover a set of cells with rectangles (r1, c1, r2, c2): row runs stacked when equal."""
+    runs: dict[int, list[tuple[int, int]]] = {}
+    for r, c in sorted(cells):
+        row = runs.setdefault(r, [])
+        if row and row[-1][1] == c - 1:
+            row[-1] = (row[-1][0], c)
+        else:
+            row.append((c, c))
+    open_: dict[tuple[int, int], list[int]] = {}  # (c1, c2) → [r1, r2]
+    out: list[tuple[int, int, int, int]] = []
+    for r in sorted(runs):
+        current = set(runs[r])
+        for key in list(open_):
+            if key in current and open_[key][1] == r - 1:
+                open_[key][1] = r
+                current.discard(key)
+            else:
+                r1, r2 = open_.pop(key)
+                out.append((r1, key[0], r2, key[1]))
+        for key in current:
+            open_[key] = [r, r]
+    out += [(r1, key[0], r2, key[1]) for key, (r1, r2) in open_.items()]
+    return sorted(out)
+
+
+# One attribute of a CellStyle at a time: cells that share its value get one call per rectangle.
+_STYLE_ATTRS: tuple[tuple[str, Any], ...] = (
+    ("font.name", lambda st: st.font.name),
+    ("font.size", lambda st: st.font.size),
+    ("font.bold", lambda st: st.font.bold),
+    ("horizontal_alignment", lambda st: st.horizontal),
+    ("vertical_alignment", lambda st: st.vertical),
+    ("wrap_text", lambda st: st.wrap),
+    ("borders", lambda st: st.border),
+    ("number_format", lambda st: st.number_format),
+    ("indent", lambda st: getattr(st, "indent", 0)),
+)
+
+
+def _set(rng: Any, attr: str, value: Any) -> None:
+    if attr == "indent":
+        if value:  # desktop Excel only: Office.js has no indent setter
+            with contextlib.suppress(Exception):
+                rng.api.IndentLevel = value
+        return
+    if attr == "borders":
+        if value:
+            rng.borders.line_style = "continuous"
+            rng.borders.weight = "thin"
+        return
+    if attr == "number_format" and value is None:
+        return  # leave the cell's own format
+    target = rng.font if attr.startswith("font.") else rng
+    setattr(target, attr.removeprefix("font."), value)
+
+
+def apply_style(sheet: Any, plan: Any) -> int:
+    """Apply a ``style.SheetStyle`` to an xlwings sheet; returns the number of formatting calls."""
+    calls = 0
+    for m in plan.merges:
+        sheet.range((m.min_row, m.min_col), (m.max_row, m.max_col)).merge()
+        calls += 1
+    for attr, get in _STYLE_ATTRS:
+        by_value: dict[Any, set[tuple[int, int]]] = {}
+        for rc, st in plan.cells.items():
+            by_value.setdefault(get(st), set()).add(rc)
+        for value, cells in by_value.items():
+            for r1, c1, r2, c2 in rectangles(cells):
+                _set(sheet.range((r1, c1), (r2, c2)), attr, value)
+                calls += 1
+    for c, w in sorted(plan.column_widths.items()):
+        sheet.range((1, c)).column_width = w
+        calls += 1
+    heights: dict[float, list[int]] = {}
+    for r, h in plan.row_heights.items():
+        heights.setdefault(h, []).append(r)
+    for h, rows in heights.items():
+        for r1, r2 in _runs(sorted(rows)):
+            sheet.range((r1, 1), (r2, 1)).row_height = h
+            calls += 1
+    ps = plan.print_setup
+    if ps.print_area:
+        with contextlib.suppress(Exception):
+            sheet.page_setup.print_area = ps.print_area
+    _print_setup(sheet, ps)
+    if plan.freeze:
+        r, c = parse_ref(plan.freeze)
+        if c == 1 and r > 1:
+            with contextlib.suppress(Exception):
+                sheet.freeze_panes.freeze_at(f"1:{r - 1}")
+    return calls
+
+
+def _print_setup(sheet: Any, ps: Any) -> None:
+    """A4, orientation, fit to width, margins, title rows, footer: desktop Excel only.
+
+    Office.js (xlwings Server/Lite) has no page setup beyond the print area.
+    """
+    try:
+        api = sheet.page_setup.api
+        inch = 72.0
+        api.PaperSize = 9  # xlPaperA4
+        api.Orientation = 1 if ps.orientation == "portrait" else 2
+        api.Zoom = False
+        api.FitToPagesWide = ps.fit_width
+        api.FitToPagesTall = ps.fit_height or False
+        api.LeftMargin = ps.margins.left * inch
+        api.RightMargin = ps.margins.right * inch
+        api.TopMargin = ps.margins.top * inch
+        api.BottomMargin = ps.margins.bottom * inch
+        api.HeaderMargin = ps.margins.header * inch
+        api.FooterMargin = ps.margins.footer * inch
+        api.CenterHorizontally = ps.center_horizontally
+        if ps.title_rows:
+            api.PrintTitleRows = f"${ps.title_rows[0]}:${ps.title_rows[1]}"
+        api.CenterFooter = ps.footer
+    except Exception:
+        pass
+
+
 def run_format(book: Any) -> str:
-    raise UserError("“统一格式”在 Excel 中尚未提供。请先用命令行：xladdin format 文件.xlsx -o 结果.xlsx。")
+    from xladdin.check import TOOL_SHEETS
+    from xladdin.layout import read_project
+    from xladdin.style import plan_project, plan_summary
+
+    sheets = excel.read_book(book)
+    done: list[str] = []
+    overflow: list[str] = []
+    summary_done = False
+    for sd in sheets:
+        if sd.name in TOOL_SHEETS or sd.hidden:
+            continue
+        project = read_project(sd)
+        plan = plan_project(sd, project) if project is not None else None
+        if plan is None and not summary_done:
+            plan = plan_summary(sd)
+            summary_done = plan is not None
+        if plan is None:
+            continue
+        excel.status(book, f"统一格式：{sd.name}…")
+        sh = excel.find_sheet(book, sd.name)
+        if sh is None:
+            continue
+        apply_style(sh, plan)
+        done.append(sd.name)
+        overflow += [f"{sd.name}!{ref}" for ref, _ in plan.overflow]
+    if not done:
+        raise UserError("本工作簿中没有找到项目支出绩效目标表，未做任何修改。")
+    text = f"已统一{len(done)}个工作表的格式（字体、边框、列宽、行高、打印设置），数值未改动。"
+    if overflow:
+        text += f"以下单元格文字过长、一页放不下：{'、'.join(overflow[:5])}，请精简。"
+    return text + "格式修改不能用“撤销”恢复。"
