@@ -400,3 +400,42 @@ def test_empty_table_gets_the_whole_skeleton(tmp_path: Path) -> None:
     first = p.header_row + 1
     assert f"A{first}:A{first + 3}" in merges  # 产出: 数量/质量/时效/成本
     assert all(f"C{r}:D{r}" in merges for r in range(first, first + len(STANDARD)))
+
+
+def test_inserted_rows_match_the_house_formatting(no_card_costs: Path, tmp_path: Path) -> None:
+    """format → fill gives the same look as format → fill → format: new rows fit in exactly."""
+    fmt, filled, again = tmp_path / "f.xlsx", tmp_path / "g.xlsx", tmp_path / "h.xlsx"
+    assert main(["format", str(no_card_costs), "-o", str(fmt)]) == 0
+    assert _fill(fmt, filled, "--sheet", CARD) == 0
+    assert main(["format", str(filled), "-o", str(again)]) == 0
+    a, b = load_workbook(filled)[CARD], load_workbook(again)[CARD]
+
+    def look(ws, ref: str) -> tuple:
+        c = ws[ref]
+        sides = tuple(getattr(getattr(c.border, s), "style", None) for s in ("left", "right", "top", "bottom"))
+        return sides, c.font.name, c.font.b, c.font.sz, c.alignment.horizontal, c.alignment.wrap_text
+
+    cells = [f"{col}{r}" for r in range(1, b.max_row + 1) for col in "ABCDEF"]
+    assert [look(a, x) for x in cells] == [look(b, x) for x in cells]
+    assert sorted(m.coord for m in a.merged_cells.ranges) == sorted(m.coord for m in b.merged_cells.ranges)
+    assert {r: a.row_dimensions[r].height for r in range(1, b.max_row + 1)} == {
+        r: b.row_dimensions[r].height for r in range(1, b.max_row + 1)
+    }
+
+
+def test_filled_workbook_opens_in_libreoffice(no_card_costs: Path, tmp_path: Path, soffice: str) -> None:
+    """Another consumer (LibreOffice) reads the inserted rows and their merged labels the same way."""
+    from .conftest import run_soffice
+
+    filled = tmp_path / "filled.xlsx"
+    _fill(no_card_costs, filled)
+    outdir = tmp_path / "lo"
+    outdir.mkdir()
+    res = run_soffice(soffice, ["--convert-to", "xlsx", "--outdir", str(outdir), str(filled)], cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    converted = outdir / "filled.xlsx"
+    ours, theirs = projects(filled)[CARD], projects(converted)[CARD]
+    assert [(i.level2.text, i.name.text, i.value.text) for i in ours.indicators] == [
+        (i.level2.text, i.name.text, i.value.text) for i in theirs.indicators
+    ]
+    assert explain(theirs).balanced

@@ -187,3 +187,13 @@ def test_timing_context_rolls_every_budget_year_date() -> None:
     assert roll_text("2029-10-1", 2026, 2027, "timing")[0] == "2029-10-1"
     kinds = {m.year: m.action for m in year_mentions("2025年12月", 2026, "timing")}
     assert kinds == {2025: "keep"}
+
+
+def test_rolled_workbook_opens_in_libreoffice(rolled: Path, tmp_path: Path, soffice: str) -> None:
+    from .conftest import run_soffice
+
+    res = run_soffice(soffice, ["--convert-to", "xlsx", "--outdir", str(tmp_path), str(rolled)], cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    back = projects(tmp_path / rolled.name)
+    assert {p.year for p in back.values()} == {2027}
+    assert "2027年需数字化的人事档案" in [i.name.text for i in back[ARCHIVES].indicators]
