@@ -166,6 +166,10 @@ def replay(book: Any, before: dict[str, Any]) -> dict[str, Any]:
         "setWrapText",
         "setHorizontalAlignment",
         "setVerticalAlignment",
+        "setBorderProperty",
+        "setPrintArea",
+        "freezePaneAtRange",
+        "rangeMerge",  # merged cells keep their top-left value; the tool merges only empty cells below it
     }
     for a in book.json()["actions"]:
         f = a["func"]
@@ -191,6 +195,11 @@ def replay(book: Any, before: dict[str, Any]) -> dict[str, Any]:
         elif f == "deleteNote":
             key = a["args"][0].replace("$", "")
             sheets[pos]["notes"] = [n for n in sheets[pos]["notes"] if n["address"].replace("$", "") != key]
+        elif f == "rangeInsert":
+            grid = sheets[pos]["values"]
+            width = max((len(r) for r in grid), default=0)
+            for _ in range(a["row_count"]):
+                grid.insert(a["start_row"], [""] * width)
         elif f == "rangeDelete":
             grid = sheets[pos]["values"]
             del grid[a["start_row"] : a["start_row"] + a["row_count"]]

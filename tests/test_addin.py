@@ -437,13 +437,70 @@ def test_rectangles_cover_exactly_the_cells() -> None:
     assert (1, 1, 2, 2) in rects
 
 
-@pytest.mark.parametrize("entry", ["fill", "new_project"])
-def test_entry_points_not_provided_in_excel_say_so(workbook_path: Path, entry: str) -> None:
-    book = remote_book(workbook_path)
-    assert getattr(addin, entry)(book) is None
-    (msg,) = alerts(book)
-    assert "尚未提供" in msg and "xladdin " in msg, msg
-    assert [a["func"] for a in book.json()["actions"]] == ["alert"], "nothing was changed"
+# --------------------------------------------------------------------------- 填充指标 / 新建项目
+
+
+def test_new_project_adds_a_template_sheet_headed_like_the_others_and_undo_removes_it(workbook_path: Path) -> None:
+    from xladdin.layout import read_project
+
+    sheets = read_sheets(workbook_path)
+    before = payload(sheets)
+    book = rebook(before)
+    message = addin.new_project(book)
+    assert message is not None and message.startswith("已新建项目表“新项目”")
+    after = replay(book, before)
+    names_after = [s["name"] for s in after["sheets"]]
+    assert "新项目" in names_after
+    new = SheetData("新项目", values_of(after, "新项目"))
+    project = read_project(SheetData(new.name, [[None if v == "" else v for v in r] for r in new.rows]))
+    assert project is not None, "the new sheet reads back as a project table"
+    departments = {p.department.text for p in (read_project(s) for s in sheets) if p is not None}
+    assert project.department.text in departments
+    assert project.year == 2026
+    for sh in before["sheets"]:  # nothing else changed
+        assert values_of(after, sh["name"]) == sh["values"]
+
+    undoing = rebook(after)
+    addin.undo(undoing)
+    restored = replay(undoing, after)
+    assert "新项目" not in [s["name"] for s in restored["sheets"]]
+
+
+def test_fill_inserts_the_planned_rows_and_undo_takes_them_out(workbook_path: Path) -> None:
+    from xladdin.check import read_projects
+    from xladdin.fill import library_from, plan_fill
+
+    sheets = read_sheets(workbook_path)
+    projects, _ = read_projects(sheets)
+    library = library_from(projects, workbook_path.name)
+    plans = {p.sheet: plan_fill(p, library) for p in projects}
+    before = payload(sheets)
+    book = rebook(before)
+    message = addin.fill(book)
+    assert message is not None
+    acts = actions(book, [s["name"] for s in before["sheets"]])
+    inserts = [(a.sheet, a.row, a.rows) for a in acts if a.func == "rangeInsert"]
+    expected = []
+    for sheet, plan in plans.items():
+        counts: dict[int, int] = {}
+        for r in plan.new_rows:
+            counts[r.after] = counts.get(r.after, 0) + 1
+        expected += [(sheet, after + 1, n) for after, n in sorted(counts.items(), reverse=True)]
+    assert inserts == expected
+    after = replay(book, before)
+    for sheet, plan in plans.items():
+        grid = values_of(after, sheet)
+        texts = {str(v) for row in grid for v in row}
+        for r in plan.new_rows:
+            if r.name:
+                assert r.name in texts, (sheet, r.name)
+        assert len(grid) == len(values_of(before, sheet)) + len(plan.new_rows)
+
+    undoing = rebook(after)
+    assert addin.undo(undoing) is not None
+    restored = replay(undoing, after)
+    for sh in before["sheets"]:
+        assert values_of(restored, sh["name"]) == sh["values"], sh["name"]
 
 
 # --------------------------------------------------------------------------- xlwings Server / Lite

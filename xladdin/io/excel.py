@@ -335,6 +335,11 @@ def replace_table(sheet: Any, rows: Sequence[Sequence[Any]], text_columns: Seque
 # --------------------------------------------------------------------------- edits and the journal
 
 
+def now() -> str:
+    """The journal's time stamp (public: the record sheets use the same)."""
+    return _now()
+
+
 def _now() -> str:
     """Journal time; a space, not "T", so that no engine mistakes the text for a date."""
     return dt.datetime.now().isoformat(sep=" ", timespec="seconds")
@@ -362,7 +367,13 @@ def read_formulas(sheet: Any, cells: Iterable[tuple[int, int]]) -> dict[tuple[in
     return out
 
 
-def apply_edits(book: Any, edits: Sequence[Edit], journal: bool = True, extra: Sequence[JournalEntry] = ()) -> int:
+def apply_edits(
+    book: Any,
+    edits: Sequence[Edit],
+    journal: bool = True,
+    extra: Sequence[JournalEntry] = (),
+    first: Sequence[JournalEntry] = (),
+) -> int:
     """Write the cell edits, per sheet in blocks, and journal them as one undo batch.
 
     The journal records what the cell really held: a formula stays a formula, so 撤销
@@ -375,7 +386,7 @@ def apply_edits(book: Any, edits: Sequence[Edit], journal: bool = True, extra: S
             continue
         by_sheet.setdefault(e.sheet, {})[parse_ref(e.cell)] = e
     if not by_sheet:
-        return append_journal(book, [], extra=extra) if journal and extra else 0
+        return append_journal(book, [], extra=extra, first=first) if journal and (extra or first) else 0
     recorded: list[Edit] = []
     for name, cells in by_sheet.items():
         sh = find_sheet(book, name)
@@ -387,7 +398,7 @@ def apply_edits(book: Any, edits: Sequence[Edit], journal: bool = True, extra: S
         for rc, e in cells.items():
             recorded.append(Edit(e.sheet, e.cell, formulas.get(rc, e.old), e.new, e.why))
         write_values(sh, {rc: e.new for rc, e in cells.items()})
-    return append_journal(book, recorded, extra=extra) if journal else 0
+    return append_journal(book, recorded, extra=extra, first=first) if journal else 0
 
 
 def journal_sheet_data(book: Any) -> SheetData | None:
@@ -395,13 +406,26 @@ def journal_sheet_data(book: Any) -> SheetData | None:
     return read_sheet(sh) if sh is not None else None
 
 
-def append_journal(book: Any, edits: Sequence[Edit], op: str = "set", extra: Sequence[JournalEntry] = ()) -> int:
-    """Add one batch to the hidden ``xladdin撤销`` sheet (same format as the command line's)."""
+def append_journal(
+    book: Any,
+    edits: Sequence[Edit],
+    op: str = "set",
+    extra: Sequence[JournalEntry] = (),
+    first: Sequence[JournalEntry] = (),
+) -> int:
+    """Add one batch to the hidden ``xladdin撤销`` sheet (same format as the command line's).
+
+    Order matters: 撤销 reverts a batch from its end, so ``first`` (inserted rows)
+    comes before the cell edits, and ``extra`` (fills, added sheets) after them.
+    """
     entries = read_journal(journal_sheet_data(book))
     batch = next_batch(entries)
-    new = journal_edits(list(edits), batch, _now(), op) + [
-        JournalEntry(batch, e.op, e.sheet, e.cell, e.old, e.new, e.why, e.time) for e in extra
-    ]
+    now = _now()
+
+    def stamp(es: Sequence[JournalEntry]) -> list[JournalEntry]:
+        return [JournalEntry(batch, e.op, e.sheet, e.cell, e.old, e.new, e.why, e.time or now) for e in es]
+
+    new = stamp(first) + journal_edits(list(edits), batch, now, op) + stamp(extra)
     if not new:
         return 0
     sh, created = ensure_sheet(book, UNDO_SHEET, hidden=True)

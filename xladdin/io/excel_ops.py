@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from xladdin.errors import UserError
 from xladdin.io import excel
-from xladdin.model import cell_ref, parse_ref
+from xladdin.model import Edit, cell_ref, parse_ref
 from xladdin.undo import JournalEntry
 
 NEW_COLOR = "#fff2cc"  # typed by the machine (as the command line's fill/rollover)
@@ -195,15 +196,188 @@ def _highlight(book: Any, colors: dict[str, dict[tuple[int, int], str | None]], 
 # --------------------------------------------------------------------------- 填充指标 / 新建项目
 
 
+@dataclass
+class FillRun:
+    """What one 填充指标 run did, collected over the projects, journalled as one batch."""
+
+    inserts: list[JournalEntry] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    colors: dict[str, dict[tuple[int, int], str | None]] = field(default_factory=dict)
+    records: list[Any] = field(default_factory=list)  # fill_apply.RecordRow
+    notes: list[str] = field(default_factory=list)
+    added: list[JournalEntry] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return len(self.records)
+
+
+def apply_fill_plan(book: Any, sd: Any, project: Any, plan: Any, run: FillRun) -> None:
+    """Insert the plan's rows with Excel's own row insert (formats, formulas and merges
+    below move with them), write the new rows, extend the 一级/二级 blocks over them,
+    and queue the cell edits; all in final coordinates."""
+    from xladdin.framework import level1_key, level2_key
+    from xladdin.io.fill_apply import RecordRow
+
+    run.notes += [f"{plan.sheet}：{n}" for n in plan.notes]
+    if plan.empty:
+        return
+    sh = excel.find_sheet(book, plan.sheet)
+    if sh is None:
+        return
+    cols = project.columns
+    c1, c2 = cols.get("level1", 1), cols.get("level2", 2)
+    cn, cv = cols.get("name", 3), cols.get("value", 5)
+    ncols = max(cv, sd.max_col)
+    by_after: dict[int, list[Any]] = {}
+    for r in plan.new_rows:
+        by_after.setdefault(r.after, []).append(r)
+    for after in sorted(by_after, reverse=True):  # bottom-up: rows above keep their numbers
+        count = len(by_after[after])
+        sh.range(f"{after + 1}:{after + count}").insert(shift="down", copy_origin="format_from_left_or_above")
+        run.inserts.append(
+            JournalEntry(0, "insert_rows", plan.sheet, f"A{after + 1}", None, count, "填充指标：插入行", "")
+        )
+
+    def final(row: int) -> int:
+        return row + sum(len(v) for a, v in by_after.items() if a < row)
+
+    labels: dict[int, tuple[str, str]] = {}
+    for ind in project.indicators:
+        labels[final(ind.row)] = (ind.level1.text, ind.level2.text)
+    new_rows: dict[int, Any] = {}
+    for after, rows in by_after.items():
+        for j, r in enumerate(rows):
+            new_rows[final(after) + 1 + j] = r
+            labels[final(after) + 1 + j] = (r.level1, r.level2)
+    colors = run.colors.setdefault(plan.sheet, {})
+    for row, r in sorted(new_rows.items()):
+        for col, value in ((cn, r.name), (cv, r.value)):
+            if value:
+                run.edits.append(Edit(plan.sheet, cell_ref(row, col), None, value, r.why))
+            run.records.append(RecordRow(plan.sheet, cell_ref(row, col), None, value or None, r.why))
+            colors[(row, col)] = NEW_COLOR
+        if cv - 1 > cn:
+            sh.range((row, cn), (row, cv - 1)).merge()
+        if ncols > cv:
+            sh.range((row, cv), (row, ncols)).merge()
+    # 一级/二级 blocks: a run of equal labels that takes in a new row becomes one merged block
+    for col, level in ((c1, 0), (c2, 1)):
+        rows_sorted = sorted(labels)
+        i = 0
+        while i < len(rows_sorted):
+            j = i
+            key = _label_key(labels[rows_sorted[i]], level, level1_key, level2_key)
+            while (
+                j + 1 < len(rows_sorted)
+                and rows_sorted[j + 1] == rows_sorted[j] + 1
+                and _label_key(labels[rows_sorted[j + 1]], level, level1_key, level2_key) == key
+            ):
+                j += 1
+            block = rows_sorted[i : j + 1]
+            if any(r in new_rows for r in block):
+                top = block[0]
+                if top in new_rows:
+                    text = labels[top][level]
+                    run.edits.append(Edit(plan.sheet, cell_ref(top, col), None, text, "填充指标：分组名称"))
+                if len(block) > 1:
+                    sh.range((top, col), (block[-1], col)).merge()
+            i = j + 1
+    for e in plan.edits:
+        r0, c0 = parse_ref(e.cell)
+        ref = cell_ref(final(r0), c0)
+        run.edits.append(Edit(plan.sheet, ref, e.old, e.new, e.why))
+        run.records.append(RecordRow(plan.sheet, ref, e.old, e.new, e.why))
+        colors[(final(r0), c0)] = NEW_COLOR
+
+
+def _label_key(labels: tuple[str, str], level: int, k1: Any, k2: Any) -> tuple[str, ...]:
+    """Rows belong to one block when their 一级 (and, for 二级, also 二级) keys agree."""
+    if level == 0:
+        return (k1(labels[0]),)
+    return (k1(labels[0]), k2(labels[1]))
+
+
+def finish_fill(book: Any, run: FillRun, sheets: list[Any]) -> None:
+    """The 填充记录 sheet (appended, as the command line does) and one journal batch."""
+    from openpyxl import Workbook
+
+    from xladdin.io.fill_apply import FILL_RECORD_SHEET, Recorder, write_fill_record
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = FILL_RECORD_SHEET
+    existing = next((s for s in sheets if s.name == FILL_RECORD_SHEET), None)
+    if existing is not None:
+        for row in existing.rows:
+            ws.append(list(row))
+    else:
+        wb.remove(ws)
+    write_fill_record(wb, run.records, run.notes, Recorder(0, excel.now()))
+    _, created = transfer_sheet(book, wb[FILL_RECORD_SHEET])
+    added = [*run.added, *([_added(FILL_RECORD_SHEET, "添加填充记录表")] if created else [])]
+    fills = _highlight(book, run.colors, "填充指标：标色")
+    excel.apply_edits(book, run.edits, first=run.inserts, extra=fills + added)
+
+
 def run_fill(book: Any) -> str:
-    raise UserError(
-        "“填充指标”在 Excel 中尚未提供（插入行需保持合并单元格，尚未实现）。请先用命令行：xladdin fill 文件.xlsx -o 结果.xlsx。"
+    from xladdin.fill import library_from, plan_fill
+
+    sheets, projects = _read(book)
+    library = library_from(projects, excel.book_name(book))
+    run = FillRun()
+    by_name = {s.name: s for s in sheets}
+    for p in projects:
+        excel.status(book, f"填充指标：{p.sheet}…")
+        apply_fill_plan(book, by_name[p.sheet], p, plan_fill(p, library), run)
+    if not run.changes:
+        return "没有需要填充的内容。" + (f"（{len(run.notes)}处未处理，见命令行 --dry-run）" if run.notes else "")
+    finish_fill(book, run, sheets)
+    return f"{len(projects)}个项目：填充{run.changes}处（浅黄色），明细见“填充记录”表，可点“撤销”。"
+
+
+def run_new_project(book: Any, name: str = "新项目") -> str:
+    """A project sheet from the template layout, header from the other projects, then filled."""
+    from dataclasses import replace
+
+    from xladdin.fill import library_from, plan_fill
+    from xladdin.io.fill_apply import sheet_title_for
+    from xladdin.layout import read_project, template_spec, write_project
+    from xladdin.style import plan_project
+
+    sheets, projects = _read(book)
+    year = next_year(projects) - 1
+    title = sheet_title_for(name, [s.name for s in sheets])
+
+    def common(values: list[str]) -> str:
+        vals = [v for v in values if v]
+        return Counter(vals).most_common(1)[0][0] if vals else ""
+
+    spec = replace(
+        template_spec(year),
+        sheet=title,
+        name=title,
+        department=common([p.department.text for p in projects]),
+        unit=common([p.unit.text for p in projects]),
+        attribute=common([p.attribute.text for p in projects]),
     )
-
-
-def run_new_project(book: Any) -> str:
-    raise UserError(
-        "“新建项目”在 Excel 中尚未提供。请先用命令行：xladdin fill 文件.xlsx --new-project 项目名称 -o 结果.xlsx。"
+    lay = write_project(spec)
+    sd = lay.to_sheet_data()
+    sh, _ = excel.ensure_sheet(book, title)
+    sh.range((1, 1)).value = [[excel.as_text(v) for v in row] for row in sd.rows]
+    project = read_project(sd)
+    if project is None:  # the template must read back as a table
+        raise UserError("模板表无法读取，请联系维护人员。")
+    plan = plan_project(sd, project)
+    plan.merges = [*lay.merges, *plan.merges]
+    apply_style(sh, plan)
+    run = FillRun(added=[_added(title, f"新建项目“{title}”")])
+    library = library_from(projects, excel.book_name(book))
+    apply_fill_plan(book, sd, project, plan_fill(project, library), run)
+    finish_fill(book, run, [*sheets, sd])
+    return (
+        f"已新建项目表“{title}”：主管部门、实施单位、项目属性取自其他项目，参考指标{run.changes}处（浅黄色）。"
+        "请填写项目名称、资金和指标值；不需要时可点“撤销”。"
     )
 
 
