@@ -197,3 +197,24 @@ def test_rolled_workbook_opens_in_libreoffice(rolled: Path, tmp_path: Path, soff
     back = projects(tmp_path / rolled.name)
     assert {p.year for p in back.values()} == {2027}
     assert "2027年需数字化的人事档案" in [i.name.text for i in back[ARCHIVES].indicators]
+
+
+def test_rich_text_keeps_its_fonts_through_rollover_and_undo(workbook_copy: Path, tmp_path: Path) -> None:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = load_workbook(workbook_copy, rich_text=True)
+    goal = projects(workbook_copy)["基本户资金"].goal
+    head, tail = "根据财政相关要求，将我局2026年基本户资金预计", "纳入项目库管理。"
+    wb["基本户资金"][goal.cell] = CellRichText([head, TextBlock(InlineFont(b=True), "110万元"), tail])
+    wb.save(workbook_copy)
+    rolled, back = tmp_path / "r.xlsx", tmp_path / "b.xlsx"
+    assert main(["rollover", str(workbook_copy), "--to", "2027", "-o", str(rolled)]) == 0
+    cell = load_workbook(rolled, rich_text=True)["基本户资金"][goal.cell].value
+    assert isinstance(cell, CellRichText)
+    assert str(cell) == head.replace("2026", "2027") + "110万元" + tail
+    bold = [r for r in cell if isinstance(r, TextBlock) and r.font.b]
+    assert [r.text for r in bold] == ["110万元"]
+    assert main(["undo", str(rolled), "-o", str(back)]) == 0
+    again = load_workbook(back, rich_text=True)["基本户资金"][goal.cell].value
+    assert isinstance(again, CellRichText) and str(again) == head + "110万元" + tail

@@ -153,6 +153,21 @@ def excerpt(text: str, start: int, end: int, width: int = 18) -> str:
     return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
 
 
+def as_text(value: Any) -> str | None:
+    """The text of a cell: a str, or the plain text of rich text (runs in several fonts).
+
+    Rich text comes back from the shell as an object whose ``str`` is its plain text;
+    the plan works on that text, and since a year is replaced by a year of the same
+    length, the shell can put each replacement back into the run it came from.
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, int | float | bool | dt.date | dt.datetime):
+        return None
+    text = str(value)
+    return text if not text.startswith("<") else None
+
+
 def _shift_date(value: dt.date | dt.datetime, delta: int) -> dt.date | dt.datetime:
     try:
         return value.replace(year=value.year + delta)
@@ -206,8 +221,8 @@ def _plan_project(plan: RolloverPlan, p: Project, sheet: SheetData, target: int)
     # title and "(2026年)": the budget year by definition
     cells = [p.title.cell] + ([p.year_cell] if p.year_cell != p.title.cell else [])
     for ref in cells:
-        value = sheet.value(*parse_ref(ref))
-        if not isinstance(value, str):
+        value = as_text(sheet.value(*parse_ref(ref)))
+        if value is None:
             continue
         new, _ = roll_text(value, year, target, "title")
         _edit(plan, s, ref, value, new, f"标题年度改为{target}年")
@@ -252,9 +267,9 @@ def _plan_money(plan: RolloverPlan, p: Project, year: int, target: int) -> None:
 
 def _plan_goal(plan: RolloverPlan, p: Project, year: int, target: int) -> None:
     goal = p.goal
-    if not isinstance(goal.value, str) or not goal.value.strip():
+    text = as_text(goal.value)
+    if text is None or not text.strip():
         return
-    text = goal.value
     new, mentions = roll_text(text, year, target, "text")
     _edit(plan, p.sheet, goal.cell, text, new, f"年度总体绩效目标中表示预算年度的{year}年改为{target}年")
     for mn in mentions:
@@ -299,8 +314,8 @@ def _plan_indicator(plan: RolloverPlan, p: Project, ind: Any, year: int, target:
     s = p.sheet
     key = level2_key(ind.level2.text)
     # the name: budget-year mentions roll, event dates are listed
-    name = ind.name.value
-    if isinstance(name, str) and name:
+    name = as_text(ind.name.value)
+    if name:
         new, mentions = roll_text(name, year, target, "text")
         _edit(plan, s, ind.name.cell, name, new, f"指标名称中表示预算年度的{year}年改为{target}年")
         if new != name:
@@ -312,7 +327,7 @@ def _plan_indicator(plan: RolloverPlan, p: Project, ind: Any, year: int, target:
                         s, ind.name.cell, CONFIRM, name, f"指标名称中的“{year}年”是具体日期或事件，未改动，请确认"
                     )
                 )
-    value = ind.value.value
+    value = as_text(ind.value.value)
     if key == "时效":
         _plan_timing(plan, p, ind, year, target)
         return
@@ -341,7 +356,7 @@ def _plan_indicator(plan: RolloverPlan, p: Project, ind: Any, year: int, target:
 def _plan_timing(plan: RolloverPlan, p: Project, ind: Any, year: int, target: int) -> None:
     """时效: dates in the budget year move with it; other years stay and are listed."""
     s = p.sheet
-    value = ind.value.value
+    value: Any = ind.value.value
     delta = target - year
     label = ind.name.text or "时效指标"
     if isinstance(value, dt.date | dt.datetime):
@@ -356,7 +371,8 @@ def _plan_timing(plan: RolloverPlan, p: Project, ind: Any, year: int, target: in
                 _other_year_item(s, ind.value.cell, label, display_text(value), value.year, year, target)
             )
         return
-    if not isinstance(value, str):
+    value = as_text(value)
+    if value is None:
         return
     rolled, mentions = roll_text(value, year, target, "timing")
     _edit(plan, s, ind.value.cell, value, rolled, f"时效日期顺延一年至{target}年")

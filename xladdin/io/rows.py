@@ -146,9 +146,29 @@ def set_value(ws: Any, row: int, col: int, value: Any) -> None:
         cell._style = copy(cur._style)
         ws._cells[(row, col)] = cell
     cell = ws.cell(row=row, column=col)
-    cell.value = value
+    kept = _keep_runs(cell.value, value)
+    cell.value = kept if kept is not None else value
     if isinstance(value, str) and value[:1] in "=+-@" and not value.startswith("="):
         cell.data_type = "s"
+
+
+def _keep_runs(current: Any, new: Any) -> Any:
+    """Rich text (runs in several fonts) with a same-length new text: keep every run's font.
+
+    Rolling a year over replaces four digits by four digits, so each character of the
+    new text belongs to the run its old character was in; a bold amount stays bold.
+    """
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    if not isinstance(current, CellRichText) or not isinstance(new, str) or len(str(current)) != len(new):
+        return None
+    out, pos = [], 0
+    for run in current:
+        text = run.text if isinstance(run, TextBlock) else str(run)
+        piece = new[pos : pos + len(text)]
+        pos += len(text)
+        out.append(TextBlock(run.font, piece) if isinstance(run, TextBlock) else piece)
+    return CellRichText(out)
 
 
 # --------------------------------------------------------------------------- rows
