@@ -474,7 +474,7 @@ def undo_last(book: Any) -> list[JournalEntry]:
             flush(e.sheet)
             sh = find_sheet(book, e.sheet)
             row, _ = parse_ref(e.cell)
-            n = int(float(e.new or 0))
+            n = int(float(str(e.new or 0)))
             if sh is not None and n > 0:
                 sh.range(f"{row}:{row + n - 1}").delete(shift="up")
         elif e.op == "add_sheet":

@@ -63,7 +63,7 @@ def transfer_sheet(book: Any, ws: Any, name: str | None = None) -> tuple[Any, bo
     for r1, r2 in _runs(bold_rows):
         with contextlib.suppress(Exception):
             sh.range((r1, 1), (r2, width)).font.bold = True
-    fills = {}
+    fills: dict[tuple[int, int], str | None] = {}
     for row in ws.iter_rows():
         for c in row:
             f = c.fill
