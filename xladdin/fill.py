@@ -59,28 +59,44 @@ class FillPlan:
 
 # --------------------------------------------------------------------------- comparators
 
-# Higher is better: the target is a floor.
-_AT_LEAST = ("满意度", "覆盖率", "合格率", "完成率", "达标率", "及时率", "正常运行率", "知晓率", "验收通过率")
+# Higher is better: the target is a floor.  (The checker's VAL004 uses the same idea;
+# tests/test_fill.py checks that filling clears exactly its comparator warnings.)
+_AT_LEAST = (
+    "满意度", "覆盖率", "合格率", "完成率", "达标率", "及时率", "运行率", "知晓率", "数字化率", "契合率",
+    "通过率", "准确率", "正确率", "完好率", "到位率", "执行率", "办结率", "普及率", "利用率", "成功率",
+    "验收率", "优良率", "好评率",
+)  # fmt: skip
 # Lower is better: the target is a ceiling.
-_AT_MOST = ("损坏率", "差错率", "投诉率", "故障率", "时间", "时长", "成本", "单价")
+_AT_MOST = (
+    "损坏率",
+    "破损率",
+    "差错率",
+    "错误率",
+    "故障率",
+    "投诉率",
+    "超支率",
+    "不合格率",
+    "时间",
+    "时长",
+    "成本",
+    "单价",
+)
+# An improvement achieved, said up front ("提高工作效率 95%", "减少纸质办公率 70%"): the more the better.
+_IMPROVE = ("提高", "提升", "增加", "增强", "促进", "减少", "降低", "节省", "节约", "压缩", "缩短")
 
 
 def direction(ind: Indicator) -> str | None:
-    """ "≥", "≤" or None when the direction is not beyond doubt from the name and group.
-
-    The explicit lists come first; then the polarity the checker uses (``VAL004`` of
-    ``xladdin.rules.values``), so that filling removes exactly the warnings it gives.
-    """
-    name = squash(ind.name.text)
+    """ "≥", "≤" or None when the direction is not beyond doubt from the name and group."""
+    name = re.sub(r"^指标\s*\d+\s*[:：.、]?", "", squash(ind.name.text))
+    if "满意度" in name or level1_key(ind.level1.text) == "满意度":
+        return "≥"
     if _is_cost_group(ind) or any(w in name for w in _AT_MOST):
         return "≤"
-    if any(w in name for w in _AT_LEAST) or (level2_key(ind.level2.text) == "服务对象满意度" and "满意" in name):
+    if any(w in name for w in _AT_LEAST):
         return "≥"
-    try:
-        from xladdin.rules.values import polarity
-    except ImportError:  # the checker's rules are optional for filling
-        return None
-    return {"higher": "≥", "lower": "≤"}.get(polarity(ind) or "")
+    if any(w in name[:6] for w in _IMPROVE):
+        return "≥"
+    return None
 
 
 def _is_cost_group(ind: Indicator) -> bool:
