@@ -424,6 +424,22 @@ _STYLE_ATTRS: tuple[tuple[str, Any], ...] = (
 )
 
 
+def merge_calls(merges: list[Any]) -> list[tuple[int, int, int, int, bool]]:
+    """Merges as few calls: one-row merges with the same columns on consecutive rows
+    become one "merge across" (Excel merges each row of the range separately)."""
+    single: dict[tuple[int, int], list[int]] = {}
+    out: list[tuple[int, int, int, int, bool]] = []
+    for m in merges:
+        if m.min_row == m.max_row:
+            single.setdefault((m.min_col, m.max_col), []).append(m.min_row)
+        else:
+            out.append((m.min_row, m.min_col, m.max_row, m.max_col, False))
+    for (c1, c2), rows in single.items():
+        for r1, r2 in _runs(sorted(set(rows))):
+            out.append((r1, c1, r2, c2, r2 > r1))
+    return sorted(out)
+
+
 def _set(rng: Any, attr: str, value: Any) -> None:
     if attr == "indent":
         if value:  # desktop Excel only: Office.js has no indent setter
@@ -444,8 +460,8 @@ def _set(rng: Any, attr: str, value: Any) -> None:
 def apply_style(sheet: Any, plan: Any) -> int:
     """Apply a ``style.SheetStyle`` to an xlwings sheet; returns the number of formatting calls."""
     calls = 0
-    for m in plan.merges:
-        sheet.range((m.min_row, m.min_col), (m.max_row, m.max_col)).merge()
+    for r1, c1, r2, c2, across in merge_calls(plan.merges):
+        sheet.range((r1, c1), (r2, c2)).merge(across)
         calls += 1
     for attr, get in _STYLE_ATTRS:
         by_value: dict[Any, set[tuple[int, int]]] = {}
