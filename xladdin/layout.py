@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from xladdin.framework import squash
@@ -117,14 +118,18 @@ def label_key(value: Any) -> str | None:
     """The key of a label cell, or None when the cell is not one of the form's labels."""
     if not isinstance(value, str):
         return None
-    t = _LABEL_NOISE.sub("", squash(value))
-    return LABELS.get(t)
+    return LABELS.get(_label_text(value))
 
 
 def header_key(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    return HEADER_LABELS.get(_LABEL_NOISE.sub("", squash(value)))
+    return HEADER_LABELS.get(_label_text(value))
+
+
+@lru_cache(maxsize=65536)  # every cell above the header is tried as a label; sheets repeat them
+def _label_text(value: str) -> str:
+    return _LABEL_NOISE.sub("", squash(value))
 
 
 _NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")

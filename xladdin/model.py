@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 Scalar = str | int | float | bool | _dt.date | _dt.datetime | None
@@ -18,6 +19,7 @@ Severity = Literal["error", "warning", "info"]
 # --------------------------------------------------------------------------- cells
 
 
+@lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     """1-based column index → letters (1 → A, 27 → AA)."""
     letters = ""
@@ -35,6 +37,7 @@ def column_index(letters: str) -> int:
     return n
 
 
+@lru_cache(maxsize=65536)  # called for every cell of every sheet read; a check of 1,000 tables reuses them
 def cell_ref(row: int, col: int) -> str:
     """1-based (row, col) → "C4"."""
     return f"{column_letter(col)}{row}"
