@@ -9,20 +9,19 @@ only a warning (COST002): the assumption may be what is wrong.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
-from xladdin.framework import level2_key
-from xladdin.model import Finding, Indicator, Project
+from xladdin.model import Finding
 from xladdin.rules import Context, Rule, rule
+from xladdin.rules.facts import Row, rows
 from xladdin.rules.wording import bare_name, short, wan
 
 # Words that differ between a cost name and its quantity name on purpose.
 _INTENDED = set("费价成本单人员数量")
 
 
-def _by_row(p: Project) -> dict[int, Indicator]:
-    return {i.row: i for i in p.indicators}
+def _by_row(ctx: Context) -> dict[int, Row]:
+    return {x.row: x for x in rows(ctx)}
 
 
 def _assumed(ctx: Context) -> bool:
@@ -97,20 +96,27 @@ def quantity_without_cost(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 
 def near_miss(a: str, b: str) -> tuple[str, str] | None:
-    """(a's, b's) differing characters when two names differ only by a 1–2 character
-    substitution inside a long common text — a typo, not a different word."""
+    """(a's, b's) spelling when two names differ by a 1–2 character substitution right after a
+    common start and followed by a long common run — a typo, not a different word.
+
+    Returned with the character before, so a message can quote “运费” / “运维”.
+    """
     a, b = bare_name(a), bare_name(b)
     if a == b or min(len(a), len(b)) < 6:
         return None
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
-        if tag != "replace" or not (i2 - i1 == j2 - j1 <= 2):
-            continue
-        if 0 < k < len(ops) - 1 and ops[k - 1][0] == "equal" and ops[k + 1][0] == "equal":
-            before = ops[k - 1][2] - ops[k - 1][1]
-            after = ops[k + 1][2] - ops[k + 1][1]
-            if before >= 1 and after >= 4 and before + after >= 6 and not (set(a[i1:i2]) | set(b[j1:j2])) <= _INTENDED:
-                return a[i1 - 1 : i2], b[j1 - 1 : j2]
+    lp = 0
+    limit = min(len(a), len(b))
+    while lp < limit and a[lp] == b[lp]:
+        lp += 1
+    if lp < 1:
+        return None
+    for n in (1, 2):
+        ra, rb = a[lp + n :], b[lp + n :]
+        run = 0
+        while run < min(len(ra), len(rb)) and ra[run] == rb[run]:
+            run += 1
+        if run >= 4 and lp + run >= 6 and not (set(a[lp : lp + n]) | set(b[lp : lp + n])) <= _INTENDED:
+            return a[lp - 1 : lp + n], b[lp - 1 : lp + n]
     return None
 
 
@@ -122,31 +128,33 @@ def _frequency(text: str, diff: str) -> int:
 @rule("COST005", "name-near-miss", "warning", "成本指标与对应数量指标的名称只差一两个字（可能有错别字）")
 def name_near_miss(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
-    rows = _by_row(p)
-    everything = "".join(i.name.text for i in p.indicators) + p.goal.text
+    by_row = _by_row(ctx)
+    everything = ""
     seen: set[tuple[int, int]] = set()
     for line in ctx.costs.lines:
-        cost = rows.get(line.row)
+        cost = by_row.get(line.row)
         if cost is None:
             continue
         for q in line.quantities:
-            qty = rows.get(q.row)
-            if qty is None or (line.row, q.row) in seen or level2_key(qty.level2.text) != "数量":
+            qty = by_row.get(q.row)
+            if qty is None or (line.row, q.row) in seen or qty.l2 != "数量":
                 continue
             seen.add((line.row, q.row))
-            diff = near_miss(cost.name.text, qty.name.text)
+            diff = near_miss(cost.bare, qty.bare)
             if diff is None:
                 continue
             a, b = diff
+            if not everything:
+                everything = "".join(x.name for x in by_row.values()) + p.goal.text
             # The rarer spelling is the likely typo; a tie points at the cost name.
             typo_in_qty = _frequency(everything, b) < _frequency(everything, a)
-            cell = qty.name.cell if typo_in_qty else cost.name.cell
+            cell = qty.ind.name.cell if typo_in_qty else cost.ind.name.cell
             wrong, right = (b, a) if typo_in_qty else (a, b)
             yield ctx.finding(
                 r,
                 cell,
-                f"成本指标「{short(bare_name(cost.name.text), 40)}」（{cost.name.cell}）与数量指标"
-                f"「{short(bare_name(qty.name.text), 40)}」（{qty.name.cell}）名称只差“{a}”和“{b}”，"
+                f"成本指标「{short(cost.bare, 40)}」（{cost.ind.name.cell}）与数量指标"
+                f"「{short(qty.bare, 40)}」（{qty.ind.name.cell}）名称只差“{a}”和“{b}”，"
                 f"可能是错别字（“{wrong}”应为“{right}”？），请核对。",
                 expected=right,
                 actual=wrong,

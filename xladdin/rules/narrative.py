@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from xladdin.costs import ROUNDING_WAN, similarity
-from xladdin.framework import level2_key
+from xladdin.costs import ROUNDING_WAN
+from xladdin.costs import similarity as _similarity
 from xladdin.model import Finding, Indicator
 from xladdin.rules import Context, Rule, rule
+from xladdin.rules.facts import valued
 from xladdin.rules.wording import bare_name, short, wan
 from xladdin.values import format_number
 
+similarity = lru_cache(maxsize=65536)(_similarity)
 MATCH_SIMILARITY = 0.4  # narrative label ↔ 数量指标 name; 0.44 is the weakest true pair in 2026
 
 
@@ -48,9 +51,11 @@ def numbering_gap(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 def _quantity_pairs(ctx: Context) -> Iterator[tuple[object, Indicator]]:
     """(narrative quantity, the 数量指标 it speaks of) pairs: same unit, similar name."""
-    p = ctx.project
-    qty_rows = [i for i in p.indicators if level2_key(i.level2.text) == "数量" and not i.value.empty]
-    for q in ctx.costs.narrative.quantities:
+    quantities = ctx.costs.narrative.quantities
+    if not quantities:
+        return
+    qty_rows = [x.ind for x in valued(ctx) if x.l2 == "数量"]
+    for q in quantities:
         if q.value.number is None:
             continue
         same_unit = [

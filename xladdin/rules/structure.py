@@ -9,43 +9,43 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, framework_of, level1_key, level2_key
-from xladdin.model import Finding, Indicator, Project, cell_ref
+from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, framework_of
+from xladdin.model import Finding, Project, cell_ref
 from xladdin.rules import Context, Rule, rule
+from xladdin.rules.facts import COST_GROUPS, Row, filled, level1_key, level2_key, rows
 from xladdin.rules.header import PLACEHOLDER
-from xladdin.rules.wording import group_label, indicator_label, name_key, short
+from xladdin.rules.wording import group_label, indicator_label, short
 
-COST_GROUPS = frozenset({"成本", "经济成本", "社会成本", "生态环境成本"})
-
-
-def rows_of(p: Project) -> list[Indicator]:
-    """Indicator rows that carry something (empty rows are IND006's business)."""
-    return [i for i in p.indicators if not i.is_empty]
+__all__ = ["COST_GROUPS", "framework", "is_cost_row"]
 
 
-def framework(p: Project) -> dict[str, list[tuple[str, str]]]:
-    return framework_of({level1_key(i.level1.text) for i in p.indicators})
+def framework(ctx: Context) -> dict[str, list[tuple[str, str]]]:
+    return framework_of({r.l1 for r in rows(ctx)})
 
 
-def is_cost_row(ind: Indicator) -> bool:
-    return level2_key(ind.level2.text) in COST_GROUPS or level1_key(ind.level1.text) == "成本"
+def is_cost_row(ind: object) -> bool:
+    """For callers holding an ``Indicator`` rather than a facts ``Row``."""
+    from xladdin.model import display_text
+
+    l2 = level2_key(display_text(ind.level2.value))  # type: ignore[attr-defined]
+    return l2 in COST_GROUPS or level1_key(display_text(ind.level1.value)) == "成本"  # type: ignore[attr-defined]
 
 
 @rule("IND001", "level1-name", "error", "一级指标只能是产出指标、效益指标、满意度指标（2021版框架另有成本指标）")
 def level1_name(ctx: Context, r: Rule) -> Iterator[Finding]:
     seen: set[str] = set()
-    for ind in ctx.project.indicators:
-        f = ind.level1
+    for row in rows(ctx):
+        ind, f = row.ind, row.ind.level1
         if f.cell in seen:
             continue
         seen.add(f.cell)
-        if f.empty:
-            if not ind.is_empty:
+        if row.level1 == "":
+            if not row.empty:
                 yield ctx.finding(
                     r, f.cell, f"{indicator_label(ind)}所在行没有一级指标，请填写一级指标。", expected="一级指标"
                 )
             continue
-        if level1_key(f.text) not in LEVEL1_LABELS:
+        if row.l1 not in LEVEL1_LABELS:
             yield ctx.finding(
                 r,
                 f.cell,
@@ -57,23 +57,23 @@ def level1_name(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("IND002", "level2-under-level1", "error", "二级指标必须是所属一级指标下规定的二级指标")
 def level2_under_level1(ctx: Context, r: Rule) -> Iterator[Finding]:
-    fw = framework(ctx.project)
+    fw = framework(ctx)
     seen: set[str] = set()
-    for ind in ctx.project.indicators:
-        f = ind.level2
-        if f.cell in seen or (ind.is_empty and f.empty):
+    for row in rows(ctx):
+        ind, f = row.ind, row.ind.level2
+        if f.cell in seen or (row.empty and row.level2 == ""):
             continue
         seen.add(f.cell)
-        l1 = level1_key(ind.level1.text)
+        l1 = row.l1
         if l1 not in fw:
             continue  # IND001 reports the 一级
         allowed = fw[l1]
-        if f.empty:
+        if row.level2 == "":
             yield ctx.finding(
                 r, f.cell, f"{indicator_label(ind)}所在行没有二级指标，请填写二级指标。", expected="二级指标"
             )
             continue
-        key = level2_key(f.text)
+        key = row.l2
         if any(k == key for k, _ in allowed):
             continue
         names = "、".join(label for _, label in allowed)
@@ -97,9 +97,8 @@ def _in_other(key: str, fw: dict[str, list[tuple[str, str]]]) -> bool:
     "IND003", "framework-mixed", "error", "成本指标只能作为一级指标（2021版）或产出下的二级指标（传统版），不能两者混用"
 )
 def framework_mixed(ctx: Context, r: Rule) -> Iterator[Finding]:
-    p = ctx.project
-    as_l1 = [i for i in p.indicators if level1_key(i.level1.text) == "成本"]
-    as_l2 = [i for i in p.indicators if level1_key(i.level1.text) == "产出" and level2_key(i.level2.text) == "成本"]
+    as_l1 = [x.ind for x in rows(ctx) if x.l1 == "成本"]
+    as_l2 = [x.ind for x in rows(ctx) if x.l1 == "产出" and x.l2 == "成本"]
     if as_l1 and as_l2:
         i = as_l2[0]
         yield ctx.finding(
@@ -120,7 +119,7 @@ def _anchor(p: Project) -> str:
 @rule("IND004", "level1-coverage", "error", "产出指标、效益指标、满意度指标下都至少要有一个三级指标")
 def level1_coverage(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
-    present = {level1_key(i.level1.text) for i in rows_of(p)}
+    present = {x.l1 for x in filled(ctx)}
     for key in ("产出", "效益", "满意度"):
         if key not in present:
             label = LEVEL1_LABELS[key]
@@ -138,10 +137,9 @@ def level1_coverage(ctx: Context, r: Rule) -> Iterator[Finding]:
 )
 def level2_coverage(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
-    fw = framework(p)
-    rows = rows_of(p)
-    have = {(level1_key(i.level1.text), level2_key(i.level2.text)) for i in rows}
-    out_rows = [i for i in rows if level1_key(i.level1.text) == "产出"]
+    fw = framework(ctx)
+    have = {(x.l1, x.l2) for x in filled(ctx)}
+    out_rows = [x.ind for x in filled(ctx) if x.l1 == "产出"]
     if out_rows:
         missing = [label for k, label in fw["产出"] if ("产出", k) not in have]
         if missing:
@@ -152,7 +150,7 @@ def level2_coverage(ctx: Context, r: Rule) -> Iterator[Finding]:
                 expected="、".join(label for _, label in fw["产出"]),
                 actual="缺少" + "、".join(missing),
             )
-    if "成本" in fw and not any(level1_key(i.level1.text) == "成本" for i in rows):
+    if "成本" in fw and not any(x.l1 == "成本" for x in filled(ctx)):
         yield ctx.finding(
             r,
             _anchor(p),
@@ -164,8 +162,9 @@ def level2_coverage(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("IND006", "empty-row", "warning", "空的指标行（没有三级指标名称也没有指标值）应删除或填写")
 def empty_row(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind in ctx.project.indicators:
-        if ind.is_empty:
+    for x in rows(ctx):
+        ind = x.ind
+        if x.empty:
             yield ctx.finding(
                 r,
                 ind.name.cell,
@@ -177,10 +176,9 @@ def empty_row(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("IND007", "row-incomplete", "error", "每个三级指标都要有指标值，每个指标值都要有三级指标名称")
 def row_incomplete(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind in ctx.project.indicators:
-        if ind.is_empty:
-            continue
-        if ind.value.empty:
+    for x in filled(ctx):
+        ind = x.ind
+        if x.value == "":
             yield ctx.finding(
                 r,
                 ind.value.cell,
@@ -188,11 +186,11 @@ def row_incomplete(ctx: Context, r: Rule) -> Iterator[Finding]:
                 expected="指标值",
                 actual="",
             )
-        elif ind.name.empty:
+        elif x.name == "":
             yield ctx.finding(
                 r,
                 ind.name.cell,
-                f"第{ind.row}行（{group_label(ind)}）有指标值“{ind.value.text}”，但没有三级指标名称。",
+                f"第{ind.row}行（{group_label(ind)}）有指标值“{x.value}”，但没有三级指标名称。",
                 expected="三级指标名称",
                 actual="",
             )
@@ -200,68 +198,71 @@ def row_incomplete(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("IND008", "placeholder", "error", "三级指标名称和指标值中不能留有模板占位内容（如 **、XX）")
 def placeholder(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind in ctx.project.indicators:
-        for f, what in ((ind.name, "三级指标名称"), (ind.value, "指标值")):
-            m = PLACEHOLDER.search(f.text)
+    for x in filled(ctx):
+        for text, cell, what in ((x.name, x.ind.name.cell, "三级指标名称"), (x.value, x.ind.value.cell, "指标值")):
+            m = PLACEHOLDER.search(text)
             if m:
                 yield ctx.finding(
                     r,
-                    f.cell,
-                    f"{what}“{short(f.text)}”中还留着模板占位内容“{m.group(0)}”，请换成实际内容。",
+                    cell,
+                    f"{what}“{short(text)}”中还留着模板占位内容“{m.group(0)}”，请换成实际内容。",
                     expected="实际内容",
-                    actual=f.text,
+                    actual=text,
                 )
 
 
-def _duplicates(p: Project) -> list[tuple[Indicator, Indicator]]:
+def _duplicates(ctx: Context) -> list[tuple[Row, Row]]:
     """(first, later) pairs of rows with the same name; a quantity and its cost may share one."""
-    first: dict[str, list[Indicator]] = {}
-    pairs: list[tuple[Indicator, Indicator]] = []
-    for ind in rows_of(p):
-        key = name_key(ind.name.text)
-        if not key:
+    cached = ctx.__dict__.get("_duplicates")
+    if cached is not None:
+        return cached
+    first: dict[str, list[Row]] = {}
+    pairs: list[tuple[Row, Row]] = []
+    for x in filled(ctx):
+        if not x.key:
             continue
-        for prev in first.get(key, []):
-            if is_cost_row(prev) != is_cost_row(ind):
+        for prev in first.get(x.key, []):
+            if prev.cost != x.cost:
                 continue  # 数量「X」 21台 and 成本「X」 1万元/台 describe one thing twice on purpose
-            pairs.append((prev, ind))
+            pairs.append((prev, x))
             break
-        first.setdefault(key, []).append(ind)
+        first.setdefault(x.key, []).append(x)
+    ctx.__dict__["_duplicates"] = pairs
     return pairs
 
 
-def _same_target(a: Indicator, b: Indicator) -> bool:
-    from xladdin.values import parse
-
-    return name_key(a.value.text) == name_key(b.value.text) or parse(a.value.text) == parse(b.value.text)
+def _same_target(ctx: Context, a: Row, b: Row) -> bool:
+    return a.value.replace(" ", "") == b.value.replace(" ", "") or ctx.values[a.row] == ctx.values[b.row]
 
 
 @rule("IND009", "duplicate-conflict", "error", "同一个三级指标出现两次且指标值不同（年终无法按两个目标评价）")
 def duplicate_conflict(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for a, b in _duplicates(ctx.project):
-        if _same_target(a, b):
+    for x, y in _duplicates(ctx):
+        if _same_target(ctx, x, y):
             continue
+        a, b = x.ind, y.ind
         yield ctx.finding(
             r,
             b.value.cell,
-            f"三级指标「{short(b.name.text)}」出现了两次，指标值不同：{group_label(a)}（{a.value.cell}）为"
-            f"“{a.value.text}”，{group_label(b)}（{b.value.cell}）为“{b.value.text}”。同一指标只能有一个目标值，"
+            f"三级指标「{short(y.name)}」出现了两次，指标值不同：{group_label(a)}（{a.value.cell}）为"
+            f"“{x.value}”，{group_label(b)}（{b.value.cell}）为“{y.value}”。同一指标只能有一个目标值，"
             "请删去一个或统一指标值。",
-            expected=a.value.text,
-            actual=b.value.text,
+            expected=x.value,
+            actual=y.value,
         )
 
 
 @rule("IND010", "duplicate", "warning", "同一个三级指标重复出现（指标值相同）")
 def duplicate_same(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for a, b in _duplicates(ctx.project):
-        if not _same_target(a, b):
+    for x, y in _duplicates(ctx):
+        if not _same_target(ctx, x, y):
             continue
+        a, b = x.ind, y.ind
         yield ctx.finding(
             r,
             b.name.cell,
-            f"三级指标「{short(b.name.text)}」在{group_label(a)}（{a.name.cell}）和{group_label(b)}（{b.name.cell}）"
+            f"三级指标「{short(y.name)}」在{group_label(a)}（{a.name.cell}）和{group_label(b)}（{b.name.cell}）"
             "重复出现，请删去重复的一行。",
             expected="不重复",
-            actual=b.name.text,
+            actual=y.name,
         )

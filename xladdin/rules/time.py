@@ -12,20 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xladdin.framework import level2_key
 from xladdin.model import Finding, Indicator
 from xladdin.rules import Context, Rule, rule
-from xladdin.rules.wording import bare_name, indicator_label
+from xladdin.rules.facts import rows, valued
+from xladdin.rules.wording import indicator_label
 from xladdin.values import Value
 
 
 def _dates(ctx: Context) -> Iterator[tuple[Indicator, Value]]:
-    for ind in ctx.project.indicators:
-        if ind.value.empty:
-            continue
-        v = ctx.values[ind.row]
+    values = ctx.values
+    for x in valued(ctx):
+        v = values[x.row]
         if v.kind == "date" and v.year is not None:
-            yield ind, v
+            yield x.ind, v
 
 
 @rule("TIME001", "date-before-year", "error", "时效日期早于预算年度（多为沿用上年表格未改）")
@@ -66,9 +65,10 @@ def date_after_year(ctx: Context, r: Rule) -> Iterator[Finding]:
 @rule("TIME003", "deadline-missing", "warning", "时效指标应写明完成时限或时长（如“2026年12月前”“≤1小时”）")
 def deadline_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
     year = ctx.project.year or "本"
-    for ind in ctx.project.indicators:
-        if level2_key(ind.level2.text) != "时效" or ind.value.empty:
+    for x in valued(ctx):
+        if x.l2 != "时效":
             continue
+        ind = x.ind
         v = ctx.values[ind.row]
         if v.kind == "qualitative":
             yield ctx.finding(
@@ -89,8 +89,10 @@ def name_old_year(ctx: Context, r: Rule) -> Iterator[Finding]:
     year = ctx.project.year
     if year is None:
         return
-    for ind in ctx.project.indicators:
-        name = bare_name(ind.name.text)
+    for x in rows(ctx):
+        ind, name = x.ind, x.bare
+        if "年" not in name:
+            continue
         for m in _YEAR_IN_TEXT.finditer(name):
             y = int(m.group(1))
             if y < year:

@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xladdin.framework import level1_key, level2_key
-from xladdin.model import Finding, Indicator
+from xladdin.model import Finding
 from xladdin.rules import Context, Rule, rule
-from xladdin.rules.structure import is_cost_row
-from xladdin.rules.wording import bare_name, indicator_label
+from xladdin.rules.facts import Row, valued
+from xladdin.rules.wording import indicator_label
 from xladdin.values import Value
 
 HIGHER = (
@@ -87,40 +86,47 @@ LOWER_TIME = ("时间", "时长", "用时", "耗时", "时限")
 COST_WORDS = ("成本", "单价", "费用", "价格")
 
 
-def polarity(ind: Indicator) -> str | None:
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_LOWER_RE, _HIGHER_RE, _IMPROVE_RE = _alternation(LOWER), _alternation(HIGHER), _alternation(IMPROVE)
+_LOWER_TIME_RE, _COST_RE = _alternation(LOWER_TIME), _alternation(COST_WORDS)
+
+
+def polarity(x: Row) -> str | None:
     """ "higher", "lower" or None (unknown) for an indicator, from its name and group."""
-    name = bare_name(ind.name.text)
-    if any(w in name for w in LOWER):
+    name = x.bare
+    if _LOWER_RE.search(name):
         return "lower"
-    if any(w in name for w in HIGHER) or level1_key(ind.level1.text) == "满意度":
+    if x.l1 == "满意度" or _HIGHER_RE.search(name):
         return "higher"
-    if any(name.startswith(w) or w in name[:6] for w in IMPROVE):
+    if _IMPROVE_RE.search(name[:6]):
         return "higher"  # "减少纸质办公率 70%": the reduction achieved, the more the better
-    key = level2_key(ind.level2.text)
-    if key in ("时效", "质量") and any(w in name for w in LOWER_TIME):
+    if x.l2 in ("时效", "质量") and _LOWER_TIME_RE.search(name):
         return "lower"
-    if is_cost_row(ind) or (key != "数量" and any(w in name for w in COST_WORDS)):
+    if x.cost or (x.l2 != "数量" and _COST_RE.search(name)):
         return "lower"
     return None
 
 
-def is_rate_name(ind: Indicator) -> bool:
+def is_rate_name(x: Row) -> bool:
     """An indicator whose target must be a share: …率, …满意度, or any row under 满意度."""
-    name = bare_name(ind.name.text)
-    return name.endswith("率") or "满意度" in name or level1_key(ind.level1.text) == "满意度"
+    return x.bare.endswith("率") or "满意度" in x.bare or x.l1 == "满意度"
 
 
-def _rows(ctx: Context) -> Iterator[tuple[Indicator, Value]]:
-    for ind in ctx.project.indicators:
-        if not ind.is_empty and not ind.value.empty:
-            yield ind, ctx.values[ind.row]
+def _rows(ctx: Context) -> Iterator[tuple[Row, Value]]:
+    values = ctx.values
+    for x in valued(ctx):
+        yield x, values[x.row]
 
 
 @rule("VAL001", "value-unit", "warning", "定量指标值要写单位（%、人、台、万元、天……）")
 def value_unit(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind, v in _rows(ctx):
+    for x, v in _rows(ctx):
+        ind = x.ind
         if v.kind == "quantity" and v.unit == "":
-            hint = "；若单元格设成了百分比格式，请改为直接输入“95%”这样的文字" if is_rate_name(ind) else ""
+            hint = "；若单元格设成了百分比格式，请改为直接输入“95%”这样的文字" if is_rate_name(x) else ""
             yield ctx.finding(
                 r,
                 ind.value.cell,
@@ -132,7 +138,8 @@ def value_unit(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("VAL002", "percent-range", "error", "百分比指标值应在0%～100%之间")
 def percent_range(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind, v in _rows(ctx):
+    for x, v in _rows(ctx):
+        ind = x.ind
         if v.kind != "percent" or v.fraction is None:
             continue
         if v.fraction > 1 or v.fraction < 0:
@@ -147,7 +154,8 @@ def percent_range(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("VAL003", "percent-at-least-100", "warning", "“≥100%”只能等于100%，应写“＝100%”")
 def percent_at_least_100(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind, v in _rows(ctx):
+    for x, v in _rows(ctx):
+        ind = x.ind
         if v.kind == "percent" and v.fraction == 1 and v.comparator in ("≥", "＞"):
             yield ctx.finding(
                 r,
@@ -158,17 +166,17 @@ def percent_at_least_100(ctx: Context, r: Rule) -> Iterator[Finding]:
             )
 
 
-def _missing_comparator(ind: Indicator, v: Value) -> str | None:
+def _missing_comparator(x: Row, v: Value) -> str | None:
     """The suggestion text when a comparator is missing, else None."""
     if v.comparator is not None or not v.is_numeric or v.kind in ("rate", "product"):
         return None
-    pol = polarity(ind)
-    if is_cost_row(ind) or level2_key(ind.level2.text) == "数量":
+    if x.cost or x.l2 == "数量":
         return None  # prices and counts are stated bare in the department's form
-    text = ind.value.text.strip()
+    if v.kind == "percent" and v.fraction in (0.0, 1.0):
+        return None  # 100% and 0% can only mean one thing
+    pol = polarity(x)
+    text = x.value
     if v.kind == "percent":
-        if v.fraction in (0.0, 1.0):
-            return None  # 100% and 0% can only mean one thing
         if pol == "higher":
             return f"这是越高越好的指标，应写成“≥{text}”"
         if pol == "lower":
@@ -181,8 +189,9 @@ def _missing_comparator(ind: Indicator, v: Value) -> str | None:
 
 @rule("VAL004", "comparator-missing", "warning", "比率、满意度和越低越好的指标值要写比较符号（≥、≤、＝）")
 def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind, v in _rows(ctx):
-        hint = _missing_comparator(ind, v)
+    for x, v in _rows(ctx):
+        ind = x.ind
+        hint = _missing_comparator(x, v)
         if hint:
             yield ctx.finding(
                 r,
@@ -195,13 +204,12 @@ def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("VAL005", "comparator-direction", "error", "比较符号方向错误：越高越好的指标应为≥，越低越好的指标应为≤")
 def comparator_direction(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind, v in _rows(ctx):
-        if v.comparator is None or v.kind in ("date", "qualitative", "unparsed", "empty"):
+    for x, v in _rows(ctx):
+        ind = x.ind
+        if v.comparator is None or v.kind in ("date", "qualitative", "unparsed", "empty") or x.l2 == "数量":
             continue
-        if level2_key(ind.level2.text) == "数量":
-            continue
-        pol = polarity(ind)
-        body = ind.value.text.strip().lstrip("≥≤<>=＜＞＝≧≦")
+        pol = polarity(x)
+        body = x.value.lstrip("≥≤<>=＜＞＝≧≦")
         if pol == "higher" and v.comparator in ("≤", "＜"):
             yield ctx.finding(
                 r,
@@ -220,12 +228,12 @@ def comparator_direction(ctx: Context, r: Rule) -> Iterator[Finding]:
             )
 
 
-def _kind_problem(ind: Indicator, v: Value) -> tuple[str, str] | None:
+def _kind_problem(x: Row, v: Value) -> tuple[str, str] | None:
     """(what is wrong, what is expected) when the value's kind does not fit the indicator."""
-    key = level2_key(ind.level2.text)
+    key = x.l2
     if v.kind in ("empty", "unparsed"):
         return None
-    if is_cost_row(ind):
+    if x.cost:
         money = v.is_money or any(f.is_money for f in v.factors)
         if not money:
             return "成本指标应是金额（如“≤10万元”“1.2万元/月/人”）", "金额"
@@ -236,8 +244,8 @@ def _kind_problem(ind: Indicator, v: Value) -> tuple[str, str] | None:
         return None
     if key == "时效":
         return None  # TIME rules judge 时效 values
-    if is_rate_name(ind) and v.kind != "percent":
-        what = "满意度" if "满意" in bare_name(ind.name.text) or level1_key(ind.level1.text) == "满意度" else "比率"
+    if v.kind != "percent" and is_rate_name(x):
+        what = "满意度" if "满意" in x.bare or x.l1 == "满意度" else "比率"
         return f"这是{what}指标，指标值应是百分比（如“≥95%”）", "百分比"
     return None
 
@@ -246,8 +254,9 @@ def _kind_problem(ind: Indicator, v: Value) -> tuple[str, str] | None:
     "VAL006", "value-kind", "warning", "指标值的类型要与指标相符：比率/满意度为百分比，数量指标为数量，成本指标为金额"
 )
 def value_kind(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind, v in _rows(ctx):
-        problem = _kind_problem(ind, v)
+    for x, v in _rows(ctx):
+        ind = x.ind
+        problem = _kind_problem(x, v)
         if problem:
             yield ctx.finding(
                 r,
@@ -266,10 +275,11 @@ VAGUE = re.compile(
 
 @rule("VAL007", "value-measurable", "warning", "定性指标值要能检验（如“已纳入”“达标”），不能只写“大幅提升”“增加”等")
 def value_measurable(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for ind, v in _rows(ctx):
-        if v.kind != "qualitative" or _kind_problem(ind, v):
+    for x, v in _rows(ctx):
+        ind = x.ind
+        if v.kind != "qualitative" or _kind_problem(x, v):
             continue
-        key = level2_key(ind.level2.text)
+        key = x.l2
         if key == "时效":
             continue  # TIME003
         if key == "可持续影响" and v.word in ("长期", "长期有效", "持续"):

@@ -1,0 +1,85 @@
+"""Per-project facts every rule family reads, computed once per check of a project.
+
+A rule set of 35 rules over a 1,000-project workbook reads each indicator's texts and
+keys tens of times; computing them here once keeps a check within a few times the cost
+of reading the file (see bench/bench_check.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xladdin.framework import level1_key as _level1_key
+from xladdin.framework import level2_key as _level2_key
+from xladdin.model import Indicator, display_text
+from xladdin.rules import Context
+from xladdin.rules.wording import bare_name, name_key
+
+COST_GROUPS = frozenset({"成本", "经济成本", "社会成本", "生态环境成本"})
+
+level1_key = lru_cache(maxsize=4096)(_level1_key)
+level2_key = lru_cache(maxsize=4096)(_level2_key)
+bare = lru_cache(maxsize=65536)(bare_name)
+key_of = lru_cache(maxsize=65536)(name_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One indicator row with its texts and keys worked out."""
+
+    ind: Indicator
+    row: int
+    name: str  # 三级指标 as shown
+    bare: str  # without "指标3："
+    key: str  # for comparisons (no numbering, spaces, punctuation)
+    value: str  # 指标值 as shown
+    level1: str  # 一级 as shown
+    level2: str  # 二级 as shown
+    l1: str  # 一级 key ("产出")
+    l2: str  # 二级 key ("数量")
+    empty: bool  # neither name nor value
+    cost: bool  # a 成本指标 row (classic 二级 or 2021 一级)
+
+
+def rows(ctx: Context) -> list[Row]:
+    """Every indicator row of the project, in sheet order (cached on the context)."""
+    cached = ctx.__dict__.get("_facts_rows")
+    if cached is not None:
+        return cached
+    out = []
+    for ind in ctx.project.indicators:
+        name = display_text(ind.name.value)
+        value = display_text(ind.value.value)
+        level1 = display_text(ind.level1.value)
+        level2 = display_text(ind.level2.value)
+        l1 = level1_key(level1)
+        l2 = level2_key(level2)
+        out.append(
+            Row(
+                ind=ind,
+                row=ind.row,
+                name=name,
+                bare=bare(name),
+                key=key_of(name),
+                value=value,
+                level1=level1,
+                level2=level2,
+                l1=l1,
+                l2=l2,
+                empty=name == "" and value == "",
+                cost=l2 in COST_GROUPS or l1 == "成本",
+            )
+        )
+    ctx.__dict__["_facts_rows"] = out
+    return out
+
+
+def filled(ctx: Context) -> list[Row]:
+    """Rows with a name or a value."""
+    return [r for r in rows(ctx) if not r.empty]
+
+
+def valued(ctx: Context) -> list[Row]:
+    """Rows that carry a 指标值 (the ones value rules judge)."""
+    return [r for r in rows(ctx) if r.value != ""]
