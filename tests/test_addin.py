@@ -546,3 +546,26 @@ def test_server_script_runs_through_custom_scripts_call(
     findings = cli_findings(workbook_path, capsys)
     noted = {a["args"][0].replace("$", "") for a in out["actions"] if a["func"] == "addNote"}
     assert noted == {f["cell"] for f in findings}
+
+
+CLASSIC_IMPORT = r"""
+import json, sys, types
+for name in ("pythoncom", "pywintypes", "win32api"):
+    sys.modules[name] = types.ModuleType(name)
+sys.modules["pythoncom"].CoInitialize = lambda: None
+wc = types.ModuleType("win32com"); wcc = types.ModuleType("win32com.client")
+wcc.Dispatch = lambda *a, **k: None; wc.client = wcc
+sys.modules["win32com"] = wc; sys.modules["win32com.client"] = wcc
+import xlwings, xlwings.udfs as classic
+xlwings.func, xlwings.arg, xlwings.ret, xlwings.script = classic.xlfunc, classic.xlarg, classic.xlret, classic.xlsub
+import xladdin.addin as a
+print(json.dumps({k: getattr(a, k).__xlfunc__["sub"] for k in dir(a) if k.endswith("_script")}))
+"""
+
+
+def test_the_module_imports_under_classic_xlwings_decorators() -> None:
+    """On Windows `@script` is classic xlwings' VBA-Sub decorator: the module must still import."""
+    proc = subprocess.run([sys.executable, "-c", CLASSIC_IMPORT], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    subs = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(subs) == len(addin.ENTRY_POINTS) and all(subs.values())
