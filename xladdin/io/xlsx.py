@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +32,16 @@ _SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）�
 # A workbook whose parts unpack to more than this is refused before anything is unpacked.
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+MAX_PARTS = 10_000  # Excel writes a few dozen; tens of thousands is a crafted package
+PROLOG_BYTES = 64 * 1024  # an XML part's root element must start within this
+
+# What the checker reads of one sheet.  A project table is ~30–60 rows × 6 columns;
+# beyond these bounds a sheet is read only up to them, so a million-row sheet or a
+# stray value in XFD1048576 costs bounded time and memory (see read_sheets).
+MAX_READ_ROWS = 10_000
+MAX_READ_COLS = 256
+# A worksheet part larger than this (unpacked) is streamed instead of loaded whole.
+STREAM_SHEET_BYTES = 8 * 1024 * 1024
 
 
 def check_readable(path: str | os.PathLike[str]) -> Path:
@@ -64,18 +75,62 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
         raise UserError(f"{p.name} 不是 Excel 工作簿（文件内容不是 .xlsx 格式）。{_SAVE_AS}")
     try:
         with zipfile.ZipFile(p) as zf:
-            names = set(zf.namelist())
-            total = sum(i.file_size for i in zf.infolist())
-            packed = sum(i.compress_size for i in zf.infolist()) or 1
+            _check_package(p, zf)
     except zipfile.BadZipFile:
         raise UserError(f"{p.name} 已损坏（压缩包结构不完整），无法打开。请从备份或原始来源重新获取该文件。") from None
+    except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        # truncated members, unsupported compression methods, encrypted zip entries …
+        raise UserError(
+            f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
+        ) from None
+    return p
+
+
+def _check_package(p: Path, zf: zipfile.ZipFile) -> None:
+    """The package-level refusals: structure, absurd sizes, XML with DTDs (entity attacks)."""
+    infos = zf.infolist()
+    names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
         raise UserError(f"{p.name} 不是 Excel 工作簿（缺少工作簿结构）。{_SAVE_AS}")
+    if len(infos) > MAX_PARTS:
+        raise UserError(
+            f"{p.name} 内部包含 {len(infos)} 个部件，远超正常工作簿，可能是损坏或恶意构造的文件，已拒绝处理。"
+        )
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
     if total > MAX_UNPACKED_BYTES or (total > 50 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO):
         raise UserError(
             f"{p.name} 解压后大小异常（约 {total // (1024 * 1024)} MB），可能是损坏或恶意构造的文件，已拒绝处理。"
         )
-    return p
+    for info in infos:
+        if info.filename.lower().endswith((".xml", ".rels")) and _has_dtd(zf, info):
+            raise UserError(
+                f"{p.name} 的内部文件 {info.filename} 含有 XML 实体/文档类型声明（正常的 Excel 文件不会有），"
+                "可能是恶意构造的文件，已拒绝处理。"
+            )
+
+
+_COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.S)
+
+
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when an XML part declares a DTD (the only place entities can be defined).
+
+    OPC forbids DTDs in package parts, so any DOCTYPE is refused outright, which stops
+    billion-laughs and external-entity attacks before either reader sees the part.
+    Only the prolog is read (comments and processing instructions skipped); a prolog
+    longer than ``PROLOG_BYTES`` is itself treated as hostile.
+    """
+    with zf.open(info) as fh:
+        head = fh.read(PROLOG_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "ignore")
+    else:
+        text = head.decode("utf-8", "ignore")
+    text = _COMMENT_OR_PI.sub("", text.lstrip("\ufeff")).lstrip()
+    if not text:
+        return len(head) >= PROLOG_BYTES
+    return bool(text.startswith("<!"))
 
 
 def _clean(v: Any) -> Any:
@@ -87,7 +142,15 @@ def _clean(v: Any) -> Any:
 
 
 def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None) -> list[SheetData]:
-    """Every sheet's values (cached values for formulas) and merges, via calamine."""
+    """Every sheet's values (cached values for formulas) and merges, via calamine.
+
+    Bounded: a sheet is read up to ``MAX_READ_ROWS`` × ``MAX_READ_COLS``.  calamine
+    loads a sheet as one dense grid from A1 to its last cell, so a sheet whose cells
+    reach beyond that (a million rows, or one stray value in XFD1048576, which would
+    make calamine allocate 17 billion cells and abort the process) is streamed with
+    openpyxl's read-only reader instead, which stops at the bounds.  Such a sheet
+    loses its merge information, which the layout reader does without.
+    """
     p = check_readable(path)
     import python_calamine as pc
 
@@ -95,30 +158,203 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         wb = pc.CalamineWorkbook.from_path(str(p))
     except Exception as exc:  # calamine raises its own error types for broken parts
         raise UserError(f"{p.name} 无法读取，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。") from None
+    try:
+        with zipfile.ZipFile(p) as zf:
+            too_big = _sheets_beyond_bounds(zf)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise UserError(
+            f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
+        ) from None
     wanted = set(names) if names is not None else None
     out: list[SheetData] = []
-    for meta in wb.sheets_metadata:
-        if str(meta.typ) != "SheetTypeEnum.WorkSheet" and "WorkSheet" not in str(meta.typ):
-            continue
-        if wanted is not None and meta.name not in wanted:
-            continue
-        try:
-            sh = wb.get_sheet_by_name(meta.name)
-            data = sh.to_python(skip_empty_area=False)
-            merges = tuple(Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or []))
-        except Exception as exc:
-            raise UserError(f"工作表“{meta.name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
-        rows = [[_clean(v) for v in row] for row in data]
-        hidden = "Visible" not in str(meta.visible)
-        out.append(SheetData(meta.name, rows, merges, hidden))
+    streamed: Any = None
+    try:
+        for meta in wb.sheets_metadata:
+            if str(meta.typ) != "SheetTypeEnum.WorkSheet" and "WorkSheet" not in str(meta.typ):
+                continue
+            if wanted is not None and meta.name not in wanted:
+                continue
+            hidden = "Visible" not in str(meta.visible)
+            if meta.name in too_big:
+                if streamed is None:
+                    streamed = _open_streaming(p)
+                out.append(SheetData(meta.name, _stream_rows(streamed, meta.name), (), hidden))
+                continue
+            try:
+                sh = wb.get_sheet_by_name(meta.name)
+                data = sh.to_python(skip_empty_area=False)
+                merges = tuple(Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or []))
+            except Exception as exc:
+                raise UserError(f"工作表“{meta.name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
+            rows = [[_clean(v) for v in row[:MAX_READ_COLS]] for row in data[:MAX_READ_ROWS]]
+            out.append(SheetData(meta.name, rows, merges, hidden))
+    finally:
+        if streamed is not None:
+            streamed.close()
     if not out and wanted is None:
         raise UserError(f"{p.name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
     return out
 
 
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>")
+_REF_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]{1,8})["']""")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
+_ROW_ATTR = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,8})["']""")
+
+
+def _sheets_beyond_bounds(zf: zipfile.ZipFile) -> set[str]:
+    """Names of the sheets calamine must not load whole (see ``read_sheets``)."""
+    out = set()
+    for name, info in _sheet_parts(zf).items():
+        if info.file_size > STREAM_SHEET_BYTES:
+            out.add(name)
+            continue
+        rows, cols = _extent(zf.read(info))
+        if rows > MAX_READ_ROWS or cols > MAX_READ_COLS:
+            out.add(name)
+    return out
+
+
+def _extent(xml: bytes) -> tuple[int, int]:
+    """(last row, last column) the cells of a worksheet part reach, counting cells without an address."""
+    from xladdin.model import column_index
+
+    max_row = max_col = 0
+    rows_seen = 0
+    unaddressed = 0
+    for m in _ROW.finditer(xml):
+        rows_seen += 1
+        r = _ROW_ATTR.search(m.group(1))
+        if r:
+            max_row = max(max_row, int(r.group(1)))
+    for m in _CELL.finditer(xml):
+        ref = _REF_ATTR.search(m.group(1))
+        if ref is None:
+            unaddressed += 1
+            continue
+        max_col = max(max_col, column_index(ref.group(1).decode()))
+        max_row = max(max_row, int(ref.group(2)))
+    return max(max_row, rows_seen), max_col + unaddressed
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """Sheet name → its worksheet part, from workbook.xml and its relationships."""
+    import posixpath
+
+    from defusedxml import ElementTree as SafeET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    names = {i.filename: i for i in zf.infolist()}
+    wb_part = next((n for n in ("xl/workbook.xml", "xl/workbook2.xml") if n in names), None)
+    if wb_part is None:
+        return {}
+    try:
+        wb = SafeET.fromstring(zf.read(wb_part))
+        rels = SafeET.fromstring(zf.read("xl/_rels/" + posixpath.basename(wb_part) + ".rels"))
+    except Exception:  # a broken workbook part: calamine has already failed or will say so
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{pkg}Relationship"):
+        t = rel.get("Target") or ""
+        targets[rel.get("Id")] = t.lstrip("/") if t.startswith("/") else posixpath.normpath("xl/" + t)
+    out = {}
+    for sh in wb.iter(f"{main}sheet"):
+        part = targets.get(sh.get(rel_id))
+        if part in names and sh.get("name"):
+            out[sh.get("name") or ""] = names[part]
+    return out
+
+
+class _StreamSource:
+    """What openpyxl's worksheet parser needs, read once from the package: strings, date styles, epoch.
+
+    openpyxl's own read-only ``load_workbook`` cannot be used here: it looks for each
+    sheet's ``<dimension>`` by parsing the whole sheet, a minute for a million rows.
+    """
+
+    def __init__(self, p: Path) -> None:
+        from openpyxl.reader.strings import read_string_table
+        from openpyxl.styles.stylesheet import Stylesheet
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+        from openpyxl.xml.functions import fromstring
+
+        self.zf = zipfile.ZipFile(p)
+        self.parts = _sheet_parts(self.zf)
+        names = set(self.zf.namelist())
+        self.strings: list[Any] = []
+        if "xl/sharedStrings.xml" in names:
+            with self.zf.open("xl/sharedStrings.xml") as fh:
+                self.strings = read_string_table(fh)
+        self.date_formats: set[int] = set()
+        self.timedelta_formats: set[int] = set()
+        if "xl/styles.xml" in names:
+            sheet = Stylesheet.from_tree(fromstring(self.zf.read("xl/styles.xml")))
+            self.date_formats = sheet.date_formats
+            self.timedelta_formats = sheet.timedelta_formats
+        wb_xml = self.zf.read("xl/workbook.xml")[:100_000] if "xl/workbook.xml" in names else b""
+        self.epoch = CALENDAR_MAC_1904 if re.search(rb"date1904\s*=\s*[\"'](1|true)", wb_xml) else CALENDAR_WINDOWS_1900
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+def _open_streaming(p: Path) -> _StreamSource:
+    try:
+        return _StreamSource(p)
+    except Exception as exc:
+        raise UserError(f"{p.name} 无法读取，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。") from None
+
+
+def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
+    """The values of a big sheet within MAX_READ_ROWS × MAX_READ_COLS, parsed as a stream.
+
+    Uses openpyxl's worksheet parser directly (openpyxl is pinned to 3.1.x): its
+    public read-only ``iter_rows`` also pads every row to the requested width and every
+    gap to the requested height, seconds for a sheet with two cells far apart.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    rows: list[list[Any]] = []
+    try:
+        with src.zf.open(src.parts[name]) as fh:
+            parser = WorkSheetParser(
+                fh,
+                src.strings,
+                data_only=True,
+                epoch=src.epoch,
+                date_formats=src.date_formats,
+                timedelta_formats=src.timedelta_formats,
+            )
+            for idx, cells in parser.parse():
+                if idx > MAX_READ_ROWS:
+                    break
+                values = {c["column"]: c["value"] for c in cells if c["column"] <= MAX_READ_COLS}
+                values = {col: v for col, v in values.items() if v is not None and v != ""}
+                if not values:
+                    continue
+                while len(rows) < idx:
+                    rows.append([])
+                row: list[Any] = [None] * max(values)
+                for col, v in values.items():
+                    row[col - 1] = v
+                rows[idx - 1] = row
+    except Exception as exc:
+        raise UserError(f"工作表“{name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
+    return rows
+
+
 def sheet_from_openpyxl(ws: Any) -> SheetData:
-    """Cells of an openpyxl worksheet as ``SheetData`` (values as stored; formulas as text)."""
-    rows = [[c.value if not isinstance(c.value, str) or c.value != "" else None for c in row] for row in ws.iter_rows()]
+    """Cells of an openpyxl worksheet as ``SheetData`` (values as stored; formulas as text).
+
+    Bounded like ``read_sheets`` (MAX_READ_ROWS × MAX_READ_COLS): one stray value in
+    XFD1048576 would otherwise make this a 17-billion-cell loop.
+    """
+    rows = [
+        [c.value if not isinstance(c.value, str) or c.value != "" else None for c in row]
+        for row in ws.iter_rows(max_row=min(ws.max_row, MAX_READ_ROWS), max_col=min(ws.max_column, MAX_READ_COLS))
+    ]
     merges = tuple(Merge(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
     return SheetData(ws.title, rows, merges, ws.sheet_state != "visible")
 
@@ -160,23 +396,55 @@ def set_internal_link(cell: Any, location: str) -> None:
     cell.style = "Hyperlink"
 
 
+def lock_file(target: Path) -> Path | None:
+    """The lock file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps while ``target`` is open."""
+    folder = target.parent if str(target.parent) else Path(".")
+    for lock in (folder / f"~${target.name}", folder / f".~lock.{target.name}#"):
+        if lock.exists():
+            return lock
+    return None
+
+
+def is_read_only(target: Path) -> bool:
+    """Read-only by its permission bits — also for root, whom ``os.access`` always lets write.
+
+    The bits are what Windows' “只读” attribute maps to, and what a user means by
+    read-only; honouring them even when the OS would let us write is the point.
+    """
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not mode & 0o222 or not os.access(target, os.W_OK)
+
+
 def save_atomic(wb: Any, target: str | os.PathLike[str]) -> Path:
     """Save through a temporary file in the target's folder, then rename over the target.
 
-    A crash or Ctrl-C leaves either the old file or the new one, never half of one.
+    A crash, a full disk or Ctrl-C leaves either the old file or the new one, never half
+    of one, and never a stray temporary file (it is removed on every way out, including
+    KeyboardInterrupt).
     """
     import tempfile
 
     t = Path(target)
     folder = t.parent if str(t.parent) else Path(".")
-    if not folder.exists():
+    if not folder.is_dir():
         raise UserError(f"输出文件夹不存在：{folder}。请先创建该文件夹，或换一个输出路径。")
-    lock = folder / f"~${t.name}"
-    if lock.exists():
-        raise UserError(f"{t.name} 正在 Excel 或 WPS 中打开（发现锁文件 {lock.name}）。请先关闭该文件再试。")
-    if t.exists() and not os.access(t, os.W_OK):
-        raise UserError(f"{t.name} 是只读文件，无法写入。请换一个输出文件名，或取消该文件的只读属性。")
-    fd, tmp = tempfile.mkstemp(prefix=f".{t.stem}.", suffix=t.suffix, dir=folder)
+    if t.is_dir():
+        raise UserError(f"输出路径 {t} 是一个文件夹。请给出输出文件名，例如 {t / '结果.xlsx'}。")
+    lock = lock_file(t)
+    if lock is not None:
+        raise UserError(
+            f"{t.name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {lock.name}）。请先关闭该文件再试；"
+            "如确认没有打开，可删除该锁文件。"
+        )
+    if t.exists() and is_read_only(t):
+        raise UserError(f"{t.name} 是只读文件，无法写入。请换一个输出文件名，或取消该文件的只读属性后再试。")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{t.stem}.", suffix=t.suffix, dir=folder)
+    except OSError as exc:
+        raise UserError(f"无法在文件夹 {folder} 中写入（{exc.strerror}）。请检查权限，或换一个输出路径。") from None
     os.close(fd)
     try:
         wb.save(tmp)
@@ -184,9 +452,28 @@ def save_atomic(wb: Any, target: str | os.PathLike[str]) -> Path:
             os.fsync(fh.fileno())
         os.chmod(tmp, _mode_for(t))
         os.replace(tmp, t)
+        _fsync_folder(folder)
     except PermissionError:
         raise UserError(f"无法写入 {t}：没有权限或文件被占用。请关闭该文件或换一个输出路径。") from None
+    except OSError as exc:
+        # ENOSPC and friends: the target is untouched, say why in words
+        raise UserError(
+            f"无法写入 {t}（{exc.strerror or exc}）。原文件没有被修改。请检查磁盘空间和权限后再试。"
+        ) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return t
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
