@@ -1,0 +1,111 @@
+"""Build a large workbook from the six 2026 projects, for timing (and for anyone's tests).
+
+    python bench/generate.py [OUT.xlsx] [--projects 1000] [--seed 2026]
+
+Each generated project is one of the six published tables with a new sheet name, a
+project name with a place and a number, its counts and money scaled by a whole factor
+(so unit cost × quantity still adds up to 项目总额, and the narrative's amounts are
+scaled with them), and its percentages moved a little.  The published mistakes stay in,
+so the check has real work to do on every sheet.
+
+Importable: ``generate(path, n_projects=1000, seed=2026) -> Path``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import random
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from xladdin.io.xlsx import new_workbook_from_layouts, save_atomic  # noqa: E402
+from xladdin.layout import MONEY_KEYS, IndicatorSpec, TableSpec, write_project  # noqa: E402
+from xladdin.values import format_number  # noqa: E402
+
+YEAR = 2026
+PLACES = ("银川", "石嘴山", "吴忠", "固原", "中卫", "宁东", "贺兰", "永宁", "灵武", "青铜峡", "盐池", "同心")
+_COUNT = re.compile(r"^(\d+(?:\.\d+)?)(万?)([\u4e00-\u9fff]{1,2})$")
+_PERCENT = re.compile(r"^([≥≤]?)(\d+)%$")
+_WAN = re.compile(r"(\d+(?:\.\d+)?)(万元|万)")
+
+
+def seed_specs() -> list[TableSpec]:
+    specs = []
+    for f in sorted((ROOT / "workbook" / "projects").glob("*.toml")):
+        with f.open("rb") as fh:
+            specs.append(TableSpec.from_source(tomllib.load(fh), YEAR))
+    return specs
+
+
+def _scale_count(value: str, k: int) -> str:
+    m = _COUNT.match(value)
+    if not m or k == 1:
+        return value
+    return f"{format_number(round(float(m.group(1)) * k, 4))}{m.group(2)}{m.group(3)}"
+
+
+def _nudge_percent(value: str, rnd: random.Random) -> str:
+    m = _PERCENT.match(value)
+    if not m or m.group(2) == "100":
+        return value
+    n = max(1, min(99, int(m.group(2)) + rnd.choice((-2, -1, 0, 1, 2))))
+    return f"{m.group(1)}{n}%"
+
+
+def vary(spec: TableSpec, i: int, rnd: random.Random) -> TableSpec:
+    """Project ``i`` made from ``spec``: new names, counts × k, money × k, percentages nudged."""
+    k = rnd.choice((1, 1, 2, 3))
+    place = PLACES[i % len(PLACES)]
+    rows = []
+    for ind in spec.indicators:
+        value = ind.value
+        if ind.level2 == "数量指标" and "*" not in value and "/" not in value:
+            value = _scale_count(value, k)
+        elif "%" in value:
+            value = _nudge_percent(value, rnd)
+        rows.append(IndicatorSpec(ind.level1, ind.level2, ind.name, value))
+    money = {key: (None if spec.money[key] is None else round((spec.money[key] or 0) * k, 6)) for key in MONEY_KEYS}
+    goal = (
+        _WAN.sub(lambda m: f"{format_number(round(float(m.group(1)) * k, 4))}{m.group(2)}", spec.goal)
+        if k > 1
+        else spec.goal
+    )
+    return dataclasses.replace(
+        spec,
+        sheet=f"{i + 1:04d}{spec.sheet}"[:31],
+        name=f"{spec.name}（{place}第{i + 1}号）",
+        money=money,
+        goal=goal,
+        indicators=tuple(rows),
+    )
+
+
+def generate(path: str | Path, n_projects: int = 1000, seed: int = 2026) -> Path:
+    """Write a workbook of ``n_projects`` project sheets to ``path``; returns the path."""
+    rnd = random.Random(seed)
+    base = seed_specs()
+    specs = [vary(base[i % len(base)], i, rnd) for i in range(n_projects)]
+    wb = new_workbook_from_layouts([write_project(s) for s in specs])
+    return save_atomic(wb, path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="生成用于测速的大工作簿（由2026年6个项目变化而来）")
+    ap.add_argument("output", nargs="?", default=str(ROOT / "bench" / "out" / "projects-1000.xlsx"))
+    ap.add_argument("--projects", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=2026)
+    args = ap.parse_args(argv)
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    generate(out, args.projects, args.seed)
+    print(f"已生成 {out}（{args.projects}个项目）")
+
+
+if __name__ == "__main__":
+    main()
