@@ -199,3 +199,33 @@ def test_compound_file_round_trips_through_olefile() -> None:
     assert ole.openstream("big").read() == bytes(range(256)) * 40
     assert ole.openstream("VBA/dir").read() == b"d" * 5000
     assert ole.openstream("VBA/m").read() == b""
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_the_rebuilt_vba_project(soffice: str, tmp_path: Path) -> None:
+    """An independent reader of the compound file and the VBA streams: LibreOffice imports
+    every module of the rebuilt project with its new names and text.  (It refuses the
+    add-in content type, so the same parts are offered to it as a macro workbook.)"""
+    from tests.conftest import run_soffice
+
+    src = tmp_path / "xladdin.xlsm"
+    with zipfile.ZipFile(XLAM) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.ms-excel.addin.macroEnabled.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                )
+            zout.writestr(info.filename, data)
+    proc = run_soffice(soffice, ["--convert-to", "ods", src.name], cwd=tmp_path)
+    ods = tmp_path / "xladdin.ods"
+    assert ods.exists(), proc.stderr[-1000:]
+    with zipfile.ZipFile(ods) as z:
+        modules = {Path(n).stem for n in z.namelist() if n.startswith("Basic/xladdin/") and n.endswith(".xml")}
+        ribbon = z.read("Basic/xladdin/RibbonXladdin.xml").decode("utf-8")
+        xlw = z.read("Basic/xladdin/xlwings.xml").decode("utf-8")
+    assert modules >= {"RibbonXladdin", "xlwings", "Dictionary", "ThisWorkbook", "Sheet2"}
+    for sub in ("JxCheck", "JxClear", "JxCosts", "JxFill", "JxNewProject", "JxFormat", "JxRollover", "JxUndo"):
+        assert f"Sub {sub}(control As IRibbonControl)" in ribbon
+    assert "PROJECT_NAME As String = &quot;xladdin&quot;" in xlw
