@@ -1,0 +1,98 @@
+"""Write docs/rules.md from the rule registry, so the reference never drifts from the code.
+
+python docs/build_rules_doc.py          # rewrites docs/rules.md
+python docs/build_rules_doc.py --check  # exit 1 when docs/rules.md is out of date
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from xladdin.rules import all_rules  # noqa: E402
+
+TARGET = ROOT / "docs" / "rules.md"
+SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+FAMILIES = {
+    "header": ("表头（HDR）", "项目名称、主管部门、实施单位、项目属性、项目期、年度总体绩效目标和预算年度。"),
+    "funding": (
+        "资金（FUND）",
+        "项目资金各栏（单位万元）是否为数字、是否相加一致。比较精确到0.000001万元。"
+        "“年度资金总额”有两种理解（本年可用的全部资金，或本年新增资金），两种都对不上才算错误；"
+        "只符合“新增资金”而结余结转资金不为0时给出警告，请按财政部门口径核对。",
+    ),
+    "structure": (
+        "指标结构（IND）",
+        "一级、二级指标的名称和归属（传统框架：成本指标是产出下的二级；2021版框架：成本指标是一级，一张表只用一种），"
+        "产出、效益、满意度是否齐全，空行、缺值、模板占位内容、重复指标。",
+    ),
+    "values": (
+        "指标值（VAL）",
+        "单位、百分比范围、比较符号（越高越好写≥，越低越好写≤）、指标值类型是否与指标相符、定性指标能否检验。"
+        "成本指标中不带比较符号的单价（如“1836.48元/套”）不提示：这是本表样的写法，成本测算直接使用。",
+    ),
+    "time": (
+        "时间（TIME）",
+        "时效指标的日期应在预算年度（标题中的年份）内：早于预算年度是错误（多为沿用上年表格），"
+        "晚于预算年度是警告（项目本身可能跨年，但年度目标应写明本年完成到哪一步）。",
+    ),
+    "costs": (
+        "成本测算（COST）",
+        "用成本指标×数量指标重算预算：合计应等于项目总额；单价要有对应数量；成本与数量名称只差一两个字时提示可能的错别字。",
+    ),
+    "narrative": (
+        "年度总体绩效目标（NARR）",
+        "目标文字中的编号、数量、算式、分项金额和总金额应与指标和资金栏一致；残留的网页标记（如<p>）应删除。",
+    ),
+}
+
+
+def render() -> str:
+    rules = all_rules()
+    lines = [
+        "# 校验规则一览",
+        "",
+        "本文件由 `python docs/build_rules_doc.py` 根据程序中的规则登记表自动生成，请勿手工修改。",
+        "",
+        "级别：**错误**＝表格本身有错，报送前必须改正（`xladdin check` 返回码为1）；"
+        "**警告**＝很可能有问题或写法不规范，请核对；**提示**＝供参考。",
+        "",
+        "关闭规则：命令行 `xladdin check 文件.xlsx --ignore VAL004,NARR`（可写代码或前缀）；"
+        "或在工作簿中加一张名为“xladdin设置”的（可隐藏）工作表，A列写“忽略规则”，B列写规则代码，"
+        "用逗号或顿号分隔。“只用规则”同理。",
+        "",
+        f"共 {len(rules)} 条规则。",
+        "",
+    ]
+    for family, (title, intro) in FAMILIES.items():
+        members = [r for r in rules if r.family == family]
+        if not members:
+            continue
+        lines += [f"## {title}", "", intro, "", "| 代码 | 级别 | 名称 | 说明 |", "|---|---|---|---|"]
+        lines += [f"| {r.code} | {SEVERITY[r.severity]} | `{r.name}` | {r.summary} |" for r in members]
+        lines.append("")
+    others = [r for r in rules if r.family not in FAMILIES]
+    if others:
+        lines += ["## 其他", "", "| 代码 | 级别 | 名称 | 说明 |", "|---|---|---|---|"]
+        lines += [f"| {r.code} | {SEVERITY[r.severity]} | `{r.name}` | {r.summary} |" for r in others]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--check" in argv:
+        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
+            print("docs/rules.md 不是最新的，请运行 python docs/build_rules_doc.py")
+            return 1
+        return 0
+    TARGET.write_text(text, encoding="utf-8")
+    print(f"已写入 {TARGET.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
