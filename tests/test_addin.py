@@ -569,3 +569,16 @@ def test_the_module_imports_under_classic_xlwings_decorators() -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     subs = json.loads(proc.stdout.strip().splitlines()[-1])
     assert len(subs) == len(addin.ENTRY_POINTS) and all(subs.values())
+
+
+def test_table_width_ignores_notes_right_of_the_table(workbook_path: Path) -> None:
+    from xladdin.io.excel_ops import table_width
+    from xladdin.layout import read_project
+
+    sd = read_sheets(workbook_path)[1]
+    rows = [list(r) for r in sd.rows]
+    rows[19] = [*rows[19], None, "备注：请核对"]  # next to an indicator row
+    noted = SheetData(sd.name, rows)
+    project = read_project(noted)
+    assert project is not None
+    assert table_width(noted, project) == 6

@@ -228,7 +228,7 @@ def apply_fill_plan(book: Any, sd: Any, project: Any, plan: Any, run: FillRun) -
     cols = project.columns
     c1, c2 = cols.get("level1", 1), cols.get("level2", 2)
     cn, cv = cols.get("name", 3), cols.get("value", 5)
-    ncols = max(cv, sd.max_col)
+    ncols = table_width(sd, project)
     by_after: dict[int, list[Any]] = {}
     for r in plan.new_rows:
         by_after.setdefault(r.after, []).append(r)
@@ -289,6 +289,19 @@ def apply_fill_plan(book: Any, sd: Any, project: Any, plan: Any, run: FillRun) -
         run.edits.append(Edit(plan.sheet, ref, e.old, e.new, e.why))
         run.records.append(RecordRow(plan.sheet, ref, e.old, e.new, e.why))
         colors[(final(r0), c0)] = NEW_COLOR
+
+
+def table_width(sd: Any, project: Any) -> int:
+    """Last column of the form: the widest non-empty cell between the first label and the
+    indicator header (a note someone typed to the right of the table does not count)."""
+    from xladdin.model import display_text
+
+    cv = project.columns.get("value", 5)
+    top = min([parse_ref(ref)[0] for ref in project.labels.values()] or [project.header_row])
+    used = [
+        c for r in range(top, project.header_row + 1) for c in range(1, sd.max_col + 1) if display_text(sd.value(r, c))
+    ]
+    return max([cv, *used])
 
 
 def _label_key(labels: tuple[str, str], level: int, k1: Any, k2: Any) -> tuple[str, ...]:
