@@ -8,6 +8,8 @@ Public API (stable)
 ``parse(text) -> Value``
     Never raises.  Non-str input (a number read from a cell) is shown as Excel shows it
     first.  An unknown form gives ``kind == "unparsed"`` with a Chinese ``reason``.
+    Results for str input are cached (values repeat across projects; Values are
+    immutable); ``parse_uncached`` is the same without the cache.
 ``format_value(v) -> str``
     Canonical text of a value; ``parse(format_value(v)) == v`` for every value the
     parser produces (equality ignores ``text``, ``comparator_raw``, ``unit_raw`` and
@@ -49,7 +51,7 @@ Public API (stable)
 ``year``, ``month``, ``day``, ``end``
     dates; ``end`` for 底/末 (end of the month or year).
 ``approx``
-    约 / 左右 / 余 were written.
+    约 / 左右 / 余 were written (any numeric kind or date).
 ``word``
     the qualitative text (whitespace removed).
 ``reason``
@@ -63,8 +65,9 @@ Helpers: ``is_money(unit)``, ``is_time_unit(unit)`` (re-exported from ``units``)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Literal
 
 from xladdin.units import WAN, canonical, is_money, is_percent_unit, is_time_unit
@@ -79,6 +82,7 @@ __all__ = [
     "is_money",
     "is_time_unit",
     "parse",
+    "parse_uncached",
 ]
 
 Kind = Literal["quantity", "duration", "percent", "rate", "product", "date", "qualitative", "empty", "unparsed"]
@@ -233,6 +237,15 @@ _SUFFIX_WORDS: tuple[tuple[str, str], ...] = (
 _FILLER_SUFFIX = ("完成", "完工", "办结", "结束", "到位", "左右")
 
 
+_PREFIX_MAP = dict(_PREFIX_WORDS)
+_PREFIX_RE = re.compile("|".join(re.escape(w) for w in sorted(_PREFIX_MAP, key=len, reverse=True)))
+_SUFFIX_MAP = dict(_SUFFIX_WORDS)
+_SUFFIX_RE = re.compile(
+    r"(?<=[\d%‰月年日天时钟度底末])(" + "|".join(re.escape(w) for w, _ in _SUFFIX_WORDS) + r")$"
+    r"|(?<=.)(" + "|".join(_FILLER_SUFFIX) + r")$"
+)
+
+
 def _take_comparators(t: str) -> tuple[str, str | None, str | None, bool]:
     """Strip comparator words around the body → (body, comparator, raw, approx)."""
     comp: str | None = None
@@ -240,28 +253,22 @@ def _take_comparators(t: str) -> tuple[str, str | None, str | None, bool]:
     approx = False
     if t.startswith("约"):
         approx, t = True, t[1:]
-    for word, sym in _PREFIX_WORDS:
-        if t.startswith(word) and len(t) > len(word):
-            comp, raw, t = sym, word, t[len(word) :]
+    m = _PREFIX_RE.match(t)
+    if m and len(t) > m.end():
+        raw = m.group(0)
+        comp, t = _PREFIX_MAP[raw], t[m.end() :]
+        if t.startswith("约"):
+            approx, t = True, t[1:]
+    while True:
+        m = _SUFFIX_RE.search(t)
+        if m is None:
             break
-    if t.startswith("约"):
-        approx, t = True, t[1:]
-    changed = True
-    while changed:
-        changed = False
-        for word in _FILLER_SUFFIX:
-            if t.endswith(word) and len(t) > len(word):
-                if word == "左右":
-                    approx = True
-                t = t[: -len(word)]
-                changed = True
-        for word, sym in _SUFFIX_WORDS:
-            if t.endswith(word) and len(t) > len(word) and re.search(r"[\d%‰月年日天时钟度底末]$", t[: -len(word)]):
-                if comp is None:
-                    comp, raw = sym, word
-                t = t[: -len(word)]
-                changed = True
-                break
+        if m.group(1):
+            if comp is None:
+                comp, raw = _SUFFIX_MAP[m.group(1)], m.group(1)
+        elif m.group(2) == "左右":
+            approx = True
+        t = t[: m.start()]
     return t, comp, raw, approx
 
 
@@ -287,18 +294,26 @@ def chinese_number(s: str) -> Decimal | None:
     total = Decimal(0)
     section = Decimal(0)
     digit: int | None = None
+    last_unit = 10_000  # units inside a section must decrease: 千百十, never 千千
+    last_big = 10**9
     for ch in s:
         if ch in _CN_DIGITS:
             if digit is not None:  # 一二 is not a numeral form we accept
                 return None
             digit = _CN_DIGITS[ch]
         elif ch in _CN_UNITS:
+            if _CN_UNITS[ch] >= last_unit:
+                return None
+            last_unit = _CN_UNITS[ch]
             section += (digit if digit is not None else 1) * _CN_UNITS[ch]
             digit = None
         else:  # 万 / 亿
+            if _CN_BIG[ch] >= last_big:
+                return None
+            last_big = _CN_BIG[ch]
             section += digit or 0
-            total = (total + section) * _CN_BIG[ch]
-            section, digit = Decimal(0), None
+            total += section * _CN_BIG[ch]
+            section, digit, last_unit = Decimal(0), None, 10_000
     return total + section + (digit or 0)
 
 
@@ -330,7 +345,7 @@ _UNIT_TEXT = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}|m²|m2|m³|m3|㎡|km|kg|GB|TB
 
 # Words that follow a number but are comparators or fillers, never units.
 _NOT_UNITS = frozenset(w for w, _ in (*_SUFFIX_WORDS, *_PREFIX_WORDS)) | set(_FILLER_SUFFIX) | {"余", "多", "约", "成"}
-_NOT_UNIT_ENDINGS = ("以上", "以下", "以内", "之内", "之前", "以前", "左右", "完成")
+_NOT_UNIT_ENDINGS = ("以上", "以下", "以内", "之内", "之前", "以前", "左右", "完成", "底", "末", "初")
 
 
 def _split_scale(rest: str) -> tuple[int, str]:
@@ -460,6 +475,8 @@ def _quantity(body: str) -> Value | None:
     kind: Kind = "duration" if is_time_unit(unit) else "percent" if is_percent_unit(unit) else "quantity"
     if kind == "percent" and scale:
         return None
+    if unit == "年" and number.is_integer() and _is_year(int(number)):
+        return Value("date", year=int(number), approx=approx)  # "两千年", "2.026千年": a year, as "2026年" is
     return Value(kind, number=number, unit=unit, unit_raw=rest, approx=approx)
 
 
@@ -515,7 +532,20 @@ def _body(body: str) -> Value | None:
         return None
     if "*" in body:
         return _product(body)
-    return _date(body) or _percent(body) or _every(body) or _factor(body)
+    # Cheap dispatch first: most 指标值 are percents or plain quantities.
+    last = body[-1]
+    if last in "%‰" or body.startswith(("百分之", "千分之")) or last == "成":
+        return _percent(body)
+    if _DATE_HINT.search(body):
+        d = _date(body)
+        if d is not None:
+            return d
+    if body[0] == "每":
+        return _every(body)
+    return _factor(body)
+
+
+_DATE_HINT = re.compile(r"^\d{4}[年\-/.]|月")
 
 
 def _every(body: str) -> Value | None:
@@ -535,11 +565,35 @@ _RANGE = re.compile(rf"^({_NUM_RE})[^\d]*[-~至到]({_NUM_RE})")
 
 
 def parse(text: Any) -> Value:
-    """指标值 text → ``Value``; never raises (see the module docstring)."""
+    """指标值 text → ``Value``; never raises (see the module docstring).
+
+    Results for text are cached: a workbook repeats the same values ("≥95%", "长期")
+    across hundreds of projects, and a ``Value`` is immutable, so sharing one is safe.
+    """
+    if isinstance(text, str):
+        return _parse_cached(text)
+    return parse_uncached(text)
+
+
+def parse_uncached(text: Any) -> Value:
+    """``parse`` without the cache (benchmarks measure this for distinct values)."""
     try:
         return _parse(text)
     except Exception as exc:  # a parser bug must not stop a check of 1,000 projects
         return Value("unparsed", text=str(text), reason=f"无法识别（{type(exc).__name__}）")
+
+
+@lru_cache(maxsize=16384)
+def _parse_cached(text: str) -> Value:
+    return parse_uncached(text)
+
+
+def _with(v: Value, **changes: Any) -> Value:
+    """``dataclasses.replace`` without re-running ``__init__`` (hot path; fields unchanged otherwise)."""
+    out = object.__new__(Value)
+    out.__dict__.update(v.__dict__)
+    out.__dict__.update(changes)
+    return out
 
 
 def _parse(text: Any) -> Value:
@@ -554,9 +608,7 @@ def _parse(text: Any) -> Value:
     body, comp, raw, approx = _take_comparators(t)
     v = _body(body)
     if v is not None:
-        if approx and not v.approx:
-            v = replace(v, approx=True)
-        return replace(v, text=original, comparator=comp, comparator_raw=raw)
+        return _with(v, text=original, comparator=comp, comparator_raw=raw, approx=approx or v.approx)
     if body == "" or t.strip("≥≤><=＞＜＝≧≦") == "":
         return Value("unparsed", text=original, reason="只有比较符号，没有数值")
     if not _HAS_DIGIT.search(t) and _percent(t) is None:
