@@ -137,3 +137,15 @@ def test_time004_old_year_in_an_indicator_name() -> None:
     spec = set_name(seed("退休人员档案"), "2026年需数字化的人事档案", "2025年需数字化的人事档案")
     assert [f.cell for f in findings(spec, "TIME004")] == ["C14"]
     assert findings(seed("退休人员档案"), "TIME004") == []
+
+
+def test_val008_name_promises_a_unit_the_value_does_not_have() -> None:
+    fs = findings(seed("事业管理费"), "VAL008")
+    assert [(f.cell, f.severity) for f in fs] == [("C31", "warning")]  # 人数及天数 = 2人*10次
+    assert "天数" in fs[0].message and "次" in fs[0].message
+
+
+def test_val008_silent_when_units_match() -> None:
+    spec = set_value(seed("事业管理费"), "专项稽核业务人数及天数", "2人*10天")
+    assert findings(spec, "VAL008") == []
+    assert findings(seed(TRAINING), "VAL008") == []  # 9天*50人, 7人, 4天

@@ -286,11 +286,44 @@ def value_measurable(ctx: Context, r: Rule) -> Iterator[Finding]:
             continue  # the usual way to state a lasting effect
         m = VAGUE.search(v.word)
         if m:
+            why = (
+                f"“{m.group(0)}”说明不了要达到什么程度。"
+                if m.group(0) in ("长期", "持续", "稳定")
+                else f"“{m.group(0)}”到什么程度算达到？"
+            )
             yield ctx.finding(
                 r,
                 ind.value.cell,
-                f"{indicator_label(ind)}的指标值“{ind.value.text}”无法衡量：“{m.group(0)}”多少算达到？"
+                f"{indicator_label(ind)}的指标值“{ind.value.text}”无法衡量：{why}"
                 "请写成可检验的目标，如“≥90%”“≤5件”或明确的完成状态。",
                 expected="可检验的目标值",
                 actual=ind.value.text,
+            )
+
+
+# "人数", "天数", "次数" … in a name promise a count in that unit.
+_COUNTED = re.compile(r"([天人次台套册箱个张页篇期份间户件项场批])数")
+
+
+@rule("VAL008", "name-unit", "warning", "三级指标名称中的“人数”“天数”等与指标值的单位要一致")
+def name_unit(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for x, v in _rows(ctx):
+        if not v.is_numeric or "数" not in x.bare:
+            continue
+        promised = [m.group(1) for m in _COUNTED.finditer(x.bare)]
+        if not promised:
+            continue
+        units = {u for _, u in v.quantities()} | ({v.unit} if "*" not in v.unit else set())
+        units |= {"天" for u in units if u == "工作日"} | {"人" for u in units if u == "人次"}
+        missing = [u for u in promised if u not in units]
+        if missing and len(promised) <= len([u for u in units if u]):
+            ind = x.ind
+            have = "、".join(sorted(u for u in units if u and u not in promised)) or "其他单位"
+            yield ctx.finding(
+                r,
+                ind.name.cell,
+                f"三级指标名称“{x.name}”写的是“{'、'.join(u + '数' for u in missing)}”，"
+                f"但指标值“{x.value}”的单位是“{have}”，名称和单位应一致。",
+                expected="、".join(missing),
+                actual=have,
             )
