@@ -45,6 +45,7 @@ Public API (stable)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -532,23 +533,33 @@ def _subsets(target: float, lines: list[CostLine]) -> list[tuple[int, ...]]:
         suffix[i] = suffix[i + 1] + max(amounts[i], 0.0)
     out: list[tuple[int, ...]] = []
     nodes = 0
+    dead: set[tuple[int, float, int]] = set()  # (start, partial sum, size) known to lead nowhere
 
-    def dfs(i: int, acc: float, chosen: list[int]) -> None:
+    def dfs(i: int, acc: float, chosen: list[int]) -> bool:
         nonlocal nodes
         nodes += 1
         if nodes > _MAX_NODES or len(out) > 200:
-            return
+            return True  # budget spent: do not mark anything dead
+        found = False
         if chosen and abs(acc - target) <= ROUNDING_WAN:
             out.append(tuple(order[k] for k in chosen))
+            found = True
         if len(chosen) >= _MAX_GROUP:
-            return
+            return found
         for j in range(i, len(amounts)):
             a = amounts[j]
             if acc + a > target + ROUNDING_WAN or a <= 0:
                 continue
             if acc + suffix[j] < target - ROUNDING_WAN:
-                return
-            dfs(j + 1, acc + a, [*chosen, j])
+                break
+            key = (j + 1, round(acc + a, 6), len(chosen) + 1)
+            if key in dead:
+                continue
+            if dfs(j + 1, acc + a, [*chosen, j]):
+                found = True
+            else:
+                dead.add(key)
+        return found
 
     dfs(0, 0.0, [])
     return out
@@ -582,30 +593,56 @@ def _near_misses(
     return out
 
 
+def _candidates(
+    amounts: list[StatedAmount],
+    lines: list[CostLine],
+    amount_idx: Sequence[int],
+    line_idx: Sequence[int],
+    related_only: bool,
+) -> list[tuple[float, int, tuple[int, ...]]]:
+    """(score, amount, line indices) for every line set whose amounts add up to a stated amount."""
+    out: list[tuple[float, int, tuple[int, ...]]] = []
+    for ai in amount_idx:
+        a = amounts[ai]
+        sims = {i: similarity(a.context, lines[i].indicator) for i in line_idx}
+        pool = [i for i in line_idx if sims[i] > 0] if related_only else list(line_idx)
+        subsets = {tuple(pool[k] for k in sub) for sub in _subsets(a.wan, [lines[i] for i in pool])}
+        if related_only:
+            subsets |= {(i,) for i in line_idx if abs(lines[i].amount_wan - a.wan) <= ROUNDING_WAN}
+        for subset in subsets:
+            score = sum(sims[i] for i in subset) / len(subset) - 0.02 * (len(subset) - 1)
+            out.append((score, ai, tuple(sorted(subset))))
+    return out
+
+
 def _reconcile_narrative(lines: list[CostLine], n: Narrative) -> tuple[list[CostLine], list[StatedAmount]]:
     """Pair stated amounts with the line (or group of lines) they state, best names first."""
     from dataclasses import replace
 
     amounts = n.line_amounts
-    cands: list[tuple[float, int, tuple[int, ...]]] = []
-    for ai, a in enumerate(amounts):
-        for subset in _subsets(a.wan, lines):
-            sims = [similarity(a.context, lines[i].indicator) for i in subset]
-            score = sum(sims) / len(sims) - 0.02 * (len(subset) - 1)
-            cands.append((score, ai, subset))
-    cands.sort(key=lambda c: (-c[0], len(c[2]), c[1]))
     used_a: set[int] = set()
     used_l: set[int] = set()
     matches: dict[int, NarrativeMatch] = {}
-    for _, ai, subset in cands:
-        if ai in used_a or any(i in used_l for i in subset):
-            continue
-        # the same sentence twice ("数字化费176万元 … 需经费176万元") matches once
-        used_a.add(ai)
-        used_l.update(subset)
-        rows = tuple(sorted(lines[i].row for i in subset))
-        for i in subset:
-            matches[i] = NarrativeMatch(amounts[ai], rows)
+
+    def assign(cands: list[tuple[float, int, tuple[int, ...]]]) -> None:
+        cands.sort(key=lambda c: (-c[0], len(c[2]), c[1]))
+        for _, ai, subset in cands:
+            if ai in used_a or any(i in used_l for i in subset):
+                continue
+            # the same sentence twice ("数字化费176万元 … 需经费176万元") matches once
+            used_a.add(ai)
+            used_l.update(subset)
+            rows = tuple(sorted(lines[i].row for i in subset))
+            for i in subset:
+                matches[i] = NarrativeMatch(amounts[ai], rows)
+
+    # Pass 1: single lines, and groups of lines that share words with the sentence.
+    # Pass 2: what is left, any group of the lines left (few by then, so the search is small).
+    assign(_candidates(amounts, lines, range(len(amounts)), range(len(lines)), related_only=True))
+    free_a = [ai for ai in range(len(amounts)) if ai not in used_a]
+    free_l = [i for i in range(len(lines)) if i not in used_l]
+    if free_a and free_l:
+        assign(_candidates(amounts, lines, free_a, free_l, related_only=False))
     matched_values = {(m.amount.wan, m.rows) for m in matches.values()}
     unmatched = [
         a
