@@ -15,13 +15,16 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 LIMIT = 5.0
+T = TypeVar("T")
 
 
 def read_every_cell(path: Path) -> int:
@@ -47,14 +50,15 @@ def full_check(path: Path) -> tuple[int, int]:
     return len(result.projects), len(result.findings)
 
 
-def best(fn, path: Path, repeat: int) -> tuple[float, float, object]:
+def best(fn: Callable[[Path], T], path: Path, repeat: int) -> tuple[float, float, T]:
     """Best wall time and best CPU time (this process, all threads) of ``repeat`` runs.
 
     CPU time is printed too because the machine may be shared: other people's work
     stretches wall time but not the CPU time this process used.
     """
-    walls, cpus, out = [], [], None
-    for _ in range(repeat):
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(max(1, repeat)):
         w0, c0 = time.perf_counter(), time.process_time()
         out = fn(path)
         walls.append(time.perf_counter() - w0)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from xladdin.costs import ROUNDING_WAN
 from xladdin.costs import similarity as _similarity
 from xladdin.model import Finding, Indicator
+from xladdin.narrative import StatedQuantity
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.facts import valued
 from xladdin.rules.wording import bare_name, short, wan
@@ -49,7 +50,7 @@ def numbering_gap(ctx: Context, r: Rule) -> Iterator[Finding]:
     )
 
 
-def _quantity_pairs(ctx: Context) -> Iterator[tuple[object, Indicator]]:
+def _quantity_pairs(ctx: Context) -> Iterator[tuple[StatedQuantity, Indicator]]:
     """(narrative quantity, the 数量指标 it speaks of) pairs: same unit, similar name."""
     quantities = ctx.costs.narrative.quantities
     if not quantities:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, framework_of
-from xladdin.model import Finding, Project, cell_ref
+from xladdin.model import Finding, Indicator, Project, cell_ref
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.facts import COST_GROUPS, Row, filled, level1_key, level2_key, rows
 from xladdin.rules.header import PLACEHOLDER
@@ -23,12 +23,9 @@ def framework(ctx: Context) -> dict[str, list[tuple[str, str]]]:
     return framework_of({r.l1 for r in rows(ctx)})
 
 
-def is_cost_row(ind: object) -> bool:
+def is_cost_row(ind: Indicator) -> bool:
     """For callers holding an ``Indicator`` rather than a facts ``Row``."""
-    from xladdin.model import display_text
-
-    l2 = level2_key(display_text(ind.level2.value))  # type: ignore[attr-defined]
-    return l2 in COST_GROUPS or level1_key(display_text(ind.level1.value)) == "成本"  # type: ignore[attr-defined]
+    return level2_key(ind.level2.text) in COST_GROUPS or level1_key(ind.level1.text) == "成本"
 
 
 @rule("IND001", "level1-name", "error", "一级指标只能是产出指标、效益指标、满意度指标（2021版框架另有成本指标）")
