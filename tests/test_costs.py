@@ -7,6 +7,8 @@ import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xladdin.check import read_projects
 from xladdin.cli import main
@@ -280,3 +282,20 @@ def test_costs_missing_file_is_one_line_exit_2(capsys, tmp_path):
 def test_costs_output_without_write_is_refused(capsys, tmp_path):
     assert main(["costs", str(WORKBOOK), "-o", str(tmp_path / "x.xlsx")]) == 2
     assert "--write" in capsys.readouterr().err
+
+
+_value_text = st.text(st.sampled_from(list("0123456789.万元/人天月年次箱套*×≥%长期约")), max_size=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_explain_never_raises_on_any_values(projects, data):
+    p = projects["事业管理费"]
+    for i in p.indicators:
+        if data.draw(st.booleans()):
+            p = with_indicator(p, i.row, value=data.draw(_value_text))
+    goal = data.draw(st.text(st.sampled_from(list("0123456789.、，。万元计划支付共计*=/人箱")), max_size=80))
+    e = explain(replace(p, goal=Field(goal, p.goal.cell)))
+    assert e.explained == pytest.approx(sum(line.amount_wan for line in e.lines))
+    assert all(line.row in {i.row for i in p.indicators} for line in e.lines)
+    json.dumps(e.as_dict(), ensure_ascii=False)

@@ -58,7 +58,7 @@ Public API (stable)
     why a value is unparsed.
 
 Helpers: ``is_money(unit)``, ``is_time_unit(unit)`` (re-exported from ``units``);
-``Value.is_money``, ``Value.wan``, ``Value.fraction``, ``Value.is_numeric``,
+``Value.is_money``, ``Value.money`` (元), ``Value.wan``, ``Value.fraction``, ``Value.is_numeric``,
 ``Value.quantities()`` (the (number, unit) pairs a value supplies to the cost engine).
 """
 
@@ -112,6 +112,11 @@ class Value:
     def is_money(self) -> bool:
         """A money amount or a money rate (unit 元)."""
         return is_money(self.unit) and self.kind in ("quantity", "rate")
+
+    @property
+    def money(self) -> float | None:
+        """The money amount in 元 (of an amount or of a rate's numerator); None otherwise."""
+        return self.number if self.is_money else None
 
     @property
     def wan(self) -> float | None:
