@@ -171,3 +171,18 @@ def test_note_combine_and_strip_round_trip(user: str | None) -> None:
     from xladdin.marks import combine_note, strip_note
 
     assert strip_note(combine_note(user, NOTE_TAG + "\n错误 X：y")) == user
+
+
+def test_libreoffice_opens_a_marked_workbook_with_its_notes(soffice: str, workbook_copy: Path, tmp_path: Path) -> None:
+    from tests.conftest import run_soffice
+
+    marked = tmp_path / "marked.xlsx"
+    cli("check", workbook_copy, "--mark", "-o", marked)
+    out = tmp_path / "lo"
+    out.mkdir()
+    res = run_soffice(soffice, ["--convert-to", "xlsx", "--outdir", str(out), str(marked)], cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    wb = load_workbook(out / "marked.xlsx")
+    assert "TIME001" in wb["事业管理费"]["E35"].comment.text
+    assert wb["事业管理费"]["E35"].fill.fgColor.rgb.endswith(FILL["error"])
+    assert REPORT_SHEET in wb.sheetnames
