@@ -79,6 +79,17 @@ def to_text(explanations: list[CostExplanation]) -> str:
                 "  没有成本指标使用的数量指标："
                 + "；".join(f"{u.indicator}〔{u.cell}〕{u.text}" for u in e.unmatched_quantities)
             )
+        for f in e.narrative.formulas:
+            verdict = ("" if f.computed_wan is None else f"复算 {_n(round(f.computed_wan, 4))} 万元") + {
+                True: "，一致",
+                False: "，不一致",
+                None: "",
+            }[f.consistent]
+            out.append(f"  目标中的算式：{f.text}（{verdict}）" if verdict else f"  目标中的算式：{f.text}")
+        if e.narrative_unmatched:
+            out.append(
+                "  目标所述、与测算行对不上的金额：" + "；".join(f"{a.context}{a.text}" for a in e.narrative_unmatched)
+            )
         out.append("")
     if not explanations:
         out.append("工作簿中没有项目支出绩效目标表。")
