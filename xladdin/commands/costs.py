@@ -86,10 +86,9 @@ def to_text(explanations: list[CostExplanation]) -> str:
                 None: "",
             }[f.consistent]
             out.append(f"  目标中的算式：{f.text}（{verdict}）" if verdict else f"  目标中的算式：{f.text}")
-        if e.narrative_unmatched:
-            out.append(
-                "  目标所述、与测算行对不上的金额：" + "；".join(f"{a.context}{a.text}" for a in e.narrative_unmatched)
-            )
+        stated = [a for a in e.narrative_unmatched if not a.in_formula]
+        if stated:
+            out.append("  目标所述、与测算行对不上的金额：" + "；".join(f"{a.context}{a.text}" for a in stated))
         out.append("")
     if not explanations:
         out.append("工作簿中没有项目支出绩效目标表。")
