@@ -186,3 +186,25 @@ def test_libreoffice_opens_a_marked_workbook_with_its_notes(soffice: str, workbo
     assert "TIME001" in wb["事业管理费"]["E35"].comment.text
     assert wb["事业管理费"]["E35"].fill.fgColor.rgb.endswith(FILL["error"])
     assert REPORT_SHEET in wb.sheetnames
+
+
+def test_clear_on_an_unmarked_workbook_changes_nothing(workbook_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    assert cli("clear", workbook_copy, "-o", out) == 0
+    assert snapshot(out) == snapshot(workbook_copy)
+
+
+def test_clear_without_the_state_sheet_still_takes_the_tools_marks_off(workbook_copy: Path, tmp_path: Path) -> None:
+    marked, cleared = tmp_path / "marked.xlsx", tmp_path / "cleared.xlsx"
+    cli("check", workbook_copy, "--mark", "-o", marked)
+    wb = load_workbook(marked)
+    del wb[STATE_SHEET]
+    wb["基本户资金"]["A1"].comment = Comment("我的批注", "王五")
+    wb.save(marked)
+    cli("clear", marked, "-o", cleared)
+    c = load_workbook(cleared)
+    assert c.sheetnames == load_workbook(workbook_copy).sheetnames
+    notes = [(ws.title, x.coordinate) for ws in c.worksheets for row in ws.iter_rows() for x in row if x.comment]
+    assert notes == [("基本户资金", "A1")]
+    e35 = c["事业管理费"]["E35"]
+    assert e35.fill.fill_type is None
