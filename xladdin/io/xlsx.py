@@ -160,7 +160,7 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         raise UserError(f"{p.name} 无法读取，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。") from None
     try:
         with zipfile.ZipFile(p) as zf:
-            too_big = _sheets_beyond_bounds(zf)
+            too_big, errors = _prescan(zf)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise UserError(
             f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
@@ -187,6 +187,7 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
             except Exception as exc:
                 raise UserError(f"工作表“{meta.name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
             rows = [[_clean(v) for v in row[:MAX_READ_COLS]] for row in data[:MAX_READ_ROWS]]
+            _put_errors(rows, errors.get(meta.name, {}))
             out.append(SheetData(meta.name, rows, merges, hidden))
     finally:
         if streamed is not None:
@@ -202,17 +203,57 @@ _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
 _ROW_ATTR = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,8})["']""")
 
 
-def _sheets_beyond_bounds(zf: zipfile.ZipFile) -> set[str]:
-    """Names of the sheets calamine must not load whole (see ``read_sheets``)."""
-    out = set()
+def _prescan(zf: zipfile.ZipFile) -> tuple[set[str], dict[str, dict[tuple[int, int], str]]]:
+    """Sheets calamine must not load whole (see ``read_sheets``), and each sheet's error cells.
+
+    calamine returns error values (#REF!, #DIV/0!, #N/A …) as empty strings, so a
+    formula whose result is #REF! would look like a blank cell; the errors are taken
+    from the XML here instead, in the same pass that measures the sheet.
+    """
+    too_big: set[str] = set()
+    errors: dict[str, dict[tuple[int, int], str]] = {}
     for name, info in _sheet_parts(zf).items():
         if info.file_size > STREAM_SHEET_BYTES:
-            out.add(name)
+            too_big.add(name)
             continue
-        rows, cols = _extent(zf.read(info))
+        xml = zf.read(info)
+        rows, cols = _extent(xml)
         if rows > MAX_READ_ROWS or cols > MAX_READ_COLS:
-            out.add(name)
+            too_big.add(name)
+        elif b'"e"' in xml or b"'e'" in xml:
+            errors[name] = _error_cells(xml)
+    return too_big, errors
+
+
+_ERROR_CELL = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*\st\s*=\s*["']e["'][^>]*)>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>""", re.S
+)
+_V = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</(?:[A-Za-z_][\w.-]*:)?v>")
+
+
+def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    from xladdin.model import column_index
+
+    out: dict[tuple[int, int], str] = {}
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _REF_ATTR.search(m.group(1))
+        v = _V.search(m.group(2))
+        if ref and v:
+            out[(int(ref.group(2)), column_index(ref.group(1).decode()))] = v.group(1).decode("utf-8", "replace")
     return out
+
+
+def _put_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> None:
+    for (r, c), text in errors.items():
+        if r > MAX_READ_ROWS or c > MAX_READ_COLS:
+            continue
+        while len(rows) < r:
+            rows.append([])
+        row = rows[r - 1]
+        if len(row) < c:
+            row.extend([None] * (c - len(row)))
+        if row[c - 1] is None:
+            row[c - 1] = text
 
 
 def _extent(xml: bytes) -> tuple[int, int]:
@@ -300,6 +341,13 @@ class _StreamSource:
         self.zf.close()
 
 
+def _like_calamine(v: Any) -> Any:
+    """openpyxl gives a datetime for a date-only cell; calamine gives a date.  Agree with calamine."""
+    if isinstance(v, _dt.datetime) and v.time() == _dt.time(0):
+        return v.date()
+    return v
+
+
 def _open_streaming(p: Path) -> _StreamSource:
     try:
         return _StreamSource(p)
@@ -331,7 +379,7 @@ def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
                 if idx > MAX_READ_ROWS:
                     break
                 values = {c["column"]: c["value"] for c in cells if c["column"] <= MAX_READ_COLS}
-                values = {col: v for col, v in values.items() if v is not None and v != ""}
+                values = {col: _like_calamine(v) for col, v in values.items() if v is not None and v != ""}
                 if not values:
                     continue
                 while len(rows) < idx:
