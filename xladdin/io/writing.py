@@ -160,7 +160,7 @@ def journal(wb: Any, edits: list[Edit], op: str = "set") -> int:
     ws = wb[UNDO_SHEET] if UNDO_SHEET in wb.sheetnames else None
     entries = read_journal(sheet_from_openpyxl(ws)) if ws is not None else []
     batch = next_batch(entries)
-    new = journal_edits(edits, batch, dt.datetime.now().isoformat(timespec="seconds"), op)
+    new = journal_edits(edits, batch, dt.datetime.now().isoformat(sep=" ", timespec="seconds"), op)
     if not new:
         return batch
     if ws is None:
@@ -186,10 +186,13 @@ def journal_entries(wb: Any, entries: list[JournalEntry]) -> None:
 
 
 def append_text_row(ws: Any, values: list[Any]) -> None:
-    """Append a row whose text cells stay text even when they begin with = + - @."""
-    r = ws.max_row + 1
+    """Append a row whose text cells stay text even when they begin with = + - @.
+
+    ``ws.append`` keeps openpyxl's running row counter (O(1)); asking ``ws.max_row``
+    per row would make writing a long record sheet quadratic.
+    """
+    ws.append(values)
+    r = ws._current_row
     for c, v in enumerate(values, start=1):
-        cell = ws.cell(row=r, column=c)
-        cell.value = v
         if isinstance(v, str) and v[:1] in "=+-@":
-            cell.data_type = "s"
+            ws.cell(row=r, column=c).data_type = "s"
