@@ -168,3 +168,19 @@ def test_equals_text_survives_recalculation(soffice, workbook_copy, tmp_path):
     rows = sheet_rows(recalc(soffice, out, tmp_path))
     assert any(r[1] == "=1+1" for r in rows)
     assert not any(r[1] == 2 for r in rows)
+
+
+def test_unexplained_parts_are_listed_and_undo_removes_the_sheet(workbook_copy, tmp_path):
+    wb = load_workbook(workbook_copy)
+    ws = wb["社保卡补换卡"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "6.2元/张")
+    cell.value = "300元/辆"
+    wb.save(workbook_copy)
+    out = tmp_path / "out.xlsx"
+    write(workbook_copy, out)
+    texts = [c.value for row in load_workbook(out)[SHEET].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "未测算的成本指标（没有找到单位相符的数量）" in texts
+    assert any("社保交通卡服务费" in t and "300元/辆" in t for t in texts)
+    assert any("社保交通卡服务耗材" in t and "2.1万张" in t for t in texts)
+    assert main(["undo", str(out), "--in-place"]) == 0
+    assert SHEET not in load_workbook(out).sheetnames

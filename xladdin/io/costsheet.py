@@ -111,7 +111,21 @@ def write_cost_sheet(wb: Any, explanations: Sequence[CostExplanation]) -> tuple[
             ws.cell(row=rr, column=label_col).alignment = Alignment(horizontal="right")
         for rr in range(first, sum_row + 3):
             ws.cell(row=rr, column=c_amount).number_format = "0.00####"
-        r += 2
+        r += 1
+        for label, items in (
+            (
+                "未测算的成本指标（没有找到单位相符的数量）",
+                [f"{u.indicator}〔{u.cell}〕{u.text}" for u in e.unmatched_costs],
+            ),
+            ("没有成本指标使用的数量指标", [f"{u.indicator}〔{u.cell}〕{u.text}" for u in e.unmatched_quantities]),
+        ):
+            if items:
+                _text(ws.cell(row=r, column=2), label)
+                ws.cell(row=r, column=2).font = bold
+                _text(ws.cell(row=r, column=c_note), "；".join(items))
+                ws.cell(row=r, column=c_note).alignment = Alignment(wrap_text=True, vertical="top")
+                r += 1
+        r += 1
     widths = {1: 6, 2: 40, 3: 12, 4: 14, c_factor: 10, c_amount: 14, c_note: 60, c_narr: 14, c_narr_check: 12}
     for i in range(nq):
         widths[c_first_q + i] = 12
