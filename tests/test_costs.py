@@ -150,6 +150,8 @@ def test_administration_pairs_across_numbered_indicators(projects):
     sms = line_named(e, "养老保险短信待遇发布费")
     assert quantities(sms)[0][:2] == (812500, "人")
     assert any(f.startswith("条") and "1条" in f for f in sms.factors)
+    assert sms.assumed_units == ("条",)
+    assert travel.assumed_units == ()
     assert sms.amount_wan == pytest.approx(91)
     line = line_named(e, "社保网络专线租赁费")
     assert quantities(line)[0][:2] == (4, "季度")

@@ -27,7 +27,9 @@ Public API (stable)
     ``narrative`` (``NarrativeMatch`` or None), ``narrative_wan`` (the stated amount when
     it matches this line alone, else None), ``narrative_near`` (a stated amount whose
     words match this line but whose number does not — a likely mistake), ``lump_sum``
-    (the cost is a total such as "110万元", not a unit cost).
+    (the cost is a total such as "110万元", not a unit cost), ``assumed_units`` (per-units
+    no quantity gave and that were counted as 1, e.g. ("条",) — not periods, which the
+    budget year gives).
 ``QuantityUse``
     ``indicator``, ``cell``, ``row``, ``level2`` ("数量" / "时效"), ``value``, ``unit``,
     ``fills`` (the per-units of the rate it fills), ``note`` (approximation made),
@@ -46,7 +48,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -110,6 +112,7 @@ class CostLine:
     implied: float
     amount_wan: float
     lump_sum: bool = False
+    assumed_units: tuple[str, ...] = ()
     narrative: NarrativeMatch | None = None
     narrative_near: StatedAmount | None = None
 
@@ -388,6 +391,7 @@ def _line(
     if not uses and any(not _is_period(p) for p in left):
         return None, [], "没有找到单位相符的数量指标（" + "、".join(per) + "）"
     factors: list[str] = []
+    assumed: list[str] = []
     implied = 1.0
     filled_units = [u for q in uses for u in q.fills]
     for p in left:
@@ -398,6 +402,7 @@ def _line(
             factors.append(f"{format_number(n)}{_period_label(p)}（{period_note}）")
         else:
             base = filled_units[0] if filled_units else ""
+            assumed.append(p)
             factors.append(f"{p}：未给数量，按每{base}1{p}计" if base else f"{p}：未给数量，按1{p}计")
     for q in uses:
         if q.note:
@@ -407,8 +412,9 @@ def _line(
         for n, _ in s.pairs:
             amount *= n
     amount *= implied
+    line = _make_line(ind, v, tuple(uses), tuple(dict.fromkeys(factors)), implied, _r(amount / WAN))
     return (
-        _make_line(ind, v, tuple(uses), tuple(dict.fromkeys(factors)), implied, _r(amount / WAN)),
+        replace(line, assumed_units=tuple(assumed)),
         [s for s, _, _ in opt.uses],
         "",
     )
@@ -513,7 +519,6 @@ def _expand(line: CostLine, used: list[_Source]) -> CostLine:
             out.append(QuantityUse(q.indicator, q.cell, q.row, q.level2, n, u, q.fills, q.note, q.score))
     if len(out) == len(line.quantities):
         return line
-    from dataclasses import replace
 
     return replace(line, quantities=tuple(out))
 
@@ -617,7 +622,6 @@ def _candidates(
 
 def _reconcile_narrative(lines: list[CostLine], n: Narrative) -> tuple[list[CostLine], list[StatedAmount]]:
     """Pair stated amounts with the line (or group of lines) they state, best names first."""
-    from dataclasses import replace
 
     amounts = n.line_amounts
     used_a: set[int] = set()
