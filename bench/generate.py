@@ -3,9 +3,11 @@
     python bench/generate.py [OUT.xlsx] [--projects 1000] [--seed 2026]
 
 Each generated project is one of the six published tables with a new sheet name, a
-project name with a place and a number, its counts and money scaled by a whole factor
-(so unit cost × quantity still adds up to 项目总额, and the narrative's amounts are
-scaled with them), and its percentages moved a little.  The published mistakes stay in,
+project name with a place and a number, its prices and money scaled by a whole factor
+(so unit cost × quantity still adds up to 项目总额, and the narrative's amounts and
+inline formulas are scaled with them), and its percentages moved a little.  (An amount
+the narrative had already rounded, such as 0.21万元 for 0.208, may then be off in its last
+digit: a few NARR007 warnings on copies of 社保卡补换卡 come from that.)  The published mistakes stay in,
 so the check has real work to do on every sheet.
 
 Importable: ``generate(path, n_projects=1000, seed=2026) -> Path``.
@@ -30,12 +32,13 @@ from xladdin.values import format_number  # noqa: E402
 
 YEAR = 2026
 PLACES = ("银川", "石嘴山", "吴忠", "固原", "中卫", "宁东", "贺兰", "永宁", "灵武", "青铜峡", "盐池", "同心")
-_COUNT = re.compile(r"^(\d+(?:\.\d+)?)(万?)([\u4e00-\u9fff]{1,2})$")
 _PERCENT = re.compile(r"^([≥≤]?)(\d+)%$")
-_WAN = re.compile(r"(\d+(?:\.\d+)?)(万元|万)")
+# Money as written in a value or the narrative: 1.2万元, 7.2万 (before punctuation), 500元.
+_MONEY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万元|万(?=[；;，,。、）)\s]|$)|元)")
 
 
 def seed_specs() -> list[TableSpec]:
+    """The six published tables (workbook/projects/*.toml)."""
     specs = []
     for f in sorted((ROOT / "workbook" / "projects").glob("*.toml")):
         with f.open("rb") as fh:
@@ -43,11 +46,11 @@ def seed_specs() -> list[TableSpec]:
     return specs
 
 
-def _scale_count(value: str, k: int) -> str:
-    m = _COUNT.match(value)
-    if not m or k == 1:
-        return value
-    return f"{format_number(round(float(m.group(1)) * k, 4))}{m.group(2)}{m.group(3)}"
+def scale_money(text: str, k: int) -> str:
+    """Every money amount in ``text`` × k; counts, dates and percentages untouched."""
+    if k == 1:
+        return text
+    return _MONEY.sub(lambda m: format_number(round(float(m.group(1)) * k, 4)) + m.group(2), text)
 
 
 def _nudge_percent(value: str, rnd: random.Random) -> str:
@@ -59,29 +62,28 @@ def _nudge_percent(value: str, rnd: random.Random) -> str:
 
 
 def vary(spec: TableSpec, i: int, rnd: random.Random) -> TableSpec:
-    """Project ``i`` made from ``spec``: new names, counts × k, money × k, percentages nudged."""
+    """Project ``i`` made from ``spec``: new names, prices and money × k, percentages nudged.
+
+    Scaling the prices (not the quantities) keeps every cost line, the narrative's
+    amounts and its inline formulas consistent with the scaled 项目总额.
+    """
     k = rnd.choice((1, 1, 2, 3))
     place = PLACES[i % len(PLACES)]
     rows = []
     for ind in spec.indicators:
         value = ind.value
-        if ind.level2 == "数量指标" and "*" not in value and "/" not in value:
-            value = _scale_count(value, k)
+        if ind.level2 == "成本指标":
+            value = scale_money(value, k)
         elif "%" in value:
             value = _nudge_percent(value, rnd)
         rows.append(IndicatorSpec(ind.level1, ind.level2, ind.name, value))
     money = {key: (None if spec.money[key] is None else round((spec.money[key] or 0) * k, 6)) for key in MONEY_KEYS}
-    goal = (
-        _WAN.sub(lambda m: f"{format_number(round(float(m.group(1)) * k, 4))}{m.group(2)}", spec.goal)
-        if k > 1
-        else spec.goal
-    )
     return dataclasses.replace(
         spec,
         sheet=f"{i + 1:04d}{spec.sheet}"[:31],
         name=f"{spec.name}（{place}第{i + 1}号）",
         money=money,
-        goal=goal,
+        goal=scale_money(spec.goal, k),
         indicators=tuple(rows),
     )
 
