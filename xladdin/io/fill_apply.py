@@ -27,7 +27,7 @@ from openpyxl.xml.functions import fromstring, tostring
 from xladdin.errors import UserError
 from xladdin.fill import FillPlan, NewRow
 from xladdin.framework import level1_key, level2_key
-from xladdin.io.rows import add_merge, delete_rows, insert_rows, remove_merge, set_value
+from xladdin.io.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge, set_value
 from xladdin.io.writing import append_text_row, journal_entries
 from xladdin.io.xlsx import sheet_from_openpyxl
 from xladdin.model import Project, Scalar, cell_ref, parse_ref
@@ -67,6 +67,13 @@ class Recorder:
     batch: int
     time: str
     entries: list[JournalEntry] = field(default_factory=list)
+    _formulas: list[tuple[Any, Any]] | None = None
+
+    def formulas(self, wb: Any) -> list[tuple[Any, Any]]:
+        """The workbook's formula/link cells, indexed once per run (see ``rows.formula_cells``)."""
+        if self._formulas is None:
+            self._formulas = formula_cells(wb)
+        return self._formulas
 
     @classmethod
     def for_workbook(cls, wb: Any) -> Recorder:
@@ -138,7 +145,7 @@ def apply_fill(wb: Any, plan: FillPlan, project: Project, rec: Recorder) -> list
     for after in sorted(by_after, reverse=True):
         count = len(by_after[after])
         template = after if after > header else first_ind
-        insert_rows(ws, after + 1, count, template=template)
+        insert_rows(ws, after + 1, count, template=template, formulas=rec.formulas(wb))
         rec.add("insert_rows", ws.title, f"A{after + 1}", None, count, "填充指标：插入行")
 
     def final(row: int) -> int:
@@ -364,6 +371,7 @@ def revert_last(wb: Any) -> list[JournalEntry]:
     plan = undo_plan(entries)
     if not plan:
         return []
+    formulas = formula_cells(wb)
     for e in plan:
         if e.op == "add_sheet":
             if e.sheet in wb.sheetnames:
@@ -379,18 +387,22 @@ def revert_last(wb: Any) -> list[JournalEntry]:
             ws[e.cell].fill = fill_from_xml(str(e.old)) if e.old else PatternFill()
         elif e.op == "insert_rows":
             r, _ = parse_ref(e.cell)
-            delete_rows(ws, r, int(float(str(e.new or 0))))
+            delete_rows(ws, r, int(float(str(e.new or 0))), formulas=formulas)
         else:
             raise UserError(f"撤销记录中有无法识别的操作“{e.op}”（工作表“{e.sheet}”{e.cell}），已停止，文件未修改。")
     batch = plan[0].batch
+    # the newest batch is the journal's last rows: cut them off in one go
+    first = jws.max_row + 1
     for r in range(jws.max_row, 1, -1):
-        v = jws.cell(row=r, column=1).value
         try:
-            b = int(float(str(v)))
+            b = int(float(str(jws.cell(row=r, column=1).value)))
         except ValueError:
-            continue
-        if b == batch:
-            jws.delete_rows(r, 1)
+            b = batch  # a blank or broken line inside the batch goes with it
+        if b != batch:
+            break
+        first = r
+    if first <= jws.max_row:
+        jws.delete_rows(first, jws.max_row - first + 1)
     if jws.max_row <= 1:
         del wb[UNDO_SHEET]
     return plan

@@ -84,16 +84,18 @@ def copy_style(src: Any, dst: Any) -> None:
         dst._style = copy(src._style)
 
 
-def _merged_ranges(ws: Any) -> list[CellRange]:
-    return [CellRange(r.coord) for r in ws.merged_cells.ranges]
+def _drop_merges_from(ws: Any, first_row: int) -> list[CellRange]:
+    """Forget the merged ranges reaching row ``first_row`` or below, keeping their cells.
 
-
-def _drop_all_merges(ws: Any) -> list[CellRange]:
-    """Forget every merged range but keep the cells (MergedCells keep their borders)."""
-    ranges = _merged_ranges(ws)
+    Ranges wholly above cannot move and stay as they are (re-adding every range of a
+    sheet on every insertion made filling a large workbook quadratic).
+    """
+    dropped = []
     for r in list(ws.merged_cells.ranges):
-        ws.merged_cells.remove(r)
-    return ranges
+        if r.max_row >= first_row:
+            ws.merged_cells.remove(r)
+            dropped.append(CellRange(r.coord))
+    return dropped
 
 
 def add_merge(ws: Any, rng: CellRange, style_row: int | None = None) -> None:
@@ -120,7 +122,21 @@ def add_merge(ws: Any, rng: CellRange, style_row: int | None = None) -> None:
                 if src is not None and src.has_style:
                     mc._style = copy(src._style)
             ws._cells[(row, col)] = mc
-    ws.merged_cells.add(MergedCellRange(ws, rng.coord))
+    ws.merged_cells.add(_merged_range(ws, rng.coord))
+
+
+def _merged_range(ws: Any, coord: str) -> MergedCellRange:
+    """A MergedCellRange without the border copying its constructor does.
+
+    ``MergedCellRange(ws, coord)`` adds the bottom-right cell's right/bottom borders to
+    the top-left cell each time it is built; re-adding a range after a row move must not
+    change any cell's look.
+    """
+    rng = MergedCellRange.__new__(MergedCellRange)
+    CellRange.__init__(rng, range_string=coord)
+    rng.ws = ws
+    rng.start_cell = ws._cells.get((rng.min_row, rng.min_col)) or ws.cell(row=rng.min_row, column=rng.min_col)
+    return rng
 
 
 def remove_merge(ws: Any, coord: str) -> None:
@@ -221,7 +237,25 @@ def _move_heights(ws: Any, at: int, delta: int) -> None:
             ws.row_dimensions[r].height = h
 
 
-def insert_rows(ws: Any, at: int, count: int, template: int | None = None) -> None:
+def formula_cells(wb: Any) -> list[tuple[Any, Any]]:
+    """Every cell holding a formula or an internal hyperlink, once: row moves touch only these.
+
+    A caller moving rows many times (fill inserts in every project) passes this list to
+    each call instead of letting each call scan every cell of every sheet.  Cells keep
+    their identity when rows move, so the list stays valid while none is added.
+    """
+    out = []
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            link = getattr(cell, "hyperlink", None)
+            if (cell.data_type == "f" and isinstance(cell.value, str)) or (link is not None and link.location):
+                out.append((ws, cell))
+    return out
+
+
+def insert_rows(
+    ws: Any, at: int, count: int, template: int | None = None, formulas: list[tuple[Any, Any]] | None = None
+) -> None:
     """Insert ``count`` empty rows before row ``at``; rows from ``at`` move down.
 
     Merges below move down; a merge spanning the insertion point (a 一级 block whose
@@ -232,7 +266,7 @@ def insert_rows(ws: Any, at: int, count: int, template: int | None = None) -> No
     """
     if count <= 0:
         return
-    ranges = _drop_all_merges(ws)
+    ranges = _drop_merges_from(ws, min(at, template if template is not None else at))
     ws.insert_rows(at, count)
     _move_heights(ws, at, count)
     new_ranges = [r for r in (range_after(rng, at, count) for rng in ranges) if r is not None]
@@ -256,45 +290,44 @@ def insert_rows(ws: Any, at: int, count: int, template: int | None = None) -> No
                     new_ranges.append(CellRange(min_col=rng.min_col, min_row=r, max_col=rng.max_col, max_row=r))
     for rng in new_ranges:
         add_merge(ws, rng, style_row=src)
-    _fix_after_move(ws, at, count)
+    _fix_after_move(ws, at, count, formulas)
 
 
-def delete_rows(ws: Any, at: int, count: int) -> None:
+def delete_rows(ws: Any, at: int, count: int, formulas: list[tuple[Any, Any]] | None = None) -> None:
     """Delete ``count`` rows from row ``at``: the inverse of ``insert_rows``."""
     if count <= 0:
         return
-    ranges = _drop_all_merges(ws)
+    ranges = _drop_merges_from(ws, at)
     ws.delete_rows(at, count)
     _move_heights(ws, at + count, -count)
     for rng in ranges:
         new = range_after(rng, at + count, -count)
         if new is not None and new.size["rows"] * new.size["columns"] > 1:
             add_merge(ws, new)
-    _fix_after_move(ws, at + count, -count)
+    _fix_after_move(ws, at + count, -count, formulas)
 
 
-def _fix_after_move(ws: Any, at: int, delta: int) -> None:
+def _fix_after_move(ws: Any, at: int, delta: int, formulas: list[tuple[Any, Any]] | None) -> None:
     """Hyperlink anchors, conditional formats, validations and formulas after a move."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if getattr(cell, "hyperlink", None) is not None:
-                cell.hyperlink.ref = cell.coordinate
+    for cell in ws._cells.values():
+        if getattr(cell, "hyperlink", None) is not None:
+            cell.hyperlink.ref = cell.coordinate
     _shift_conditional_formats(ws, at, delta)
     _shift_validations(ws, at, delta)
-    wb = ws.parent
-    for other in wb.worksheets:
-        for row in other.iter_rows():
-            for cell in row:
-                v = cell.value
-                if isinstance(v, str) and v.startswith("=") and cell.data_type == "f":
-                    new = shift_formula(v, other.title, ws.title, at, delta)
-                    if new != v:
-                        cell.value = new
-                link = getattr(cell, "hyperlink", None)
-                if link is not None and link.location:
-                    loc = shift_formula("=" + link.location, other.title, ws.title, at, delta)[1:]
-                    if loc != link.location:
-                        link.location = loc
+    title = ws.title
+    for other, cell in formulas if formulas is not None else formula_cells(ws.parent):
+        v = cell.value
+        link = getattr(cell, "hyperlink", None)
+        if other is not ws and title not in str(v) and not (link is not None and title in str(link.location)):
+            continue  # cannot refer to the moved sheet
+        if cell.data_type == "f" and isinstance(v, str) and v.startswith("="):
+            new = shift_formula(v, other.title, ws.title, at, delta)
+            if new != v:
+                cell.value = new
+        if link is not None and link.location:
+            loc = shift_formula("=" + link.location, other.title, ws.title, at, delta)[1:]
+            if loc != link.location:
+                link.location = loc
 
 
 def _shift_sqref(sqref: str, at: int, delta: int) -> str:
