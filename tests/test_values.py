@@ -53,6 +53,9 @@ FORMS = [
     ("1小时内", "duration", "≤", 1, "小时", ()),
     ("达到100%", "percent", "≥", 100, "%", ()),
     ("≤1小时", "duration", "≤", 1, "小时", ()),
+    ("100万元以内", "quantity", "≤", 1_000_000, "元", ()),
+    ("≥80%（含）", "percent", "≥", 80, "%", ()),
+    ("3天内", "duration", "≤", 3, "天", ()),
     # scale words, full-width digits, separators, decimals
     ("2.1万张", "quantity", None, 21000, "张", ()),
     ("81.25万人", "quantity", None, 812500, "人", ()),
@@ -143,6 +146,8 @@ def test_product_with_a_rate_and_a_parenthesised_sum():
         ("2026年12月底前", (2026, 12, None), True, "≤"),
         ("2026年12月31日", (2026, 12, 31), False, None),
         ("2026年12月前完成", (2026, 12, None), False, "≤"),
+        ("2026年第四季度", (2026, 12, None), True, None),
+        ("2026年第1季度", (2026, 3, None), True, None),
     ],
 )
 def test_dates(text, ymd, end, comp):

@@ -239,15 +239,19 @@ _SUFFIX_WORDS: tuple[tuple[str, str], ...] = (
     ("前", "≤"),
     ("内", "≤"),
 )
-_FILLER_SUFFIX = ("完成", "完工", "办结", "结束", "到位", "左右")
+_FILLER_SUFFIX = ("完成", "完工", "办结", "结束", "到位", "左右", "(含)")
 
 
 _PREFIX_MAP = dict(_PREFIX_WORDS)
 _PREFIX_RE = re.compile("|".join(re.escape(w) for w in sorted(_PREFIX_MAP, key=len, reverse=True)))
 _SUFFIX_MAP = dict(_SUFFIX_WORDS)
+# Two-character words ("以内", "及以上") may follow any unit ("100万元以内"); the single
+# characters 前 / 内 only a number, a time or a date ("3天内", "12月底前"), since they
+# also end ordinary words.
 _SUFFIX_RE = re.compile(
-    r"(?<=[\d%‰月年日天时钟度底末])(" + "|".join(re.escape(w) for w, _ in _SUFFIX_WORDS) + r")$"
-    r"|(?<=.)(" + "|".join(_FILLER_SUFFIX) + r")$"
+    r"(?<=.)(" + "|".join(re.escape(w) for w, _ in _SUFFIX_WORDS if len(w) > 1) + r")$"
+    r"|(?<=[\d%‰月年日天时钟度底末元人次个])(" + "|".join(re.escape(w) for w, _ in _SUFFIX_WORDS if len(w) == 1) + r")$"
+    r"|(?<=.)(" + "|".join(re.escape(w) for w in _FILLER_SUFFIX) + r")$"
 )
 
 
@@ -268,10 +272,11 @@ def _take_comparators(t: str) -> tuple[str, str | None, str | None, bool]:
         m = _SUFFIX_RE.search(t)
         if m is None:
             break
-        if m.group(1):
+        word = m.group(1) or m.group(2)
+        if word:
             if comp is None:
-                comp, raw = _SUFFIX_MAP[m.group(1)], m.group(1)
-        elif m.group(2) == "左右":
+                comp, raw = _SUFFIX_MAP[word], word
+        elif m.group(3) == "左右":
             approx = True
         t = t[: m.start()]
     return t, comp, raw, approx
@@ -395,7 +400,14 @@ def _is_year(y: int) -> bool:
     return 1900 <= y <= 2200
 
 
+_QUARTER = re.compile(r"^(\d{4})年第?([1-4一二三四])季度?(末|底)?$")
+
+
 def _date(body: str) -> Value | None:
+    q = _QUARTER.match(body)
+    if q and _is_year(int(q.group(1))):
+        n = "一二三四".find(q.group(2)) + 1 or int(q.group(2))
+        return Value("date", year=int(q.group(1)), month=3 * n, end=True)  # a quarter ends with its last month
     m = _DATE_YMD.match(body)
     if m and _is_year(int(m.group(1))) and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
         return Value("date", year=int(m.group(1)), month=int(m.group(2)), day=int(m.group(3)), end=bool(m.group(4)))
