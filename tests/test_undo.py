@@ -147,3 +147,30 @@ def test_delete_rows_is_the_inverse_of_insert(tmp_path: Path) -> None:
 )
 def test_shift_formula(formula: str, expected: str) -> None:
     assert shift_formula(formula, "表", "表", 5, 2) == expected
+
+
+def test_second_fill_appends_to_the_record_and_undo_takes_only_that_back(tmp_path: Path) -> None:
+    src = build(tmp_path / "a.xlsx", keep=lambda s, i: not (s.sheet == CARD and i.level2 == "成本指标"))
+    f1, f2, back = tmp_path / "f1.xlsx", tmp_path / "f2.xlsx", tmp_path / "u.xlsx"
+    main(["fill", str(src), "-o", str(f1)])
+    first_rows = load_workbook(f1)["填充记录"].max_row
+    main(["fill", str(f1), "--new-project", "新项目乙", "-o", str(f2)])
+    record = load_workbook(f2)["填充记录"]
+    assert record.max_row > first_rows
+    assert any("新项目乙" == row[0] for row in record.iter_rows(min_row=first_rows + 1, values_only=True))
+    assert _undo(f2, back) == 0
+    assert snapshot(back) == snapshot(f1)
+
+
+def test_undo_second_rollover_restores_the_first_checklist(workbook_copy: Path, tmp_path: Path) -> None:
+    r1, r2, back = tmp_path / "r1.xlsx", tmp_path / "r2.xlsx", tmp_path / "u.xlsx"
+    main(["rollover", str(workbook_copy), "--to", "2027", "-o", str(r1)])
+    main(["rollover", str(r1), "--to", "2028", "-o", str(r2)])
+    assert _undo(r2, back) == 0
+    assert snapshot(back) == snapshot(r1)
+    links = {
+        c.coordinate: c.hyperlink.location for c in load_workbook(back)["新年度检查"]["D"] if c.hyperlink is not None
+    }
+    assert links == {
+        c.coordinate: c.hyperlink.location for c in load_workbook(r1)["新年度检查"]["D"] if c.hyperlink is not None
+    }

@@ -104,16 +104,22 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"共 {changes} 处修改（--dry-run：未写入文件）。")
         return 0
+    from xladdin.io.fill_apply import RecordRow
+
     records = []
     notes = []
+    if args.new_project:
+        why = "新建项目表：主管部门、实施单位、项目属性取自本工作簿其他项目"
+        records.append(RecordRow(targets[0].sheet, targets[0].name.cell, None, targets[0].name.text, why))
+        changes += 1
     for p, pl in plans:
         records += apply_fill(wb, pl, p, rec)
         notes += [f"{p.sheet}：{n}" for n in pl.notes]
-    if not records and not args.new_project:
+    if not records:
         print("没有需要填充的内容。")
         if args.in_place:
             return 0
-    if records or args.new_project:
+    else:
         write_fill_record(wb, records, notes, rec)
         rec.commit(wb)
     out = save_edited(wb, args.file, args.output, args.in_place, args.force)

@@ -9,7 +9,8 @@ reverse first restores the cells, then deletes the rows top-down.
 
 Besides the journal ops of ``xladdin.undo`` ("set", "insert_rows", "add_sheet"), this
 module journals ``op="fill"``: a cell's background before and after highlighting
-(as the fill's XML), so that undo also removes the highlight.
+(as the fill's XML), so that undo also removes the highlight; and ``op="link"``: an
+internal hyperlink set or removed in an existing record sheet (old/new location).
 """
 
 from __future__ import annotations
@@ -281,22 +282,35 @@ def write_fill_record(wb: Any, records: list[RecordRow], notes: list[str], rec: 
     for i, r in enumerate(rows):
         for c, v in enumerate(r, start=1):
             set_cell(ws, cell_ref(start + i, c), v, rec, "填充记录")
-    _link_cells(ws, start, 1, 2)
+    _link_cells(ws, start, 1, 2, rec)
 
 
 def _show(v: Scalar) -> Scalar:
     return "" if v is None else v
 
 
-def _link_cells(ws: Any, first: int, sheet_col: int, cell_col: int) -> None:
-    """A hyperlink on each record's cell address, to the cell it talks about."""
+def _link_cells(ws: Any, first: int, sheet_col: int, cell_col: int, rec: Recorder | None = None) -> None:
+    """A hyperlink on each record's cell address, to the cell it talks about.
+
+    In a sheet this run created (``rec`` None) links are styled and need no journal: undo
+    deletes the sheet.  In an existing sheet every link set or removed is journalled
+    (``op="link"``) and the cell's style is left alone, so undo restores it exactly.
+    """
     for r in range(first, ws.max_row + 1):
         sheet, ref = ws.cell(row=r, column=sheet_col).value, ws.cell(row=r, column=cell_col).value
+        c = ws.cell(row=r, column=cell_col)
+        old = c.hyperlink.location if c.hyperlink is not None else None
+        new = None
         if sheet and ref and isinstance(ref, str) and sheet in ws.parent.sheetnames:
-            q = "'" + str(sheet).replace("'", "''") + "'"
-            c = ws.cell(row=r, column=cell_col)
-            c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{q}!{ref}")
-            c.style = "Hyperlink"
+            new = "'" + str(sheet).replace("'", "''") + "'!" + ref
+        if new == old:
+            continue
+        c.hyperlink = Hyperlink(ref=c.coordinate, location=new) if new else None
+        if rec is None:
+            if new:
+                c.style = "Hyperlink"
+        else:
+            rec.add("link", ws.title, c.coordinate, old, new, "记录表的超链接")
 
 
 def _widths(ws: Any, widths: tuple[int, ...]) -> None:
@@ -320,6 +334,7 @@ def write_rollover_sheet(wb: Any, checks: list[CheckItem], sheet_order: list[str
     ]
     if ROLLOVER_SHEET in wb.sheetnames:
         ws = wb[ROLLOVER_SHEET]
+        existed = True
         height = max(ws.max_row, len(rows) + 1)
         table: list[list[Any]] = [list(ROLLOVER_HEADER), *rows]
         for r in range(1, height + 1):
@@ -332,7 +347,10 @@ def write_rollover_sheet(wb: Any, checks: list[CheckItem], sheet_order: list[str
         ws.append(list(ROLLOVER_HEADER))
         for row_values in rows:
             append_text_row(ws, row_values)
-    _link_cells(ws, 2, 3, 4)
+        existed = False
+    _link_cells(ws, 2, 3, 4, rec if existed else None)
+    if existed:
+        return  # the sheet keeps the look it has; only values and links were journalled
     _widths(ws, (6, 10, 14, 8, 40, 60, 14))
     from openpyxl.styles import Alignment, Font
 
@@ -383,6 +401,9 @@ def revert_last(wb: Any) -> list[JournalEntry]:
         if e.op == "set":
             r, c = parse_ref(e.cell)
             set_value(ws, r, c, e.old)
+        elif e.op == "link":
+            cell = ws[e.cell]
+            cell.hyperlink = Hyperlink(ref=e.cell, location=str(e.old)) if e.old else None
         elif e.op == "fill":
             ws[e.cell].fill = fill_from_xml(str(e.old)) if e.old else PatternFill()
         elif e.op == "insert_rows":
