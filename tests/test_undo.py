@@ -157,7 +157,7 @@ def test_second_fill_appends_to_the_record_and_undo_takes_only_that_back(tmp_pat
     main(["fill", str(f1), "--new-project", "新项目乙", "-o", str(f2)])
     record = load_workbook(f2)["填充记录"]
     assert record.max_row > first_rows
-    assert any("新项目乙" == row[0] for row in record.iter_rows(min_row=first_rows + 1, values_only=True))
+    assert any(row[0] == "新项目乙" for row in record.iter_rows(min_row=first_rows + 1, values_only=True))
     assert _undo(f2, back) == 0
     assert snapshot(back) == snapshot(f1)
 
