@@ -172,12 +172,16 @@ def money_annual_carryover(ctx: Context, r: Rule) -> Iterator[Finding]:
     carry = m.local_carryover.number
     if carry <= TOLERANCE or not same(m.annual.number, new) or same(new, every):
         return
+    said = ""
+    stated = ctx.costs.narrative.total
+    if stated is not None and same(round(stated.wan, 6), round(every, 6)):
+        said = f"年度总体绩效目标写的是“{stated.context}{stated.text}”，与含结余结转的{wan(every)}万元一致。"
     yield ctx.finding(
         r,
         m.annual.cell,
         f"年度资金总额填的是{wan(m.annual.number)}万元，没有包含结余结转资金{wan(carry)}万元（{m.local_carryover.cell}）。"
         f"若“年度资金总额”指本年可使用的全部资金，应为{wan(every)}万元；若只指本年新增资金，{wan(new)}万元是对的。"
-        "请按财政部门的口径核对。",
+        f"{said}请按财政部门的口径核对。",
         expected=f"{wan(every)}（含结余结转）或 {wan(new)}（仅新增）",
         actual=wan(m.annual.number),
     )
