@@ -60,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"xladdin：{exc.message}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `xladdin check … | head`: the reader left, nothing is wrong
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("xladdin：已中断，未写入任何文件。", file=sys.stderr)
         return 130

@@ -30,12 +30,15 @@ def run(args: argparse.Namespace) -> int:
 
     sheets = read_sheets(args.file)
     result = check_sheets(args.file, sheets, split_codes(args.select), split_codes(args.ignore))
-    if args.mark:
-        from xladdin.io.marks import mark_file
-
-        mark_file(args.file, result, output=args.output, in_place=args.in_place, force=args.force)
     if args.format == "json":
         print(to_json(result))
     else:
         print(to_console(result, color=sys.stdout.isatty()))
+    if args.mark or args.output or args.in_place:  # an output file only makes sense for marks
+        from xladdin.io.marks import mark_file
+        from xladdin.marks import plan_marks
+
+        written = mark_file(args.file, result, output=args.output, in_place=args.in_place, force=args.force)
+        marked = len(plan_marks(result))
+        print(f"已写入 {written}：{marked} 个单元格已标色并加批注，详见“校验结果”表。", file=sys.stderr)
     return result.exit_code
