@@ -148,9 +148,10 @@ def roll_text(text: str, budget_year: int, target_year: int, context: str) -> tu
 
 
 def excerpt(text: str, start: int, end: int, width: int = 18) -> str:
-    """The words around a mention, so a reader finds it in a long narrative."""
+    """The words around a mention, the mention in 【】, so a reader finds it in a long narrative."""
     a, b = max(0, start - width), min(len(text), end + width)
-    return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
+    body = text[a:start] + "【" + text[start:end] + "】" + text[end:b]
+    return ("…" if a else "") + body + ("…" if b < len(text) else "")
 
 
 def as_text(value: Any) -> str | None:
