@@ -218,3 +218,9 @@ def test_rich_text_keeps_its_fonts_through_rollover_and_undo(workbook_copy: Path
     assert main(["undo", str(rolled), "-o", str(back)]) == 0
     again = load_workbook(back, rich_text=True)["基本户资金"][goal.cell].value
     assert isinstance(again, CellRichText) and str(again) == head + "110万元" + tail
+
+
+def test_indicator_names_always_follow_the_budget_year() -> None:
+    """A name is a target of the budget year; left behind it is a TIME004 finding next year."""
+    assert roll_text("2026年10月前完成合同签订数", 2026, 2027, "name")[0] == "2027年10月前完成合同签订数"
+    assert roll_text("依据宁人社发〔2026〕1号开展的培训", 2026, 2027, "name")[0] == "依据宁人社发〔2026〕1号开展的培训"

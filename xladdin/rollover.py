@@ -96,11 +96,12 @@ class YearMention:
 def year_mentions(text: str, budget_year: int, context: str) -> list[YearMention]:
     """Classify every year in ``text``.
 
-    ``context`` is "title" and "timing" (every budget-year mention rolls: the title
-    and 时效 dates are about the budget year by definition), or "text" (indicator
-    names, the narrative): a budget-year mention rolls only when it names the year
-    itself ("2026年计划支付", "2026年需数字化…"), not when it dates an event
-    ("2026年10月到期", "2026年需签订第三轮合同").
+    ``context`` is "title", "timing" or "name" (every budget-year mention rolls: the
+    title, 时效 dates and 三级指标 names are about the budget year by definition — a
+    name left at last year is exactly what TIME004 reports), or "text" (the narrative,
+    other values): a budget-year mention rolls only when it names the year itself
+    ("2026年计划支付", "2026年数字化8000册"), not when it dates an event ("2026年10月
+    到期", "2026年需签订第三轮合同").
     """
     out: list[YearMention] = []
     for m in _YEAR.finditer(text):
@@ -112,7 +113,7 @@ def year_mentions(text: str, budget_year: int, context: str) -> list[YearMention
         if y != budget_year:
             out.append(YearMention(m.start(), m.end(), y, "keep", "非预算年度"))
             continue
-        if context in ("title", "timing"):
+        if context in ("title", "timing", "name"):
             out.append(YearMention(m.start(), m.end(), y, "roll"))
             continue
         if _SPECIFIC_DATE.match(after):
@@ -314,20 +315,13 @@ def _plan_indicator(plan: RolloverPlan, p: Project, ind: Any, year: int, target:
 
     s = p.sheet
     key = level2_key(ind.level2.text)
-    # the name: budget-year mentions roll, event dates are listed
+    # the name: a target of the budget year, so its budget-year mentions all roll
     name = as_text(ind.name.value)
     if name:
-        new, mentions = roll_text(name, year, target, "text")
-        _edit(plan, s, ind.name.cell, name, new, f"指标名称中表示预算年度的{year}年改为{target}年")
+        new, _ = roll_text(name, year, target, "name")
+        _edit(plan, s, ind.name.cell, name, new, f"指标名称中的{year}年改为{target}年")
         if new != name:
             plan.checks.append(CheckItem(s, ind.name.cell, CHANGED, new, f"指标名称：{year}年 → {target}年"))
-        for mn in mentions:
-            if mn.action == "confirm":
-                plan.checks.append(
-                    CheckItem(
-                        s, ind.name.cell, CONFIRM, name, f"指标名称中的“{year}年”是具体日期或事件，未改动，请确认"
-                    )
-                )
     value = as_text(ind.value.value)
     if key == "时效":
         _plan_timing(plan, p, ind, year, target)
