@@ -331,6 +331,10 @@ def _plan_indicator(plan: RolloverPlan, p: Project, ind: Any, year: int, target:
         _edit(plan, s, ind.value.cell, value, new, f"指标值中表示预算年度的{year}年改为{target}年")
         if new != value:
             plan.checks.append(CheckItem(s, ind.value.cell, CHANGED, new, f"指标值：{year}年 → {target}年"))
+        if any(mn.action == "confirm" for mn in mentions):
+            plan.checks.append(
+                CheckItem(s, ind.value.cell, CONFIRM, value, f"指标值中的“{year}年”是具体日期或事件，未改动，请确认")
+            )
     v = parse(ind.value.text)
     label = ind.name.text or ind.level2.text
     if key == "成本" or v.is_money:
