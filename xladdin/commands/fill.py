@@ -86,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         assert new is not None
         targets = [new]
         print(f"新建项目表“{title}”：主管部门、实施单位、项目属性取自本工作簿其他项目。")
+        if "项目汇总" in wb.sheetnames:
+            print("注意：“项目汇总”表没有自动加入新项目，请手工添加一行（或重新生成汇总表）。")
     elif args.sheet:
         targets = [p for p in projects if p.sheet == args.sheet]
         if not targets:
