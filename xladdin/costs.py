@@ -52,8 +52,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from xladdin.framework import level1_key, level2_key, squash
-from xladdin.model import Indicator, Project
+from xladdin.framework import level1_key as _level1_key
+from xladdin.framework import level2_key as _level2_key
+from xladdin.framework import squash
+from xladdin.model import Indicator, Project, display_text
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
 from xladdin.units import WAN, is_time_unit, match, time_factor
 from xladdin.values import Value, format_number, parse
@@ -68,6 +70,16 @@ __all__ = [
     "explain",
     "similarity",
 ]
+
+# Group keys of the same few 一级/二级 texts are asked for on every row of every project.
+level1_key = lru_cache(maxsize=4096)(_level1_key)
+level2_key = lru_cache(maxsize=4096)(_level2_key)
+
+
+def _text(v: object) -> str:
+    """``display_text`` with the common case (a string) first."""
+    return v.strip() if type(v) is str else display_text(v)
+
 
 COST_GROUPS = ("成本", "经济成本")
 QUANTITY_GROUPS = ("数量",)
@@ -239,15 +251,16 @@ class _Source:
     pairs: tuple[tuple[float, str], ...]
     per: tuple[str, ...]
     level2: str
+    name: str = ""  # 三级指标 as shown, worked out once
 
 
 def _sources(project: Project) -> list[_Source]:
     out = []
     for ind in project.indicators:
-        key = level2_key(ind.level2.text)
+        key = level2_key(_text(ind.level2.value))
         if key not in QUANTITY_GROUPS and key not in TIME_GROUPS:
             continue
-        v = parse(ind.value.text)
+        v = parse(_text(ind.value.value))
         # A 时效 duration can be a quantity (52天 of work); years and months there are
         # the project's period, which the budget year already accounts for.
         if key in TIME_GROUPS and (v.kind != "duration" or v.comparator is not None or v.unit in _PERIODS):
@@ -256,13 +269,15 @@ def _sources(project: Project) -> list[_Source]:
         if not pairs or any(n is None for n, _ in pairs):
             continue
         per = v.per if v.kind == "rate" else ()
-        out.append(_Source(ind, v, pairs, per, key))
+        out.append(_Source(ind, v, pairs, per, key, _text(ind.name.value)))
     return out
 
 
 def _is_cost(ind: Indicator) -> bool:
-    k2 = level2_key(ind.level2.text)
-    return k2 in COST_GROUPS or (level1_key(ind.level1.text) == "成本" and k2 not in ("社会成本", "生态环境成本"))
+    k2 = level2_key(_text(ind.level2.value))
+    return k2 in COST_GROUPS or (
+        level1_key(_text(ind.level1.value)) == "成本" and k2 not in ("社会成本", "生态环境成本")
+    )
 
 
 # --------------------------------------------------------------------------- matching one line
@@ -275,12 +290,14 @@ class _Option:
     score: float = 0.0
 
 
+@lru_cache(maxsize=4096)
 def _unit_fits(per: str, unit: str) -> str | None:
     """None when ``unit`` cannot fill ``per``; else the note ("" when exact)."""
     m = match(per, unit)
     return None if m is None else m.note
 
 
+@lru_cache(maxsize=16384)  # a cost line is tried against every quantity; per-units and units repeat
 def _assign(units: tuple[str, ...], pairs: tuple[tuple[float, str], ...]) -> tuple[tuple[str, ...], str] | None:
     """Fill some of ``units`` with every pair of a source (all pairs must be used)."""
     remaining = list(units)
@@ -300,12 +317,12 @@ def _assign(units: tuple[str, ...], pairs: tuple[tuple[float, str], ...]) -> tup
     return tuple(filled), "；".join(dict.fromkeys(notes))
 
 
-def _best_option(cost: Indicator, per: tuple[str, ...], sources: list[_Source]) -> _Option:
+def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -> _Option:
     fits: list[tuple[_Source, tuple[str, ...], str, float]] = []
     for s in sources:
         a = _assign(per, s.pairs)
         if a is not None:
-            fits.append((s, a[0], a[1], similarity(cost.name.text, s.ind.name.text)))
+            fits.append((s, a[0], a[1], similarity(cost_name, s.name)))
     best = _Option()
     best_key = (-1.0, -1.0)
 
@@ -318,6 +335,8 @@ def _best_option(cost: Indicator, per: tuple[str, ...], sources: list[_Source]) 
             if key > best_key:
                 best_key = key
                 best = _Option([(c[0], c[1], c[2]) for c in chosen], filled, mean)
+        if not left:
+            return  # every fit fills at least one per-unit: nothing more can join
         for j in range(i, len(fits)):
             s, units, note, sc = fits[j]
             rest = list(left)
@@ -338,12 +357,13 @@ def _best_option(cost: Indicator, per: tuple[str, ...], sources: list[_Source]) 
 def _period(project: Project) -> tuple[float, str]:
     """Years a per-period rate covers: one budget year, said the way the table says it."""
     for ind in project.indicators:
-        if level2_key(ind.level2.text) in TIME_GROUPS and "周期" in ind.name.text:
-            v = parse(ind.value.text)
+        name = _text(ind.name.value)
+        if "周期" in name and level2_key(_text(ind.level2.value)) in TIME_GROUPS:
+            v = parse(_text(ind.value.value))
             if v.kind == "duration" and v.number and v.unit in _PERIODS:
                 f = time_factor(v.unit, "年")
                 if f is not None and abs(v.number * f - 1) < 1e-9:
-                    return 1.0, f"{ind.name.text}{ind.value.text}"
+                    return 1.0, f"{name}{_text(ind.value.value)}"
     year = f"{project.year}年" if project.year else "预算年度"
     return 1.0, f"{year}预算按1年计"
 
@@ -356,6 +376,7 @@ def _line(
     ind: Indicator, v: Value, sources: list[_Source], years: float, period_note: str
 ) -> tuple[CostLine | None, list[_Source], str]:
     """A cost line, the sources it used, or a reason it has none."""
+    name = _text(ind.name.value)
     if v.kind == "quantity":  # a total cost such as "110万元"
         uses: list[QuantityUse] = []
         used: list[_Source] = []
@@ -364,9 +385,9 @@ def _line(
                 len(s.pairs) == 1
                 and s.pairs[0][0] == 1
                 and not is_time_unit(s.pairs[0][1])
-                and similarity(ind.name.text, s.ind.name.text) >= 0.8
+                and similarity(name, s.name) >= 0.8
             ):
-                uses.append(_use(s, (), "", similarity(ind.name.text, s.ind.name.text)))
+                uses.append(_use(s, (), "", similarity(name, s.name)))
                 used.append(s)
                 break
         amount = _r((v.number or 0.0) / WAN)
@@ -378,13 +399,13 @@ def _line(
         others = tuple(_fmt(f) for f in v.factors if f is not money[0])
         return _make_line(ind, v, (), others, 1.0, _r(v.number / WAN)), [], ""
     per = v.per
-    opt = _best_option(ind, per, sources)
+    opt = _best_option(name, per, sources)
     left = list(per)
     uses = []
     for s, units, note in opt.uses:
         for u in units:
             left.remove(u)
-        uses.append(_use(s, units, note, similarity(ind.name.text, s.ind.name.text)))
+        uses.append(_use(s, units, note, similarity(name, s.name)))
         for p in s.per:  # "1870人/年" already counts per year: the cost's /年 is covered
             if p in left:
                 left.remove(p)
@@ -412,12 +433,10 @@ def _line(
         for n, _ in s.pairs:
             amount *= n
     amount *= implied
-    line = _make_line(ind, v, tuple(uses), tuple(dict.fromkeys(factors)), implied, _r(amount / WAN))
-    return (
-        replace(line, assumed_units=tuple(assumed)),
-        [s for s, _, _ in opt.uses],
-        "",
+    line = _make_line(
+        ind, v, tuple(uses), tuple(dict.fromkeys(factors)), implied, _r(amount / WAN), assumed=tuple(assumed)
     )
+    return line, [s for s, _, _ in opt.uses], ""
 
 
 def _is_period(unit: str) -> bool:
@@ -432,7 +451,7 @@ def _fmt(v: Value) -> str:
 
 def _use(s: _Source, units: tuple[str, ...], note: str, score: float) -> QuantityUse:
     n, u = s.pairs[0]  # a product gives one QuantityUse per factor, see _expand
-    return QuantityUse(s.ind.name.text, s.ind.value.cell, s.ind.row, s.level2, n, u, units, note, round(score, 3))
+    return QuantityUse(s.name, s.ind.value.cell, s.ind.row, s.level2, n, u, units, note, round(score, 3))
 
 
 def _make_line(
@@ -443,19 +462,21 @@ def _make_line(
     implied: float,
     amount: float,
     lump: bool = False,
+    assumed: tuple[str, ...] = (),
 ) -> CostLine:
     return CostLine(
-        indicator=ind.name.text,
+        indicator=_text(ind.name.value),
         cell=ind.value.cell,
         name_cell=ind.name.cell,
         row=ind.row,
-        unit_cost=ind.value.text,
+        unit_cost=_text(ind.value.value),
         value=v,
         quantities=uses,
         factors=factors,
         implied=implied,
         amount_wan=amount,
         lump_sum=lump,
+        assumed_units=assumed,
     )
 
 
@@ -471,22 +492,23 @@ def explain(project: Project) -> CostExplanation:
     unmatched_costs: list[Unmatched] = []
     used_rows: set[int] = set()
     for ind in project.indicators:
-        if not _is_cost(ind) or ind.value.empty:
+        value = _text(ind.value.value)
+        if not value or not _is_cost(ind):
             continue
-        v = parse(ind.value.text)
+        v = parse(value)
         if v.kind == "unparsed":
-            unmatched_costs.append(Unmatched(ind.name.text, ind.value.cell, ind.row, ind.value.text, v.reason))
+            unmatched_costs.append(Unmatched(_text(ind.name.value), ind.value.cell, ind.row, value, v.reason))
             continue
         if not (v.is_money or (v.kind == "product" and any(f.is_money for f in v.factors))):
             continue  # a non-money cost indicator (e.g. 社会成本 ≤5%) is not a budget line
         line, used, reason = _line(ind, v, sources, years, period_note)
         if line is None:
-            unmatched_costs.append(Unmatched(ind.name.text, ind.value.cell, ind.row, ind.value.text, reason))
+            unmatched_costs.append(Unmatched(_text(ind.name.value), ind.value.cell, ind.row, value, reason))
             continue
         lines.append(_expand(line, used))
         used_rows.update(s.ind.row for s in used)
     unmatched_q = tuple(
-        Unmatched(s.ind.name.text, s.ind.value.cell, s.ind.row, s.ind.value.text, "没有成本指标使用这个数量")
+        Unmatched(s.name, s.ind.value.cell, s.ind.row, _text(s.ind.value.value), "没有成本指标使用这个数量")
         for s in sources
         if s.level2 in QUANTITY_GROUPS and s.ind.row not in used_rows
     )
@@ -661,5 +683,10 @@ def _reconcile_narrative(lines: list[CostLine], n: Narrative) -> tuple[list[Cost
     ):
         matches[0] = NarrativeMatch(n.total, (lines[0].row,))  # a one-line project: the total is the line
     near = _near_misses(lines, matches, unmatched)
-    out = [replace(line, narrative=matches.get(i), narrative_near=near.get(i)) for i, line in enumerate(lines)]
+    out = [
+        line
+        if i not in matches and i not in near
+        else replace(line, narrative=matches.get(i), narrative_near=near.get(i))
+        for i, line in enumerate(lines)
+    ]
     return out, unmatched
