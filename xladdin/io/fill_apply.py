@@ -80,7 +80,7 @@ class Recorder:
     def for_workbook(cls, wb: Any) -> Recorder:
         ws = wb[UNDO_SHEET] if UNDO_SHEET in wb.sheetnames else None
         entries = read_journal(sheet_from_openpyxl(ws)) if ws is not None else []
-        return cls(next_batch(entries), dt.datetime.now().isoformat(timespec="seconds"))
+        return cls(next_batch(entries), dt.datetime.now().isoformat(sep=" ", timespec="seconds"))
 
     def add(self, op: str, sheet: str, cell: str, old: Scalar, new: Scalar, why: str) -> None:
         self.entries.append(JournalEntry(self.batch, op, sheet, cell, old, new, why, self.time))
