@@ -181,11 +181,16 @@ def _find_header(sheet: SheetData) -> tuple[int, dict[str, int]] | None:
 def _merge_index(sheet: SheetData) -> dict[tuple[int, int], Merge]:
     idx: dict[tuple[int, int], Merge] = {}
     for m in sheet.merges:
-        if (m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1) > 5000:
+        r0, c0, r1, c1 = m.min_row, m.min_col, m.max_row, m.max_col
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > 5000:
             continue  # absurd merges (hostile files) are not used for lookups
-        for r in range(m.min_row, m.max_row + 1):
-            for c in range(m.min_col, m.max_col + 1):
-                idx[(r, c)] = m
+        if r0 == r1:
+            for c in range(c0, c1 + 1):
+                idx[(r0, c)] = m
+        else:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    idx[(r, c)] = m
     return idx
 
 
@@ -307,31 +312,43 @@ def _read_indicators(
 ) -> list[Indicator]:
     c1, c2, cn, cv = cols["level1"], cols["level2"], cols["name"], cols["value"]
     out: list[Indicator] = []
-    cur1: tuple[Any, str] = (None, cell_ref(header_row + 1, c1))
-    cur2: tuple[Any, str] = (None, cell_ref(header_row + 1, c2))
-    for r in range(header_row + 1, sheet.max_row + 1):
-        raw = {c: sheet.value(r, c) for c in (c1, c2, cn, cv)}
-        own = {c: display_text(v) for c, v in raw.items()}
+    # The current 一级/二级 Field is shared by the rows under it (Fields are immutable).
+    cur1 = Field(None, cell_ref(header_row + 1, c1))
+    cur2 = Field(None, cell_ref(header_row + 1, c2))
+    grid = sheet.rows
+    wanted = (c1, c2, cn, cv)
+    # Only merges that can touch the 一级/二级 columns matter row by row.
+    block_merges = merges if any(c in (c1, c2) for (_, c) in merges) else {}
+    for r in range(header_row + 1, len(grid) + 1):
+        line = grid[r - 1]
+        width = len(line)
+        raw = {c: line[c - 1] if c <= width else None for c in wanted}
+        own = {c: _text(v) for c, v in raw.items()}
         in_block = False
-        for c in (c1, c2):
-            m = merges.get((r, c))
-            if m is not None and m.max_row > m.min_row:
-                in_block = True
-                top = (m.min_row, m.min_col)
-                if top != (r, c):
-                    raw[c] = sheet.value(*top)
-                    own[c] = ""
-        if own[c1] or (in_block and display_text(raw[c1])):
-            cur1 = (raw[c1], _top_ref(merges, r, c1))
-        if own[c2] or (in_block and display_text(raw[c2])):
-            cur2 = (raw[c2], _top_ref(merges, r, c2))
-        if not any(own.values()) and not in_block:
+        if block_merges:
+            for c in (c1, c2):
+                m = block_merges.get((r, c))
+                if m is not None and m.max_row > m.min_row:
+                    in_block = True
+                    top = (m.min_row, m.min_col)
+                    if top != (r, c):
+                        raw[c] = sheet.value(*top)
+                        own[c] = ""
+        if own[c1] or (in_block and _text(raw[c1])):
+            ref = _top_ref(merges, r, c1)
+            if cur1.cell != ref or cur1.value is not raw[c1]:
+                cur1 = Field(raw[c1], ref)
+        if own[c2] or (in_block and _text(raw[c2])):
+            ref = _top_ref(merges, r, c2)
+            if cur2.cell != ref or cur2.value is not raw[c2]:
+                cur2 = Field(raw[c2], ref)
+        if not in_block and not any(own.values()):
             continue
         out.append(
             Indicator(
                 row=r,
-                level1=Field(cur1[0], cur1[1]),
-                level2=Field(cur2[0], cur2[1]),
+                level1=cur1,
+                level2=cur2,
                 name=Field(raw[cn], cell_ref(r, cn)),
                 value=Field(raw[cv], cell_ref(r, cv)),
             )
@@ -342,6 +359,13 @@ def _read_indicators(
             break
         out.pop()
     return out
+
+
+def _text(v: Any) -> str:
+    """``display_text`` with the common cases (a string, an empty cell) first."""
+    if v is None:
+        return ""
+    return v.strip() if type(v) is str else display_text(v)
 
 
 def _top_ref(merges: dict[tuple[int, int], Merge], r: int, c: int) -> str:
