@@ -8,6 +8,7 @@ same ``SheetData``, so the core never knows which one ran.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 import re
 import zipfile
@@ -134,10 +135,18 @@ def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
 
 
 def _clean(v: Any) -> Any:
+    """A cell value as the core expects it: "" is empty; no number Excel could not hold.
+
+    A crafted or broken file can spell ``<v>1e400</v>`` (calamine: inf) or a 400-digit
+    integer; Excel shows #NUM! for such a cell, and so do we (inf reached the core's
+    ``display_text`` and crashed the check).
+    """
     if v == "":
         return None
-    if isinstance(v, _dt.datetime | _dt.date | _dt.time):
-        return v
+    if isinstance(v, float) and not math.isfinite(v):
+        return "#NUM!" if v == v else None
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**63:
+        return "#NUM!"
     return v
 
 
@@ -345,7 +354,7 @@ def _like_calamine(v: Any) -> Any:
     """openpyxl gives a datetime for a date-only cell; calamine gives a date.  Agree with calamine."""
     if isinstance(v, _dt.datetime) and v.time() == _dt.time(0):
         return v.date()
-    return v
+    return _clean(v)
 
 
 def _open_streaming(p: Path) -> _StreamSource:
