@@ -544,3 +544,24 @@ def test_text_beginning_with_formula_characters_stays_text(tmp_path: Path, workb
         for c in range(1, s.max_col + 1)
     }
     assert "=1+2" in values.values()
+
+
+def test_numbers_excel_cannot_hold_read_as_num_error(tmp_path: Path, workbook_path: Path) -> None:
+    """``<v>1e400</v>`` reached the core as inf and crashed display_text (found by bench/fuzz.py)."""
+    with zipfile.ZipFile(workbook_path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts["xl/worksheets/sheet2.xml"].decode()
+    # put the absurd numbers into the first numeric cells of a project sheet (its amounts)
+    import re
+
+    numbers = iter(["1e400", "-1e999", "9" * 400])
+    xml = re.sub(r"<v>(\d+(?:\.\d+)?)</v>", lambda m: f"<v>{next(numbers, m.group(1))}</v>", xml)
+    parts["xl/worksheets/sheet2.xml"] = xml.encode()
+    p = tmp_path / "inf.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        for n, d in parts.items():
+            zf.writestr(n, d)
+    values = [v for s in xlsx.read_sheets(p) for row in s.rows for v in row]
+    assert values.count("#NUM!") >= 2
+    assert not any(isinstance(v, float) and v in (float("inf"), float("-inf")) for v in values)
+    assert main(["check", str(p)]) in (0, 1)
