@@ -655,6 +655,87 @@ def add_file_sharing(pkg: Package) -> None:
     pkg.parts["xl/workbook.xml"] = re.sub(r"(<workbookPr)", share + r"\1", wb, count=1).encode()
 
 
+def add_external_link(pkg: Package) -> None:
+    """A formula reading another workbook ([1]预算!A1) and the cached link part."""
+    pkg.put(
+        "xl/externalLinks/externalLink1.xml",
+        f'<externalLink xmlns="{MAIN}" xmlns:r="{REL}"><externalBook r:id="rId1"><sheetNames><sheetName val="预算"/></sheetNames>'
+        '<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>42</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>',
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml",
+    )
+    pkg.relate("xl/externalLinks/externalLink1.xml", f"{REL}/externalLinkPath", "file:///C:/预算/2025年预算.xlsx")
+    # mark TargetMode External
+    rels = pkg.text("xl/externalLinks/_rels/externalLink1.xml.rels").replace(
+        'Target="file:', 'TargetMode="External" Target="file:'
+    )
+    pkg.parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = rels.encode()
+    rid = pkg.relate("xl/workbook.xml", f"{REL}/externalLink", "externalLinks/externalLink1.xml")
+    wb = pkg.text("xl/workbook.xml")
+    wb = re.sub(
+        r"(</sheets>)", rf'\1<externalReferences><externalReference r:id="{rid}"/></externalReferences>', wb, count=1
+    )
+    if "xmlns:r=" not in wb.split(">", 2)[0] + wb.split(">", 2)[1]:
+        wb = wb.replace("<workbook ", f'<workbook xmlns:r="{REL}" ', 1)
+    pkg.parts["xl/workbook.xml"] = wb.encode()
+    s = pkg.text("xl/worksheets/sheet1.xml").replace(
+        '<c r="B1" t="n"><v>100</v></c>', '<c r="B1"><f>[1]预算!A1</f><v>42</v></c>'
+    )
+    pkg.parts["xl/worksheets/sheet1.xml"] = s.encode()
+
+
+def add_pivot(pkg: Package) -> None:
+    """A pivot table (数据透视表) over Sheet1!A1:B2 with its cache and records."""
+    cache = (
+        f'<pivotCacheDefinition xmlns="{MAIN}" xmlns:r="{REL}" r:id="rIdx1" refreshOnLoad="1" recordCount="2">'
+        '<cacheSource type="worksheet"><worksheetSource ref="A1:B2" sheet="Sheet1"/></cacheSource>'
+        '<cacheFields count="2"><cacheField name="项目名称" numFmtId="0"><sharedItems count="2"><s v="项目名称"/><s v="合计"/></sharedItems></cacheField>'
+        '<cacheField name="金额" numFmtId="0"><sharedItems containsNumber="1" minValue="0" maxValue="100"/></cacheField></cacheFields></pivotCacheDefinition>'
+    )
+    records = f'<pivotCacheRecords xmlns="{MAIN}" count="2"><r><x v="0"/><n v="100"/></r><r><x v="1"/><n v="0"/></r></pivotCacheRecords>'
+    pkg.put(
+        "xl/pivotCache/pivotCacheDefinition1.xml",
+        cache,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.pivotCacheDefinition+xml",
+    )
+    pkg.put(
+        "xl/pivotCache/pivotCacheRecords1.xml",
+        records,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.pivotCacheRecords+xml",
+    )
+    pkg.relate("xl/pivotCache/pivotCacheDefinition1.xml", f"{REL}/pivotCacheRecords", "pivotCacheRecords1.xml")
+    crid = pkg.relate("xl/workbook.xml", f"{REL}/pivotCacheDefinition", "pivotCache/pivotCacheDefinition1.xml")
+    wb = pkg.text("xl/workbook.xml")
+    if "xmlns:r=" not in wb[:300]:
+        wb = wb.replace("<workbook ", f'<workbook xmlns:r="{REL}" ', 1)
+    wb = re.sub(
+        r"(<calcPr[^>]*/>|</workbook>)",
+        lambda m: f'<pivotCaches><pivotCache cacheId="5" r:id="{crid}"/></pivotCaches>' + m.group(1),
+        wb,
+        count=1,
+    )
+    pkg.parts["xl/workbook.xml"] = wb.encode()
+    table = (
+        f'<pivotTableDefinition xmlns="{MAIN}" name="数据透视表1" cacheId="5" applyNumberFormats="0" applyBorderFormats="0" '
+        'applyFontFormats="0" applyPatternFormats="0" applyAlignmentFormats="0" applyWidthHeightFormats="1" dataCaption="值" '
+        'updatedVersion="6" minRefreshableVersion="3" useAutoFormatting="1" itemPrintTitles="1" createdVersion="6" indent="0" outline="1" outlineData="1" multipleFieldFilters="0">'
+        '<location ref="D1:E4" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/>'
+        '<pivotFields count="2"><pivotField axis="axisRow" showAll="0"><items count="3"><item x="0"/><item x="1"/><item t="default"/></items></pivotField>'
+        '<pivotField dataField="1" showAll="0"/></pivotFields><rowFields count="1"><field x="0"/></rowFields>'
+        '<rowItems count="3"><i><x/></i><i><x v="1"/></i><i t="grand"><x/></i></rowItems><colItems count="1"><i/></colItems>'
+        '<dataFields count="1"><dataField name="求和项:金额" fld="1" baseField="0" baseItem="0"/></dataFields>'
+        '<pivotTableStyleInfo name="PivotStyleLight16" showRowHeaders="1" showColHeaders="1" showRowStripes="0" showColStripes="0" showLastColumn="1"/></pivotTableDefinition>'
+    )
+    pkg.put(
+        "xl/pivotTables/pivotTable1.xml",
+        table,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.pivotTable+xml",
+    )
+    pkg.relate(
+        "xl/pivotTables/pivotTable1.xml", f"{REL}/pivotCacheDefinition", "../pivotCache/pivotCacheDefinition1.xml"
+    )
+    pkg.relate("xl/worksheets/sheet1.xml", f"{REL}/pivotTable", "../pivotTables/pivotTable1.xml")
+
+
 # Features built with openpyxl itself (it carries them).
 
 
@@ -732,6 +813,8 @@ FEATURES: dict[str, Callable[[Package], None]] = {
     "sheet_protection": add_sheet_protection,
     "workbook_protection": add_workbook_protection,
     "file_sharing": add_file_sharing,
+    "external_link": add_external_link,
+    "pivot_table": add_pivot,
 }
 
 
@@ -815,6 +898,10 @@ PRESENT: dict[str, Callable[[Path], bool]] = {
         "workbookHashValue" in read_part(p, "xl/workbook.xml") or "workbookPassword" in read_part(p, "xl/workbook.xml")
     ),
     "file_sharing": lambda p: "fileSharing" in read_part(p, "xl/workbook.xml"),
+    "pivot_table": lambda p: _has_part("xl/pivotTables/")(p) and "求和项:金额" in all_text(p),
+    "external_link": lambda p: (
+        _has_part("xl/externalLinks/")(p) and "2025年预算" in all_text(p) and "[1]" in _sheet1(p)
+    ),
 }
 
 
