@@ -141,7 +141,11 @@ def parse_amount(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return float(value) if value == value else None
+        try:
+            number = float(value)
+        except OverflowError:  # a 400-digit integer
+            return None
+        return number if number - number == 0 else None  # NaN and ±inf are not amounts
     t = squash(str(value)).translate(_FULLWIDTH)
     for suffix in ("万元", "万"):
         if t.endswith(suffix):
@@ -149,7 +153,8 @@ def parse_amount(value: Any) -> float | None:
             break
     if not _NUM.match(t):
         return None
-    return float(t.replace(",", ""))
+    number = float(t.replace(",", ""))
+    return number if number - number == 0 else None  # "9"*400 parses to inf: not an amount
 
 
 _YEAR = re.compile(r"(\d{4})\s*年")
