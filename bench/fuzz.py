@@ -460,9 +460,13 @@ def finding_problems(findings: list[dict[str, Any]], sheets: list[SheetData]) ->
             out.append(f"{f['rule']}: cell {cell!r} is not a cell reference")
             continue
         row, col = parse_ref(cell)
-        # a finding may point at the empty cell where a missing value belongs: allow the
-        # canonical 6-column form and a margin around the used area, nothing absurd
-        if row > max(sheet.max_row, 60) + 100 or col > max(sheet.max_col, 6) + 26:
+        # a finding may point at the empty cell where a missing value belongs (the
+        # canonical 6-column form, or right of a merged label): allow those and a
+        # margin around the used area, nothing absurd
+        merged = [m for m in sheet.merges if (m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1) <= 5000]
+        last_row = max([sheet.max_row, 60, *(m.max_row for m in merged)])
+        last_col = max([sheet.max_col, 6, *(m.max_col for m in merged)])
+        if row > last_row + 100 or col > last_col + 26:
             out.append(f"{f['rule']}: cell {cell} lies far outside {f['sheet']!r} ({sheet.max_row}×{sheet.max_col})")
         if f["severity"] not in ("error", "warning", "info"):
             out.append(f"{f['rule']}: severity {f['severity']!r}")

@@ -565,3 +565,22 @@ def test_numbers_excel_cannot_hold_read_as_num_error(tmp_path: Path, workbook_pa
     assert values.count("#NUM!") >= 2
     assert not any(isinstance(v, float) and v in (float("inf"), float("-inf")) for v in values)
     assert main(["check", str(p)]) in (0, 1)
+
+
+def test_an_amount_of_400_digits_as_text(
+    tmp_path: Path, workbook_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """float("9"*400) is inf; it reached display_text through the funding rules (found by bench/fuzz.py)."""
+    from openpyxl import load_workbook
+
+    from xladdin.layout import parse_amount
+
+    assert parse_amount("9" * 400) is None and parse_amount(10**400) is None and parse_amount(float("inf")) is None
+    wb = load_workbook(workbook_path)
+    ws = wb["事业管理费"]
+    ws["F10"] = "9" * 400
+    ws["C9"] = "9" * 400
+    p = tmp_path / "digits.xlsx"
+    wb.save(p)
+    assert main(["check", str(p)]) in (0, 1)
+    assert "内部错误" not in capsys.readouterr().err
