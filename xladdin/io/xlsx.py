@@ -123,15 +123,30 @@ def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     longer than ``PROLOG_BYTES`` is itself treated as hostile.
     """
     with zf.open(info) as fh:
-        head = fh.read(PROLOG_BYTES)
+        head = fh.read(_PROLOG_PEEK)
+        if len(head) == _PROLOG_PEEK:
+            # Usually the root element starts within the first few hundred bytes: decide on
+            # them when what follows the complete comments and PIs is already an element.
+            text = _prolog_text(head)
+            if len(text) >= 2 and not text.startswith(("<!", "<?")):
+                return False
+            head += fh.read(PROLOG_BYTES - len(head))
+    text = _prolog_text(head)
+    if not text:
+        return len(head) >= PROLOG_BYTES
+    return bool(text.startswith("<!"))
+
+
+_PROLOG_PEEK = 4096  # even, so a UTF-16 prolog is cut between characters
+
+
+def _prolog_text(head: bytes) -> str:
+    """The start of an XML part without its BOM, comments and processing instructions."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", "ignore")
     else:
         text = head.decode("utf-8", "ignore")
-    text = _COMMENT_OR_PI.sub("", text.lstrip("\ufeff")).lstrip()
-    if not text:
-        return len(head) >= PROLOG_BYTES
-    return bool(text.startswith("<!"))
+    return _COMMENT_OR_PI.sub("", text.lstrip("\ufeff")).lstrip()
 
 
 def _clean(v: Any) -> Any:
@@ -175,6 +190,7 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
             f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
         ) from None
     wanted = set(names) if names is not None else None
+    memo: dict[tuple[Any, Any], Merge] = {}  # sheets made from one form share their merges
     out: list[SheetData] = []
     streamed: Any = None
     try:
@@ -192,10 +208,13 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
             try:
                 sh = wb.get_sheet_by_name(meta.name)
                 data = sh.to_python(skip_empty_area=False)
-                merges = tuple(Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or []))
+                merges = tuple(_merge(memo, a, b) for a, b in (sh.merged_cell_ranges or []))
             except Exception as exc:
                 raise UserError(f"工作表“{meta.name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
-            rows = [[_clean(v) for v in row[:MAX_READ_COLS]] for row in data[:MAX_READ_ROWS]]
+            # a non-empty string is by far the most common cell and needs no cleaning
+            rows = [
+                [v if type(v) is str and v else _clean(v) for v in row[:MAX_READ_COLS]] for row in data[:MAX_READ_ROWS]
+            ]
             _put_errors(rows, errors.get(meta.name, {}))
             out.append(SheetData(meta.name, rows, merges, hidden))
     finally:
@@ -204,6 +223,15 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
     if not out and wanted is None:
         raise UserError(f"{p.name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
     return out
+
+
+def _merge(memo: dict[tuple[Any, Any], Merge], a: Any, b: Any) -> Merge:
+    """calamine's 0-based ((row, col), (row, col)) as a ``Merge``, one object per range (they are immutable)."""
+    key = (a, b)
+    m = memo.get(key)
+    if m is None:
+        m = memo[key] = Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
+    return m
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>")
@@ -226,12 +254,37 @@ def _prescan(zf: zipfile.ZipFile) -> tuple[set[str], dict[str, dict[tuple[int, i
             too_big.add(name)
             continue
         xml = zf.read(info)
-        rows, cols = _extent(xml)
-        if rows > MAX_READ_ROWS or cols > MAX_READ_COLS:
-            too_big.add(name)
-        elif b'"e"' in xml or b"'e'" in xml:
+        if not _surely_small(xml):
+            rows, cols = _extent(xml)
+            if rows > MAX_READ_ROWS or cols > MAX_READ_COLS:
+                too_big.add(name)
+                continue
+        if b'"e"' in xml or b"'e'" in xml:
             errors[name] = _error_cells(xml)
     return too_big, errors
+
+
+# A cell tag ``_surely_small`` cannot vouch for: ``<c`` followed by anything but a space and
+# an r="…" first attribute of one column letter and at most four digits.
+_ODD_CELL = re.compile(rb"""<c(?:[\t\n\r\x0b\x0c/>]| (?!r=["']\$?[A-Z]\$?0*[0-9]{1,4}["']))""")
+# A row tag (or any "row" followed by attributes) whose r may be five digits or more.
+_FAR_ROW = re.compile(rb"""row(?=[\s/>])[^>]*?\sr\s*=\s*["']0*[1-9][0-9]{4}""")
+
+
+def _surely_small(xml: bytes) -> bool:
+    """True when ``_extent(xml)`` is certainly within the bounds; a few scans at C speed.
+
+    Every cell tag is ``<c r="…"`` with one column letter and a row below 10,000, no row
+    tag says a row of five digits, no namespaced cell tag (``:c``) and fewer "row"
+    substrings than ``MAX_READ_ROWS``: then the sheet reaches at most Z9999 and every
+    cell has an address.  Anything else (or anything unusual) gets the exact count.
+    """
+    return (
+        xml.count(b"row") <= MAX_READ_ROWS
+        and b":c" not in xml
+        and not _ODD_CELL.search(xml)
+        and not _FAR_ROW.search(xml)
+    )
 
 
 _ERROR_CELL = re.compile(
