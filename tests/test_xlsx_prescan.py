@@ -1,0 +1,94 @@
+"""The fast paths of the reader's safety checks must never let through what the exact checks refuse.
+
+``_surely_small`` vouches for a sheet's bounds without counting every cell, and
+``_has_dtd`` decides on the first few KB of a part; both fall back to the exact check
+for anything unusual.  These tests drive them with hostile shapes.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xladdin.io.xlsx import MAX_READ_COLS, MAX_READ_ROWS, _extent, _has_dtd, _surely_small
+
+_COLS = ["A", "Z", "AA", "IV", "IW", "XFD", "ABCD", "a", ""]
+_ROWS = [1, 9, 9999, 10000, 10001, 99999, 1048576, 123456789]
+
+
+@st.composite
+def _tag(draw: st.DrawFn) -> str:
+    col = draw(st.sampled_from(_COLS))
+    row = draw(st.sampled_from(_ROWS))
+    return draw(
+        st.sampled_from(
+            [
+                f'<row r="{row}">',
+                f'<row spans="1:2" r="{row}">',
+                f"<row r='{row}'/>",
+                "<row>",
+                "</row>",
+                f'<c r="{col}{row}">',
+                f"<c r='{col}{row}'/>",
+                f'<c t="s" r="{col}{row}">',
+                f'<c r="${col}${row}">',
+                f'<c r="{col}0{row}">',
+                f'<c r = "{col}{row}">',
+                f'<c\nr="{col}{row}">',
+                f'<x:c r="{col}{row}">',
+                f'<x:row r="{row}">',
+                "<c>",
+                "<c/>",
+                '<c  r="A1">',
+                "<v>1</v></c>",
+                '<col min="1" max="3"/>',
+                f'<dimension ref="A1:{col}{row}"/>',
+                f'arrow r="{row}" ',
+            ]
+        )
+    )
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_tag(), min_size=1, max_size=14))
+def test_what_the_fast_bounds_check_vouches_for_is_within_the_bounds(tags: list[str]) -> None:
+    xml = ("<worksheet><sheetData>" + "".join(tags) + "</sheetData></worksheet>").encode()
+    if _surely_small(xml):
+        rows, cols = _extent(xml)
+        assert rows <= MAX_READ_ROWS and cols <= MAX_READ_COLS, (xml, rows, cols)
+
+
+def test_an_ordinary_sheet_takes_the_fast_path_and_a_far_cell_does_not() -> None:
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c><c r="F{r}"><v>1</v></c></row>' for r in range(1, 60))
+    ordinary = f"<worksheet><sheetData>{cells}</sheetData></worksheet>".encode()
+    assert _surely_small(ordinary)
+    far = ordinary.replace(b"</sheetData>", b'<row r="60"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    assert not _surely_small(far)
+    assert _extent(far)[1] > MAX_READ_COLS
+
+
+def _part(tmp_path: Path, data: bytes) -> bool:
+    p = tmp_path / "p.zip"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("x.xml", data)
+    with zipfile.ZipFile(p) as zf:
+        return _has_dtd(zf, zf.getinfo("x.xml"))
+
+
+def test_a_doctype_after_more_than_the_first_peek_of_comments_is_found(tmp_path: Path) -> None:
+    pad = "<!-- " + "x" * 10_000 + " -->"
+    assert _part(tmp_path, f'<?xml version="1.0"?>{pad}<!DOCTYPE x [<!ENTITY a "b">]><worksheet/>'.encode())
+    pi = "<?pi " + "y" * 10_000 + "?>"
+    assert _part(tmp_path, f'<?xml version="1.0"?>{pi}<!DOCTYPE x><worksheet/>'.encode())
+    assert _part(tmp_path, ("<?xml version='1.0'?>" + " " * 9000 + "<!DOCTYPE x><a/>").encode())
+    assert not _part(tmp_path, f'<?xml version="1.0"?>{pad}<worksheet/>'.encode())
+    assert not _part(tmp_path, b'<?xml version="1.0"?><worksheet>' + b"<row/>" * 5000 + b"</worksheet>")
+
+
+def test_a_doctype_in_utf16_after_the_peek_is_found(tmp_path: Path) -> None:
+    text = '<?xml version="1.0" encoding="UTF-16"?><!-- ' + "z" * 5000 + " --><!DOCTYPE x><a/>"
+    assert _part(tmp_path, text.encode("utf-16"))
+    assert not _part(tmp_path, '<?xml version="1.0" encoding="UTF-16"?><a/>'.encode("utf-16"))
