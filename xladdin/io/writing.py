@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,11 @@ def load_for_edit(source: str | Path) -> Any:
     from openpyxl import load_workbook
 
     try:
-        return load_workbook(p, keep_vba=p.suffix.lower() == ".xlsm", rich_text=True)
+        with warnings.catch_warnings():
+            # openpyxl warns in English about what it drops; xladdin.io.preserve says it in
+            # Chinese, once, before anything is written (and the CLI keeps stderr one line)
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            return load_workbook(p, keep_vba=p.suffix.lower() == ".xlsm", rich_text=True)
     except UserError:
         raise
     except Exception as exc:
