@@ -332,3 +332,28 @@ def test_round_trip_case_list_names_the_missing_commands() -> None:
     for name in COMMANDS:
         for verb in _verbs(name):
             assert verb in VERBS
+
+
+LOST_ON_2026 = ["sparkline", "textbox", "slicer", "form_button", "threaded_comment", "file_sharing", "custom_xml"]
+
+
+@pytest.mark.parametrize("feature", LOST_ON_2026)
+def test_refusal_is_one_chinese_line_and_force_is_quiet(
+    tmp_path: Path, workbook_path: Path, feature: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 2026 workbook with a feature openpyxl drops (on its 项目汇总 sheet): refused in one line;
+    --force writes a new file without openpyxl's English warnings leaking onto stderr."""
+    pkg = xf.Package(workbook_path)
+    xf.FEATURES[feature](pkg)
+    src = pkg.save(tmp_path / "in.xlsx")
+    before = src.read_bytes()
+    out = tmp_path / "out.xlsx"
+    assert main(["format", str(src), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("xladdin：写入会丢失") and "--force" in err and len(err.splitlines()) == 1, err
+    for text in unsupported_content(src):
+        assert text in err
+    assert not out.exists() and src.read_bytes() == before
+    assert main(["format", str(src), "-o", str(out), "--force"]) == 0
+    assert capsys.readouterr().err == ""
+    assert out.exists() and src.read_bytes() == before
