@@ -736,6 +736,25 @@ def add_pivot(pkg: Package) -> None:
     pkg.relate("xl/worksheets/sheet1.xml", f"{REL}/pivotTable", "../pivotTables/pivotTable1.xml")
 
 
+def add_dynamic_array(pkg: Package) -> None:
+    """A spilling formula (=SEQUENCE(3)) as Excel 365 writes it: cm="1" → xl/metadata.xml."""
+    xda = "http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray"
+    pkg.put(
+        "xl/metadata.xml",
+        f'<metadata xmlns="{MAIN}" xmlns:xda="{xda}"><metadataTypes count="1"><metadataType name="XLDAPR" '
+        'minSupportedVersion="120000" copy="1" pasteAll="1" pasteValues="1" merge="1" splitFirst="1" rowColShift="1" '
+        'clearFormats="1" clearComments="1" assign="1" coerce="1" cellMeta="1"/></metadataTypes><futureMetadata '
+        'name="XLDAPR" count="1"><bk><extLst><ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}"><xda:dynamicArrayProperties '
+        'fDynamic="1" fCollapsed="0"/></ext></extLst></bk></futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/>'
+        "</bk></cellMetadata></metadata>",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml",
+    )
+    pkg.relate("xl/workbook.xml", f"{REL}/sheetMetadata", "metadata.xml")
+    text = pkg.text("xl/worksheets/sheet1.xml")
+    spill = '<row r="5"><c r="A5" cm="1"><f t="array" ref="A5:A7">SEQUENCE(3)</f><v>1</v></c></row>'
+    pkg.parts["xl/worksheets/sheet1.xml"] = text.replace("</sheetData>", spill + "</sheetData>", 1).encode()
+
+
 # Features built with openpyxl itself (it carries them).
 
 
@@ -815,6 +834,7 @@ FEATURES: dict[str, Callable[[Package], None]] = {
     "file_sharing": add_file_sharing,
     "external_link": add_external_link,
     "pivot_table": add_pivot,
+    "dynamic_array": add_dynamic_array,
 }
 
 
@@ -898,6 +918,7 @@ PRESENT: dict[str, Callable[[Path], bool]] = {
         "workbookHashValue" in read_part(p, "xl/workbook.xml") or "workbookPassword" in read_part(p, "xl/workbook.xml")
     ),
     "file_sharing": lambda p: "fileSharing" in read_part(p, "xl/workbook.xml"),
+    "dynamic_array": lambda p: _has_part("xl/metadata.xml")(p) and 'cm="1"' in _sheet1(p),
     "pivot_table": lambda p: _has_part("xl/pivotTables/")(p) and "求和项:金额" in all_text(p),
     "external_link": lambda p: (
         _has_part("xl/externalLinks/")(p) and "2025年预算" in all_text(p) and "[1]" in _sheet1(p)
