@@ -254,13 +254,38 @@ class _Source:
     name: str = ""  # 三级指标 as shown, worked out once
 
 
-def _sources(project: Project) -> list[_Source]:
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """An indicator with the texts and keys the engine asks for, worked out once."""
+
+    ind: Indicator
+    name: str
+    value: str
+    l1: str
+    l2: str
+
+
+def _rows(project: Project) -> list[_Row]:
+    return [
+        _Row(
+            ind,
+            _text(ind.name.value),
+            _text(ind.value.value),
+            level1_key(_text(ind.level1.value)),
+            level2_key(_text(ind.level2.value)),
+        )
+        for ind in project.indicators
+    ]
+
+
+def _sources(project: Project, rows: list[_Row] | None = None) -> list[_Source]:
     out = []
-    for ind in project.indicators:
-        key = level2_key(_text(ind.level2.value))
+    for row in rows if rows is not None else _rows(project):
+        key = row.l2
         if key not in QUANTITY_GROUPS and key not in TIME_GROUPS:
             continue
-        v = parse(_text(ind.value.value))
+        ind = row.ind
+        v = parse(row.value)
         # A 时效 duration can be a quantity (52天 of work); years and months there are
         # the project's period, which the budget year already accounts for.
         if key in TIME_GROUPS and (v.kind != "duration" or v.comparator is not None or v.unit in _PERIODS):
@@ -269,8 +294,13 @@ def _sources(project: Project) -> list[_Source]:
         if not pairs or any(n is None for n, _ in pairs):
             continue
         per = v.per if v.kind == "rate" else ()
-        out.append(_Source(ind, v, pairs, per, key, _text(ind.name.value)))
+        out.append(_Source(ind, v, pairs, per, key, row.name))
     return out
+
+
+def _is_cost_row(row: _Row) -> bool:
+    k2 = row.l2
+    return k2 in COST_GROUPS or (row.l1 == "成本" and k2 not in ("社会成本", "生态环境成本"))
 
 
 def _is_cost(ind: Indicator) -> bool:
@@ -326,11 +356,17 @@ def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -
     best = _Option()
     best_key = (-1.0, -1.0)
 
-    def search(i: int, left: tuple[str, ...], chosen: list[tuple[_Source, tuple[str, ...], str, float]]) -> None:
+    if not fits:
+        return best
+    n_per = len(per)
+    chosen: list[tuple[_Source, tuple[str, ...], str, float]] = []
+
+    def search(i: int, left: list[str], total: float) -> None:
+        # ``total`` adds the chosen scores in order, as sum() would
         nonlocal best, best_key
         if chosen:
-            filled = len(per) - len(left)
-            mean = sum(c[3] for c in chosen) / len(chosen)
+            filled = n_per - len(left)
+            mean = total / len(chosen)
             key = (filled + mean, mean)
             if key > best_key:
                 best_key = key
@@ -338,32 +374,41 @@ def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -
         if not left:
             return  # every fit fills at least one per-unit: nothing more can join
         for j in range(i, len(fits)):
-            s, units, note, sc = fits[j]
-            rest = list(left)
-            ok = True
-            for u in units:
-                if u in rest:
+            fit = fits[j]
+            units = fit[1]
+            if len(units) == 1:
+                if units[0] not in left:
+                    continue
+                rest = list(left)
+                rest.remove(units[0])
+            else:
+                rest = list(left)
+                for u in units:
+                    if u not in rest:
+                        break
                     rest.remove(u)
                 else:
-                    ok = False
-                    break
-            if ok:
-                search(j + 1, tuple(rest), [*chosen, (s, units, note, sc)])
+                    units = ()
+                if units:
+                    continue
+            chosen.append(fit)
+            search(j + 1, rest, total + fit[3])
+            chosen.pop()
 
-    search(0, per, [])
+    search(0, list(per), 0)
     return best
 
 
-def _period(project: Project) -> tuple[float, str]:
+def _period(project: Project, rows: list[_Row] | None = None) -> tuple[float, str]:
     """Years a per-period rate covers: one budget year, said the way the table says it."""
-    for ind in project.indicators:
-        name = _text(ind.name.value)
-        if "周期" in name and level2_key(_text(ind.level2.value)) in TIME_GROUPS:
-            v = parse(_text(ind.value.value))
+    for row in rows if rows is not None else _rows(project):
+        name = row.name
+        if "周期" in name and row.l2 in TIME_GROUPS:
+            v = parse(row.value)
             if v.kind == "duration" and v.number and v.unit in _PERIODS:
                 f = time_factor(v.unit, "年")
                 if f is not None and abs(v.number * f - 1) < 1e-9:
-                    return 1.0, f"{name}{_text(ind.value.value)}"
+                    return 1.0, f"{name}{row.value}"
     year = f"{project.year}年" if project.year else "预算年度"
     return 1.0, f"{year}预算按1年计"
 
@@ -486,24 +531,26 @@ def _make_line(
 def explain(project: Project) -> CostExplanation:
     """Every cost line of a project, reconciled with 项目总额 and the narrative."""
     narrative = scan(project.goal.text)
-    sources = _sources(project)
-    years, period_note = _period(project)
+    rows = _rows(project)
+    sources = _sources(project, rows)
+    years, period_note = _period(project, rows)
     lines: list[CostLine] = []
     unmatched_costs: list[Unmatched] = []
     used_rows: set[int] = set()
-    for ind in project.indicators:
-        value = _text(ind.value.value)
-        if not value or not _is_cost(ind):
+    for row in rows:
+        value = row.value
+        if not value or not _is_cost_row(row):
             continue
+        ind = row.ind
         v = parse(value)
         if v.kind == "unparsed":
-            unmatched_costs.append(Unmatched(_text(ind.name.value), ind.value.cell, ind.row, value, v.reason))
+            unmatched_costs.append(Unmatched(row.name, ind.value.cell, ind.row, value, v.reason))
             continue
         if not (v.is_money or (v.kind == "product" and any(f.is_money for f in v.factors))):
             continue  # a non-money cost indicator (e.g. 社会成本 ≤5%) is not a budget line
         line, used, reason = _line(ind, v, sources, years, period_note)
         if line is None:
-            unmatched_costs.append(Unmatched(_text(ind.name.value), ind.value.cell, ind.row, value, reason))
+            unmatched_costs.append(Unmatched(row.name, ind.value.cell, ind.row, value, reason))
             continue
         lines.append(_expand(line, used))
         used_rows.update(s.ind.row for s in used)
@@ -561,34 +608,44 @@ def _subsets(target: float, lines: list[CostLine]) -> list[tuple[int, ...]]:
     out: list[tuple[int, ...]] = []
     nodes = 0
     dead: set[tuple[int, float, int]] = set()  # (start, partial sum, size) known to lead nowhere
+    hi = target + ROUNDING_WAN
+    lo = target - ROUNDING_WAN
+    n = len(amounts)
+    chosen: list[int] = []
 
-    def dfs(i: int, acc: float, chosen: list[int]) -> bool:
+    def dfs(i: int, acc: float) -> bool:
         nonlocal nodes
         nodes += 1
         if nodes > _MAX_NODES or len(out) > 200:
             return True  # budget spent: do not mark anything dead
         found = False
-        if chosen and abs(acc - target) <= ROUNDING_WAN:
+        depth = len(chosen)
+        if depth and abs(acc - target) <= ROUNDING_WAN:
             out.append(tuple(order[k] for k in chosen))
             found = True
-        if len(chosen) >= _MAX_GROUP:
+        if depth >= _MAX_GROUP:
             return found
-        for j in range(i, len(amounts)):
+        for j in range(i, n):
             a = amounts[j]
-            if acc + a > target + ROUNDING_WAN or a <= 0:
+            s = acc + a
+            if s > hi or a <= 0:
                 continue
-            if acc + suffix[j] < target - ROUNDING_WAN:
+            if acc + suffix[j] < lo:
                 break
-            key = (j + 1, round(acc + a, 6), len(chosen) + 1)
+            key = (j + 1, round(s, 6), depth + 1)
             if key in dead:
                 continue
-            if dfs(j + 1, acc + a, [*chosen, j]):
+            chosen.append(j)
+            hit = dfs(j + 1, s)
+            chosen.pop()
+            if hit:
                 found = True
             else:
                 dead.add(key)
         return found
 
-    dfs(0, 0.0, [])
+    if n:
+        dfs(0, 0.0)
     return out
 
 
