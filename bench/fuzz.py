@@ -560,8 +560,11 @@ def base_sheets() -> list[SheetData]:
     return _BASE
 
 
-class Hang(Exception):
-    """A case ran longer than the per-case limit: as much a failure as a crash."""
+class Hang(BaseException):
+    """A case ran longer than the per-case limit: as much a failure as a crash.
+
+    A BaseException, so that no `except Exception` in the code under test can swallow it.
+    """
 
 
 @contextlib.contextmanager
