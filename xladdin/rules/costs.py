@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from xladdin.model import Finding
 from xladdin.rules import Context, Rule, rule
-from xladdin.rules.facts import Row, rows
+from xladdin.rules.facts import Row, bare, rows
 from xladdin.rules.wording import bare_name, short, wan
 
 # Words that differ between a cost name and its quantity name on purpose.
@@ -101,7 +101,7 @@ def near_miss(a: str, b: str) -> tuple[str, str] | None:
 
     Returned with the character before, so a message can quote “运费” / “运维”.
     """
-    a, b = bare_name(a), bare_name(b)
+    a, b = bare(a), bare(b)  # bare_name, memoised
     if a == b or min(len(a), len(b)) < 6:
         return None
     lp = 0

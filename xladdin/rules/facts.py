@@ -7,8 +7,8 @@ of reading the file (see bench/bench_check.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from xladdin.framework import level1_key as _level1_key
 from xladdin.framework import level2_key as _level2_key
@@ -24,9 +24,12 @@ bare = lru_cache(maxsize=65536)(bare_name)
 key_of = lru_cache(maxsize=65536)(name_key)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One indicator row with its texts and keys worked out."""
+class Row(NamedTuple):
+    """One indicator row with its texts and keys worked out.
+
+    A NamedTuple rather than a frozen dataclass: as immutable, and built in a third of
+    the time (a check of 1,000 projects builds tens of thousands).
+    """
 
     ind: Indicator
     row: int

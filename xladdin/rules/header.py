@@ -25,6 +25,14 @@ _REQUIRED = (
 
 # Leftovers of a template: "**", "XX", "××", "请填写…", "示例".
 PLACEHOLDER = re.compile(r"\*{2,}|[xX×＊]{2,}|请填写|请输入|示例|待定|……|\.{3,}")
+# Every placeholder starts with one of these; most cells have none, and this class is
+# searched several times faster than the alternation above.
+_PLACEHOLDER_START = re.compile(r"[*xX×＊请示待….]")
+
+
+def find_placeholder(text: str) -> re.Match[str] | None:
+    """``PLACEHOLDER.search(text)``, fast for the cells that cannot hold one."""
+    return PLACEHOLDER.search(text) if _PLACEHOLDER_START.search(text) else None
 
 
 @rule("HDR001", "header-required", "error", "项目名称、主管部门、实施单位、项目属性、项目期、年度总体绩效目标必须填写")
@@ -43,7 +51,7 @@ def header_placeholder(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
     for attr, label in _REQUIRED:
         f = getattr(p, attr)
-        m = PLACEHOLDER.search(f.text)
+        m = find_placeholder(f.text)
         if m and not f.empty:
             yield ctx.finding(
                 r,

@@ -7,6 +7,7 @@ never reformat a value (the user must recognise the text of their own cell).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from xladdin.framework import level2_key, squash
 from xladdin.model import Indicator, display_text
@@ -40,14 +41,19 @@ def group_label(ind: Indicator) -> str:
 
 def indicator_label(ind: Indicator) -> str:
     """数量指标「色带套件费服务耗材」 — how a message names an indicator."""
-    key = level2_key(ind.level2.text)
+    return _label(ind.level2.text, ind.name.text)
+
+
+@lru_cache(maxsize=16384)  # thousands of findings name the same few hundred indicators
+def _label(level2: str, name: str) -> str:
+    key = level2_key(level2)
     if key == "服务对象满意度":
         kind = "满意度指标"
     elif key:
         kind = key + "指标"
     else:
         kind = "指标"
-    return f"{kind}「{short(bare_name(ind.name.text))}」"
+    return f"{kind}「{short(bare_name(name))}」"
 
 
 def wan(x: float) -> str:
