@@ -141,9 +141,17 @@ _PROLOG_PEEK = 4096  # even, so a UTF-16 prolog is cut between characters
 
 
 def _prolog_text(head: bytes) -> str:
-    """The start of an XML part without its BOM, comments and processing instructions."""
+    """The start of an XML part without its BOM, comments and processing instructions.
+
+    UTF-16 is recognised with or without a BOM (XML parsers autodetect ``<\\0`` too,
+    so a BOM-less UTF-16 DOCTYPE must not pass for "not a DTD").
+    """
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", "ignore")
+    elif head[:2] == b"<\x00":
+        text = head.decode("utf-16-le", "ignore")
+    elif head[:2] == b"\x00<":
+        text = head.decode("utf-16-be", "ignore")
     else:
         text = head.decode("utf-8", "ignore")
     return _COMMENT_OR_PI.sub("", text.lstrip("\ufeff")).lstrip()
