@@ -584,3 +584,12 @@ def test_an_amount_of_400_digits_as_text(
     wb.save(p)
     assert main(["check", str(p)]) in (0, 1)
     assert "内部错误" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_a_doctype_in_utf16_is_found_with_or_without_bom(
+    tmp_path: Path, encoding: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    xml = sheet('<row r="1"><c r="A1"><v>1</v></c></row>', '<?xml version="1.0" encoding="UTF-16"?>' + LAUGHS)
+    p = package(tmp_path / "u16.xlsx", xml.encode(encoding))
+    refused(["check", str(p)], capsys, "实体")
