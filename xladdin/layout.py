@@ -183,12 +183,29 @@ def _find_header(sheet: SheetData) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _merge_index(sheet: SheetData) -> dict[tuple[int, int], Merge]:
+def _merge_index(
+    sheet: SheetData, header_row: int = 0, block_cols: tuple[int, ...] = ()
+) -> dict[tuple[int, int], Merge]:
+    """Cell → the merge covering it.
+
+    With ``header_row`` and ``block_cols`` only the cells the reader looks up are indexed:
+    everything down to the header row, and below it the 一级/二级 columns (a table's many
+    三级指标/指标值 merges are never asked for).
+    """
     idx: dict[tuple[int, int], Merge] = {}
+    lo, hi = (min(block_cols), max(block_cols)) if block_cols else (0, 0)
     for m in sheet.merges:
         r0, c0, r1, c1 = m.min_row, m.min_col, m.max_row, m.max_col
         if (r1 - r0 + 1) * (c1 - c0 + 1) > 5000:
             continue  # absurd merges (hostile files) are not used for lookups
+        if header_row and r0 > header_row:
+            if c1 < lo or c0 > hi:
+                continue
+            for r in range(r0, r1 + 1):
+                for c in block_cols:
+                    if c0 <= c <= c1:
+                        idx[(r, c)] = m
+            continue
         if r0 == r1:
             for c in range(c0, c1 + 1):
                 idx[(r0, c)] = m
@@ -225,7 +242,7 @@ def read_project(sheet: SheetData) -> Project | None:
     labels, fund_totals = _find_labels(sheet, header)
     if "name" not in labels:
         return None
-    merges = _merge_index(sheet)
+    merges = _merge_index(sheet, header_row, (cols["level1"], cols["level2"]))
     label_cells = {k: (r, c) for k, (r, c) in labels.items()}
 
     # 资金总额 appears twice: the one left of the 转移 group label is 本级, the other 转移.
@@ -255,7 +272,7 @@ def read_project(sheet: SheetData) -> Project | None:
             if (r, cc) in all_label_positions or label_key(row[cc - 1]) or header_key(row[cc - 1]):
                 break
             v = row[cc - 1]
-            if display_text(v) != "":
+            if _text(v) != "":
                 top = merges.get((r, cc))
                 if top is not None and (top.min_row, top.min_col) != (r, cc):
                     continue
@@ -323,7 +340,7 @@ def _read_indicators(
     grid = sheet.rows
     wanted = (c1, c2, cn, cv)
     # Only merges that can touch the 一级/二级 columns matter row by row.
-    block_merges = merges if any(c in (c1, c2) for (_, c) in merges) else {}
+    block_merges = merges
     for r in range(header_row + 1, len(grid) + 1):
         line = grid[r - 1]
         width = len(line)
