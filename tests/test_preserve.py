@@ -109,7 +109,7 @@ def test_scan_of_a_huge_sheet_skips_its_cells(tmp_path: Path) -> None:
 
 URL = "https://czt.nx.gov.cn/"
 NOTE = "请核对金额（财务科）"
-DV_LIST = '"是,否"'
+DV_LIST = '"甲方案,乙方案"'
 NAME = "预算合计"
 
 
@@ -211,6 +211,7 @@ def assert_features_present(
     wb = load_workbook(path, keep_vba=vba, rich_text=True)
     ws = wb[sheet]
     assert ws._charts, "chart"
+    assert "预算构成" in xf.all_text(path), "our chart, not one a command added"
     assert any(c.comment is not None and ("请核对金额" in c.comment.text) for row in ws.iter_rows() for c in row), (
         "note"
     )
