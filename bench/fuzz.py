@@ -8,7 +8,8 @@ types — and runs the check.  Invariants:
 * it never crashes (the CLI exits 0 or 1 only; in memory no exception);
 * every finding names an existing sheet and a cell matching ``^[A-Z]{1,3}[1-9][0-9]*$``
   inside a sane range of that sheet;
-* the same input always gives the same findings (each case is checked twice);
+* the same input always gives the same findings (each case is checked twice; every
+  fifth file case also in two fresh interpreters with different hash seeds);
 * it finishes: a case that takes longer than ``--limit`` seconds (default 60) is a
   failure too (a quadratic regex on a 32,767-character cell is a denial of service).
 
@@ -522,6 +523,28 @@ def write_xlsx(sheets: list[SheetData], path: Path) -> None:
     wb.save(path)
 
 
+files_every_hint = 10  # set by run(); every 5th file case is also checked across processes
+
+
+def _across_processes(path: Path) -> list[str]:
+    """Same findings in two fresh interpreters with different string-hash seeds (set order!)."""
+    import os
+    import subprocess
+
+    outs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONIOENCODING": "utf-8"}
+        r = subprocess.run(
+            [sys.executable, "-m", "xladdin.cli", "check", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=CASE_SECONDS,
+        )
+        outs.append((r.returncode, r.stdout))
+    return [] if outs[0] == outs[1] else ["same file, different findings in two processes (PYTHONHASHSEED 1 vs 2)"]
+
+
 def check_file(path: Path) -> tuple[int, list[dict[str, Any]], str]:
     """Run the CLI as a user would; (exit code, findings, stderr)."""
     from xladdin.cli import main
@@ -640,6 +663,8 @@ def _run_case(seed: int, index: int, as_file: bool, workdir: Path) -> Outcome:
                 code2, found2, _ = check_file(path)
                 if (code2, found2) != (code, found):
                     problems.append("same file, different findings (CLI)")
+                if index % (5 * max(1, files_every_hint)) == 0:
+                    problems += _across_processes(path)
         except Hang:
             raise
         except Exception:
@@ -652,6 +677,8 @@ def _run_case(seed: int, index: int, as_file: bool, workdir: Path) -> Outcome:
 def run(
     count: int, seed: int, files_every: int, out: Path, quiet: bool = False, limit: float | None = None
 ) -> dict[str, Any]:
+    global files_every_hint
+    files_every_hint = files_every
     out.mkdir(parents=True, exist_ok=True)
     start = time.time()
     failures: list[Outcome] = []
