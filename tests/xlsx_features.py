@@ -755,6 +755,18 @@ def add_dynamic_array(pkg: Package) -> None:
     pkg.parts["xl/worksheets/sheet1.xml"] = text.replace("</sheetData>", spill + "</sheetData>", 1).encode()
 
 
+def add_vba_signature(pkg: Package) -> None:
+    """A signed VBA project: vbaProjectSignature.bin, related from vbaProject.bin."""
+    if "xl/vbaProject.bin" not in pkg.parts:
+        add_vba_in_xlsx(pkg)
+    pkg.put("xl/vbaProjectSignature.bin", b"\x00" * 64, "application/vnd.ms-office.vbaProjectSignature")
+    pkg.relate(
+        "xl/vbaProject.bin",
+        "http://schemas.microsoft.com/office/2006/relationships/vbaProjectSignature",
+        "vbaProjectSignature.bin",
+    )
+
+
 # Features built with openpyxl itself (it carries them).
 
 
@@ -835,6 +847,7 @@ FEATURES: dict[str, Callable[[Package], None]] = {
     "external_link": add_external_link,
     "pivot_table": add_pivot,
     "dynamic_array": add_dynamic_array,
+    "vba_signature": add_vba_signature,
 }
 
 
@@ -918,6 +931,9 @@ PRESENT: dict[str, Callable[[Path], bool]] = {
         "workbookHashValue" in read_part(p, "xl/workbook.xml") or "workbookPassword" in read_part(p, "xl/workbook.xml")
     ),
     "file_sharing": lambda p: "fileSharing" in read_part(p, "xl/workbook.xml"),
+    "vba_signature": lambda p: (
+        _has_part("xl/vbaProjectSignature.bin")(p) and _has_part("xl/_rels/vbaProject.bin.rels")(p)
+    ),
     "dynamic_array": lambda p: _has_part("xl/metadata.xml")(p) and 'cm="1"' in _sheet1(p),
     "pivot_table": lambda p: _has_part("xl/pivotTables/")(p) and "求和项:金额" in all_text(p),
     "external_link": lambda p: (
