@@ -93,8 +93,10 @@ SHEET_ELEMENTS: dict[bytes, str] = {
 }
 # <controls> is named by its parts (ctrlProps → 表单控件, activeX → ActiveX 控件).
 _SHEET_TAG = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(legacyDrawingHF|picture|customSheetViews|protectedRanges|controls|oleObjects|ext)\b([^>]*)>"
+    rb"<(?:[A-Za-z_][\w.-]*:)?(legacyDrawingHF|picture|customSheetViews|protectedRanges|controls|oleObjects|ext|mergeCell)\b([^>]*)>"
 )
+_REF = re.compile(rb"""\bref\s*=\s*["']([A-Za-z$]{1,4}[0-9$]{1,8}(?::[A-Za-z$]{1,4}[0-9$]{1,8})?)["']""")
+_COMMENT_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?comment\b[^>]*?\bref\s*=\s*["']([A-Za-z]{1,3}[0-9]{1,7})["']""")
 _URI = re.compile(rb"""\buri\s*=\s*["']([^"']*)["']""")
 _SHEETDATA_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*?(/?)>")
 _SHEETDATA_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
@@ -241,8 +243,13 @@ class _Scan:
     # ------------------------------------------------------------------ sheets
 
     def scan_sheet(self, part: str, sheet: str) -> None:
+        merges: list[bytes] = []
         for tag, attrs in _outside_sheet_data(self.zf, part):
-            if tag == b"ext":
+            if tag == b"mergeCell":
+                m = _REF.search(attrs)
+                if m:
+                    merges.append(m.group(1))
+            elif tag == b"ext":
                 m = _URI.search(attrs)
                 uri = m.group(1).decode("ascii", "replace").upper() if m else ""
                 if uri in QUIET_EXTENSIONS:
@@ -253,6 +260,27 @@ class _Scan:
         for typ, target in self.rels(part):
             if typ.endswith("/drawing") and target.lower() in self.lower:
                 self.scan_drawing(self.lower[target.lower()], sheet)
+            elif typ.endswith("/comments") and merges and target.lower() in self.lower:
+                self.scan_notes_in_merges(self.lower[target.lower()], sheet, merges)
+
+    def scan_notes_in_merges(self, part: str, sheet: str, merges: list[bytes]) -> None:
+        """openpyxl drops a note on a merged cell other than the merge's top-left one."""
+        from xladdin.model import Merge, parse_ref
+
+        data = self.read_small(part)
+        if not data:
+            return
+        ranges = [Merge.from_ref(m.decode("ascii").replace("$", "").upper()) for m in merges]
+        lost = []
+        for m in _COMMENT_REF.finditer(data):
+            ref = m.group(1).decode("ascii").upper()
+            row, col = parse_ref(ref)
+            if any(r.contains(row, col) and (row, col) != (r.min_row, r.min_col) for r in ranges):
+                lost.append(ref)
+        if lost:
+            self.add(
+                f"工作表“{sheet}”中合并单元格内的批注 {len(lost)} 条（{'、'.join(lost[:5])}{'…' if len(lost) > 5 else ''}）"
+            )
 
     def scan_drawing(self, part: str, sheet: str) -> None:
         data = self.read_small(part)
