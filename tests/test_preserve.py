@@ -27,6 +27,7 @@ from xladdin.io.preserve import pillow_available, unsupported_content
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning"),
     pytest.mark.filterwarnings("ignore:DrawingML support is incomplete:UserWarning"),
+    pytest.mark.filterwarnings("ignore:.*is part of a merged range but has a comment:UserWarning"),
 ]
 
 

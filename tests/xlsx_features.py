@@ -767,6 +767,31 @@ def add_vba_signature(pkg: Package) -> None:
     )
 
 
+def add_note_in_merge(pkg: Package) -> None:
+    """A note on B4 inside the merged range A4:C4 (left behind when cells were merged later)."""
+    pkg.put(
+        "xl/comments/comment1.xml",
+        f'<comments xmlns="{MAIN}"><authors><author>财务科</author></authors><commentList><comment ref="B4" authorId="0">'
+        "<text><t>合并前写的批注</t></text></comment></commentList></comments>",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml",
+    )
+    pkg.put(
+        "xl/drawings/commentsDrawing1.vml",
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:x="urn:schemas-microsoft-com:office:excel">'
+        '<v:shape type="#_x0000_t202"><x:ClientData ObjectType="Note"><x:Row>3</x:Row><x:Column>1</x:Column>'
+        "</x:ClientData></v:shape></xml>",
+    )
+    pkg.default("vml", "application/vnd.openxmlformats-officedocument.vmlDrawing")
+    pkg.relate("xl/worksheets/sheet1.xml", f"{REL}/comments", "../comments/comment1.xml")
+    vml = pkg.relate("xl/worksheets/sheet1.xml", f"{REL}/vmlDrawing", "../drawings/commentsDrawing1.vml")
+    pkg.sheet_insert(
+        '<mergeCells count="1"><mergeCell ref="A4:C4"/></mergeCells>',
+        ("phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions", "pageMargins"),
+    )
+    pkg.sheet_insert(f'<legacyDrawing r:id="{vml}"/>', _AFTER_LEGACY)
+    _ensure_r(pkg)
+
+
 # Features built with openpyxl itself (it carries them).
 
 
@@ -848,6 +873,7 @@ FEATURES: dict[str, Callable[[Package], None]] = {
     "pivot_table": add_pivot,
     "dynamic_array": add_dynamic_array,
     "vba_signature": add_vba_signature,
+    "note_in_merge": add_note_in_merge,
 }
 
 
@@ -931,6 +957,7 @@ PRESENT: dict[str, Callable[[Path], bool]] = {
         "workbookHashValue" in read_part(p, "xl/workbook.xml") or "workbookPassword" in read_part(p, "xl/workbook.xml")
     ),
     "file_sharing": lambda p: "fileSharing" in read_part(p, "xl/workbook.xml"),
+    "note_in_merge": _has_text("合并前写的批注"),
     "vba_signature": lambda p: (
         _has_part("xl/vbaProjectSignature.bin")(p) and _has_part("xl/_rels/vbaProject.bin.rels")(p)
     ),
