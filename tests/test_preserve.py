@@ -112,6 +112,7 @@ URL = "https://czt.nx.gov.cn/"
 NOTE = "请核对金额（财务科）"
 DV_LIST = '"甲方案,乙方案"'
 NAME = "预算合计"
+RICH_BOLD = "100（加粗）"
 
 
 def project_book(path: Path, workbook: Path, vba: bool = False, image: bool = False) -> Path:
@@ -143,6 +144,10 @@ def project_book(path: Path, workbook: Path, vba: bool = False, image: bool = Fa
     wb.defined_names[NAME] = DefinedName(NAME, attr_text=f"'{SHEET}'!$H$3:$H$4")
     ws["H10"] = "政策依据"
     ws["H10"].hyperlink = URL
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    ws["H12"] = CellRichText(["培训", TextBlock(InlineFont(b=True, color="FFFF0000"), RICH_BOLD), "人次"])
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     pkg = xf.Package(tmp)
@@ -222,6 +227,10 @@ def assert_features_present(
     assert any(r.formula == ["15"] for cf in ws.conditional_formatting for r in cf.rules), "conditional formatting"
     assert NAME in wb.defined_names, "defined name"
     assert any(c.hyperlink is not None and c.hyperlink.target == URL for row in ws.iter_rows() for c in row), "link"
+    if sheet == SHEET:
+        rich = ws["H12"].value
+        runs = [b for b in getattr(rich, "__iter__", lambda: iter(()))() if not isinstance(b, str)]
+        assert any(b.text == RICH_BOLD and b.font.b for b in runs), f"rich text: {rich!r}"
     if vba:
         assert "xl/vbaProject.bin" in names, "VBA"
         with zipfile.ZipFile(path) as zf:
