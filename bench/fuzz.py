@@ -15,7 +15,9 @@ types — and runs the check.  Invariants:
 
 Most cases run in memory (``SheetData`` → ``check_sheets``); every ``--files-every``-th
 case is also written as a real .xlsx with openpyxl and checked through the CLI, so the
-readers (calamine, the bounds pre-scan, the streaming reader) are fuzzed too.
+readers (calamine, the bounds pre-scan, the streaming reader) are fuzzed too; every
+second file case also goes through the writing commands (check --mark, fill, format):
+exit 0/1 or a clear one-line refusal, input untouched, output readable.
 
     python bench/fuzz.py --count 2000 --seed 2026          # the long run
     python bench/fuzz.py --case 2026:1234 --show           # replay one case
@@ -559,6 +561,46 @@ def check_file(path: Path) -> tuple[int, list[dict[str, Any]], str]:
     return code, findings, err.getvalue()
 
 
+WRITERS = {
+    "mark": ["check", "{src}", "--mark", "-o", "{out}"],
+    "fill": ["fill", "{src}", "-o", "{out}"],
+    "format": ["format", "{src}", "-o", "{out}"],
+}
+
+
+def write_problems(path: Path, workdir: Path) -> list[str]:
+    """The writing commands on a mutated file: exit 0/1 (or 2 with a one-line message),
+    the input untouched, and an output the checker can read back."""
+    import importlib.util
+
+    from xladdin.cli import main
+    from xladdin.io.xlsx import read_sheets
+
+    problems = []
+    before = path.read_bytes()
+    for name, args in WRITERS.items():
+        if importlib.util.find_spec(f"xladdin.commands.{args[0]}") is None:
+            continue
+        out = workdir / f"{path.stem}.{name}.xlsx"
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = main([a.format(src=path, out=out) for a in args])
+        text = err.getvalue().strip()
+        if code == 2 and text.startswith("xladdin：") and len(text.splitlines()) == 1 and "内部错误" not in text:
+            continue  # a clear refusal is an acceptable answer to a strange workbook
+        if code not in (0, 1):
+            problems.append(f"{name}: exit {code}: {text[:400]}")
+            continue
+        try:
+            read_sheets(out)
+        except Exception as exc:
+            problems.append(f"{name}: output cannot be read back: {type(exc).__name__}: {exc}"[:400])
+        out.unlink(missing_ok=True)
+    if path.read_bytes() != before:
+        problems.append("a writing command changed its input")
+    return problems
+
+
 # --------------------------------------------------------------------------- driver
 
 
@@ -665,6 +707,8 @@ def _run_case(seed: int, index: int, as_file: bool, workdir: Path) -> Outcome:
                     problems.append("same file, different findings (CLI)")
                 if index % (5 * max(1, files_every_hint)) == 0:
                     problems += _across_processes(path)
+                if index % (2 * max(1, files_every_hint)) == 0:
+                    problems += write_problems(path, workdir)
         except Hang:
             raise
         except Exception:
