@@ -339,12 +339,15 @@ def _read_indicators(
     cur2 = Field(None, cell_ref(header_row + 1, c2))
     grid = sheet.rows
     wanted = (c1, c2, cn, cv)
-    # Only merges that can touch the 一级/二级 columns matter row by row.
+    last = max(wanted)
     block_merges = merges
     for r in range(header_row + 1, len(grid) + 1):
         line = grid[r - 1]
-        width = len(line)
-        raw = {c: line[c - 1] if c <= width else None for c in wanted}
+        if len(line) >= last:  # the usual full-width row: no bounds checks
+            raw = {c1: line[c1 - 1], c2: line[c2 - 1], cn: line[cn - 1], cv: line[cv - 1]}
+        else:
+            width = len(line)
+            raw = {c: line[c - 1] if c <= width else None for c in wanted}
         own = {c: _text(v) for c, v in raw.items()}
         in_block = False
         if block_merges:
