@@ -16,7 +16,8 @@ and pictures); pictures when Pillow is not installed (and WMF/EMF pictures alway
 orphans); OLE objects; sparklines and other worksheet ``extLst`` extensions (2010+
 data-bar/icon-set settings, cross-sheet validation lists, slicer and timeline lists);
 slicers; timelines; threaded comments; custom XML parts; data connections, query
-tables and the data model; header/footer pictures; sheet background pictures; pictures
+tables and the data model; custom ribbons (customUI; the Office 2007 one survives in
+.xlsm); header/footer pictures; sheet background pictures; pictures
 in cells (Excel ``richData``, WPS ``cellimages.xml``); VBA in a file named .xlsx;
 custom views; digital signatures; “允许编辑区域” (protectedRanges); the
 “修改权限密码 / 建议只读” setting (fileSharing); web add-ins.
@@ -227,6 +228,12 @@ class _Scan:
             self.add("宏（VBA 代码）：文件扩展名是 .xlsx，宏不会被保留；含宏的工作簿应保存为 .xlsm")
         if has_vba and self.suffix == ".xlsm" and "xl/vbaprojectsignature.bin" in self.lower:
             self.add("宏的数字签名")
+        for typ, _target in self.rels(""):
+            # openpyxl re-links only the Office 2007 ribbon (2006 namespace), and only with keep_vba
+            if typ.endswith("/2007/relationships/ui/extensibility") or (
+                typ.endswith("/2006/relationships/ui/extensibility") and self.suffix != ".xlsm"
+            ):
+                self.add("自定义功能区（customUI 选项卡和按钮）")
         if "xl/metadata.xml" in self.lower and "xl/richdata/" not in "".join(self.lower):
             self.add("动态数组公式的溢出设置（会变成传统数组公式）")
 
