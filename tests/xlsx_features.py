@@ -792,6 +792,18 @@ def add_note_in_merge(pkg: Package) -> None:
     _ensure_r(pkg)
 
 
+def add_custom_ribbon(pkg: Package, office2007: bool = False) -> None:
+    """A custom ribbon tab, as RibbonX editors add it: customUI14.xml (Office 2010+) or customUI.xml (2007)."""
+    name = "customUI/customUI.xml" if office2007 else "customUI/customUI14.xml"
+    year = "2006" if office2007 else "2007"
+    pkg.put(
+        name,
+        '<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui"><ribbon><tabs><tab id="t" label="绩效">'
+        '<group id="g" label="校验"><button id="b" label="校验" onAction="Check"/></group></tab></tabs></ribbon></customUI>',
+    )
+    pkg.relate("", f"http://schemas.microsoft.com/office/{year}/relationships/ui/extensibility", name)
+
+
 # Features built with openpyxl itself (it carries them).
 
 
@@ -874,6 +886,8 @@ FEATURES: dict[str, Callable[[Package], None]] = {
     "dynamic_array": add_dynamic_array,
     "vba_signature": add_vba_signature,
     "note_in_merge": add_note_in_merge,
+    "custom_ribbon": add_custom_ribbon,
+    "custom_ribbon_2007": lambda pkg: add_custom_ribbon(pkg, office2007=True),
 }
 
 
@@ -957,6 +971,8 @@ PRESENT: dict[str, Callable[[Path], bool]] = {
         "workbookHashValue" in read_part(p, "xl/workbook.xml") or "workbookPassword" in read_part(p, "xl/workbook.xml")
     ),
     "file_sharing": lambda p: "fileSharing" in read_part(p, "xl/workbook.xml"),
+    "custom_ribbon": lambda p: _has_part("customUI/")(p) and "customUI" in read_part(p, "_rels/.rels"),
+    "custom_ribbon_2007": lambda p: _has_part("customUI/")(p) and "customUI" in read_part(p, "_rels/.rels"),
     "note_in_merge": _has_text("合并前写的批注"),
     "vba_signature": lambda p: (
         _has_part("xl/vbaProjectSignature.bin")(p) and _has_part("xl/_rels/vbaProject.bin.rels")(p)
