@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from xladdin.framework import LEVEL1_LABELS, framework_of, level1_key, level2_key, level2_parent, squash
+from xladdin.layout import TableSpec
 from xladdin.model import Edit, Field, Indicator, Project, cell_ref
 from xladdin.narrative import StatedQuantity
 from xladdin.values import Value, parse
@@ -576,3 +577,44 @@ __all__ = [
     "value_template",
 ]
 _ = Value
+
+
+# --------------------------------------------------------------------------- new project
+
+_BAD_SHEET_CHARS = str.maketrans({c: "" for c in "[]:*?/\\"})
+
+
+def sheet_title_for(name: str, existing: list[str]) -> str:
+    """A valid, unused sheet name for a project name (31 characters, no []:*?/\\)."""
+    base = name.translate(_BAD_SHEET_CHARS).strip().strip("'")[:31] or "新项目"
+    title, n = base, 2
+    lowered = {s.lower() for s in existing}
+    while title.lower() in lowered:
+        suffix = f"({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    return title
+
+
+def new_project_spec(name: str, projects: list[Project], year: int, existing_sheets: list[str]) -> TableSpec:
+    """An empty table from the template layout, its header taken from the other projects.
+
+    主管部门, 实施单位 and 项目属性 are what most of the workbook's projects say: a
+    department's projects share them, so the user only types what is new.
+    """
+    from collections import Counter
+
+    from xladdin.layout import template_spec
+
+    def common(values: list[str]) -> str:
+        vals = [v for v in values if v]
+        return Counter(vals).most_common(1)[0][0] if vals else ""
+
+    return replace(
+        template_spec(year),
+        sheet=sheet_title_for(name, existing_sheets),
+        name=name,
+        department=common([p.department.text for p in projects]),
+        unit=common([p.unit.text for p in projects]),
+        attribute=common([p.attribute.text for p in projects]),
+    )

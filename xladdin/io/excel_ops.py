@@ -351,29 +351,14 @@ def run_fill(book: Any) -> str:
 
 def run_new_project(book: Any, name: str = "新项目") -> str:
     """A project sheet from the template layout, header from the other projects, then filled."""
-    from dataclasses import replace
-
-    from xladdin.fill import library_from, plan_fill
-    from xladdin.io.fill_apply import sheet_title_for
-    from xladdin.layout import read_project, template_spec, write_project
+    from xladdin.fill import library_from, new_project_spec, plan_fill
+    from xladdin.layout import read_project, write_project
     from xladdin.style import plan_project
 
     sheets, projects = _read(book)
     year = next_year(projects) - 1
-    title = sheet_title_for(name, [s.name for s in sheets])
-
-    def common(values: list[str]) -> str:
-        vals = [v for v in values if v]
-        return Counter(vals).most_common(1)[0][0] if vals else ""
-
-    spec = replace(
-        template_spec(year),
-        sheet=title,
-        name=title,
-        department=common([p.department.text for p in projects]),
-        unit=common([p.unit.text for p in projects]),
-        attribute=common([p.attribute.text for p in projects]),
-    )
+    spec = new_project_spec(name, projects, year, [s.name for s in sheets])
+    title = spec.sheet
     lay = write_project(spec)
     sd = lay.to_sheet_data()
     sh, _ = excel.ensure_sheet(book, title)

@@ -445,20 +445,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- new project
 
-_BAD_SHEET_CHARS = str.maketrans({c: "" for c in "[]:*?/\\"})
-
-
-def sheet_title_for(name: str, existing: list[str]) -> str:
-    """A valid, unused sheet name for a project name (31 characters, no []:*?/\\)."""
-    base = name.translate(_BAD_SHEET_CHARS).strip().strip("'")[:31] or "新项目"
-    title, n = base, 2
-    lowered = {s.lower() for s in existing}
-    while title.lower() in lowered:
-        suffix = f"({n})"
-        title = base[: 31 - len(suffix)] + suffix
-        n += 1
-    return title
-
 
 def add_project_sheet(wb: Any, name: str, projects: list[Project], year: int, rec: Recorder) -> str:
     """A project sheet from the template layout, header taken from the workbook's projects.
@@ -467,25 +453,12 @@ def add_project_sheet(wb: Any, name: str, projects: list[Project], year: int, re
     projects share them); the look (styles, widths, heights) is copied from the first
     project sheet so the new table matches its neighbours.
     """
-    from collections import Counter
-    from dataclasses import replace
-
+    from xladdin.fill import new_project_spec
     from xladdin.io.xlsx import put_layout
-    from xladdin.layout import template_spec, write_project
+    from xladdin.layout import write_project
 
-    def common(values: list[str]) -> str:
-        vals = [v for v in values if v]
-        return Counter(vals).most_common(1)[0][0] if vals else ""
-
-    title = sheet_title_for(name, wb.sheetnames)
-    spec = replace(
-        template_spec(year),
-        sheet=title,
-        name=name,
-        department=common([p.department.text for p in projects]),
-        unit=common([p.unit.text for p in projects]),
-        attribute=common([p.attribute.text for p in projects]),
-    )
+    spec = new_project_spec(name, projects, year, wb.sheetnames)
+    title = spec.sheet
     lay = write_project(spec)
     ws = wb.create_sheet(title)
     rec.add("add_sheet", title, "A1", None, title, f"新建项目“{name}”")
