@@ -219,9 +219,10 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
                 merges = tuple(_merge(memo, a, b) for a, b in (sh.merged_cell_ranges or []))
             except Exception as exc:
                 raise UserError(f"工作表“{meta.name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
-            # a non-empty string is by far the most common cell and needs no cleaning
+            # strings (text, and "" for an empty cell) are most cells: ``_clean`` of a str is ``v or None``
             rows = [
-                [v if type(v) is str and v else _clean(v) for v in row[:MAX_READ_COLS]] for row in data[:MAX_READ_ROWS]
+                [(v or None) if type(v) is str else _clean(v) for v in row[:MAX_READ_COLS]]
+                for row in data[:MAX_READ_ROWS]
             ]
             _put_errors(rows, errors.get(meta.name, {}))
             out.append(SheetData(meta.name, rows, merges, hidden))
