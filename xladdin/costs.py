@@ -359,6 +359,14 @@ def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -
     if not fits:
         return best
     n_per = len(per)
+    if n_per == 1:  # every option is one fit filling the one per-unit: what search() finds, without recursion
+        for fit in fits:
+            mean = fit[3]
+            key = (1 + mean, mean)
+            if key > best_key:
+                best_key = key
+                best = _Option([(fit[0], fit[1], fit[2])], 1, mean)
+        return best
     chosen: list[tuple[_Source, tuple[str, ...], str, float]] = []
 
     def search(i: int, left: list[str], total: float) -> None:
