@@ -135,11 +135,15 @@ def _is_result(n: Narrative, a: StatedAmount) -> bool:
 # --------------------------------------------------------------------------- patterns
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_AMOUNT = re.compile(rf"(?<![\d.,])({_NUM})(亿元|万元|万(?![\u4e00-\u9fff])|元)(?![/\d])")
+# The patterns below that start with a number spell "(?<![…])\d+" as "\d(?<![…]\d)\d*": the same
+# matches, but a pattern that starts with \d lets the regex engine skip to the next digit
+# instead of trying every character (a 2× faster scan of a narrative).
+_NUM_REST = r"\d*(?:,\d{3})*(?:\.\d+)?"  # _NUM after its first digit
+_AMOUNT = re.compile(rf"(\d(?<![\d.,]\d){_NUM_REST})(亿元|万元|万(?![\u4e00-\u9fff])|元)(?![/\d])")
 _FACTOR = r"(?:\(\d+(?:\.\d+)?(?:\+\d+(?:\.\d+)?)+\)|\d+(?:\.\d+)?)万?[\u4e00-\u9fff]{1,3}?(?:/[\u4e00-\u9fff]{1,3}?)*"
 _FORMULA = re.compile(rf"({_FACTOR}(?:\*{_FACTOR})+)(?==|(?![\u4e00-\u9fff/]))(?:=({_NUM})(万元|万|元))?")
-_ITEM = re.compile(r"(?<![\d.])(\d{1,2})[.、](?!\d)")
-_YEAR = re.compile(r"(?<!\d)((?:19|20|21)\d{2})(?=年)")
+_ITEM = re.compile(r"(\d(?<![\d.]\d)\d?)[.、](?!\d)")
+_YEAR = re.compile(r"((?:1(?<!\d1)9|2(?<!\d2)[01])\d{2})(?=年)")  # 19xx/20xx/21xx not after a digit
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！!？?\n]|其中")
 _TOTAL_WORDS = (
     "计划支付",
@@ -185,7 +189,7 @@ _COUNT_UNITS = (
     "块",
     "名",
 )
-_QUANTITY = re.compile(rf"(?<![\d.,/*])({_NUM})(万)?({'|'.join(_COUNT_UNITS)})(?![/*\d])")
+_QUANTITY = re.compile(rf"(\d(?<![\d.,/*]\d){_NUM_REST})(万)?({'|'.join(_COUNT_UNITS)})(?![/*\d])")
 _STRIP_CTX = re.compile(r"^[\s“”\"'《》()（）<>/p.、,，]+|[\s“”\"'()（）]+$")
 
 
@@ -358,7 +362,9 @@ def _items(t: str) -> list[NumberedItem]:
 
 
 def _formulas(t: str, original: str) -> list[InlineFormula]:
-    out = []
+    out: list[InlineFormula] = []
+    if "*" not in t:
+        return out  # a formula has at least one "*"
     for m in _FORMULA.finditer(t):
         left = m.group(1)
         v = parse(left)
