@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from xladdin.model import Finding
 from xladdin.rules import Context, Rule, rule
@@ -96,16 +97,20 @@ _LOWER_TIME_RE, _COST_RE = _alternation(LOWER_TIME), _alternation(COST_WORDS)
 
 def polarity(x: Row) -> str | None:
     """ "higher", "lower" or None (unknown) for an indicator, from its name and group."""
-    name = x.bare
+    return _polarity(x.bare, x.l1, x.l2, x.cost)
+
+
+@lru_cache(maxsize=16384)  # several rules ask for every row; names repeat across a workbook
+def _polarity(name: str, l1: str, l2: str, cost: bool) -> str | None:
     if _LOWER_RE.search(name):
         return "lower"
-    if x.l1 == "满意度" or _HIGHER_RE.search(name):
+    if l1 == "满意度" or _HIGHER_RE.search(name):
         return "higher"
     if _IMPROVE_RE.search(name[:6]):
         return "higher"  # "减少纸质办公率 70%": the reduction achieved, the more the better
-    if x.l2 in ("时效", "质量") and _LOWER_TIME_RE.search(name):
+    if l2 in ("时效", "质量") and _LOWER_TIME_RE.search(name):
         return "lower"
-    if x.cost or (x.l2 != "数量" and _COST_RE.search(name)):
+    if cost or (l2 != "数量" and _COST_RE.search(name)):
         return "lower"
     return None
 
