@@ -78,11 +78,34 @@ def load_for_edit(source: str | Path) -> Any:
             # openpyxl warns in English about what it drops; xladdin.io.preserve says it in
             # Chinese, once, before anything is written (and the CLI keeps stderr one line)
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
-            return load_workbook(p, keep_vba=p.suffix.lower() == ".xlsm", rich_text=True)
+            wb = load_workbook(p, keep_vba=p.suffix.lower() == ".xlsm", rich_text=True)
     except UserError:
         raise
     except Exception as exc:
         raise UserError(f"{p.name} 无法打开，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。") from None
+    _refuse_absurd_used_range(p, wb)
+    return wb
+
+
+# Rows × columns of a sheet's used range (A1 to its last cell) that writing accepts.  A
+# stray value in XFD1048576 makes the range 17 billion cells: every shell loop over the
+# range (and openpyxl's iter_rows, which creates each cell it visits) would run for hours
+# and take the machine's memory (check --mark did not finish in 120 s).  Checking is
+# not affected: it reads a bounded window (xladdin.io.xlsx.read_sheets).
+MAX_EDIT_AREA = 1_000_000
+
+
+def _refuse_absurd_used_range(p: Path, wb: Any) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for ws in wb.worksheets:
+        rows, cols = ws.max_row, ws.max_column
+        if rows * cols > MAX_EDIT_AREA:
+            raise UserError(
+                f"{p.name} 的工作表“{ws.title}”使用范围大得异常（到 {get_column_letter(cols)}{rows}），"
+                "多半是远处误输入的单元格。请在 Excel 中按 Ctrl+End 找到它并删除多余的行和列后再试"
+                "（xladdin check 检查不受此限制）。"
+            )
 
 
 def _refuse_too_big_to_edit(p: Path) -> None:
