@@ -609,3 +609,28 @@ def test_a_doctype_in_utf16_is_found_with_or_without_bom(
     xml = sheet('<row r="1"><c r="A1"><v>1</v></c></row>', '<?xml version="1.0" encoding="UTF-16"?>' + LAUGHS)
     p = package(tmp_path / "u16.xlsx", xml.encode(encoding))
     refused(["check", str(p)], capsys, "实体")
+
+
+@pytest.mark.parametrize("command", ["mark", "fill", "format", "rollover", "costs"])
+def test_writing_commands_refuse_an_absurd_used_range(
+    tmp_path: Path, workbook_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stray value in XFD1048576 of a project sheet: check --mark ran > 120 s in a dense loop."""
+    import importlib.util
+
+    from openpyxl import load_workbook
+
+    args = INJECT_COMMANDS[command]
+    if importlib.util.find_spec(f"xladdin.commands.{args[0]}") is None:
+        pytest.skip(f"xladdin {args[0]} 命令尚未实现")
+    wb = load_workbook(workbook_path)
+    wb["信息系统维护"]["XFD1048576"] = "误输入"
+    src = tmp_path / "far.xlsx"
+    wb.save(src)
+    before = src.read_bytes()
+    out = tmp_path / "out.xlsx"
+    code = main([a.format(src=src, out=out) for a in args])
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert "XFD1048576" in err and "Ctrl+End" in err and len(err.splitlines()) == 1
+    assert not out.exists() and src.read_bytes() == before
