@@ -119,12 +119,11 @@ def test_cases_the_fuzzer_found(tmp_path: Path, case: str) -> None:
     assert outcome.problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: xladdin/costs.py _line raises ValueError (list.remove) — found by bench/fuzz.py case 2026:1455",
-)
 def test_swapped_indicator_rows_do_not_crash_the_cost_explanation() -> None:
-    """退休人员档案 with its rows 17 and 27 swapped (a quantity moved under 生态效益): exit 3 today."""
+    """退休人员档案 with its rows 17 and 27 swapped (a quantity moved under 生态效益).
+
+    Found by bench/fuzz.py case 2026:1455: two sources covering the same per-unit made
+    costs._line remove it twice (ValueError, exit 3)."""
     from xladdin.check import check_sheets
 
     base = fuzz.base_sheets()

@@ -457,7 +457,8 @@ def _line(
     uses = []
     for s, units, note in opt.uses:
         for u in units:
-            left.remove(u)
+            if u in left:  # an earlier source's own per-unit may have covered it already
+                left.remove(u)
         uses.append(_use(s, units, note, similarity(name, s.name)))
         for p in s.per:  # "1870人/年" already counts per year: the cost's /年 is covered
             if p in left:
