@@ -340,42 +340,46 @@ def _read_indicators(
     grid = sheet.rows
     wanted = (c1, c2, cn, cv)
     last = max(wanted)
-    block_merges = merges
     for r in range(header_row + 1, len(grid) + 1):
         line = grid[r - 1]
         if len(line) >= last:  # the usual full-width row: no bounds checks
-            raw = {c1: line[c1 - 1], c2: line[c2 - 1], cn: line[cn - 1], cv: line[cv - 1]}
+            v1, v2, vn, vv = line[c1 - 1], line[c2 - 1], line[cn - 1], line[cv - 1]
         else:
             width = len(line)
-            raw = {c: line[c - 1] if c <= width else None for c in wanted}
-        own = {c: _text(v) for c, v in raw.items()}
+            v1, v2, vn, vv = (line[c - 1] if c <= width else None for c in wanted)
+        # plain locals, not a dict per row: this loop runs for every row of every table
+        t1, t2 = _text(v1), _text(v2)
         in_block = False
-        if block_merges:
-            for c in (c1, c2):
-                m = block_merges.get((r, c))
-                if m is not None and m.max_row > m.min_row:
-                    in_block = True
-                    top = (m.min_row, m.min_col)
-                    if top != (r, c):
-                        raw[c] = sheet.value(*top)
-                        own[c] = ""
-        if own[c1] or (in_block and _text(raw[c1])):
+        if merges:
+            m = merges.get((r, c1))
+            if m is not None and m.max_row > m.min_row:
+                in_block = True
+                if m.min_row != r or m.min_col != c1:
+                    v1 = sheet.value(m.min_row, m.min_col)
+                    t1 = ""
+            m = merges.get((r, c2))
+            if m is not None and m.max_row > m.min_row:
+                in_block = True
+                if m.min_row != r or m.min_col != c2:
+                    v2 = sheet.value(m.min_row, m.min_col)
+                    t2 = ""
+        if t1 or (in_block and _text(v1)):
             ref = _top_ref(merges, r, c1)
-            if cur1.cell != ref or cur1.value is not raw[c1]:
-                cur1 = Field(raw[c1], ref)
-        if own[c2] or (in_block and _text(raw[c2])):
+            if cur1.cell != ref or cur1.value is not v1:
+                cur1 = Field(v1, ref)
+        if t2 or (in_block and _text(v2)):
             ref = _top_ref(merges, r, c2)
-            if cur2.cell != ref or cur2.value is not raw[c2]:
-                cur2 = Field(raw[c2], ref)
-        if not in_block and not any(own.values()):
+            if cur2.cell != ref or cur2.value is not v2:
+                cur2 = Field(v2, ref)
+        if not in_block and not (t1 or t2 or _text(vn) or _text(vv)):
             continue
         out.append(
             Indicator(
                 row=r,
                 level1=cur1,
                 level2=cur2,
-                name=Field(raw[cn], cell_ref(r, cn)),
-                value=Field(raw[cv], cell_ref(r, cv)),
+                name=Field(vn, cell_ref(r, cn)),
+                value=Field(vv, cell_ref(r, cv)),
             )
         )
     # trailing rows that only carry a merged block with nothing in them are not indicators
