@@ -12,7 +12,8 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,14 @@ STREAM_SHEET_BYTES = 8 * 1024 * 1024
 
 def check_readable(path: str | os.PathLike[str]) -> Path:
     """Refuse, with a message the user can act on, anything that is not a usable .xlsx."""
+    p = _check_file(path)
+    with _package(p) as zf:
+        _check_package(p, zf)
+    return p
+
+
+def _check_file(path: str | os.PathLike[str]) -> Path:
+    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
     p = Path(path)
     if not p.exists():
         raise UserError(f"找不到文件：{p}。请检查路径和文件名是否正确。")
@@ -74,9 +83,15 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
         raise UserError(f"{p.name} 是空文件（0 字节），不是工作簿。请重新保存或重新获取该文件。")
     if not head.startswith(b"PK"):
         raise UserError(f"{p.name} 不是 Excel 工作簿（文件内容不是 .xlsx 格式）。{_SAVE_AS}")
+    return p
+
+
+@contextmanager
+def _package(p: Path) -> Iterator[zipfile.ZipFile]:
+    """The open package; a broken zip becomes the one-line message the user can act on."""
     try:
         with zipfile.ZipFile(p) as zf:
-            _check_package(p, zf)
+            yield zf
     except zipfile.BadZipFile:
         raise UserError(f"{p.name} 已损坏（压缩包结构不完整），无法打开。请从备份或原始来源重新获取该文件。") from None
     except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
@@ -84,11 +99,35 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
         raise UserError(
             f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
         ) from None
-    return p
 
 
-def _check_package(p: Path, zf: zipfile.ZipFile) -> None:
-    """The package-level refusals: structure, absurd sizes, XML with DTDs (entity attacks)."""
+def _check_package(p: Path, zf: zipfile.ZipFile, later: frozenset[str] = frozenset()) -> None:
+    """The package-level refusals: structure, absurd sizes, XML with DTDs (entity attacks).
+
+    Parts named in ``later`` are left to the caller's DTD check (``_refuse_dtd``) on data it
+    reads whole anyway, before anything parses them.
+    """
+    _check_structure(p, zf)
+    for info in zf.infolist():
+        if info.filename in later:
+            continue
+        if _is_xml(info.filename) and _has_dtd(zf, info):
+            _refuse_dtd(p, info.filename)
+
+
+def _is_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels"))
+
+
+def _refuse_dtd(p: Path, part: str) -> None:
+    raise UserError(
+        f"{p.name} 的内部文件 {part} 含有 XML 实体/文档类型声明（正常的 Excel 文件不会有），"
+        "可能是恶意构造的文件，已拒绝处理。"
+    )
+
+
+def _check_structure(p: Path, zf: zipfile.ZipFile) -> None:
+    """Refusals decided on the zip directory alone, before anything is unpacked."""
     infos = zf.infolist()
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
@@ -103,12 +142,6 @@ def _check_package(p: Path, zf: zipfile.ZipFile) -> None:
         raise UserError(
             f"{p.name} 解压后大小异常（约 {total // (1024 * 1024)} MB），可能是损坏或恶意构造的文件，已拒绝处理。"
         )
-    for info in infos:
-        if info.filename.lower().endswith((".xml", ".rels")) and _has_dtd(zf, info):
-            raise UserError(
-                f"{p.name} 的内部文件 {info.filename} 含有 XML 实体/文档类型声明（正常的 Excel 文件不会有），"
-                "可能是恶意构造的文件，已拒绝处理。"
-            )
 
 
 _COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.S)
@@ -124,13 +157,27 @@ def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     """
     with zf.open(info) as fh:
         head = fh.read(_PROLOG_PEEK)
-        if len(head) == _PROLOG_PEEK:
-            # Usually the root element starts within the first few hundred bytes: decide on
-            # them when what follows the complete comments and PIs is already an element.
-            text = _prolog_text(head)
-            if len(text) >= 2 and not text.startswith(("<!", "<?")):
-                return False
-            head += fh.read(PROLOG_BYTES - len(head))
+        if len(head) == _PROLOG_PEEK and _element_first(head):
+            return False
+        head += fh.read(PROLOG_BYTES - len(head))
+    return _dtd_in(head)
+
+
+def _element_first(head: bytes) -> bool:
+    """True when what follows the complete comments and PIs of ``head`` is already an element.
+
+    Usually the root element starts within the first few hundred bytes: then the
+    decision needs no more of the part.
+    """
+    text = _prolog_text(head)
+    return len(text) >= 2 and not text.startswith(("<!", "<?"))
+
+
+def _dtd_in(data: bytes) -> bool:
+    """``_has_dtd`` of a part whose bytes (all of them, or its first ``PROLOG_BYTES``) are in hand."""
+    if len(data) >= _PROLOG_PEEK and _element_first(data[:_PROLOG_PEEK]):
+        return False
+    head = data[:PROLOG_BYTES]
     text = _prolog_text(head)
     if not text:
         return len(head) >= PROLOG_BYTES
@@ -183,20 +230,28 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
     openpyxl's read-only reader instead, which stops at the bounds.  Such a sheet
     loses its merge information, which the layout reader does without.
     """
-    p = check_readable(path)
+    # ``check_readable``, with the package opened once and each worksheet part's DTD check
+    # done on the bytes the pre-scan unpacks anyway (one unpacking per sheet, not two).
+    p = _check_file(path)
+    with _package(p) as zf:
+        _check_structure(p, zf)
+        parts = _sheet_parts(zf)  # defusedxml: refuses entities in workbook.xml by itself
+        later = frozenset(
+            i.filename for i in parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES
+        )
+        _check_package(p, zf, later)
+        try:
+            too_big, errors = _prescan(zf, parts, lambda part: _refuse_dtd(p, part))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise UserError(
+                f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
+            ) from None
     import python_calamine as pc
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(p))
     except Exception as exc:  # calamine raises its own error types for broken parts
         raise UserError(f"{p.name} 无法读取，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。") from None
-    try:
-        with zipfile.ZipFile(p) as zf:
-            too_big, errors = _prescan(zf)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise UserError(
-            f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
-        ) from None
     wanted = set(names) if names is not None else None
     memo: dict[tuple[Any, Any], Merge] = {}  # sheets made from one form share their merges
     out: list[SheetData] = []
@@ -249,7 +304,11 @@ _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
 _ROW_ATTR = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,8})["']""")
 
 
-def _prescan(zf: zipfile.ZipFile) -> tuple[set[str], dict[str, dict[tuple[int, int], str]]]:
+def _prescan(
+    zf: zipfile.ZipFile,
+    parts: dict[str, zipfile.ZipInfo] | None = None,
+    on_dtd: Callable[[str], None] | None = None,
+) -> tuple[set[str], dict[str, dict[tuple[int, int], str]]]:
     """Sheets calamine must not load whole (see ``read_sheets``), and each sheet's error cells.
 
     calamine returns error values (#REF!, #DIV/0!, #N/A …) as empty strings, so a
@@ -258,11 +317,13 @@ def _prescan(zf: zipfile.ZipFile) -> tuple[set[str], dict[str, dict[tuple[int, i
     """
     too_big: set[str] = set()
     errors: dict[str, dict[tuple[int, int], str]] = {}
-    for name, info in _sheet_parts(zf).items():
+    for name, info in (_sheet_parts(zf) if parts is None else parts).items():
         if info.file_size > STREAM_SHEET_BYTES:
             too_big.add(name)
             continue
         xml = zf.read(info)
+        if on_dtd is not None and _is_xml(info.filename) and _dtd_in(xml):
+            on_dtd(info.filename)  # raises: nothing may parse this part
         if not _surely_small(xml):
             rows, cols = _extent(xml)
             if rows > MAX_READ_ROWS or cols > MAX_READ_COLS:
