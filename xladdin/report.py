@@ -16,7 +16,85 @@ _RESET = "\033[0m"
 
 
 def to_json(result: CheckResult) -> str:
-    return json.dumps(result.as_dict(), ensure_ascii=False, indent=2)
+    """``json.dumps(result.as_dict(), ensure_ascii=False, indent=2)``, byte for byte.
+
+    With ``indent`` the standard library encodes in pure Python (its C encoder is for
+    compact output only); a check of 1,000 tables has ~200,000 values to write, and
+    ``_dump`` below writes them in two thirds of the time.
+    """
+    data = result.as_dict()
+    out: list[str] = []
+    try:
+        _dump(data, "\n", out)
+    except (_Unusual, RecursionError):
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    """A value ``_dump`` leaves to ``json.dumps`` (a non-str key, a type JSON has no plain form for)."""
+
+
+_ENCODE_STR = json.encoder.encode_basestring  # the C function json.dumps uses for ensure_ascii=False
+_INF = float("inf")
+
+
+def _scalar(v: Any) -> str | None:
+    """A JSON scalar as ``json.dumps`` spells it; None for a container or anything unusual."""
+    t = type(v)
+    if t is str:
+        return _ENCODE_STR(v)
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if t is int:
+        return int.__repr__(v)
+    if t is float:
+        if v != v:
+            return "NaN"
+        if v == _INF:
+            return "Infinity"
+        if v == -_INF:
+            return "-Infinity"
+        return float.__repr__(v)
+    return None
+
+
+def _dump(v: Any, newline: str, out: list[str]) -> None:
+    """Append ``v`` as ``json.dumps(indent=2)`` writes it; ``newline`` is "\\n" plus the current indent."""
+    s = _scalar(v)
+    if s is not None:
+        out.append(s)
+        return
+    t = type(v)
+    inner = newline + "  "
+    if t is dict:
+        if not v:
+            out.append("{}")
+            return
+        opener = "{"
+        for k, item in v.items():
+            if type(k) is not str:
+                raise _Unusual
+            out.append(opener + inner + _ENCODE_STR(k) + ": ")
+            opener = ","
+            _dump(item, inner, out)
+        out.append(newline + "}")
+    elif t is list or t is tuple:
+        if not v:
+            out.append("[]")
+            return
+        opener = "["
+        for item in v:
+            out.append(opener + inner)
+            opener = ","
+            _dump(item, inner, out)
+        out.append(newline + "]")
+    else:
+        raise _Unusual
 
 
 def summary_line(result: CheckResult) -> str:
