@@ -12,6 +12,15 @@ import re
 
 _SPACE = re.compile(r"[\s\u3000]+")
 _SCORE = re.compile(r"[（(][^）)]*分?[）)]$|[（(]?\d+(-\d+)?[）)]?分$")
+_SCORE_TAIL = 40  # a score suffix such as "(0-20)分" is short; looking further is quadratic on long cells
+
+
+def _drop_score(text: str) -> str:
+    """Remove a trailing "(50分)" / "(0-20)分"; only the tail is searched (the pattern is
+    anchored at the end, and on a 32,767-character cell a full search takes seconds)."""
+    head, tail = text[:-_SCORE_TAIL], text[-_SCORE_TAIL:]
+    return head + _SCORE.sub("", tail)
+
 
 # 一级 key → Chinese label as the department writes it.
 LEVEL1_LABELS: dict[str, str] = {
@@ -58,7 +67,7 @@ def squash(text: str) -> str:
 
 def level1_key(text: str) -> str:
     """ "产出指标" / "满意度指 标" / "产出指标(50分)" → "产出"; unknown → squashed text."""
-    t = _SCORE.sub("", squash(text))
+    t = _drop_score(squash(text))
     if t.endswith("指标"):
         t = t[: -len("指标")]
     return t
@@ -66,7 +75,7 @@ def level1_key(text: str) -> str:
 
 def level2_key(text: str) -> str:
     """ "经济效益指标" / "经济效益" → "经济效益"; "数量指标" → "数量"."""
-    t = _SCORE.sub("", squash(text))
+    t = _drop_score(squash(text))
     if t.endswith("指标"):
         t = t[: -len("指标")]
     return _LEVEL2_ALIASES.get(t, t)
