@@ -39,6 +39,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from xladdin.units import COUNT_UNITS
 from xladdin.values import Value, parse
 
 ROUNDING_WAN = 0.005 + 1e-9  # half of the published 0.01万元 step
@@ -159,36 +160,8 @@ _TOTAL_WORDS = (
     "申请资金",
 )
 _GENERIC = re.compile(r"^(?:服务费|经费|费用|共|需经费|需支付|资金|金额|合计|支付|计|约|为|需)?$")
-_COUNT_UNITS = (
-    "人次",
-    "平方米",
-    "人",
-    "台",
-    "套",
-    "个",
-    "份",
-    "张",
-    "册",
-    "箱",
-    "篇",
-    "期",
-    "扇",
-    "页",
-    "间",
-    "次",
-    "项",
-    "条",
-    "户",
-    "亩",
-    "件",
-    "场",
-    "班",
-    "本",
-    "批",
-    "辆",
-    "块",
-    "名",
-)
+# Longest first, so that 人次 wins over 人 and 平方米 over 米 in the alternation.
+_COUNT_UNITS = tuple(sorted(COUNT_UNITS, key=lambda u: (-len(u), u)))
 _QUANTITY = re.compile(rf"(\d(?<![\d.,/*]\d){_NUM_REST})(万)?({'|'.join(_COUNT_UNITS)})(?![/*\d])")
 _STRIP_CTX = re.compile(r"^[\s“”\"'《》()（）<>/p.、,，]+|[\s“”\"'()（）]+$")
 
