@@ -186,26 +186,18 @@ def _unsupported(src: Path) -> list[str]:
 def journal(wb: Any, edits: list[Edit], op: str = "set") -> int:
     """Append edits to the workbook's hidden undo sheet as one new batch; returns the batch."""
     ws = wb[UNDO_SHEET] if UNDO_SHEET in wb.sheetnames else None
-    entries = read_journal(sheet_from_openpyxl(ws)) if ws is not None else []
-    batch = next_batch(entries)
-    new = journal_edits(edits, batch, dt.datetime.now().isoformat(sep=" ", timespec="seconds"), op)
-    if not new:
-        return batch
-    if ws is None:
-        ws = wb.create_sheet(UNDO_SHEET)
-        ws.sheet_state = "hidden"
-        ws.append(list(UNDO_HEADER))
-    for e in new:
-        append_text_row(ws, e.row())
+    batch = next_batch(read_journal(sheet_from_openpyxl(ws)) if ws is not None else [])
+    journal_entries(wb, journal_edits(edits, batch, dt.datetime.now().isoformat(sep=" ", timespec="seconds"), op))
     return batch
 
 
 def journal_entries(wb: Any, entries: list[JournalEntry]) -> None:
-    """Append ready-made entries (structural ops) to the undo sheet."""
+    """Append ready-made entries to the undo sheet, creating it (hidden) on first use."""
     if not entries:
         return
-    ws = wb[UNDO_SHEET] if UNDO_SHEET in wb.sheetnames else None
-    if ws is None:
+    if UNDO_SHEET in wb.sheetnames:
+        ws = wb[UNDO_SHEET]
+    else:
         ws = wb.create_sheet(UNDO_SHEET)
         ws.sheet_state = "hidden"
         ws.append(list(UNDO_HEADER))
