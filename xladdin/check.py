@@ -124,11 +124,6 @@ def check_sheets(
         )
         for p in projects
     ]
-    other = [f for f in skipped if not select_rules_for_code(f.rule, select, ignore, settings)]
+    ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
+    other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     return CheckResult(file=file, projects=results, other=other)
-
-
-def select_rules_for_code(code: str, select: list[str] | None, ignore: list[str] | None, settings: Any) -> bool:
-    """True when ``code`` is ignored by the command line or the workbook's settings."""
-    pats = [p.upper() for p in (ignore or []) + list(settings.ignore)]
-    return any(code.startswith(p) for p in pats if p)

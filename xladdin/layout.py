@@ -573,10 +573,6 @@ def template_spec(year: int) -> TableSpec:
     )
 
 
-def ref_of(row_col: tuple[int, int]) -> str:
-    return cell_ref(*row_col)
-
-
 __all__ = [
     "CANONICAL",
     "IndicatorSpec",

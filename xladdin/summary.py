@@ -8,7 +8,7 @@ without xladdin.
 from __future__ import annotations
 
 from xladdin.layout import SheetLayout
-from xladdin.model import Project, parse_ref
+from xladdin.model import Project
 
 SUMMARY_SHEET = "项目汇总"
 SUMMARY_HEADERS = ("序号", "项目名称", "项目总额", "年度资金总额", "财政拨款")
@@ -53,4 +53,4 @@ def link_targets(lay: SheetLayout) -> dict[int, str]:
     return {r: v for (r, c), v in lay.roles.items() if c == 0}
 
 
-__all__ = ["SUMMARY_SHEET", "link_targets", "parse_ref", "quote_sheet", "summary_layout"]
+__all__ = ["SUMMARY_SHEET", "link_targets", "quote_sheet", "summary_layout"]
