@@ -432,28 +432,33 @@ def _date(body: str) -> Value | None:
     return None
 
 
+def _cn_or_arabic(text: str) -> Decimal | None:
+    """九十 / 90 / 5.5 → Decimal; None when it is neither."""
+    n = chinese_number(text)
+    if n is not None:
+        return n
+    try:
+        return _decimal(text)
+    except InvalidOperation:
+        return None
+
+
 def _percent(body: str) -> Value | None:
     m = _PERCENT.match(body)
     if m:
         return Value("percent", number=float(_decimal(m.group(1))), unit=m.group(2), unit_raw=m.group(2))
     m = _CN_PERCENT.match(body)
     if m:
-        n = chinese_number(m.group(2))
+        n = _cn_or_arabic(m.group(2))
         if n is None:
-            try:
-                n = _decimal(m.group(2))
-            except InvalidOperation:
-                return None
+            return None
         unit = "%" if m.group(1) == "百分之" else "‰"
         return Value("percent", number=float(n), unit=unit, unit_raw=m.group(1))
     m = _CN_TENTHS.match(body)
     if m:
-        n = chinese_number(m.group(1))
+        n = _cn_or_arabic(m.group(1))
         if n is None:
-            try:
-                n = _decimal(m.group(1))
-            except InvalidOperation:
-                return None
+            return None
         return Value("percent", number=float(n * 10), unit="%", unit_raw="成")
     return None
 
