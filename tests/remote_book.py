@@ -234,3 +234,19 @@ def values_of(data: dict[str, Any], sheet: str) -> list[list[Any]]:
         if sh["name"] == sheet:
             return sh["values"]
     raise KeyError(sheet)
+
+
+# Prelude for a subprocess that imports modules under *classic* (Windows) xlwings.
+# Classic xlwings imports pywin32 at module level; these stand-ins let its pure-Python
+# decorators and VBA generator run on any OS (nothing here talks to Excel).
+CLASSIC_XLWINGS = r"""
+import io, json, sys, types
+for name in ("pythoncom", "pywintypes", "win32api"):
+    sys.modules[name] = types.ModuleType(name)
+sys.modules["pythoncom"].CoInitialize = lambda: None
+wc = types.ModuleType("win32com"); wcc = types.ModuleType("win32com.client")
+wcc.Dispatch = lambda *a, **k: None; wc.client = wcc
+sys.modules["win32com"] = wc; sys.modules["win32com.client"] = wcc
+import xlwings, xlwings.udfs as classic
+xlwings.func, xlwings.arg, xlwings.ret = classic.xlfunc, classic.xlarg, classic.xlret
+"""

@@ -19,6 +19,7 @@ import pytest
 import xlwings as xw
 
 from tests.remote_book import (
+    CLASSIC_XLWINGS,
     actions,
     colored_cells,
     noted_cells,
@@ -548,19 +549,14 @@ def test_server_script_runs_through_custom_scripts_call(
     assert noted == {f["cell"] for f in findings}
 
 
-CLASSIC_IMPORT = r"""
-import json, sys, types
-for name in ("pythoncom", "pywintypes", "win32api"):
-    sys.modules[name] = types.ModuleType(name)
-sys.modules["pythoncom"].CoInitialize = lambda: None
-wc = types.ModuleType("win32com"); wcc = types.ModuleType("win32com.client")
-wcc.Dispatch = lambda *a, **k: None; wc.client = wcc
-sys.modules["win32com"] = wc; sys.modules["win32com.client"] = wcc
-import xlwings, xlwings.udfs as classic
-xlwings.func, xlwings.arg, xlwings.ret, xlwings.script = classic.xlfunc, classic.xlarg, classic.xlret, classic.xlsub
+CLASSIC_IMPORT = (
+    CLASSIC_XLWINGS
+    + r"""
+xlwings.script = classic.xlsub
 import xladdin.addin as a
 print(json.dumps({k: getattr(a, k).__xlfunc__["sub"] for k in dir(a) if k.endswith("_script")}))
 """
+)
 
 
 def test_the_module_imports_under_classic_xlwings_decorators() -> None:

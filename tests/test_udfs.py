@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.remote_book import CLASSIC_XLWINGS
 from xladdin import functions, udfs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,24 +126,16 @@ def test_functions_register_and_compute_on_xlwings_server() -> None:
 
 # --------------------------------------------------------------------------- classic xlwings (Windows)
 
-CLASSIC_RUNNER = r"""
-import io, json, sys, types
-# Classic xlwings imports pywin32 at module level; these stand-ins let its pure-Python
-# VBA generator run on any OS (nothing here talks to Excel).
-for name in ("pythoncom", "pywintypes", "win32api"):
-    sys.modules[name] = types.ModuleType(name)
-sys.modules["pythoncom"].CoInitialize = lambda: None
-wc = types.ModuleType("win32com"); wcc = types.ModuleType("win32com.client")
-wcc.Dispatch = lambda *a, **k: None; wc.client = wcc
-sys.modules["win32com"] = wc; sys.modules["win32com.client"] = wcc
-import xlwings, xlwings.udfs as classic
-xlwings.func, xlwings.arg, xlwings.ret = classic.xlfunc, classic.xlarg, classic.xlret
+CLASSIC_RUNNER = (
+    CLASSIC_XLWINGS
+    + r"""
 import xladdin.udfs as u
 out = io.StringIO()
 classic.generate_vba_wrapper("xladdin.udfs", u, out, types.SimpleNamespace(Name="xladdin.xlam"))
 meta = {k: f.__xlfunc__ for k, f in u.UDFS.items()}
 print(json.dumps({"vba": out.getvalue(), "meta": meta}, ensure_ascii=False, default=str))
 """
+)
 
 
 def test_classic_import_functions_generates_vba_for_each_function() -> None:
