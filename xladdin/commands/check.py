@@ -17,6 +17,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="--mark 时的输出文件")
     p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        help="同时检查用的进程数（默认：工作表很多时按CPU核数自动决定；1 = 不并行）",
+    )
 
 
 def split_codes(text: str) -> list[str]:
@@ -24,12 +31,13 @@ def split_codes(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xladdin.check import check_sheets
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.errors import UserError
+    from xladdin.io.checking import check_file
     from xladdin.report import to_console, to_json
 
-    sheets = read_sheets(args.file)
-    result = check_sheets(args.file, sheets, split_codes(args.select), split_codes(args.ignore))
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs 应为不小于1的整数（写的是 {args.jobs}）。不想并行请写 --jobs 1。")
+    result = check_file(args.file, split_codes(args.select), split_codes(args.ignore), jobs=args.jobs)
     if args.format == "json":
         print(to_json(result))
     else:

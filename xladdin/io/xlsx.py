@@ -232,10 +232,13 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
     """
     # ``check_readable``, with the package opened once and each worksheet part's DTD check
     # done on the bytes the pre-scan unpacks anyway (one unpacking per sheet, not two).
+    wanted = set(names) if names is not None else None
     p = _check_file(path)
     with _package(p) as zf:
         _check_structure(p, zf)
         parts = _sheet_parts(zf)  # defusedxml: refuses entities in workbook.xml by itself
+        if wanted is not None:  # the other sheets' parts get the cheap prolog check of _check_package
+            parts = {n: i for n, i in parts.items() if n in wanted}
         later = frozenset(
             i.filename for i in parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES
         )
@@ -252,7 +255,6 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         wb = pc.CalamineWorkbook.from_path(str(p))
     except Exception as exc:  # calamine raises its own error types for broken parts
         raise UserError(f"{p.name} 无法读取，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。") from None
-    wanted = set(names) if names is not None else None
     memo: dict[tuple[Any, Any], Merge] = {}  # sheets made from one form share their merges
     out: list[SheetData] = []
     streamed: Any = None
@@ -287,6 +289,18 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
     if not out and wanted is None:
         raise UserError(f"{p.name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
     return out
+
+
+def worksheet_names(path: str | os.PathLike[str]) -> list[str]:
+    """The worksheet names of a workbook in tab order, from workbook.xml alone (no sheet is unpacked).
+
+    The refusals that need no unpacking (not a workbook, encrypted, broken zip …) are
+    made here, so a caller that splits the reading can report them once.
+    """
+    p = _check_file(path)
+    with _package(p) as zf:
+        _check_structure(p, zf)
+        return list(_sheet_parts(zf))
 
 
 def _merge(memo: dict[tuple[Any, Any], Merge], a: Any, b: Any) -> Merge:

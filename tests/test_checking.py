@@ -1,0 +1,90 @@
+"""The file check in several processes gives the serial check's result, in the same order."""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from xladdin.cli import main
+from xladdin.errors import UserError
+from xladdin.io.checking import PARALLEL_MIN_SHEETS, check_file, chunks, workers
+from xladdin.report import to_json
+from xladdin.settings import SETTINGS_SHEET
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from generate import generate
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Fourteen projects, a sheet that is no table in the middle, the settings sheet near the end."""
+    path = generate(tmp_path_factory.mktemp("par") / "g.xlsx", 14, seed=11)
+    wb = load_workbook(path)
+    wb.create_sheet("说明", 5)["A1"] = "本工作簿由测试生成"
+    settings = wb.create_sheet(SETTINGS_SHEET, 12)
+    settings.append(["忽略规则", "VAL004"])
+    settings.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def test_chunks_keep_every_sheet_once_in_order() -> None:
+    names = [f"s{i}" for i in range(10)]
+    for n in (1, 2, 3, 4, 10):
+        parts = chunks(names, n)
+        assert [x for c in parts for x in c] == names
+        assert len(parts) == n and max(map(len, parts)) - min(map(len, parts)) <= 1
+    assert chunks(names[:2], 4) == [["s0"], ["s1"]]
+
+
+def test_workers_only_for_large_workbooks() -> None:
+    assert workers(6) == 1
+    assert workers(PARALLEL_MIN_SHEETS - 1) == 1
+    assert workers(6, jobs=3) == 3 and workers(2, jobs=8) == 2 and workers(500, jobs=1) == 1
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 5])
+def test_parallel_equals_serial(big: Path, jobs: int) -> None:
+    serial = check_file(big, jobs=1)
+    parallel = check_file(big, jobs=jobs)
+    assert to_json(parallel) == to_json(serial)
+    assert [p.sheet for p in parallel.projects] == [p.sheet for p in serial.projects]
+    # the workbook's own choice reached every worker, not only the one holding xladdin设置
+    assert serial.findings and not any(f.rule == "VAL004" for f in parallel.findings)
+    assert [f.sheet for f in parallel.other] == ["说明"]
+
+
+def test_parallel_honours_the_command_line_choice(big: Path) -> None:
+    serial = check_file(big, select=["TIME", "NARR"], ignore=["NARR006"], jobs=1)
+    parallel = check_file(big, select=["TIME", "NARR"], ignore=["NARR006"], jobs=4)
+    assert to_json(parallel) == to_json(serial)
+    assert {f.rule[:4] for f in parallel.findings if f.rule != "SHEET001"} <= {"TIME", "NARR"}
+
+
+def test_a_broken_sheet_in_a_worker_is_the_users_message(big: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(big) as src, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet9.xml":
+                data = data[: len(data) // 2]  # cut in the middle of a row
+            dst.writestr(info, data)
+    with pytest.raises(UserError) as serial:
+        check_file(broken, jobs=1)
+    with pytest.raises(UserError) as parallel:
+        check_file(broken, jobs=3)
+    assert parallel.value.message == serial.value.message
+
+
+def test_cli_jobs(big: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(big), "--format", "json", "--jobs", "1"]) in (0, 1)
+    one = capsys.readouterr().out
+    assert main(["check", str(big), "--format", "json", "-j", "3"]) in (0, 1)
+    assert capsys.readouterr().out == one
+    assert main(["check", str(big), "--jobs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--jobs" in err and "Traceback" not in err
