@@ -407,6 +407,7 @@ def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -
             chosen.pop()
 
     search(0, list(per), 0)
+    del search  # break the self-reference of the recursive closure (see _subsets)
     return best
 
 
@@ -622,45 +623,67 @@ _MAX_GROUP = 6
 _MAX_NODES = 20000
 
 
-def _subsets(target: float, lines: list[CostLine]) -> list[tuple[int, ...]]:
-    """Index sets of lines whose amounts add up to ``target`` within the rounding."""
-    order = sorted(range(len(lines)), key=lambda i: -lines[i].amount_wan)
-    amounts = [lines[i].amount_wan for i in order]
-    suffix = [0.0] * (len(amounts) + 1)
-    for i in range(len(amounts) - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + max(amounts[i], 0.0)
-    out: list[tuple[int, ...]] = []
-    nodes = 0
-    dead: set[tuple[int, float, int]] = set()  # (start, partial sum, size) known to lead nowhere
+def _subsets(target: float, amounts: Sequence[float]) -> list[tuple[int, ...]]:
+    """Index sets of ``amounts`` (万元, the lines' amounts) adding up to ``target`` within the rounding.
+
+    Called for every stated amount of every narrative against a handful of lines, so the
+    set-up is kept small: amounts in integer millionths of 万元 (the engine rounds lines
+    to 1e-6) make the partial sums exact and the dead-end memo a plain tuple lookup.
+    """
+    n = len(amounts)
     hi = target + ROUNDING_WAN
     lo = target - ROUNDING_WAN
-    n = len(amounts)
+    if n <= 1:  # what the search finds for one line, without setting it up
+        a = amounts[0] if n else 0.0
+        return [(0,)] if 0 < a <= hi and a >= lo else []
+    order = sorted(range(n), key=amounts.__getitem__, reverse=True)  # stable: ties keep their order
+    micro = [round(amounts[i] * 1e6) for i in order]
+    suffix = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + max(micro[i], 0)
+    hi_m = hi * 1e6
+    lo_m = lo * 1e6
+    if suffix[0] < lo_m or micro[-1] > hi_m:
+        return []  # all of them are too little, or the smallest alone is too much
+    out: list[tuple[int, ...]] = []
+    nodes = 0
+    dead: set[tuple[int, int, int]] = set()  # (start, partial sum, size) known to lead nowhere
     chosen: list[int] = []
+    smallest = min((m for m in micro if m > 0), default=0)
 
-    def dfs(i: int, acc: float) -> bool:
+    def dfs(i: int, acc: int, depth: int) -> bool:
+        """Extend ``chosen`` (``depth`` lines, summing ``acc``) by lines from ``i`` on; True when any fits.
+
+        A set is recorded when it is chosen and descended into only when one more line
+        could still fit, so most sets cost no call of their own.
+        """
         nonlocal nodes
-        nodes += 1
-        if nodes > _MAX_NODES or len(out) > 200:
-            return True  # budget spent: do not mark anything dead
         found = False
-        depth = len(chosen)
-        if depth and abs(acc - target) <= ROUNDING_WAN:
-            out.append(tuple(order[k] for k in chosen))
-            found = True
-        if depth >= _MAX_GROUP:
-            return found
         for j in range(i, n):
-            a = amounts[j]
+            a = micro[j]
             s = acc + a
-            if s > hi or a <= 0:
+            if s > hi_m or a <= 0:
                 continue
-            if acc + suffix[j] < lo:
+            if acc + suffix[j] < lo_m:
                 break
-            key = (j + 1, round(s, 6), depth + 1)
+            key = (j + 1, s, depth + 1)
             if key in dead:
                 continue
+            nodes += 1
+            if nodes > _MAX_NODES or len(out) > 200:
+                return True  # budget spent: do not mark anything dead
             chosen.append(j)
-            hit = dfs(j + 1, s)
+            hit = lo_m <= s <= hi_m
+            if hit:
+                out.append(tuple(order[k] for k in chosen))
+            if (
+                depth + 1 < _MAX_GROUP
+                and j + 1 < n
+                and s + smallest <= hi_m
+                and s + suffix[j + 1] >= lo_m
+                and dfs(j + 1, s, depth + 1)
+            ):
+                hit = True
             chosen.pop()
             if hit:
                 found = True
@@ -668,11 +691,8 @@ def _subsets(target: float, lines: list[CostLine]) -> list[tuple[int, ...]]:
                 dead.add(key)
         return found
 
-    if n == 1:  # what dfs finds for one line, without setting it up
-        a = amounts[0]
-        return [(order[0],)] if 0 < a <= hi and a >= lo and abs(a - target) <= ROUNDING_WAN else []
-    if n:
-        dfs(0, 0.0)
+    dfs(0, 0, 0)
+    del dfs  # the closure refers to itself: without this the cycle (and all it holds) waits for the GC
     return out
 
 
@@ -713,13 +733,14 @@ def _candidates(
 ) -> list[tuple[float, int, tuple[int, ...]]]:
     """(score, amount, line indices) for every line set whose amounts add up to a stated amount."""
     out: list[tuple[float, int, tuple[int, ...]]] = []
+    wan = [line.amount_wan for line in lines]
     for ai in amount_idx:
         a = amounts[ai]
         sims = {i: similarity(a.context, lines[i].indicator) for i in line_idx}
         pool = [i for i in line_idx if sims[i] > 0] if related_only else list(line_idx)
-        subsets = {tuple(pool[k] for k in sub) for sub in _subsets(a.wan, [lines[i] for i in pool])}
+        subsets = {tuple(pool[k] for k in sub) for sub in _subsets(a.wan, [wan[i] for i in pool])}
         if related_only:
-            subsets |= {(i,) for i in line_idx if abs(lines[i].amount_wan - a.wan) <= ROUNDING_WAN}
+            subsets |= {(i,) for i in line_idx if abs(wan[i] - a.wan) <= ROUNDING_WAN}
         for subset in subsets:
             score = sum(sims[i] for i in subset) / len(subset) - 0.02 * (len(subset) - 1)
             out.append((score, ai, tuple(sorted(subset))))

@@ -338,6 +338,9 @@ def _read_indicators(
     cur1 = Field(None, cell_ref(header_row + 1, c1))
     cur2 = Field(None, cell_ref(header_row + 1, c2))
     grid = sheet.rows
+    # The merged block the current Field was taken from (None: a plain cell): its later rows reuse it.
+    block1: Merge | None = None
+    block2: Merge | None = None
     wanted = (c1, c2, cn, cv)
     last = max(wanted)
     for r in range(header_row + 1, len(grid) + 1):
@@ -349,28 +352,35 @@ def _read_indicators(
             v1, v2, vn, vv = (line[c - 1] if c <= width else None for c in wanted)
         # plain locals, not a dict per row: this loop runs for every row of every table
         t1, t2 = _text(v1), _text(v2)
-        in_block = False
+        in_block = same1 = same2 = False
+        m1 = m2 = None
         if merges:
-            m = merges.get((r, c1))
-            if m is not None and m.max_row > m.min_row:
+            m1 = merges.get((r, c1))
+            if m1 is not None and m1.max_row > m1.min_row:
                 in_block = True
-                if m.min_row != r or m.min_col != c1:
-                    v1 = sheet.value(m.min_row, m.min_col)
+                if m1 is block1:  # a later row of the block whose Field is current: nothing new
+                    same1 = True
+                elif m1.min_row != r or m1.min_col != c1:
+                    v1 = sheet.value(m1.min_row, m1.min_col)
                     t1 = ""
-            m = merges.get((r, c2))
-            if m is not None and m.max_row > m.min_row:
+            m2 = merges.get((r, c2))
+            if m2 is not None and m2.max_row > m2.min_row:
                 in_block = True
-                if m.min_row != r or m.min_col != c2:
-                    v2 = sheet.value(m.min_row, m.min_col)
+                if m2 is block2:
+                    same2 = True
+                elif m2.min_row != r or m2.min_col != c2:
+                    v2 = sheet.value(m2.min_row, m2.min_col)
                     t2 = ""
-        if t1 or (in_block and _text(v1)):
-            ref = _top_ref(merges, r, c1)
+        if not same1 and (t1 or (in_block and _text(v1))):
+            ref = cell_ref(m1.min_row, m1.min_col) if m1 is not None else cell_ref(r, c1)
             if cur1.cell != ref or cur1.value is not v1:
                 cur1 = Field(v1, ref)
-        if t2 or (in_block and _text(v2)):
-            ref = _top_ref(merges, r, c2)
+            block1 = m1
+        if not same2 and (t2 or (in_block and _text(v2))):
+            ref = cell_ref(m2.min_row, m2.min_col) if m2 is not None else cell_ref(r, c2)
             if cur2.cell != ref or cur2.value is not v2:
                 cur2 = Field(v2, ref)
+            block2 = m2
         if not in_block and not (t1 or t2 or _text(vn) or _text(vv)):
             continue
         out.append(
@@ -395,11 +405,6 @@ def _text(v: Any) -> str:
     if v is None:
         return ""
     return v.strip() if type(v) is str else display_text(v)
-
-
-def _top_ref(merges: dict[tuple[int, int], Merge], r: int, c: int) -> str:
-    m = merges.get((r, c))
-    return cell_ref(m.min_row, m.min_col) if m else cell_ref(r, c)
 
 
 # --------------------------------------------------------------------------- the plain table

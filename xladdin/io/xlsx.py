@@ -237,11 +237,12 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
     with _package(p) as zf:
         _check_structure(p, zf)
         parts = _sheet_parts(zf)  # defusedxml: refuses entities in workbook.xml by itself
-        if wanted is not None:  # the other sheets' parts get the cheap prolog check of _check_package
+        # The other sheets' parts are never parsed here: they need no DTD check in this call
+        # (a parallel check reads every sheet in some worker, and that worker checks it).
+        unread = frozenset(i.filename for n, i in parts.items() if wanted is not None and n not in wanted)
+        if unread:
             parts = {n: i for n, i in parts.items() if n in wanted}
-        later = frozenset(
-            i.filename for i in parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES
-        )
+        later = unread | {i.filename for i in parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES}
         _check_package(p, zf, later)
         try:
             too_big, errors = _prescan(zf, parts, lambda part: _refuse_dtd(p, part))
