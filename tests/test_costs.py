@@ -301,3 +301,13 @@ def test_explain_never_raises_on_any_values(projects, data):
     assert e.explained == pytest.approx(sum(line.amount_wan for line in e.lines))
     assert all(line.row in {i.row for i in p.indicators} for line in e.lines)
     json.dumps(e.as_dict(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("sheet", list(PUBLISHED_TOTALS))
+def test_the_rules_facts_give_the_same_explanation(projects, sheet):
+    """The check hands its per-project facts to the engine instead of letting it redo them."""
+    from xladdin.rules import Context
+    from xladdin.rules.facts import rows
+
+    p = projects[sheet]
+    assert explain(p, rows(Context(p))) == explain(p)

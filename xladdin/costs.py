@@ -281,7 +281,7 @@ def _rows(project: Project) -> list[_Row]:
     ]
 
 
-def _sources(project: Project, rows: list[_Row] | None = None) -> list[_Source]:
+def _sources(project: Project, rows: Sequence[Any] | None = None) -> list[_Source]:
     out = []
     for row in rows if rows is not None else _rows(project):
         key = row.l2
@@ -403,7 +403,7 @@ def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -
                 if units:
                     continue
             chosen.append(fit)
-            search(j + 1, rest, total + fit[3])
+            search(j + 1, rest, total + fit[3])  # noqa: F821 (defined; deleted only after the search, see below)
             chosen.pop()
 
     search(0, list(per), 0)
@@ -411,7 +411,7 @@ def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -
     return best
 
 
-def _period(project: Project, rows: list[_Row] | None = None) -> tuple[float, str]:
+def _period(project: Project, rows: Sequence[Any] | None = None) -> tuple[float, str]:
     """Years a per-period rate covers: one budget year, said the way the table says it."""
     for row in rows if rows is not None else _rows(project):
         name = row.name
@@ -541,10 +541,16 @@ def _make_line(
 # --------------------------------------------------------------------------- the project
 
 
-def explain(project: Project) -> CostExplanation:
-    """Every cost line of a project, reconciled with 项目总额 and the narrative."""
+def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanation:
+    """Every cost line of a project, reconciled with 项目总额 and the narrative.
+
+    ``rows``: the project's indicators with their texts and keys already worked out
+    (objects with ``ind``, ``name``, ``value``, ``l1``, ``l2`` as ``_Row`` has them, such as
+    the rules' per-project facts), so a check does not work them out twice.
+    """
     narrative = scan(project.goal.text)
-    rows = _rows(project)
+    if rows is None:
+        rows = _rows(project)
     sources = _sources(project, rows)
     years, period_note = _period(project, rows)
     lines: list[CostLine] = []
@@ -681,7 +687,7 @@ def _subsets(target: float, amounts: Sequence[float]) -> list[tuple[int, ...]]:
                 and j + 1 < n
                 and s + smallest <= hi_m
                 and s + suffix[j + 1] >= lo_m
-                and dfs(j + 1, s, depth + 1)
+                and dfs(j + 1, s, depth + 1)  # noqa: F821 (defined; deleted only after the search)
             ):
                 hit = True
             chosen.pop()

@@ -165,22 +165,47 @@ _YEAR = re.compile(r"(\d{4})\s*年")
 
 def is_project_sheet(sheet: SheetData) -> bool:
     """A sheet is a project table when it has the indicator header and a 项目名称 label."""
-    header = _find_header(sheet)
-    return header is not None and "name" in _find_labels(sheet, header)[0]
+    header, labels, _ = _find_header_and_labels(sheet)
+    return header is not None and "name" in labels
 
 
-def _find_header(sheet: SheetData) -> tuple[int, dict[str, int]] | None:
+_Labels = dict[str, tuple[int, int]]
+
+
+def _find_header_and_labels(
+    sheet: SheetData,
+) -> tuple[tuple[int, dict[str, int]] | None, _Labels, list[tuple[int, int]]]:
+    """The indicator header (row, column of each heading), the labels above it, every 资金总额.
+
+    One pass over the cells down to the header: each text cell is normalised once and
+    looked up as a heading and as a label.  Labels are label key → (row, col), the
+    first of each; 资金总额 appears twice (本级 and 转移) and is listed by position.
+    """
+    found: _Labels = {}
+    fund_totals: list[tuple[int, int]] = []
     for r, row in enumerate(sheet.rows, start=1):
         cols: dict[str, int] = {}
+        row_labels: list[tuple[str, int]] = []
         for c, v in enumerate(row, start=1):
-            k = header_key(v)
+            if not isinstance(v, str):
+                continue
+            t = _label_text(v)
+            k = HEADER_LABELS.get(t)
             if k and k not in cols:
                 cols[k] = c
+            lk = LABELS.get(t)
+            if lk:
+                row_labels.append((lk, c))
         if "level1" in cols and "value" in cols:
             cols.setdefault("level2", cols["level1"] + 1)
             cols.setdefault("name", cols["level2"] + 1)
-            return r, cols
-    return None
+            return (r, cols), found, fund_totals
+        for lk, c in row_labels:
+            if lk == "fund_total":
+                fund_totals.append((r, c))
+            elif lk not in found:
+                found[lk] = (r, c)
+    return None, found, fund_totals
 
 
 def _merge_index(
@@ -216,30 +241,12 @@ def _merge_index(
     return idx
 
 
-def _find_labels(
-    sheet: SheetData, header: tuple[int, dict[str, int]]
-) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]]]:
-    """Label key → (row, col) above the header row; plus every 资金总额 label position."""
-    header_row = header[0]
-    found: dict[str, tuple[int, int]] = {}
-    fund_totals: list[tuple[int, int]] = []
-    for r in range(1, header_row):
-        for c, v in enumerate(sheet.rows[r - 1], start=1):
-            k = label_key(v)
-            if k == "fund_total":
-                fund_totals.append((r, c))
-            elif k and k not in found:
-                found[k] = (r, c)
-    return found, fund_totals
-
-
 def read_project(sheet: SheetData) -> Project | None:
     """Read one sheet into a ``Project``; None when the sheet is not a project table."""
-    header = _find_header(sheet)
+    header, labels, fund_totals = _find_header_and_labels(sheet)
     if header is None:
         return None
     header_row, cols = header
-    labels, fund_totals = _find_labels(sheet, header)
     if "name" not in labels:
         return None
     merges = _merge_index(sheet, header_row, (cols["level1"], cols["level2"]))

@@ -16,7 +16,28 @@ _RESET = "\033[0m"
 
 
 def to_json(result: CheckResult) -> str:
-    return json.dumps(result.as_dict(), ensure_ascii=False, indent=2)
+    """The JSON contract, indented for reading, each finding on one line.
+
+    ``json.dumps(indent=2)`` would spread every finding over nine lines and runs the
+    pure-Python encoder (a third of a second for 6,000 findings); flat objects are
+    written by the C encoder, one per line, which also keeps a finding greppable.
+    """
+    return _dumps(result.as_dict(), "")
+
+
+_FLAT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+
+
+def _dumps(obj: Any, indent: str) -> str:
+    """``obj`` as JSON: containers holding containers indented by two spaces, flat ones on one line."""
+    if isinstance(obj, dict) and any(isinstance(v, dict | list) for v in obj.values()):
+        inner = indent + "  "
+        items = [f"{inner}{_FLAT.encode(str(k))}: {_dumps(v, inner)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(obj, list) and any(isinstance(v, dict | list) for v in obj):
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + _dumps(v, inner) for v in obj) + "\n" + indent + "]"
+    return _FLAT.encode(obj)
 
 
 def summary_line(result: CheckResult) -> str:

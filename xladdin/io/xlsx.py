@@ -242,7 +242,9 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         unread = frozenset(i.filename for n, i in parts.items() if wanted is not None and n not in wanted)
         if unread:
             parts = {n: i for n, i in parts.items() if n in wanted}
-        later = unread | {i.filename for i in parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES}
+        later = unread | {
+            i.filename for i in parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES
+        }
         _check_package(p, zf, later)
         try:
             too_big, errors = _prescan(zf, parts, lambda part: _refuse_dtd(p, part))

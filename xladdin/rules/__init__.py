@@ -43,8 +43,9 @@ class Context:
     def costs(self) -> Any:
         """The cost explanation of the project (``xladdin.costs.explain``)."""
         from xladdin.costs import explain
+        from xladdin.rules.facts import rows
 
-        return explain(self.project)
+        return explain(self.project, rows(self))
 
     def finding(
         self,
@@ -128,7 +129,7 @@ def run(project: Project, rules: list[Rule] | None = None, options: dict[str, An
     ctx = Context(project, options)
     findings: list[Finding] = []
     for r in rules if rules is not None else all_rules():
-        findings.extend(r.run(ctx))
+        findings.extend(r.check(ctx, r))  # not r.run: one generator less for each of ~45 rules × projects
     return sort_findings(findings)
 
 

@@ -1,0 +1,40 @@
+"""The JSON view: the contract's data exactly, readable, one finding per line."""
+
+from __future__ import annotations
+
+import json
+
+from xladdin.check import CheckResult, ProjectResult
+from xladdin.io.checking import check_file
+from xladdin.model import Finding
+from xladdin.report import to_json
+
+from .conftest import WORKBOOK
+
+
+def test_json_is_the_result_data() -> None:
+    result = check_file(WORKBOOK)
+    text = to_json(result)
+    assert json.loads(text) == result.as_dict()
+    # every finding is one line, so `grep VAL004` shows whole findings
+    assert sum(1 for line in text.splitlines() if '"rule": ' in line) == len(result.findings)
+
+
+def test_json_of_awkward_values() -> None:
+    odd = Finding(
+        rule="X001",
+        severity="info",
+        sheet='引号"和\\反斜杠',
+        cell="A1",
+        message="换行\n制表\t和 </script>",
+        expected=None,
+        actual="",
+    )
+    result = CheckResult(
+        "路径/文件.xlsx", [ProjectResult("表", "名", None, [odd]), ProjectResult("空", "", 1.5)], [odd]
+    )
+    text = to_json(result)
+    assert json.loads(text) == result.as_dict()
+    assert "\\n" in text and "换行" in text  # escaped, and Chinese kept readable
+    empty = CheckResult("f", [])
+    assert json.loads(to_json(empty)) == empty.as_dict()
