@@ -18,11 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,25 +72,48 @@ def serial_check(path: Path) -> tuple[int, int]:
     return full_check(path, jobs=1)
 
 
-MEDIANS: dict[str, float] = {}  # label → median wall time of the last ``best`` runs, for the printout
+class Timing:
+    """Wall and CPU seconds of one function over the rounds."""
 
+    def __init__(self) -> None:
+        self.walls: list[float] = []
+        self.cpus: list[float] = []
+        self.result: Any = None
 
-def best(fn: Callable[[Path], T], path: Path, repeat: int) -> tuple[float, float, T]:
-    """Best wall time and best CPU time (this process, all threads) of ``repeat`` runs.
-
-    CPU time is printed too because the machine may be shared: other people's work
-    stretches wall time but not the CPU time this process used.  The median wall time
-    is kept in ``MEDIANS`` so a noisy run shows as one.
-    """
-    walls: list[float] = []
-    cpus: list[float] = []
-    for _ in range(max(1, repeat)):
+    def run(self, fn: Callable[[Path], T], path: Path) -> T:
         w0, c0 = time.perf_counter(), _cpu()
         out = fn(path)
-        walls.append(time.perf_counter() - w0)
-        cpus.append(_cpu() - c0)
-    MEDIANS[fn.__name__] = sorted(walls)[len(walls) // 2]
-    return min(walls), min(cpus), out
+        self.walls.append(time.perf_counter() - w0)
+        self.cpus.append(_cpu() - c0)
+        self.result = out
+        return out
+
+    @property
+    def wall(self) -> float:
+        return min(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return min(self.cpus)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+
+def rounds(path: Path, repeat: int) -> tuple[Timing, Timing, Timing]:
+    """(a), (b), (b1) timed in turn, ``repeat`` rounds.
+
+    On a shared machine the speed of the CPU changes from minute to minute; timing the
+    three one after another in each round lets each ratio compare runs made under the
+    same conditions (the per-round ratios are printed as well as the ratio of the bests).
+    """
+    a, b, b1 = Timing(), Timing(), Timing()
+    for _ in range(max(1, repeat)):
+        a.run(read_every_cell, path)
+        b.run(full_check, path)
+        b1.run(serial_check, path)
+    return a, b, b1
 
 
 def _cpu() -> float:
@@ -151,29 +175,31 @@ def main(argv: list[str] | None = None) -> int:
         generate(path, args.projects, 2026)
         print(f"生成 {path.name}：{time.perf_counter() - t0:.1f} s")
     full_check(path)  # warm-up: imports, rule registry, regex compilation (memos are emptied per run)
-    w_read, c_read, cells = best(read_every_cell, path, args.repeat)
-    w_check, c_check, (projects, findings) = best(full_check, path, args.repeat)
-    w_serial, c_serial, _ = best(serial_check, path, args.repeat)
-    ratio = w_check / w_read
-    med_read, med_check = MEDIANS["read_every_cell"], MEDIANS["full_check"]
+    a, b, b1 = rounds(path, args.repeat)
+    cells = a.result
+    projects, findings = b.result
+    ratio = b.wall / a.wall
+    per_round = sorted(y / x for x, y in zip(a.walls, b.walls, strict=True))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"机器：{platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}")
     print(f"负载（1分钟平均）：{load:.1f}")
     print(f"文件：{path.name}（{path.stat().st_size / 1e6:.1f} MB，{projects}个项目，{cells}个单元格）")
-    print(f"(a) calamine 读取全部单元格：{w_read:.3f} s（CPU {c_read:.3f} s）")
-    print(f"(b) 完整校验（读取＋识别＋全部规则＋JSON）：{w_check:.3f} s（CPU {c_check:.3f} s），{findings}条结果")
+    print(f"各 {len(a.walls)} 轮中最短（每轮依次计时 a、b、b1）：")
+    print(f"(a) calamine 读取全部单元格：{a.wall:.3f} s（CPU {a.cpu:.3f} s）")
+    print(f"(b) 完整校验（读取＋识别＋全部规则＋JSON）：{b.wall:.3f} s（CPU {b.cpu:.3f} s），{findings}条结果")
     from xladdin.io.checking import workers
     from xladdin.io.xlsx import worksheet_names
 
     n_workers = workers(len(worksheet_names(path)))
     print(f"   其中用了 {n_workers} 个进程（xladdin check 的默认）")
-    print(f"(b1) 同一校验只用一个进程（--jobs 1）：{w_serial:.3f} s（CPU {c_serial:.3f} s）")
+    print(f"(b1) 同一校验只用一个进程（--jobs 1）：{b1.wall:.3f} s（CPU {b1.cpu:.3f} s）")
     print(
-        f"比值 (b)/(a)：{ratio:.2f}（上限 {LIMIT:.0f}）；(b1)/(a)：{w_serial / w_read:.2f}；CPU 时间 (b)/(a)：{c_check / c_read:.2f}"
+        f"比值 (b)/(a)：{ratio:.2f}（上限 {LIMIT:.0f}）；(b1)/(a)：{b1.wall / a.wall:.2f}；"
+        f"CPU 时间 (b)/(a)：{b.cpu / a.cpu:.2f}，(b1)/(a)：{b1.cpu / a.cpu:.2f}"
     )
     print(
-        f"中位数：(a) {med_read:.3f} s，(b) {med_check:.3f} s，(b1) {MEDIANS['serial_check']:.3f} s，"
-        f"比值 (b)/(a) {med_check / med_read:.2f}"
+        f"各轮的比值 (b)/(a)：最小 {per_round[0]:.2f}，中位数 {statistics.median(per_round):.2f}，最大 {per_round[-1]:.2f}；"
+        f"中位时间：(a) {a.median:.3f} s，(b) {b.median:.3f} s，(b1) {b1.median:.3f} s"
     )
     if args.breakdown:
         print(f"各部分CPU时间（{args.repeat}次中最短）：")

@@ -11,9 +11,11 @@ Excel, and whenever processes cannot be started.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from xladdin.check import CheckResult, check_sheets
@@ -42,7 +44,27 @@ def check_file(
         result = _parallel(file, names, list(select or []), list(ignore or []), n)
         if result is not None:
             return result
-    return check_sheets(file, read_sheets(path), list(select or []), list(ignore or []))
+    with gc_paused():
+        return check_sheets(file, read_sheets(path), list(select or []), list(ignore or []))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a workbook is read and checked.
+
+    A check allocates hundreds of thousands of small objects that live until it ends
+    (cells, fields, findings), so the collector keeps running and re-walking them — 7%
+    of a large check — while finding next to nothing: the core leaves no reference
+    cycles behind (tests/test_checking.py counts them).  Reference counting still frees
+    everything as usual; the collector is switched back on afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def workers(n_sheets: int, jobs: int | None = None) -> int:
@@ -80,7 +102,8 @@ def _check_chunk(file: str, names: list[str], select: list[str], ignore: list[st
     The parsed projects stay in the worker: only findings are sent back.
     """
     wanted = [*names, SETTINGS_SHEET] if SETTINGS_SHEET not in names else names
-    result = check_sheets(file, read_sheets(file, wanted), select, ignore)
+    with gc_paused():
+        result = check_sheets(file, read_sheets(file, wanted), select, ignore)
     for p in result.projects:
         p.project = None
     return result
