@@ -55,7 +55,7 @@ from typing import Any, NamedTuple
 from xladdin.framework import level1_key as _level1_key
 from xladdin.framework import level2_key as _level2_key
 from xladdin.framework import squash
-from xladdin.model import Indicator, Project, display_text
+from xladdin.model import Indicator, Project, display_text, fast_init
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
 from xladdin.units import WAN, is_time_unit, match, time_factor
 from xladdin.values import Value, format_number, parse
@@ -88,6 +88,7 @@ TIME_GROUPS = ("时效",)
 _PERIODS = ("月", "季度", "半年", "年", "周")
 
 
+@fast_init
 @dataclass(frozen=True)
 class QuantityUse:
     indicator: str
@@ -101,6 +102,7 @@ class QuantityUse:
     score: float = 0.0
 
 
+@fast_init
 @dataclass(frozen=True)
 class NarrativeMatch:
     amount: StatedAmount
@@ -111,6 +113,7 @@ class NarrativeMatch:
         return len(self.rows) > 1
 
 
+@fast_init
 @dataclass(frozen=True)
 class CostLine:
     indicator: str
@@ -148,6 +151,7 @@ class CostLine:
         }
 
 
+@fast_init
 @dataclass(frozen=True)
 class Unmatched:
     indicator: str
@@ -157,6 +161,7 @@ class Unmatched:
     reason: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class CostExplanation:
     sheet: str
@@ -244,6 +249,7 @@ def similarity(a: str, b: str) -> float:
 # --------------------------------------------------------------------------- sources
 
 
+@fast_init
 @dataclass(frozen=True)
 class _Source:
     ind: Indicator

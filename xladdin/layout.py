@@ -165,7 +165,7 @@ _YEAR = re.compile(r"(\d{4})\s*年")
 
 def is_project_sheet(sheet: SheetData) -> bool:
     """A sheet is a project table when it has the indicator header and a 项目名称 label."""
-    header, labels, _ = _find_header_and_labels(sheet)
+    header, labels, _, _ = _find_header_and_labels(sheet)
     return header is not None and "name" in labels
 
 
@@ -174,38 +174,46 @@ _Labels = dict[str, tuple[int, int]]
 
 def _find_header_and_labels(
     sheet: SheetData,
-) -> tuple[tuple[int, dict[str, int]] | None, _Labels, list[tuple[int, int]]]:
-    """The indicator header (row, column of each heading), the labels above it, every 资金总额.
+) -> tuple[tuple[int, dict[str, int]] | None, _Labels, list[tuple[int, int]], set[tuple[int, int]]]:
+    """The indicator header (row, column of each heading), the labels above it, every 资金总额,
+    and the position of every cell above the header that reads as a label or a heading.
 
     One pass over the cells down to the header: each text cell is normalised once and
     looked up as a heading and as a label.  Labels are label key → (row, col), the
     first of each; 资金总额 appears twice (本级 and 转移) and is listed by position.
+    A field's value ends where the next label or heading starts (see ``read_project``).
     """
     found: _Labels = {}
     fund_totals: list[tuple[int, int]] = []
+    stops: set[tuple[int, int]] = set()
     for r, row in enumerate(sheet.rows, start=1):
         cols: dict[str, int] = {}
         row_labels: list[tuple[str, int]] = []
+        row_stops: list[int] = []
         for c, v in enumerate(row, start=1):
             if not isinstance(v, str):
                 continue
             t = _label_text(v)
             k = HEADER_LABELS.get(t)
-            if k and k not in cols:
-                cols[k] = c
+            if k:
+                row_stops.append(c)
+                if k not in cols:
+                    cols[k] = c
             lk = LABELS.get(t)
             if lk:
                 row_labels.append((lk, c))
+                row_stops.append(c)
         if "level1" in cols and "value" in cols:
             cols.setdefault("level2", cols["level1"] + 1)
             cols.setdefault("name", cols["level2"] + 1)
-            return (r, cols), found, fund_totals
+            return (r, cols), found, fund_totals, stops
+        stops.update((r, c) for c in row_stops)
         for lk, c in row_labels:
             if lk == "fund_total":
                 fund_totals.append((r, c))
             elif lk not in found:
                 found[lk] = (r, c)
-    return None, found, fund_totals
+    return None, found, fund_totals, stops
 
 
 def _merge_index(
@@ -243,7 +251,7 @@ def _merge_index(
 
 def read_project(sheet: SheetData) -> Project | None:
     """Read one sheet into a ``Project``; None when the sheet is not a project table."""
-    header, labels, fund_totals = _find_header_and_labels(sheet)
+    header, labels, fund_totals, stops = _find_header_and_labels(sheet)
     if header is None:
         return None
     header_row, cols = header
@@ -265,8 +273,6 @@ def read_project(sheet: SheetData) -> Project | None:
             if len(fund_totals) > 1:
                 label_cells.setdefault("transfer_total", fund_totals[-1])
 
-    all_label_positions = {rc for rc in label_cells.values()} | set(fund_totals)
-
     def value_of(key: str) -> tuple[Any, str]:
         if key not in label_cells:
             r, c = CANONICAL[key]
@@ -276,7 +282,7 @@ def read_project(sheet: SheetData) -> Project | None:
         start = (m.max_col if m else c) + 1
         row = sheet.rows[r - 1]
         for cc in range(start, len(row) + 1):
-            if (r, cc) in all_label_positions or label_key(row[cc - 1]) or header_key(row[cc - 1]):
+            if (r, cc) in stops:  # the next label or heading (every label cell is one)
                 break
             v = row[cc - 1]
             if _text(v) != "":

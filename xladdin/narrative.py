@@ -39,6 +39,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from xladdin.model import fast_init
 from xladdin.units import COUNT_UNITS
 from xladdin.values import Value, parse
 
@@ -71,6 +72,7 @@ def _halfwidth(text: str) -> str:
     return _FULLWIDTH_CHARS.sub(lambda m: m.group().translate(_FULLWIDTH), text)
 
 
+@fast_init
 @dataclass(frozen=True)
 class StatedAmount:
     wan: float
@@ -82,6 +84,7 @@ class StatedAmount:
     in_formula: bool = False
 
 
+@fast_init
 @dataclass(frozen=True)
 class StatedQuantity:
     label: str
@@ -90,6 +93,7 @@ class StatedQuantity:
     span: tuple[int, int]
 
 
+@fast_init
 @dataclass(frozen=True)
 class InlineFormula:
     text: str
@@ -105,6 +109,7 @@ class InlineFormula:
         return abs(self.computed_wan - self.stated_wan) <= ROUNDING_WAN
 
 
+@fast_init
 @dataclass(frozen=True)
 class NumberedItem:
     number: int
@@ -112,6 +117,7 @@ class NumberedItem:
     text: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class Narrative:
     text: str
@@ -159,6 +165,7 @@ _TOTAL_WORDS = (
     "安排资金",
     "申请资金",
 )
+_TOTAL_RE = re.compile("|".join(map(re.escape, _TOTAL_WORDS)))
 _GENERIC = re.compile(r"^(?:服务费|经费|费用|共|需经费|需支付|资金|金额|合计|支付|计|约|为|需)?$")
 # Longest first, so that 人次 wins over 人 and 平方米 over 米 in the alternation.
 _COUNT_UNITS = tuple(sorted(COUNT_UNITS, key=lambda u: (-len(u), u)))
@@ -187,10 +194,12 @@ def _scan(original: str) -> Narrative:
     breaks = _Breaks(t)
     amounts = []
     prev_end = 0
+    item_starts = [it.span[0] for it in items]  # items are in text order and tile the text from the first
     for m in _AMOUNT.finditer(t):
         span = (m.start(), m.end())
-        in_formula = any(a <= span[0] and span[1] <= b for a, b in fspans)
-        it = next((it for it in items if it.span[0] <= span[0] < it.span[1]), None)
+        in_formula = bool(fspans) and any(a <= span[0] and span[1] <= b for a, b in fspans)
+        k = bisect_right(item_starts, span[0]) - 1
+        it = items[k] if k >= 0 and span[0] < items[k].span[1] else None
         item = it.number if it else None
         floor = max(prev_end, it.span[0] + len(str(it.number)) if it else 0)
         ctx = _context(t, m.start(), floor, breaks)
@@ -294,8 +303,7 @@ def _total(t: str, amounts: list[StatedAmount]) -> StatedAmount | None:
         if a.in_formula:
             continue
         before = t[max(0, a.span[0] - 12) : a.span[0]]
-        clause = a.context + before
-        if any(w in clause for w in _TOTAL_WORDS):
+        if _TOTAL_RE.search(a.context + before):
             cands.append(a)
     if not cands:
         return None
