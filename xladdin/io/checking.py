@@ -110,7 +110,11 @@ def _check_chunk(file: str, names: list[str], select: list[str], ignore: list[st
 
 
 def _parallel(file: str, names: list[str], select: list[str], ignore: list[str], n: int) -> CheckResult | None:
-    """The check in ``n`` processes, or None when processes are not available here."""
+    """The check in ``n`` processes — this one and ``n - 1`` workers — or None when workers cannot start.
+
+    This process checks the first part itself while the workers check the others: it
+    would only wait otherwise, and its own part needs no pickling.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -119,8 +123,10 @@ def _parallel(file: str, names: list[str], select: list[str], ignore: list[str],
     method = "fork" if sys.platform.startswith("linux") else None
     parts = chunks(names, n)
     try:
-        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context(method)) as pool:
-            results = list(pool.map(_check_chunk, *zip(*[(file, c, select, ignore) for c in parts], strict=True)))
+        with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context(method)) as pool:
+            futures = [pool.submit(_check_chunk, file, c, select, ignore) for c in parts[1:]]
+            own = _check_chunk(file, parts[0], select, ignore)
+            results = [own, *(f.result() for f in futures)]
     except UserError:
         raise
     except (OSError, BrokenProcessPool, RuntimeError, ImportError, NotImplementedError):
