@@ -635,26 +635,22 @@ _MAX_GROUP = 6
 _MAX_NODES = 20000
 
 
-def _subsets(target: float, amounts: Sequence[float]) -> list[tuple[int, ...]]:
-    """Index sets of ``amounts`` (万元, the lines' amounts) adding up to ``target`` within the rounding.
+def _subsets(target: float, order: Sequence[int], micro: Sequence[int]) -> list[tuple[int, ...]]:
+    """The sets of lines whose amounts add up to ``target`` (万元) within the rounding.
 
-    Called for every stated amount of every narrative against a handful of lines, so the
-    set-up is kept small: amounts in integer millionths of 万元 (the engine rounds lines
-    to 1e-6) make the partial sums exact and the dead-end memo a plain tuple lookup.
+    ``order``: line indices, largest amount first; ``micro``: their amounts in integer
+    millionths of 万元 (the engine rounds lines to 1e-6, so partial sums are exact and the
+    dead-end memo is a plain tuple lookup).  Called for every stated amount of every
+    narrative; the caller sorts and converts the lines once for all of them.
     """
-    n = len(amounts)
-    hi = target + ROUNDING_WAN
-    lo = target - ROUNDING_WAN
+    n = len(order)
+    hi_m = (target + ROUNDING_WAN) * 1e6
+    lo_m = (target - ROUNDING_WAN) * 1e6
     if n <= 1:  # what the search finds for one line, without setting it up
-        a = amounts[0] if n else 0.0
-        return [(0,)] if 0 < a <= hi and a >= lo else []
-    order = sorted(range(n), key=amounts.__getitem__, reverse=True)  # stable: ties keep their order
-    micro = [round(amounts[i] * 1e6) for i in order]
+        return [(order[0],)] if n and micro[0] > 0 and lo_m <= micro[0] <= hi_m else []
     suffix = [0] * (n + 1)
     for i in range(n - 1, -1, -1):
         suffix[i] = suffix[i + 1] + max(micro[i], 0)
-    hi_m = hi * 1e6
-    lo_m = lo * 1e6
     if suffix[0] < lo_m or micro[-1] > hi_m:
         return []  # all of them are too little, or the smallest alone is too much
     out: list[tuple[int, ...]] = []
@@ -746,13 +742,19 @@ def _candidates(
     """(score, amount, line indices) for every line set whose amounts add up to a stated amount."""
     out: list[tuple[float, int, tuple[int, ...]]] = []
     wan = [line.amount_wan for line in lines]
+    by_size = sorted(line_idx, key=wan.__getitem__, reverse=True)  # stable: ties keep line order
+    micro = {i: round(wan[i] * 1e6) for i in line_idx}
+    all_micro = [micro[i] for i in by_size]
     for ai in amount_idx:
         a = amounts[ai]
-        sims = {i: similarity(a.context, lines[i].indicator) for i in line_idx}
-        pool = [i for i in line_idx if sims[i] > 0] if related_only else list(line_idx)
-        subsets = {tuple(pool[k] for k in sub) for sub in _subsets(a.wan, [wan[i] for i in pool])}
+        context = a.context
+        sims = {i: similarity(context, lines[i].indicator) for i in line_idx}
         if related_only:
+            order = [i for i in by_size if sims[i] > 0]
+            subsets = set(_subsets(a.wan, order, [micro[i] for i in order]))
             subsets |= {(i,) for i in line_idx if abs(wan[i] - a.wan) <= ROUNDING_WAN}
+        else:
+            subsets = set(_subsets(a.wan, by_size, all_micro))
         for subset in subsets:
             score = sum(sims[i] for i in subset) / len(subset) - 0.02 * (len(subset) - 1)
             out.append((score, ai, tuple(sorted(subset))))

@@ -292,9 +292,20 @@ def _context(t: str, pos: int, floor: int, breaks: _Breaks | None = None) -> str
 _ITEM_PREFIX = re.compile(r"^\d{1,2}[.、]")
 
 
+# What _STRIP_CTX removes at each end (besides whitespace): the two ends are checked by
+# hand first, because most contexts need nothing removed and a pattern anchored at the
+# end is tried at every position of the text.
+_LEAD = frozenset("“”\"'《》()（）<>/p.、,，")
+_TRAIL = frozenset("“”\"'()（）")
+
+
 def _clean_ctx(s: str) -> str:
-    s = _ITEM_PREFIX.sub("", s.strip())
-    return _STRIP_CTX.sub("", s)
+    s = s.strip()
+    if s and s[0].isdigit():  # \d is a subset of isdigit()
+        s = _ITEM_PREFIX.sub("", s)
+    if s and (s[0] in _LEAD or s[0].isspace() or s[-1] in _TRAIL or s[-1].isspace()):
+        return _STRIP_CTX.sub("", s)
+    return s
 
 
 def _total(t: str, amounts: list[StatedAmount]) -> StatedAmount | None:
