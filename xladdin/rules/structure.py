@@ -13,7 +13,7 @@ from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, framework_
 from xladdin.model import Finding, Indicator, Project, cell_ref
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.facts import COST_GROUPS, Row, filled, level1_key, level2_key, rows
-from xladdin.rules.header import find_placeholder
+from xladdin.rules.header import PLACEHOLDER, find_placeholder
 from xladdin.rules.wording import group_label, indicator_label, short
 
 __all__ = ["COST_GROUPS", "framework", "is_cost_row"]
@@ -195,7 +195,12 @@ def row_incomplete(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("IND008", "placeholder", "error", "三级指标名称和指标值中不能留有模板占位内容（如 **、XX）")
 def placeholder(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for x in filled(ctx):
+    present = filled(ctx)
+    # One search over all names and values first: no placeholder spans a line break, and
+    # almost every table has none, so the row-by-row search below rarely runs.
+    if not PLACEHOLDER.search("\n".join(t for x in present for t in (x.name, x.value))):
+        return
+    for x in present:
         for text, cell, what in ((x.name, x.ind.name.cell, "三级指标名称"), (x.value, x.ind.value.cell, "指标值")):
             m = find_placeholder(text)
             if m:

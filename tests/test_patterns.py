@@ -1,0 +1,39 @@
+"""Patterns spelled for speed match exactly what their plain spelling matches."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xladdin.narrative import _CLAUSE_BREAK
+from xladdin.rules.header import PLACEHOLDER
+
+PLACEHOLDER_PLAIN = re.compile(r"\*{2,}|[xX×＊]{2,}|请填写|请输入|示例|待定|……|\.{3,}")
+CLAUSE_BREAK_PLAIN = re.compile(r"[，,；;。：:！!？?\n]|其中")
+
+_TEXT = st.text(alphabet="*xX×＊请填写输入示例待定…. a1中其，,；;。：:！!？?\n", max_size=14)
+
+
+def _all(p: re.Pattern[str], s: str) -> list[tuple[tuple[int, int], str]]:
+    return [(m.span(), m.group(0)) for m in p.finditer(s)]
+
+
+@settings(max_examples=3000)
+@given(_TEXT)
+def test_placeholder_is_the_plain_alternation(s: str) -> None:
+    assert _all(PLACEHOLDER, s) == _all(PLACEHOLDER_PLAIN, s)
+
+
+@settings(max_examples=3000)
+@given(_TEXT)
+def test_clause_break_is_the_plain_alternation(s: str) -> None:
+    assert _all(_CLAUSE_BREAK, s) == _all(CLAUSE_BREAK_PLAIN, s)
+
+
+def test_examples() -> None:
+    assert PLACEHOLDER.search("单价为**元").group(0) == "**"
+    assert PLACEHOLDER.search("请填写项目名称").group(0) == "请填写"
+    assert PLACEHOLDER.search("1.5分钟") is None and PLACEHOLDER.search("合格率...").group(0) == "..."
+    assert [m.group(0) for m in _CLAUSE_BREAK.finditer("其中：甲，其余")] == ["其中", "：", "，"]
