@@ -61,22 +61,28 @@ def _nudge_percent(value: str, rnd: random.Random) -> str:
     return f"{m.group(1)}{n}%"
 
 
-def vary(spec: TableSpec, i: int, rnd: random.Random) -> TableSpec:
+def vary(spec: TableSpec, i: int, rnd: random.Random, distinct: bool = False) -> TableSpec:
     """Project ``i`` made from ``spec``: new names, prices and money × k, percentages nudged.
 
     Scaling the prices (not the quantities) keeps every cost line, the narrative's
     amounts and its inline formulas consistent with the scaled 项目总额.
+
+    ``distinct``: every project's texts differ from every other's — its own money factor
+    and its number in every indicator name — the way a real workbook of unrelated
+    projects does; the checker's memo tables (parsed values, name keys, similarities)
+    then help no more than they would there.
     """
-    k = rnd.choice((1, 1, 2, 3))
+    k = (i // len(PLACES)) + 1 if distinct else rnd.choice((1, 1, 2, 3))
     place = PLACES[i % len(PLACES)]
     rows = []
     for ind in spec.indicators:
         value = ind.value
+        name = f"{ind.name}（第{i + 1}号）" if distinct and ind.name else ind.name
         if ind.level2 == "成本指标":
             value = scale_money(value, k)
         elif "%" in value:
             value = _nudge_percent(value, rnd)
-        rows.append(IndicatorSpec(ind.level1, ind.level2, ind.name, value))
+        rows.append(IndicatorSpec(ind.level1, ind.level2, name, value))
     money = {key: (None if spec.money[key] is None else round((spec.money[key] or 0) * k, 6)) for key in MONEY_KEYS}
     return dataclasses.replace(
         spec,
@@ -88,11 +94,11 @@ def vary(spec: TableSpec, i: int, rnd: random.Random) -> TableSpec:
     )
 
 
-def generate(path: str | Path, n_projects: int = 1000, seed: int = 2026) -> Path:
+def generate(path: str | Path, n_projects: int = 1000, seed: int = 2026, distinct: bool = False) -> Path:
     """Write a workbook of ``n_projects`` project sheets to ``path``; returns the path."""
     rnd = random.Random(seed)
     base = seed_specs()
-    specs = [vary(base[i % len(base)], i, rnd) for i in range(n_projects)]
+    specs = [vary(base[i % len(base)], i, rnd, distinct) for i in range(n_projects)]
     wb = new_workbook_from_layouts([write_project(s) for s in specs])
     return save_atomic(wb, path)
 
@@ -102,10 +108,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("output", nargs="?", default=str(ROOT / "bench" / "out" / "projects-1000.xlsx"))
     ap.add_argument("--projects", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--distinct", action="store_true", help="每个项目的文字都不同（指标名称带编号，金额各不相同）")
     args = ap.parse_args(argv)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    generate(out, args.projects, args.seed)
+    generate(out, args.projects, args.seed, args.distinct)
     print(f"已生成 {out}（{args.projects}个项目）")
 
 

@@ -37,3 +37,16 @@ def test_examples() -> None:
     assert PLACEHOLDER.search("请填写项目名称").group(0) == "请填写"
     assert PLACEHOLDER.search("1.5分钟") is None and PLACEHOLDER.search("合格率...").group(0) == "..."
     assert [m.group(0) for m in _CLAUSE_BREAK.finditer("其中：甲，其余")] == ["其中", "：", "，"]
+
+
+def test_squash_removes_exactly_the_regex_whitespace() -> None:
+    import sys
+
+    from xladdin.framework import squash
+
+    pattern = re.compile(r"[\s\u3000\u00a0]")
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if pattern.fullmatch(chr(c))]
+    assert spaces == [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    text = "满意度" + "".join(spaces) + "指\n标\u3000值"
+    assert squash(text) == "满意度指标值" == re.sub(r"[\s\u3000]+", "", text)
+    assert squash("") == "" and squash(None) == ""  # type: ignore[arg-type]

@@ -232,8 +232,9 @@ def _name_key(name: str) -> tuple[str, int | None]:
     return t, idx
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[i : i + 2] for i in range(len(s) - 1)} if len(s) > 1 else {s}
+@lru_cache(maxsize=16384)  # a line's name is compared with every sentence of its narrative
+def _bigrams(s: str) -> frozenset[str]:
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset((s,))
 
 
 @lru_cache(maxsize=16384)
@@ -258,6 +259,7 @@ class _Source:
     per: tuple[str, ...]
     level2: str
     name: str = ""  # 三级指标 as shown, worked out once
+    units: tuple[str, ...] = ()  # the units of ``pairs``: what matching a cost line looks at
 
 
 class _Row(NamedTuple):
@@ -303,7 +305,7 @@ def _sources(project: Project, rows: Sequence[Any] | None = None) -> list[_Sourc
         if not pairs or any(n is None for n, _ in pairs):
             continue
         per = v.per if v.kind == "rate" else ()
-        out.append(_Source(ind, v, pairs, per, key, row.name))
+        out.append(_Source(ind, v, pairs, per, key, row.name, tuple(u for _, u in pairs)))
     return out
 
 
@@ -337,12 +339,15 @@ def _unit_fits(per: str, unit: str) -> str | None:
 
 
 @lru_cache(maxsize=16384)  # a cost line is tried against every quantity; per-units and units repeat
-def _assign(units: tuple[str, ...], pairs: tuple[tuple[float, str], ...]) -> tuple[tuple[str, ...], str] | None:
-    """Fill some of ``units`` with every pair of a source (all pairs must be used)."""
+def _assign(units: tuple[str, ...], pairs: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+    """Fill some of ``units`` (a rate's per-units) with every unit of a source's ``pairs`` (all must be used).
+
+    Keyed on units alone (not the numbers), so the memo serves every source with the same units.
+    """
     remaining = list(units)
     filled: list[str] = []
     notes: list[str] = []
-    for _, unit in pairs:
+    for unit in pairs:
         for i, p in enumerate(remaining):
             note = _unit_fits(p, unit)
             if note is not None:
@@ -359,7 +364,7 @@ def _assign(units: tuple[str, ...], pairs: tuple[tuple[float, str], ...]) -> tup
 def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -> _Option:
     fits: list[tuple[_Source, tuple[str, ...], str, float]] = []
     for s in sources:
-        a = _assign(per, s.pairs)
+        a = _assign(per, s.units)
         if a is not None:
             fits.append((s, a[0], a[1], similarity(cost_name, s.name)))
     best = _Option()

