@@ -50,3 +50,14 @@ def test_squash_removes_exactly_the_regex_whitespace() -> None:
     text = "满意度" + "".join(spaces) + "指\n标\u3000值"
     assert squash(text) == "满意度指标值" == re.sub(r"[\s\u3000]+", "", text)
     assert squash("") == "" and squash(None) == ""  # type: ignore[arg-type]
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="0123456789.,万人次平方米台套GB/*个元 张", max_size=16))
+def test_quantity_pattern_is_the_plain_alternation(s: str) -> None:
+    from xladdin.narrative import _COUNT_UNITS, _NUM_REST, _QUANTITY
+
+    plain = re.compile(rf"(\d(?<![\d.,/*]\d){_NUM_REST})(万)?({'|'.join(_COUNT_UNITS)})(?![/*\d])")
+    assert [(*m.groups(), m.span()) for m in _QUANTITY.finditer(s)] == [
+        (*m.groups(), m.span()) for m in plain.finditer(s)
+    ]

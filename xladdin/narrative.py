@@ -171,7 +171,12 @@ _TOTAL_RE = re.compile("|".join(map(re.escape, _TOTAL_WORDS)))
 _GENERIC = re.compile(r"^(?:服务费|经费|费用|共|需经费|需支付|资金|金额|合计|支付|计|约|为|需)?$")
 # Longest first, so that 人次 wins over 人 and 平方米 over 米 in the alternation.
 _COUNT_UNITS = tuple(sorted(COUNT_UNITS, key=lambda u: (-len(u), u)))
-_QUANTITY = re.compile(rf"(\d(?<![\d.,/*]\d){_NUM_REST})(万)?({'|'.join(_COUNT_UNITS)})(?![/*\d])")
+# The one-character units as one character class after the longer ones: the same
+# alternatives in the same order of preference, but one bitmap test instead of fifty.
+_UNIT_ALTERNATION = "|".join(
+    [*(re.escape(u) for u in _COUNT_UNITS if len(u) > 1), "[" + "".join(u for u in _COUNT_UNITS if len(u) == 1) + "]"]
+)
+_QUANTITY = re.compile(rf"(\d(?<![\d.,/*]\d){_NUM_REST})(万)?({_UNIT_ALTERNATION})(?![/*\d])")
 _STRIP_CTX = re.compile(r"^[\s“”\"'《》()（）<>/p.、,，]+|[\s“”\"'()（）]+$")
 
 

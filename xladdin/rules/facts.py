@@ -85,10 +85,16 @@ def rows(ctx: Context) -> list[Row]:
 
 
 def filled(ctx: Context) -> list[Row]:
-    """Rows with a name or a value."""
-    return [r for r in rows(ctx) if not r.empty]
+    """Rows with a name or a value (cached on the context, like ``rows``; do not modify)."""
+    cached = ctx.__dict__.get("_facts_filled")
+    if cached is None:
+        cached = ctx.__dict__["_facts_filled"] = [r for r in rows(ctx) if not r.empty]
+    return cached
 
 
 def valued(ctx: Context) -> list[Row]:
-    """Rows that carry a 指标值 (the ones value rules judge)."""
-    return [r for r in rows(ctx) if r.value != ""]
+    """Rows that carry a 指标值, the ones value rules judge (cached on the context; do not modify)."""
+    cached = ctx.__dict__.get("_facts_valued")
+    if cached is None:
+        cached = ctx.__dict__["_facts_valued"] = [r for r in rows(ctx) if r.value != ""]
+    return cached

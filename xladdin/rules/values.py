@@ -120,10 +120,13 @@ def is_rate_name(x: Row) -> bool:
     return x.bare.endswith("率") or "满意度" in x.bare or x.l1 == "满意度"
 
 
-def _rows(ctx: Context) -> Iterator[tuple[Row, Value]]:
-    values = ctx.values
-    for x in valued(ctx):
-        yield x, values[x.row]
+def _rows(ctx: Context) -> list[tuple[Row, Value]]:
+    """Each valued row with its parsed value; eight rules walk it, so it is built once per project."""
+    cached = ctx.__dict__.get("_values_rows")
+    if cached is None:
+        values = ctx.values
+        cached = ctx.__dict__["_values_rows"] = [(x, values[x.row]) for x in valued(ctx)]
+    return cached
 
 
 @rule("VAL001", "value-unit", "warning", "定量指标值要写单位（%、人、台、万元、天……）")
