@@ -24,6 +24,7 @@ from xladdin.model import (
     Project,
     SheetData,
     cell_ref,
+    column_letter,
     display_text,
     parse_ref,
 )
@@ -356,6 +357,7 @@ def _read_indicators(
     block2: Merge | None = None
     wanted = (c1, c2, cn, cv)
     last = max(wanted)
+    name_col, value_col = column_letter(cn), column_letter(cv)
     for r in range(header_row + 1, len(grid) + 1):
         line = grid[r - 1]
         if len(line) >= last:  # the usual full-width row: no bounds checks
@@ -396,15 +398,8 @@ def _read_indicators(
             block2 = m2
         if not in_block and not (t1 or t2 or _text(vn) or _text(vv)):
             continue
-        out.append(
-            Indicator(
-                row=r,
-                level1=cur1,
-                level2=cur2,
-                name=Field(vn, cell_ref(r, cn)),
-                value=Field(vv, cell_ref(r, cv)),
-            )
-        )
+        # positional and with the column letters worked out once: this runs for every indicator
+        out.append(Indicator(r, cur1, cur2, Field(vn, f"{name_col}{r}"), Field(vv, f"{value_col}{r}")))
     # trailing rows that only carry a merged block with nothing in them are not indicators
     while out and out[-1].is_empty and not display_text(sheet.value(out[-1].row, c2)):
         if any(display_text(sheet.value(out[-1].row, c)) for c in (c1, c2)):

@@ -102,22 +102,26 @@ def near_miss(a: str, b: str) -> tuple[str, str] | None:
     Returned with the character before, so a message can quote “运费” / “运维”.
     """
     a, b = bare(a), bare(b)  # bare_name, memoised
-    if a == b or min(len(a), len(b)) < 6:
-        return None
-    lp = 0
-    limit = min(len(a), len(b))
-    while lp < limit and a[lp] == b[lp]:
-        lp += 1
-    if lp < 1:
-        return None
+    if a == b or min(len(a), len(b)) < 6 or a[0] != b[0] or a.startswith(b) or b.startswith(a):
+        return None  # one name inside the other ("X" and "X费") is no substitution
+    lp = _prefix_len(a, b)
     for n in (1, 2):
-        ra, rb = a[lp + n :], b[lp + n :]
-        run = 0
-        while run < min(len(ra), len(rb)) and ra[run] == rb[run]:
-            run += 1
+        run = _prefix_len(a[lp + n :], b[lp + n :])
         if run >= 4 and lp + run >= 6 and not (set(a[lp : lp + n]) | set(b[lp : lp + n])) <= _INTENDED:
             return a[lp - 1 : lp + n], b[lp - 1 : lp + n]
     return None
+
+
+def _prefix_len(a: str, b: str) -> int:
+    """Length of the common start of two strings, by halving with slice comparisons (no loop per character)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _frequency(text: str, diff: str) -> int:
