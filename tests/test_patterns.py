@@ -61,3 +61,14 @@ def test_quantity_pattern_is_the_plain_alternation(s: str) -> None:
     assert [(*m.groups(), m.span()) for m in _QUANTITY.finditer(s)] == [
         (*m.groups(), m.span()) for m in plain.finditer(s)
     ]
+
+
+@settings(max_examples=4000)
+@given(st.text(alphabet="0123456789.()+*=/万元箱年人次台a，", max_size=22))
+def test_formula_pattern_is_the_plain_spelling(s: str) -> None:
+    from xladdin.narrative import _FACTOR, _FORMULA, _NUM
+
+    plain = re.compile(rf"({_FACTOR}(?:\*{_FACTOR})+)(?==|(?![\u4e00-\u9fff/]))(?:=({_NUM})(万元|万|元))?")
+    assert [(*m.groups(), m.span()) for m in _FORMULA.finditer(s)] == [
+        (*m.groups(), m.span()) for m in plain.finditer(s)
+    ]

@@ -38,3 +38,20 @@ def test_json_of_awkward_values() -> None:
     assert "\\n" in text and "换行" in text  # escaped, and Chinese kept readable
     empty = CheckResult("f", [])
     assert json.loads(to_json(empty)) == empty.as_dict()
+
+
+def test_a_finding_as_dict_has_the_contract_keys_in_order() -> None:
+    f = Finding("VAL004", "warning", "表", "E35", "消息")
+    assert list(f.as_dict()) == ["rule", "severity", "sheet", "cell", "message", "expected", "actual"]
+    assert f.as_dict() == {
+        "rule": "VAL004",
+        "severity": "warning",
+        "sheet": "表",
+        "cell": "E35",
+        "message": "消息",
+        "expected": None,
+        "actual": None,
+    }
+    d = f.as_dict()
+    d["rule"] = "X"
+    assert f.rule == "VAL004"  # a copy, not the finding's own dict

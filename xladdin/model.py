@@ -309,15 +309,8 @@ class Finding:
         d["actual"] = actual
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "message": self.message,
-            "expected": self.expected,
-            "actual": self.actual,
-        }
+        # __init__ fills the instance dict with exactly the fields, in order: a copy is the dict
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)

@@ -25,16 +25,17 @@ def to_json(result: CheckResult) -> str:
     return _dumps(result.as_dict(), "")
 
 
+_CONTAINERS = (dict, list)
 _FLAT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 
 
 def _dumps(obj: Any, indent: str) -> str:
     """``obj`` as JSON: containers holding containers indented by two spaces, flat ones on one line."""
-    if isinstance(obj, dict) and any(isinstance(v, dict | list) for v in obj.values()):
+    if isinstance(obj, dict) and any(isinstance(v, _CONTAINERS) for v in obj.values()):
         inner = indent + "  "
         items = [f"{inner}{_FLAT.encode(str(k))}: {_dumps(v, inner)}" for k, v in obj.items()]
         return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    if isinstance(obj, list) and any(isinstance(v, dict | list) for v in obj):
+    if isinstance(obj, list) and any(isinstance(v, _CONTAINERS) for v in obj):
         inner = indent + "  "
         return "[\n" + ",\n".join(inner + _dumps(v, inner) for v in obj) + "\n" + indent + "]"
     return _FLAT.encode(obj)
