@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -116,3 +117,43 @@ def test_the_collector_is_back_on_after_a_check(big: Path) -> None:
     with pytest.raises(UserError):
         check_file(big.parent / "missing.xlsx", jobs=1)
     assert gc.isenabled()
+
+
+def test_no_worker_can_start(big: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """A machine that refuses new processes (sandbox, limits) gets the same result from this process."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    serial = to_json(check_file(big, jobs=1))
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    assert to_json(check_file(big, jobs=3)) == serial
+    assert "Traceback" not in capfd.readouterr().err
+
+
+_SEEN: list[int] = []  # pids that ran _recording_chunk in this process (a worker's own list is its own)
+
+
+def _recording_chunk(*args: Any) -> Any:
+    import os
+
+    from xladdin.io import checking
+
+    _SEEN.append(os.getpid())
+    return checking.__dict__["_original_check_chunk"](*args)
+
+
+def test_every_process_takes_part(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts are shared out as they are done: this process checks some, the worker the others."""
+    import os
+
+    import xladdin.io.checking as checking
+
+    monkeypatch.setitem(checking.__dict__, "_original_check_chunk", checking._check_chunk)
+    monkeypatch.setattr(checking, "_check_chunk", _recording_chunk)
+    _SEEN.clear()
+    result = check_file(big, jobs=2)
+    assert to_json(result) == to_json(check_file(big, jobs=1))
+    mine = _SEEN.count(os.getpid())
+    assert 0 < mine < 2 * checking.PARTS_PER_PROCESS  # some parts here, the rest in the worker

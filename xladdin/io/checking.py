@@ -28,6 +28,7 @@ from xladdin.settings import SETTINGS_SHEET
 PARALLEL_MIN_SHEETS = 150
 SHEETS_PER_WORKER = 75  # no worker is started for fewer sheets than this
 MAX_WORKERS = 8
+PARTS_PER_PROCESS = 3  # finer parts balance better; each part costs one more opening of the file (~10 ms)
 
 
 def check_file(
@@ -112,26 +113,69 @@ def _check_chunk(file: str, names: list[str], select: list[str], ignore: list[st
 def _parallel(file: str, names: list[str], select: list[str], ignore: list[str], n: int) -> CheckResult | None:
     """The check in ``n`` processes — this one and ``n - 1`` workers — or None when workers cannot start.
 
-    This process checks the first part itself while the workers check the others: it
-    would only wait otherwise, and its own part needs no pickling.
+    The sheets are cut into ``PARTS_PER_PROCESS`` parts per process.  A feeder thread
+    hands each worker the next part from the start whenever it has none; this process
+    takes parts from the end.  A process that runs slower (a busy core on a shared
+    machine) simply does fewer parts.  The results are put back in sheet order.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     # fork where it is safe and cheap (Linux); elsewhere the platform's default (spawn).
     method = "fork" if sys.platform.startswith("linux") else None
-    parts = chunks(names, n)
+    parts = chunks(names, n * PARTS_PER_PROCESS)
+    results: list[CheckResult | None] = [None] * len(parts)
+    futures: dict[int, Future[CheckResult]] = {}
+    lock = threading.Lock()
+    bounds = [0, len(parts)]  # parts [lo, hi) are nobody's yet
+    stop = threading.Event()
+
+    def take(first: bool) -> int | None:
+        with lock:
+            if bounds[0] >= bounds[1]:
+                return None
+            if first:
+                bounds[0] += 1
+                return bounds[0] - 1
+            bounds[1] -= 1
+            return bounds[1]
+
+    def feed(pool: ProcessPoolExecutor) -> None:
+        running: set[Future[CheckResult]] = set()
+        while True:
+            while len(running) < n - 1 and not stop.is_set() and (i := take(first=True)) is not None:
+                try:
+                    futures[i] = pool.submit(_check_chunk, file, parts[i], select, ignore)
+                except Exception:  # shut down, broken, or no process could be started (OSError)
+                    stop.set()  # this process checks part i and the rest itself
+                    break
+                running.add(futures[i])
+            if not running:
+                return
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            if any(f.exception() is not None for f in done):
+                stop.set()  # the error is raised below, when that part's result is asked for
+
     try:
-        with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context(method)) as pool:
-            futures = [pool.submit(_check_chunk, file, c, select, ignore) for c in parts[1:]]
-            own = _check_chunk(file, parts[0], select, ignore)
-            results = [own, *(f.result() for f in futures)]
+        with ProcessPoolExecutor(n - 1, mp_context=multiprocessing.get_context(method)) as pool:
+            feeder = threading.Thread(target=feed, args=(pool,), daemon=True)
+            feeder.start()
+            try:
+                while (i := take(first=False)) is not None:
+                    results[i] = _check_chunk(file, parts[i], select, ignore)
+            finally:
+                stop.set()
+                feeder.join()
+            for i in range(len(parts)):
+                if results[i] is None:
+                    results[i] = futures[i].result() if i in futures else _check_chunk(file, parts[i], select, ignore)
     except UserError:
         raise
     except (OSError, BrokenProcessPool, RuntimeError, ImportError, NotImplementedError):
         return None  # no processes here (sandbox, frozen app, low memory): the serial check gives the same result
-    return _merge(file, results)
+    return _merge(file, [r for r in results if r is not None])
 
 
 def _merge(file: str, results: list[CheckResult]) -> CheckResult:

@@ -239,8 +239,9 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         parts = _sheet_parts(zf)  # defusedxml: refuses entities in workbook.xml by itself
         # The other sheets' parts are never parsed here: they need no DTD check in this call
         # (a parallel check reads every sheet in some worker, and that worker checks it).
-        unread = frozenset(i.filename for n, i in parts.items() if wanted is not None and n not in wanted)
-        if unread:
+        unread: frozenset[str] = frozenset()
+        if wanted is not None:
+            unread = frozenset(i.filename for n, i in parts.items() if n not in wanted)
             parts = {n: i for n, i in parts.items() if n in wanted}
         later = unread | {
             i.filename for i in parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES
@@ -431,29 +432,54 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     """Sheet name → its worksheet part, from workbook.xml and its relationships."""
     import posixpath
 
-    from defusedxml import ElementTree as SafeET
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
     names = {i.filename: i for i in zf.infolist()}
     wb_part = next((n for n in ("xl/workbook.xml", "xl/workbook2.xml") if n in names), None)
     if wb_part is None:
         return {}
     try:
-        wb = SafeET.fromstring(zf.read(wb_part))
-        rels = SafeET.fromstring(zf.read("xl/_rels/" + posixpath.basename(wb_part) + ".rels"))
+        wb_xml = zf.read(wb_part)
+        rels_xml = zf.read("xl/_rels/" + posixpath.basename(wb_part) + ".rels")
     except Exception:  # a broken workbook part: calamine has already failed or will say so
         return {}
+    out = {}
+    for sheet, part in _part_names(wb_xml, rels_xml):
+        if part in names:
+            out[sheet] = names[part]
+    return out
+
+
+# The last workbook's parsed sheet list, by the bytes it was parsed from: a parallel check
+# reads the same workbook part in every worker (and forked workers inherit this).
+_PART_NAMES_MEMO: list[tuple[bytes, bytes, list[tuple[str, str]]]] = []
+
+
+def _part_names(wb_xml: bytes, rels_xml: bytes) -> list[tuple[str, str]]:
+    """(sheet name, part name) in tab order, from workbook.xml and its relationships (memoised on their bytes)."""
+    for w, r, parts in _PART_NAMES_MEMO:
+        if w == wb_xml and r == rels_xml:
+            return parts
+    import posixpath
+
+    from defusedxml import ElementTree as SafeET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    try:
+        wb = SafeET.fromstring(wb_xml)
+        rels = SafeET.fromstring(rels_xml)
+    except Exception:  # a broken workbook part: calamine has already failed or will say so
+        return []
     targets = {}
     for rel in rels.iter(f"{pkg}Relationship"):
         t = rel.get("Target") or ""
         targets[rel.get("Id")] = t.lstrip("/") if t.startswith("/") else posixpath.normpath("xl/" + t)
-    out = {}
+    out: list[tuple[str, str]] = []
     for sh in wb.iter(f"{main}sheet"):
         part = targets.get(sh.get(rel_id))
-        if part in names and sh.get("name"):
-            out[sh.get("name") or ""] = names[part]
+        if part and sh.get("name"):
+            out.append((sh.get("name") or "", part))
+    _PART_NAMES_MEMO[:] = [(wb_xml, rels_xml, out)]
     return out
 
 
