@@ -37,7 +37,12 @@ def check_file(
     ignore: Sequence[str] | None = None,
     jobs: int | None = None,
 ) -> CheckResult:
-    """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off)."""
+    """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off).
+
+    The result carries findings only (``ProjectResult.project`` is None): what a file
+    check reports needs nothing else, and keeping every parsed table alive until the
+    report is written would only cost memory and collector time.
+    """
     file = str(path)
     names = worksheet_names(path)
     n = workers(len(names), jobs)
@@ -45,8 +50,7 @@ def check_file(
         result = _parallel(file, names, list(select or []), list(ignore or []), n)
         if result is not None:
             return result
-    with gc_paused():
-        return check_sheets(file, read_sheets(path), list(select or []), list(ignore or []))
+    return _check_chunk(file, None, list(select or []), list(ignore or []))
 
 
 @contextmanager
@@ -97,12 +101,13 @@ def chunks(names: Sequence[str], n: int) -> list[list[str]]:
     return out
 
 
-def _check_chunk(file: str, names: list[str], select: list[str], ignore: list[str]) -> CheckResult:
-    """A worker's part: its sheets (and the settings sheet, which every part obeys), checked.
+def _check_chunk(file: str, names: list[str] | None, select: list[str], ignore: list[str]) -> CheckResult:
+    """One part of the file — its sheets (and the settings sheet, which every part obeys) — checked;
+    every sheet when ``names`` is None.
 
-    The parsed projects stay in the worker: only findings are sent back.
+    The parsed projects are dropped: only findings are sent back (and pickled, in a worker).
     """
-    wanted = [*names, SETTINGS_SHEET] if SETTINGS_SHEET not in names else names
+    wanted = None if names is None else [*names, SETTINGS_SHEET] if SETTINGS_SHEET not in names else names
     with gc_paused():
         result = check_sheets(file, read_sheets(file, wanted), select, ignore)
     for p in result.projects:
