@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from xladdin.check import CheckResult, ProjectResult
 from xladdin.io.checking import check_file
 from xladdin.model import Finding
@@ -55,3 +58,17 @@ def test_a_finding_as_dict_has_the_contract_keys_in_order() -> None:
     d = f.as_dict()
     d["rule"] = "X"
     assert f.rule == "VAL004"  # a copy, not the finding's own dict
+
+
+@settings(max_examples=2000)
+@given(
+    st.dictionaries(
+        st.text(max_size=6),
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12)),
+        max_size=8,
+    )
+)
+def test_a_flat_object_is_written_as_the_encoder_writes_it(d: dict[str, object]) -> None:
+    from xladdin.report import _FLAT, _flat_object
+
+    assert _flat_object(d) == _FLAT.encode(d)
