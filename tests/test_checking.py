@@ -157,3 +157,12 @@ def test_every_process_takes_part(big: Path, monkeypatch: pytest.MonkeyPatch) ->
     mine = _SEEN.count(os.getpid())
     assert 0 < mine < 2 * checking.PARTS_PER_PROCESS  # some parts here, the rest in the worker
     assert to_json(result) == to_json(check_file(big, jobs=1))
+
+
+def test_workers_started_the_windows_way(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fork: a spawned worker imports xladdin afresh and must give the same result."""
+    import xladdin.io.checking as checking
+
+    monkeypatch.setattr(checking, "START_METHOD", "spawn")
+    monkeypatch.setattr(checking, "PARTS_PER_PROCESS", 8)  # parts left for the worker once it has started
+    assert to_json(check_file(big, jobs=2)) == to_json(check_file(big, jobs=1))

@@ -28,6 +28,10 @@ from xladdin.settings import SETTINGS_SHEET
 PARALLEL_MIN_SHEETS = 150
 SHEETS_PER_WORKER = 75  # no worker is started for fewer sheets than this
 MAX_WORKERS = 8
+# How workers start: fork where it is safe and cheap (Linux), elsewhere the platform's
+# default — spawn on Windows, where a worker first imports xladdin (~0.3 s), which is
+# why PARALLEL_MIN_SHEETS is what it is.  Tests set "spawn" to run the Windows way.
+START_METHOD: str | None = None
 PARTS_PER_PROCESS = 3  # finer parts balance better; each part costs one more opening of the file (~10 ms)
 
 
@@ -128,8 +132,7 @@ def _parallel(file: str, names: list[str], select: list[str], ignore: list[str],
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    # fork where it is safe and cheap (Linux); elsewhere the platform's default (spawn).
-    method = "fork" if sys.platform.startswith("linux") else None
+    method = START_METHOD or ("fork" if sys.platform.startswith("linux") else None)
     parts = chunks(names, n * PARTS_PER_PROCESS)
     results: list[CheckResult | None] = [None] * len(parts)
     futures: dict[int, Future[CheckResult]] = {}
