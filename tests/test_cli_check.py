@@ -147,3 +147,22 @@ def test_rules_lists_codes(capsys):
     rules = json.loads(capsys.readouterr().out)
     assert rules and all({"code", "name", "severity", "summary"} <= set(r) for r in rules)
     assert len({r["code"] for r in rules}) == len(rules)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "x.xlsx", "--jobs", "abc"], "参数 -j/--jobs 应为整数"),
+        (["check", "x.xlsx", "--format", "xml"], "参数 --format 只能是"),
+        (["check"], "缺少必需的参数：工作簿文件"),
+        (["chek", "x.xlsx"], "只能是"),
+        (["check", "x.xlsx", "--bogus"], "不认识的参数：--bogus"),
+        (["check", "x.xlsx", "-o"], "后面需要写一个值"),
+    ],
+)
+def test_command_line_mistakes_are_said_in_chinese(args: list[str], said: str) -> None:
+    res = run_cli(*args)
+    assert res.returncode == 2
+    assert said in res.stderr and "--help" in res.stderr
+    assert "usage:" not in res.stderr and "error:" not in res.stderr and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

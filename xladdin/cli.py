@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from xladdin import __version__
 from xladdin.errors import UserError
@@ -28,8 +30,45 @@ VERBS: dict[str, str] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are said in Chinese, like every other mistake of the user."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"xladdin：{usage_error(message)}。请运行“{self.prog} --help”查看用法。\n")
+
+
+# argparse's messages (3.11–3.13 wording) → what a department user reads.
+_USAGE_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"invalid int value: (.+)"), "应为整数，写的是 {0}"),
+    (re.compile(r"invalid float value: (.+)"), "应为数字，写的是 {0}"),
+    (re.compile(r"invalid choice: (.+?) \(choose from (.+)\)"), "只能是 {1} 之一，写的是 {0}"),
+    (re.compile(r"expected one argument"), "后面需要写一个值"),
+    (re.compile(r"the following arguments are required: (.+)"), "缺少必需的参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "不认识的参数：{0}"),
+    (re.compile(r"not allowed with argument (.+)"), "不能与参数 {0} 同时使用"),
+    (re.compile(r"ambiguous option: (\S+) could match (.+)"), "参数 {0} 有歧义，可能是 {1}"),
+]
+
+
+_ARG_NAMES = {"file": "工作簿文件", "FILE": "工作簿文件"}  # positional arguments' names as the user knows them
+
+
+def usage_error(message: str) -> str:
+    """A usage error of argparse in Chinese ("argument -j/--jobs: invalid int value: 'abc'" →
+    "参数 -j/--jobs 应为整数，写的是 'abc'"); an unknown wording is kept, in a Chinese frame."""
+    where = ""
+    m = re.match(r"argument (\S+): (.*)", message, re.S)
+    if m:
+        where, message = f"参数 {m.group(1)} ", m.group(2)
+    for pattern, text in _USAGE_ERRORS:
+        found = pattern.search(message)
+        if found:
+            return where + text.format(*(_ARG_NAMES.get(g, g) for g in found.groups()))
+    return f"命令行有误：{where}{message}"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="xladdin",
         description="项目支出预算绩效目标表工具：校验、测算成本、填充指标、统一格式、新年度、公开。",
     )
