@@ -166,3 +166,9 @@ def test_workers_started_the_windows_way(big: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(checking, "START_METHOD", "spawn")
     monkeypatch.setattr(checking, "PARTS_PER_PROCESS", 8)  # parts left for the worker once it has started
     assert to_json(check_file(big, jobs=2)) == to_json(check_file(big, jobs=1))
+
+
+def test_the_switch_interval_is_restored(big: Path) -> None:
+    before = sys.getswitchinterval()
+    check_file(big, jobs=2)
+    assert sys.getswitchinterval() == before
