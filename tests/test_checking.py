@@ -172,3 +172,20 @@ def test_the_switch_interval_is_restored(big: Path) -> None:
     before = sys.getswitchinterval()
     check_file(big, jobs=2)
     assert sys.getswitchinterval() == before
+
+
+def test_many_parallel_checks_in_a_row_never_hang(big: Path) -> None:
+    """Workers were once forked from the feeder thread while this one was busy; a worker could
+    then wait forever for a part (about one check in a hundred). Now every fork happens before
+    any other thread of ours runs. A subprocess with a deadline turns a hang into a failure."""
+    import subprocess
+
+    code = (
+        "import sys; from xladdin.io.checking import check_file; from xladdin.report import to_json\n"
+        f"p = {str(big)!r}; ref = to_json(check_file(p, jobs=1))\n"
+        "for i in range(150):\n"
+        "    assert to_json(check_file(p, jobs=2 + i % 3)) == ref, i\n"
+        "print('ok')\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240)
+    assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr[-2000:]

@@ -150,21 +150,22 @@ def _parallel(file: str, names: list[str], select: list[str], ignore: list[str],
             bounds[1] -= 1
             return bounds[1]
 
-    def feed(pool: ProcessPoolExecutor) -> None:
-        running: set[Future[CheckResult]] = set()
-        while True:
-            while len(running) < n - 1 and not stop.is_set() and (i := take(first=True)) is not None:
-                try:
-                    futures[i] = pool.submit(_check_chunk, file, parts[i], select, ignore)
-                except Exception:  # shut down, broken, or no process could be started (OSError)
-                    stop.set()  # this process checks part i and the rest itself
-                    break
-                running.add(futures[i])
-            if not running:
+    def hand_out(pool: ProcessPoolExecutor, running: set[Future[CheckResult]]) -> None:
+        """Give every free worker the next part from the start."""
+        while len(running) < n - 1 and not stop.is_set() and (i := take(first=True)) is not None:
+            try:
+                futures[i] = pool.submit(_check_chunk, file, parts[i], select, ignore)
+            except Exception:  # shut down, broken, or no process could be started (OSError)
+                stop.set()  # this process checks part i and the rest itself
                 return
+            running.add(futures[i])
+
+    def feed(pool: ProcessPoolExecutor, running: set[Future[CheckResult]]) -> None:
+        while running:
             done, running = wait(running, return_when=FIRST_COMPLETED)
             if any(f.exception() is not None for f in done):
                 stop.set()  # the error is raised below, when that part's result is asked for
+            hand_out(pool, running)
 
     # The feeder and the pool's own thread wait for the GIL while this thread checks; with
     # the default 5 ms switch interval each hand-over to a worker took ~50 ms of its time.
@@ -172,7 +173,12 @@ def _parallel(file: str, names: list[str], select: list[str], ignore: list[str],
     sys.setswitchinterval(min(interval, 0.0005))
     try:
         with ProcessPoolExecutor(n - 1, mp_context=multiprocessing.get_context(method)) as pool:
-            feeder = threading.Thread(target=feed, args=(pool,), daemon=True)
+            # The first parts are handed out here, before any other thread of ours runs: with
+            # fork the pool starts its workers at the first submit, and forking while this
+            # thread is busy (holding, say, an import lock) can leave a worker deadlocked.
+            running: set[Future[CheckResult]] = set()
+            hand_out(pool, running)
+            feeder = threading.Thread(target=feed, args=(pool, running), daemon=True)
             feeder.start()
             try:
                 while (i := take(first=False)) is not None:
