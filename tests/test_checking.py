@@ -42,10 +42,17 @@ def test_chunks_keep_every_sheet_once_in_order() -> None:
     assert chunks(names[:2], 4) == [["s0"], ["s1"]]
 
 
-def test_workers_only_for_large_workbooks() -> None:
+def test_workers_only_for_large_workbooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import xladdin.io.checking as checking
+
+    monkeypatch.setattr(checking, "START_METHOD", "fork")
     assert workers(6) == 1
     assert workers(PARALLEL_MIN_SHEETS - 1) == 1
     assert workers(6, jobs=3) == 3 and workers(2, jobs=8) == 2 and workers(500, jobs=1) == 1
+    # where workers are spawned (Windows), each costs ~0.4 s to start: only for much larger workbooks
+    monkeypatch.setattr(checking, "START_METHOD", "spawn")
+    assert workers(500) == 1 and workers(500, jobs=2) == 2
+    assert workers(checking.PARALLEL_MIN_SHEETS_SPAWNED) == min(checking._cpus(), checking.MAX_WORKERS)
 
 
 @pytest.mark.parametrize("jobs", [2, 3, 5])

@@ -23,15 +23,17 @@ from xladdin.errors import UserError
 from xladdin.io.xlsx import read_sheets, worksheet_names
 from xladdin.settings import SETTINGS_SHEET
 
-# Below this many worksheets starting processes costs more than it saves (a fork is
-# ~20 ms, a spawned Windows worker ~0.3 s of imports; one project sheet is ~2 ms).
+# How workers start: fork where it is safe and cheap (Linux), elsewhere the platform's
+# default — spawn on Windows, where a worker first imports xladdin (~0.3–0.5 s) before it
+# checks anything.  Tests set "spawn" to run the Windows way.
+START_METHOD: str | None = None
+# Below this many worksheets starting processes costs more than it saves: a forked
+# worker is ready in ~20 ms, a spawned one in ~0.4 s, and one project sheet takes
+# ~1.5 ms — so a spawned worker pays off only for checks that take well over a second.
 PARALLEL_MIN_SHEETS = 150
+PARALLEL_MIN_SHEETS_SPAWNED = 800
 SHEETS_PER_WORKER = 75  # no worker is started for fewer sheets than this
 MAX_WORKERS = 8
-# How workers start: fork where it is safe and cheap (Linux), elsewhere the platform's
-# default — spawn on Windows, where a worker first imports xladdin (~0.3 s), which is
-# why PARALLEL_MIN_SHEETS is what it is.  Tests set "spawn" to run the Windows way.
-START_METHOD: str | None = None
 PARTS_PER_PROCESS = 3  # finer parts balance better; each part costs one more opening of the file (~10 ms)
 
 
@@ -80,9 +82,14 @@ def workers(n_sheets: int, jobs: int | None = None) -> int:
     """How many processes check ``n_sheets`` sheets: ``jobs`` when given, else what the machine and size allow."""
     if jobs is not None:
         return max(1, min(jobs, n_sheets))
-    if n_sheets < PARALLEL_MIN_SHEETS:
+    if n_sheets < (PARALLEL_MIN_SHEETS if _start_method() == "fork" else PARALLEL_MIN_SHEETS_SPAWNED):
         return 1
     return max(1, min(_cpus(), MAX_WORKERS, n_sheets // SHEETS_PER_WORKER))
+
+
+def _start_method() -> str | None:
+    """ "fork" on Linux, else None: the platform's default (spawn on Windows and macOS)."""
+    return START_METHOD or ("fork" if sys.platform.startswith("linux") else None)
 
 
 def _cpus() -> int:
@@ -132,7 +139,7 @@ def _parallel(file: str, names: list[str], select: list[str], ignore: list[str],
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    method = START_METHOD or ("fork" if sys.platform.startswith("linux") else None)
+    method = _start_method()
     parts = chunks(names, n * PARTS_PER_PROCESS)
     results: list[CheckResult | None] = [None] * len(parts)
     futures: dict[int, Future[CheckResult]] = {}
