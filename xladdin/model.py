@@ -147,19 +147,13 @@ class SheetData:
 # --------------------------------------------------------------------------- the table
 
 
+@fast_init  # a 1,000-table check builds ~100,000 of these
 @dataclass(frozen=True)
 class Field:
     """One value of the table and where it lives.  ``value`` is what the cell holds."""
 
     value: Any
     cell: str
-
-    def __init__(self, value: Any, cell: str) -> None:
-        # Hand-written (dataclass keeps it): a frozen dataclass's own __init__ sets each field
-        # through object.__setattr__, twice as slow; a 1,000-table check builds ~100,000 of these.
-        d = self.__dict__
-        d["value"] = value
-        d["cell"] = cell
 
     @property
     def text(self) -> str:
@@ -171,6 +165,7 @@ class Field:
         return self.text == ""
 
 
+@fast_init
 @dataclass(frozen=True)
 class Amount:
     """A money cell (万元).  ``number`` is None when the cell holds no readable amount."""
@@ -178,12 +173,6 @@ class Amount:
     number: float | None
     raw: Any
     cell: str
-
-    def __init__(self, number: float | None, raw: Any, cell: str) -> None:
-        d = self.__dict__  # see Field.__init__
-        d["number"] = number
-        d["raw"] = raw
-        d["cell"] = cell
 
     @property
     def text(self) -> str:
@@ -226,6 +215,7 @@ MONEY_LABELS: dict[str, str] = {
 }
 
 
+@fast_init
 @dataclass(frozen=True)
 class Indicator:
     """One 三级指标 row.  ``value`` is exactly the text the user typed."""
@@ -235,14 +225,6 @@ class Indicator:
     level2: Field
     name: Field
     value: Field
-
-    def __init__(self, row: int, level1: Field, level2: Field, name: Field, value: Field) -> None:
-        d = self.__dict__  # see Field.__init__
-        d["row"] = row
-        d["level1"] = level1
-        d["level2"] = level2
-        d["name"] = name
-        d["value"] = value
 
     @property
     def is_empty(self) -> bool:
@@ -277,6 +259,7 @@ class Project:
         return [i for i in self.indicators if key_of(i.level2.text) == level2_key]
 
 
+@fast_init
 @dataclass(frozen=True)
 class Finding:
     """One problem found, at one cell.  JSON-able via ``as_dict``."""
@@ -289,27 +272,8 @@ class Finding:
     expected: str | None = None
     actual: str | None = None
 
-    def __init__(
-        self,
-        rule: str,
-        severity: Severity,
-        sheet: str,
-        cell: str,
-        message: str,
-        expected: str | None = None,
-        actual: str | None = None,
-    ) -> None:
-        d = self.__dict__  # see Field.__init__
-        d["rule"] = rule
-        d["severity"] = severity
-        d["sheet"] = sheet
-        d["cell"] = cell
-        d["message"] = message
-        d["expected"] = expected
-        d["actual"] = actual
-
     def as_dict(self) -> dict[str, Any]:
-        # __init__ fills the instance dict with exactly the fields, in order: a copy is the dict
+        # fast_init's __init__ fills the instance dict with exactly the fields, in order: a copy is the dict
         return dict(self.__dict__)
 
 
