@@ -76,11 +76,6 @@ level1_key = lru_cache(maxsize=4096)(_level1_key)
 level2_key = lru_cache(maxsize=4096)(_level2_key)
 
 
-def _text(v: object) -> str:
-    """``display_text`` with the common case (a string) first."""
-    return v.strip() if type(v) is str else display_text(v)
-
-
 COST_GROUPS = ("成本", "经济成本")
 QUANTITY_GROUPS = ("数量",)
 TIME_GROUPS = ("时效",)
@@ -280,18 +275,18 @@ def _rows(project: Project) -> list[_Row]:
     return [
         _Row(
             ind,
-            _text(ind.name.value),
-            _text(ind.value.value),
-            level1_key(_text(ind.level1.value)),
-            level2_key(_text(ind.level2.value)),
+            display_text(ind.name.value),
+            display_text(ind.value.value),
+            level1_key(display_text(ind.level1.value)),
+            level2_key(display_text(ind.level2.value)),
         )
         for ind in project.indicators
     ]
 
 
-def _sources(project: Project, rows: Sequence[Any] | None = None) -> list[_Source]:
+def _sources(rows: Sequence[Any]) -> list[_Source]:
     out = []
-    for row in rows if rows is not None else _rows(project):
+    for row in rows:
         key = row.l2
         if key not in QUANTITY_GROUPS and key not in TIME_GROUPS:
             continue
@@ -312,13 +307,6 @@ def _sources(project: Project, rows: Sequence[Any] | None = None) -> list[_Sourc
 def _is_cost_row(row: _Row) -> bool:
     k2 = row.l2
     return k2 in COST_GROUPS or (row.l1 == "成本" and k2 not in ("社会成本", "生态环境成本"))
-
-
-def _is_cost(ind: Indicator) -> bool:
-    k2 = level2_key(_text(ind.level2.value))
-    return k2 in COST_GROUPS or (
-        level1_key(_text(ind.level1.value)) == "成本" and k2 not in ("社会成本", "生态环境成本")
-    )
 
 
 # --------------------------------------------------------------------------- matching one line
@@ -422,9 +410,9 @@ def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -
     return best
 
 
-def _period(project: Project, rows: Sequence[Any] | None = None) -> tuple[float, str]:
+def _period(project: Project, rows: Sequence[Any]) -> tuple[float, str]:
     """Years a per-period rate covers: one budget year, said the way the table says it."""
-    for row in rows if rows is not None else _rows(project):
+    for row in rows:
         name = row.name
         if "周期" in name and row.l2 in TIME_GROUPS:
             v = parse(row.value)
@@ -444,7 +432,7 @@ def _line(
     ind: Indicator, v: Value, sources: list[_Source], years: float, period_note: str
 ) -> tuple[CostLine | None, list[_Source], str]:
     """A cost line, the sources it used, or a reason it has none."""
-    name = _text(ind.name.value)
+    name = display_text(ind.name.value)
     if v.kind == "quantity":  # a total cost such as "110万元"
         uses: list[QuantityUse] = []
         used: list[_Source] = []
@@ -534,11 +522,11 @@ def _make_line(
     assumed: tuple[str, ...] = (),
 ) -> CostLine:
     return CostLine(
-        indicator=_text(ind.name.value),
+        indicator=display_text(ind.name.value),
         cell=ind.value.cell,
         name_cell=ind.name.cell,
         row=ind.row,
-        unit_cost=_text(ind.value.value),
+        unit_cost=display_text(ind.value.value),
         value=v,
         quantities=uses,
         factors=factors,
@@ -562,7 +550,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
     narrative = scan(project.goal.text)
     if rows is None:
         rows = _rows(project)
-    sources = _sources(project, rows)
+    sources = _sources(rows)
     years, period_note = _period(project, rows)
     lines: list[CostLine] = []
     unmatched_costs: list[Unmatched] = []
@@ -585,7 +573,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
         lines.append(_expand(line, used))
         used_rows.update(s.ind.row for s in used)
     unmatched_q = tuple(
-        Unmatched(s.name, s.ind.value.cell, s.ind.row, _text(s.ind.value.value), "没有成本指标使用这个数量")
+        Unmatched(s.name, s.ind.value.cell, s.ind.row, display_text(s.ind.value.value), "没有成本指标使用这个数量")
         for s in sources
         if s.level2 in QUANTITY_GROUPS and s.ind.row not in used_rows
     )

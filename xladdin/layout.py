@@ -286,7 +286,7 @@ def read_project(sheet: SheetData) -> Project | None:
             if (r, cc) in stops:  # the next label or heading (every label cell is one)
                 break
             v = row[cc - 1]
-            if _text(v) != "":
+            if display_text(v) != "":
                 top = merges.get((r, cc))
                 if top is not None and (top.min_row, top.min_col) != (r, cc):
                     continue
@@ -366,7 +366,7 @@ def _read_indicators(
             width = len(line)
             v1, v2, vn, vv = (line[c - 1] if c <= width else None for c in wanted)
         # plain locals, not a dict per row: this loop runs for every row of every table
-        t1, t2 = _text(v1), _text(v2)
+        t1, t2 = display_text(v1), display_text(v2)
         in_block = same1 = same2 = False
         m1 = m2 = None
         if merges:
@@ -386,17 +386,17 @@ def _read_indicators(
                 elif m2.min_row != r or m2.min_col != c2:
                     v2 = sheet.value(m2.min_row, m2.min_col)
                     t2 = ""
-        if not same1 and (t1 or (in_block and _text(v1))):
+        if not same1 and (t1 or (in_block and display_text(v1))):
             ref = cell_ref(m1.min_row, m1.min_col) if m1 is not None else cell_ref(r, c1)
             if cur1.cell != ref or cur1.value is not v1:
                 cur1 = Field(v1, ref)
             block1 = m1
-        if not same2 and (t2 or (in_block and _text(v2))):
+        if not same2 and (t2 or (in_block and display_text(v2))):
             ref = cell_ref(m2.min_row, m2.min_col) if m2 is not None else cell_ref(r, c2)
             if cur2.cell != ref or cur2.value is not v2:
                 cur2 = Field(v2, ref)
             block2 = m2
-        if not in_block and not (t1 or t2 or _text(vn) or _text(vv)):
+        if not in_block and not (t1 or t2 or display_text(vn) or display_text(vv)):
             continue
         # positional and with the column letters worked out once: this runs for every indicator
         out.append(Indicator(r, cur1, cur2, Field(vn, f"{name_col}{r}"), Field(vv, f"{value_col}{r}")))
@@ -406,13 +406,6 @@ def _read_indicators(
             break
         out.pop()
     return out
-
-
-def _text(v: Any) -> str:
-    """``display_text`` with the common cases (a string, an empty cell) first."""
-    if v is None:
-        return ""
-    return v.strip() if type(v) is str else display_text(v)
 
 
 # --------------------------------------------------------------------------- the plain table

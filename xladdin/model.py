@@ -296,15 +296,15 @@ class Edit:
 
 def display_text(value: Any) -> str:
     """A cell value as text the way Excel shows it: 400.0 → "400", 45.912 → "45.912"."""
-    # The common cells first (text, whole-number floats): a 1,000-table check asks ~100,000
-    # times, and round() is the costly step for a float that is already whole.
+    # The common cells first (empty, text, whole-number floats): a 1,000-table check asks
+    # ~100,000 times, and round() is the costly step for a float that is already whole.
+    if value is None:
+        return ""
     t = type(value)
     if t is str:
         return value.strip()
     if t is float and value.is_integer() and -1e15 < value < 1e15:
         return str(int(value))
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):

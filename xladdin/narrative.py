@@ -268,7 +268,7 @@ def _as_total(a: StatedAmount) -> StatedAmount:
 
 
 class _Breaks:
-    """The clause breaks of a text, found once; ``between`` is ``_CLAUSE_BREAK.finditer(t, lo, hi)``.
+    """The clause breaks of a text, found once, for the context of every number in it.
 
     Breaks never overlap one another (single characters and 其中), so the ones of a
     window are the ones of the whole text that lie entirely inside it.
@@ -292,10 +292,8 @@ class _Breaks:
         return out
 
 
-def _context(t: str, pos: int, floor: int, breaks: _Breaks | None = None) -> str:
+def _context(t: str, pos: int, floor: int, breaks: _Breaks) -> str:
     """The words before ``pos`` (not before ``floor``) that say what the number is for."""
-    if breaks is None:
-        breaks = _Breaks(t)
     cuts = [floor, *breaks.last_two(floor, pos)][-2:]
     ctx = _clean_ctx(t[cuts[-1] : pos])
     if (_GENERIC.match(ctx) or len(ctx) <= 2) and len(cuts) >= 2:

@@ -70,6 +70,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Literal
 
+from xladdin.framework import squash
 from xladdin.units import WAN, canonical, is_money, is_percent_unit, is_time_unit
 
 __all__ = [
@@ -179,7 +180,7 @@ _FULLWIDTH = str.maketrans(
 
 
 def _normalise(text: str) -> str:
-    t = "".join(text.translate(_FULLWIDTH).split())  # every whitespace character (\s, U+3000, U+00A0) removed
+    t = squash(text.translate(_FULLWIDTH))
     t = t.replace("x", "*").replace("X", "*").replace("·", "/")
     return t
 

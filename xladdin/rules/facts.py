@@ -45,11 +45,6 @@ class Row(NamedTuple):
     cost: bool  # a 成本指标 row (classic 二级 or 2021 一级)
 
 
-def _text(v: object) -> str:
-    """``display_text`` with the common case (a string) first."""
-    return v.strip() if type(v) is str else display_text(v)
-
-
 def rows(ctx: Context) -> list[Row]:
     """Every indicator row of the project, in sheet order (cached on the context)."""
     cached = ctx.__dict__.get("_facts_rows")
@@ -57,10 +52,10 @@ def rows(ctx: Context) -> list[Row]:
         return cached
     out = []
     for ind in ctx.project.indicators:
-        name = _text(ind.name.value)
-        value = _text(ind.value.value)
-        level1 = _text(ind.level1.value)
-        level2 = _text(ind.level2.value)
+        name = display_text(ind.name.value)
+        value = display_text(ind.value.value)
+        level1 = display_text(ind.level1.value)
+        level2 = display_text(ind.level2.value)
         l1 = level1_key(level1)
         l2 = level2_key(level2)
         # positional, in field order: a NamedTuple built from keywords takes 2.4× as long

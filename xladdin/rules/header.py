@@ -33,10 +33,6 @@ PLACEHOLDER = re.compile(
 )
 
 
-def find_placeholder(text: str) -> re.Match[str] | None:
-    return PLACEHOLDER.search(text)
-
-
 @rule("HDR001", "header-required", "error", "项目名称、主管部门、实施单位、项目属性、项目期、年度总体绩效目标必须填写")
 def header_required(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
@@ -55,7 +51,7 @@ def header_placeholder(ctx: Context, r: Rule) -> Iterator[Finding]:
         return  # no placeholder spans a line break: one search tells there is none
     for attr, label in _REQUIRED:
         f = getattr(p, attr)
-        m = find_placeholder(f.text)
+        m = PLACEHOLDER.search(f.text)
         if m and not f.empty:
             yield ctx.finding(
                 r,

@@ -13,7 +13,7 @@ from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, framework_
 from xladdin.model import Finding, Indicator, Project, cell_ref
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.facts import COST_GROUPS, Row, filled, level1_key, level2_key, rows
-from xladdin.rules.header import PLACEHOLDER, find_placeholder
+from xladdin.rules.header import PLACEHOLDER
 from xladdin.rules.wording import group_label, indicator_label, short
 
 __all__ = ["COST_GROUPS", "framework", "is_cost_row"]
@@ -202,7 +202,7 @@ def placeholder(ctx: Context, r: Rule) -> Iterator[Finding]:
         return
     for x in present:
         for text, cell, what in ((x.name, x.ind.name.cell, "三级指标名称"), (x.value, x.ind.value.cell, "指标值")):
-            m = find_placeholder(text)
+            m = PLACEHOLDER.search(text)
             if m:
                 yield ctx.finding(
                     r,
