@@ -9,11 +9,12 @@ register themselves with ``@rule``; families live in one module each
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from xladdin.model import Finding, Project, Severity
 
@@ -31,6 +32,7 @@ class Context:
 
     project: Project
     options: dict[str, Any] | None = None
+    memo: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False, compare=False)  # see per_project
 
     @cached_property
     def values(self) -> dict[int, Any]:
@@ -65,6 +67,24 @@ class Context:
             expected=None if expected is None else str(expected),
             actual=None if actual is None else str(actual),
         )
+
+
+T = TypeVar("T")
+
+
+def per_project(build: Callable[[Context], T]) -> Callable[[Context], T]:
+    """Derived data several rules ask for (the rows with their keys, the duplicated names …),
+    worked out once per project and kept on its ``Context``; callers must not modify it."""
+
+    @functools.wraps(build)
+    def get(ctx: Context) -> T:
+        try:
+            return ctx.memo[build]
+        except KeyError:
+            value = ctx.memo[build] = build(ctx)
+            return value
+
+    return get
 
 
 Check = Callable[[Context, "Rule"], Iterable[Finding]]

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from xladdin.framework import level1_key as _level1_key
 from xladdin.framework import level2_key as _level2_key
 from xladdin.model import Indicator, display_text
-from xladdin.rules import Context
+from xladdin.rules import Context, per_project
 from xladdin.rules.wording import bare_name, name_key
 
 COST_GROUPS = frozenset({"成本", "经济成本", "社会成本", "生态环境成本"})
@@ -45,11 +45,9 @@ class Row(NamedTuple):
     cost: bool  # a 成本指标 row (classic 二级 or 2021 一级)
 
 
+@per_project
 def rows(ctx: Context) -> list[Row]:
-    """Every indicator row of the project, in sheet order (cached on the context)."""
-    cached = ctx.__dict__.get("_facts_rows")
-    if cached is not None:
-        return cached
+    """Every indicator row of the project, in sheet order."""
     out = []
     for ind in ctx.project.indicators:
         name = display_text(ind.name.value)
@@ -75,21 +73,16 @@ def rows(ctx: Context) -> list[Row]:
                 l2 in COST_GROUPS or l1 == "成本",  # cost
             )
         )
-    ctx.__dict__["_facts_rows"] = out
     return out
 
 
+@per_project
 def filled(ctx: Context) -> list[Row]:
-    """Rows with a name or a value (cached on the context, like ``rows``; do not modify)."""
-    cached = ctx.__dict__.get("_facts_filled")
-    if cached is None:
-        cached = ctx.__dict__["_facts_filled"] = [r for r in rows(ctx) if not r.empty]
-    return cached
+    """Rows with a name or a value."""
+    return [r for r in rows(ctx) if not r.empty]
 
 
+@per_project
 def valued(ctx: Context) -> list[Row]:
-    """Rows that carry a 指标值, the ones value rules judge (cached on the context; do not modify)."""
-    cached = ctx.__dict__.get("_facts_valued")
-    if cached is None:
-        cached = ctx.__dict__["_facts_valued"] = [r for r in rows(ctx) if r.value != ""]
-    return cached
+    """Rows that carry a 指标值, the ones value rules judge."""
+    return [r for r in rows(ctx) if r.value != ""]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, framework_of
 from xladdin.model import Finding, Indicator, Project, cell_ref
-from xladdin.rules import Context, Rule, rule
+from xladdin.rules import Context, Rule, per_project, rule
 from xladdin.rules.facts import COST_GROUPS, Row, filled, level1_key, level2_key, rows
 from xladdin.rules.header import PLACEHOLDER
 from xladdin.rules.wording import group_label, indicator_label, short
@@ -213,11 +213,9 @@ def placeholder(ctx: Context, r: Rule) -> Iterator[Finding]:
                 )
 
 
+@per_project
 def _duplicates(ctx: Context) -> list[tuple[Row, Row]]:
     """(first, later) pairs of rows with the same name; a quantity and its cost may share one."""
-    cached = ctx.__dict__.get("_duplicates")
-    if cached is not None:
-        return cached
     first: dict[str, list[Row]] = {}
     pairs: list[tuple[Row, Row]] = []
     for x in filled(ctx):
@@ -229,7 +227,6 @@ def _duplicates(ctx: Context) -> list[tuple[Row, Row]]:
             pairs.append((prev, x))
             break
         first.setdefault(x.key, []).append(x)
-    ctx.__dict__["_duplicates"] = pairs
     return pairs
 
 

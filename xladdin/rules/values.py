@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from xladdin.model import Finding
-from xladdin.rules import Context, Rule, rule
+from xladdin.rules import Context, Rule, per_project, rule
 from xladdin.rules.facts import Row, valued
 from xladdin.rules.wording import indicator_label
 from xladdin.values import Value
@@ -120,13 +120,11 @@ def is_rate_name(x: Row) -> bool:
     return x.bare.endswith("率") or "满意度" in x.bare or x.l1 == "满意度"
 
 
+@per_project
 def _rows(ctx: Context) -> list[tuple[Row, Value]]:
-    """Each valued row with its parsed value; eight rules walk it, so it is built once per project."""
-    cached = ctx.__dict__.get("_values_rows")
-    if cached is None:
-        values = ctx.values
-        cached = ctx.__dict__["_values_rows"] = [(x, values[x.row]) for x in valued(ctx)]
-    return cached
+    """Each valued row with its parsed value (eight rules walk it)."""
+    values = ctx.values
+    return [(x, values[x.row]) for x in valued(ctx)]
 
 
 @rule("VAL001", "value-unit", "warning", "定量指标值要写单位（%、人、台、万元、天……）")
