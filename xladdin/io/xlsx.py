@@ -50,7 +50,8 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
     """Refuse, with a message the user can act on, anything that is not a usable .xlsx."""
     p = _check_file(path)
     with _package(p) as zf:
-        _check_package(p, zf)
+        _check_structure(p, zf)
+        _check_dtds(p, zf)
     return p
 
 
@@ -101,13 +102,12 @@ def _package(p: Path) -> Iterator[zipfile.ZipFile]:
         ) from None
 
 
-def _check_package(p: Path, zf: zipfile.ZipFile, later: frozenset[str] = frozenset()) -> None:
-    """The package-level refusals: structure, absurd sizes, XML with DTDs (entity attacks).
+def _check_dtds(p: Path, zf: zipfile.ZipFile, later: frozenset[str] = frozenset()) -> None:
+    """Refuse XML parts that declare a DTD (entity attacks); after ``_check_structure``.
 
     Parts named in ``later`` are left to the caller's DTD check (``_refuse_dtd``) on data it
     reads whole anyway, before anything parses them.
     """
-    _check_structure(p, zf)
     for info in zf.infolist():
         if info.filename in later:
             continue
@@ -246,7 +246,7 @@ def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None
         later = unread | {
             i.filename for i in parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES
         }
-        _check_package(p, zf, later)
+        _check_dtds(p, zf, later)
         try:
             too_big, errors = _prescan(zf, parts, lambda part: _refuse_dtd(p, part))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
