@@ -52,9 +52,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from xladdin.framework import level1_key as _level1_key
-from xladdin.framework import level2_key as _level2_key
-from xladdin.framework import squash
+from xladdin.framework import level1_key, level2_key, squash
 from xladdin.model import Indicator, Project, display_text, fast_init
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
 from xladdin.units import WAN, is_time_unit, match, time_factor
@@ -70,10 +68,6 @@ __all__ = [
     "explain",
     "similarity",
 ]
-
-# Group keys of the same few 一级/二级 texts are asked for on every row of every project.
-level1_key = lru_cache(maxsize=4096)(_level1_key)
-level2_key = lru_cache(maxsize=4096)(_level2_key)
 
 
 COST_GROUPS = ("成本", "经济成本")

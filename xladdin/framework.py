@@ -9,6 +9,7 @@ the classic one of the department's form (成本 as a 二级 under 产出) and t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SCORE = re.compile(r"[（(][^）)]*分?[）)]$|[（(]?\d+(-\d+)?[）)]?分$")
 _SCORE_TAIL = 40  # a score suffix such as "(0-20)分" is short; looking further is quadratic on long cells
@@ -68,6 +69,7 @@ def squash(text: str) -> str:
     return "".join(text.split()) if text else ""
 
 
+@lru_cache(maxsize=4096)  # asked for every row of every table; a workbook has a few dozen distinct texts
 def level1_key(text: str) -> str:
     """ "产出指标" / "满意度指 标" / "产出指标(50分)" → "产出"; unknown → squashed text."""
     t = _drop_score(squash(text))
@@ -76,6 +78,7 @@ def level1_key(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=4096)
 def level2_key(text: str) -> str:
     """ "经济效益指标" / "经济效益" → "经济效益"; "数量指标" → "数量"."""
     t = _drop_score(squash(text))

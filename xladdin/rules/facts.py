@@ -10,16 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from xladdin.framework import level1_key as _level1_key
-from xladdin.framework import level2_key as _level2_key
+from xladdin.framework import level1_key, level2_key
 from xladdin.model import Indicator, display_text
 from xladdin.rules import Context, per_project
 from xladdin.rules.wording import bare_name, name_key
 
 COST_GROUPS = frozenset({"成本", "经济成本", "社会成本", "生态环境成本"})
 
-level1_key = lru_cache(maxsize=4096)(_level1_key)
-level2_key = lru_cache(maxsize=4096)(_level2_key)
 bare = lru_cache(maxsize=65536)(bare_name)
 key_of = lru_cache(maxsize=65536)(name_key)
 
