@@ -62,7 +62,7 @@ def full_check(path: Path, jobs: int | None = None) -> tuple[int, int]:
     from xladdin.io.checking import check_file
     from xladdin.report import to_json
 
-    result = check_file(path, jobs=jobs)
+    result = check_file(path, jobs=jobs, json=True)
     to_json(result)
     return len(result.projects), len(result.findings)
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from xladdin.cli import main
 from xladdin.errors import UserError
-from xladdin.io.checking import PARALLEL_MIN_SHEETS, check_file, chunks, workers
+from xladdin.io.checking import PARALLEL_MIN_SHEETS, check_file, part_size, workers
 from xladdin.report import to_json
 from xladdin.settings import SETTINGS_SHEET
 
@@ -33,13 +33,21 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_chunks_keep_every_sheet_once_in_order() -> None:
-    names = [f"s{i}" for i in range(10)]
-    for n in (1, 2, 3, 4, 10):
-        parts = chunks(names, n)
-        assert [x for c in parts for x in c] == names
-        assert len(parts) == n and max(map(len, parts)) - min(map(len, parts)) <= 1
-    assert chunks(names[:2], 4) == [["s0"], ["s1"]]
+def _sizes(total: int, n: int, floor: int) -> list[int]:
+    out, left = [], total
+    while left:
+        out.append(part_size(left, n, floor))
+        left -= out[-1]
+    return out
+
+
+def test_runs_shrink_towards_the_end() -> None:
+    sizes = _sizes(1000, 2, 20)
+    assert sum(sizes) == 1000 and sizes[0] == 250  # a quarter of what is left, for two processes
+    assert sizes == sorted(sizes, reverse=True) and min(sizes[:-1]) == 20 and sizes[-1] <= 20
+    assert len(sizes) < 20  # few hand-overs: each run costs a little besides its sheets
+    assert _sizes(5, 3, 1) == [1, 1, 1, 1, 1] and _sizes(16, 2, 2) == [4, 3, 3, 2, 2, 2]
+    assert _sizes(1, 8, 20) == [1]
 
 
 def test_workers_only_for_large_workbooks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,6 +94,7 @@ def test_a_broken_sheet_in_a_worker_is_the_users_message(big: Path, tmp_path: Pa
     with pytest.raises(UserError) as parallel:
         check_file(broken, jobs=3)
     assert parallel.value.message == serial.value.message
+    assert parallel.value.exit_code == serial.value.exit_code == 2
 
 
 def test_cli_jobs(big: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,41 +137,79 @@ def test_the_collector_is_back_on_after_a_check(big: Path) -> None:
 
 def test_no_worker_can_start(big: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
     """A machine that refuses new processes (sandbox, limits) gets the same result from this process."""
-    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.process import BaseProcess
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     serial = to_json(check_file(big, jobs=1))
-    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    monkeypatch.setattr(BaseProcess, "start", refuse)
     assert to_json(check_file(big, jobs=3)) == serial
     assert "Traceback" not in capfd.readouterr().err
 
 
-_SEEN: list[int] = []  # pids that ran _recording_chunk in this process (a worker's own list is its own)
-
-
-def _recording_chunk(*args: Any) -> Any:
+def _dying_part(*args: Any) -> Any:
+    """In a worker, die at once (as an out-of-memory kill would); here, check as usual."""
     import os
 
     from xladdin.io import checking
 
-    _SEEN.append(os.getpid())
-    return checking.__dict__["_original_check_chunk"](*args)
+    if os.getpid() != checking.__dict__["_main_pid"]:
+        os._exit(3)
+    return checking.__dict__["_original_check_part"](*args)
 
 
-def test_every_process_takes_part(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parts are shared out as they are done: this process checks some, the worker the others."""
+def test_a_worker_that_dies_costs_nothing_but_time(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs a dead worker took are checked by this process: the same result, no hang, no traceback."""
     import os
 
     import xladdin.io.checking as checking
 
-    monkeypatch.setitem(checking.__dict__, "_original_check_chunk", checking._check_chunk)
-    monkeypatch.setattr(checking, "_check_chunk", _recording_chunk)
+    serial = to_json(check_file(big, jobs=1))
+    monkeypatch.setitem(checking.__dict__, "_main_pid", os.getpid())
+    monkeypatch.setitem(checking.__dict__, "_original_check_part", checking._check_part)
+    monkeypatch.setattr(checking, "_check_part", _dying_part)
+    monkeypatch.setattr(checking, "START_METHOD", "fork")
+    assert to_json(check_file(big, jobs=3)) == serial
+
+
+_SEEN: list[int] = []  # pids that ran _recording_part in this process (a worker's own list is its own)
+
+
+def _recording_part(*args: Any) -> Any:
+    """Record the run; here (not in a worker) take a while, so that the worker surely gets runs too."""
+    import os
+    import time
+
+    from xladdin.io import checking
+
+    _SEEN.append(os.getpid())
+    if os.getpid() == checking.__dict__["_main_pid"]:
+        time.sleep(checking.__dict__["_delay"])
+    return checking.__dict__["_original_check_part"](*args)
+
+
+def _record(monkeypatch: pytest.MonkeyPatch, delay: float) -> None:
+    import os
+
+    import xladdin.io.checking as checking
+
+    monkeypatch.setitem(checking.__dict__, "_main_pid", os.getpid())
+    monkeypatch.setitem(checking.__dict__, "_delay", delay)
+    monkeypatch.setitem(checking.__dict__, "_original_check_part", checking._check_part)
+    monkeypatch.setattr(checking, "_check_part", _recording_part)
     _SEEN.clear()
+
+
+def test_every_process_takes_part(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs are shared out as the processes are free: this process checks some, the worker the others."""
+    import xladdin.io.checking as checking
+
+    monkeypatch.setattr(checking, "START_METHOD", "fork")
+    _record(monkeypatch, 0.05)
     result = check_file(big, jobs=2)
-    mine = _SEEN.count(os.getpid())
-    assert 0 < mine < 2 * checking.PARTS_PER_PROCESS  # some parts here, the rest in the worker
+    runs = len(_sizes(16, 2, 2))  # 14 projects, 说明 and the settings sheet
+    assert 0 < len(_SEEN) < runs  # some runs here, the rest in the worker
     assert to_json(result) == to_json(check_file(big, jobs=1))
 
 
@@ -170,21 +217,18 @@ def test_workers_started_the_windows_way(big: Path, monkeypatch: pytest.MonkeyPa
     """Windows has no fork: a spawned worker imports xladdin afresh and must give the same result."""
     import xladdin.io.checking as checking
 
+    serial = to_json(check_file(big, jobs=1))
     monkeypatch.setattr(checking, "START_METHOD", "spawn")
-    monkeypatch.setattr(checking, "PARTS_PER_PROCESS", 8)  # parts left for the worker once it has started
-    assert to_json(check_file(big, jobs=2)) == to_json(check_file(big, jobs=1))
-
-
-def test_the_switch_interval_is_restored(big: Path) -> None:
-    before = sys.getswitchinterval()
-    check_file(big, jobs=2)
-    assert sys.getswitchinterval() == before
+    _record(monkeypatch, 0.4)  # a spawned worker needs ~0.5 s before it takes its first run
+    assert to_json(check_file(big, jobs=2)) == serial
+    assert 0 < len(_SEEN) < len(_sizes(16, 2, 2))
 
 
 def test_many_parallel_checks_in_a_row_never_hang(big: Path) -> None:
-    """Workers were once forked from the feeder thread while this one was busy; a worker could
-    then wait forever for a part (about one check in a hundred). Now every fork happens before
-    any other thread of ours runs. A subprocess with a deadline turns a hang into a failure."""
+    """Workers were once forked from a feeder thread while this one was busy; a worker could
+    then wait forever for a part (about one check in a hundred). Now workers are started
+    before anything else and no thread of ours runs. A subprocess with a deadline turns a
+    hang into a failure."""
     import subprocess
 
     code = (

@@ -92,3 +92,77 @@ def test_a_doctype_in_utf16_after_the_peek_is_found(tmp_path: Path) -> None:
     text = '<?xml version="1.0" encoding="UTF-16"?><!-- ' + "z" * 5000 + " --><!DOCTYPE x><a/>"
     assert _part(tmp_path, text.encode("utf-16"))
     assert not _part(tmp_path, '<?xml version="1.0" encoding="UTF-16"?><a/>'.encode("utf-16"))
+
+
+def test_the_fast_unpacking_gives_what_zipfile_gives(tmp_path: Path) -> None:
+    """``_unpack`` (the pre-scan's reader) against ``ZipFile.read``: deflated and stored parts,
+    a part whose bytes were damaged after packing, and one larger than its directory says."""
+    import pytest
+
+    from xladdin.io.xlsx import _unpack
+
+    root = Path(__file__).resolve().parent.parent
+    with zipfile.ZipFile(root / "workbook" / "社保局本级2026绩效目标表.xlsx") as zf:
+        for info in zf.infolist():
+            assert _unpack(zf, info) == zf.read(info), info.filename
+    p = tmp_path / "mixed.zip"
+    body = b"<worksheet>" + "项目名称".encode() * 3000 + b"</worksheet>"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("stored.xml", body, compress_type=zipfile.ZIP_STORED)
+        zf.writestr("deflated.xml", body, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("empty.xml", b"", compress_type=zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(p) as zf:
+        for info in zf.infolist():
+            assert _unpack(zf, info) == zf.read(info) == (body if info.file_size else b"")
+        info = zf.getinfo("deflated.xml")
+    raw = bytearray(p.read_bytes())
+    # damage one byte inside the deflated data: the CRC no longer matches (or inflating fails)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2
+    raw[start] ^= 0xFF
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(bytes(raw))
+    with zipfile.ZipFile(broken) as zf:
+        with pytest.raises(zipfile.BadZipFile):
+            zf.read("deflated.xml")
+        with pytest.raises((zipfile.BadZipFile, OSError, ValueError)):
+            _unpack(zf, zf.getinfo("deflated.xml"))
+        zf.getinfo("stored.xml").file_size = 10  # the directory understates the size
+        with pytest.raises(zipfile.BadZipFile):
+            _unpack(zf, zf.getinfo("stored.xml"))
+
+
+def test_a_workbook_read_in_parts_is_the_workbook_read_whole(tmp_path: Path) -> None:
+    """What a parallel check does in each process: one reader, several reads of some sheets each."""
+    from xladdin.io.xlsx import SheetReader, read_sheets
+
+    root = Path(__file__).resolve().parent.parent
+    path = root / "workbook" / "社保局本级2026绩效目标表.xlsx"
+    whole = read_sheets(path)
+    names = [s.name for s in whole]
+    with SheetReader(path) as reader:
+        assert reader.names == names
+        parts = reader.read(names[4:]) + reader.read(names[:2]) + reader.read(names[2:4]) + reader.read(["没有这张表"])
+    assert sorted(parts, key=lambda s: names.index(s.name)) == whole
+
+
+def test_a_doctype_in_a_sheet_read_later_is_refused_then(tmp_path: Path) -> None:
+    """Each read checks the worksheet parts it unpacks; the first read does not vouch for the others."""
+    import pytest
+
+    from xladdin.errors import UserError
+    from xladdin.io.xlsx import SheetReader
+
+    root = Path(__file__).resolve().parent.parent
+    src = root / "workbook" / "社保局本级2026绩效目标表.xlsx"
+    p = tmp_path / "dtd.xlsx"
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as b:
+        for info in a.infolist():
+            data = a.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                data = b'<!DOCTYPE x [<!ENTITY a "b">]>' + data
+            b.writestr(info, data)
+    with SheetReader(p) as reader:
+        names = reader.names
+        assert [s.name for s in reader.read(names[:2])] == names[:2]
+        with pytest.raises(UserError, match="实体"):
+            reader.read(names[2:3])

@@ -6,6 +6,7 @@ report views (console, JSON, marks, report sheet) render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,10 @@ class ProjectResult:
     total: float | None
     findings: list[Finding] = field(default_factory=list)
     project: Project | None = None
+    # This project's part of the JSON report, rendered by the process that checked it (a
+    # worker of a parallel check) so the report is not rendered serially at the end; None
+    # when not asked for.  Findings are never changed once a check has returned.
+    json: str | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,10 +63,11 @@ class CheckResult:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, project: Callable[[ProjectResult], Any] = ProjectResult.as_dict) -> dict[str, Any]:
+        """The result as plain data; ``project`` gives each project's entry (a view may render them itself)."""
         return {
             "file": self.file,
-            "projects": [p.as_dict() for p in self.projects],
+            "projects": [project(p) for p in self.projects],
             "skipped": [f.as_dict() for f in self.other],
             "summary": {
                 "projects": len(self.projects),

@@ -14,3 +14,7 @@ class UserError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+    def __reduce__(self) -> tuple[type[UserError], tuple[str, int]]:
+        # raised in a worker process and re-raised here: keep the exit code, not only the message
+        return (type(self), (self.message, self.exit_code))

@@ -9,7 +9,7 @@ import json
 from json.encoder import encode_basestring as _quote  # what the encoder quotes text with (C)
 from typing import Any
 
-from xladdin.check import CheckResult
+from xladdin.check import CheckResult, ProjectResult
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -23,15 +23,34 @@ def to_json(result: CheckResult) -> str:
     pure-Python encoder (a third of a second for 6,000 findings); flat objects are
     written by the C encoder, one per line, which also keeps a finding greppable.
     """
-    return _dumps(result.as_dict(), "")
+    return _dumps(result.as_dict(_project_entry), "")
 
 
-_CONTAINERS = (dict, list)
+# A project's place in the report: the "projects" list of the top-level object.
+_PROJECT_INDENT = "    "
+
+
+class _Rendered(str):
+    """JSON text already rendered at its place in the report, written as it is."""
+
+
+def project_json(p: ProjectResult) -> str:
+    """One project's entry of ``to_json``'s "projects" list, as it appears there."""
+    return _dumps(p.as_dict(), _PROJECT_INDENT)
+
+
+def _project_entry(p: ProjectResult) -> _Rendered:
+    return _Rendered(p.json if p.json is not None else project_json(p))
+
+
+_CONTAINERS = (dict, list, _Rendered)
 _FLAT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 
 
 def _dumps(obj: Any, indent: str) -> str:
     """``obj`` as JSON: containers holding containers indented by two spaces, flat ones on one line."""
+    if type(obj) is _Rendered:
+        return obj
     if isinstance(obj, dict):
         flat = _flat_object(obj)
         if flat is not None:

@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs 应为不小于1的整数（写的是 {args.jobs}）。不想并行请写 --jobs 1。")
-    result = check_file(args.file, split_codes(args.select), split_codes(args.ignore), jobs=args.jobs)
+    result = check_file(
+        args.file, split_codes(args.select), split_codes(args.ignore), jobs=args.jobs, json=args.format == "json"
+    )
     if args.format == "json":
         print(to_json(result))
     else:

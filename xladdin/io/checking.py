@@ -2,9 +2,9 @@
 
 A reviewer's workbook can hold hundreds of project sheets.  The check of one sheet
 needs nothing from another (a project is one table; only the ``xladdin设置`` sheet is
-shared), so a large workbook is split into runs of consecutive sheets, each worker
-process reads its own sheets from the file and checks them, and only the findings
-travel back.  The result is the same as the serial check's, in the same order — the
+shared), so a large workbook is checked in runs of consecutive sheets: every process (this
+one and the workers) takes the next run from a shared counter, reads those sheets
+from the file itself and checks them, and only the findings travel back.  The result is the same as the serial check's, in the same order — the
 tests compare the two — and the serial check is what runs for small workbooks, in
 Excel, and whenever processes cannot be started.
 """
@@ -15,12 +15,12 @@ import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from contextlib import contextmanager, suppress
+from typing import Any, NamedTuple
 
 from xladdin.check import CheckResult, check_sheets
-from xladdin.errors import UserError
-from xladdin.io.xlsx import read_sheets, worksheet_names
+from xladdin.io.xlsx import SheetReader
+from xladdin.report import project_json
 from xladdin.settings import SETTINGS_SHEET
 
 # How workers start: fork where it is safe and cheap (Linux), elsewhere the platform's
@@ -34,7 +34,10 @@ PARALLEL_MIN_SHEETS = 150
 PARALLEL_MIN_SHEETS_SPAWNED = 800
 SHEETS_PER_WORKER = 75  # no worker is started for fewer sheets than this
 MAX_WORKERS = 8
-PARTS_PER_PROCESS = 3  # finer parts balance better; each part costs one more opening of the file (~10 ms)
+# Runs shrink as the work runs out (a quarter of what is left for two processes, down to
+# this many sheets), so the processes finish within a small run of one another; a run
+# costs ~2 ms besides its sheets.
+MIN_PART = 20
 
 
 def check_file(
@@ -42,21 +45,27 @@ def check_file(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     jobs: int | None = None,
+    json: bool = False,
 ) -> CheckResult:
     """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off).
+
+    ``json``: the JSON report will be written, so each part renders its projects' entries
+    (``ProjectResult.json``) in the process that checked them.
 
     The result carries findings only (``ProjectResult.project`` is None): what a file
     check reports needs nothing else, and keeping every parsed table alive until the
     report is written would only cost memory and collector time.
     """
     file = str(path)
-    names = worksheet_names(path)
-    n = workers(len(names), jobs)
-    if n > 1:
-        result = _parallel(file, names, list(select or []), list(ignore or []), n)
-        if result is not None:
-            return result
-    return _check_chunk(file, None, list(select or []), list(ignore or []))
+    opts = _Options(list(select or []), list(ignore or []), json)
+    with gc_paused(), SheetReader(path) as reader:
+        names = reader.names
+        n = workers(len(names), jobs)
+        if n > 1:
+            result = _parallel(reader, file, names, opts, n)
+            if result is not None:
+                return result
+        return _check_part(reader, file, None, opts)
 
 
 @contextmanager
@@ -67,7 +76,9 @@ def gc_paused() -> Iterator[None]:
     (cells, fields, findings), so the collector keeps running and re-walking them — 7%
     of a large check — while finding next to nothing: the core leaves no reference
     cycles behind (tests/test_checking.py counts them).  Reference counting still frees
-    everything as usual; the collector is switched back on afterwards.
+    everything as usual; the collector is switched back on afterwards.  Once per check:
+    the first collection after it walks every object that outlived the pause (~30 ms
+    for 1,000 projects), so pausing around each part would pay that walk per part.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -99,110 +110,161 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def chunks(names: Sequence[str], n: int) -> list[list[str]]:
-    """``names`` cut into ``n`` runs of consecutive sheets of nearly equal length, in order."""
-    size, extra = divmod(len(names), n)
-    out: list[list[str]] = []
-    start = 0
-    for i in range(n):
-        end = start + size + (1 if i < extra else 0)
-        if end > start:
-            out.append(list(names[start:end]))
-        start = end
-    return out
+def part_size(left: int, n: int, floor: int) -> int:
+    """How many of the ``left`` sheets the next run takes when ``n`` processes share them.
+
+    Large runs first (few hand-overs), smaller ones as the end nears, so whichever
+    process finishes first waits at most one small run for the others.
+    """
+    return min(left, max(floor, -(-left // (2 * n))))
 
 
-def _check_chunk(file: str, names: list[str] | None, select: list[str], ignore: list[str]) -> CheckResult:
-    """One part of the file — its sheets (and the settings sheet, which every part obeys) — checked;
+def _take(bounds: Any, n: int, floor: int, from_end: bool) -> tuple[int, int] | None:
+    """The next run [lo, hi) of sheets nobody has taken, or None when all are taken.
+
+    ``bounds`` is a shared array [first untaken, last untaken + 1]: workers take from the
+    start, this process from the end, so neither waits for the other's choice.
+    """
+    with bounds.get_lock():
+        lo, hi = bounds[0], bounds[1]
+        if lo >= hi:
+            return None
+        size = part_size(hi - lo, n, floor)
+        if from_end:
+            bounds[1] = hi - size
+            return hi - size, hi
+        bounds[0] = lo + size
+        return lo, lo + size
+
+
+def _stop(bounds: Any) -> None:
+    """Leave nothing more to take (after an error, the check is over for every process)."""
+    with bounds.get_lock():
+        bounds[0] = bounds[1]
+
+
+class _Options(NamedTuple):
+    select: list[str]
+    ignore: list[str]
+    json: bool
+
+
+def _check_part(reader: SheetReader, file: str, names: list[str] | None, opts: _Options) -> CheckResult:
+    """Some of the file's sheets — and the settings sheet, which every part obeys — checked;
     every sheet when ``names`` is None.
 
-    The parsed projects are dropped: only findings are sent back (and pickled, in a worker).
+    The parsed projects are dropped: only findings (and their JSON, when asked for) are
+    sent back, and pickled, from a worker.
     """
     wanted = None if names is None else [*names, SETTINGS_SHEET] if SETTINGS_SHEET not in names else names
-    with gc_paused():
-        result = check_sheets(file, read_sheets(file, wanted), select, ignore)
+    result = check_sheets(file, reader.read(wanted), opts.select, opts.ignore)
     for p in result.projects:
         p.project = None
+        if opts.json:
+            p.json = project_json(p)
     return result
 
 
-def _parallel(file: str, names: list[str], select: list[str], ignore: list[str], n: int) -> CheckResult | None:
-    """The check in ``n`` processes — this one and ``n - 1`` workers — or None when workers cannot start.
+Done = list[tuple[int, int, CheckResult]]
 
-    The sheets are cut into ``PARTS_PER_PROCESS`` parts per process.  A feeder thread
-    hands each worker the next part from the start whenever it has none; this process
-    takes parts from the end.  A process that runs slower (a busy core on a shared
-    machine) simply does fewer parts.  The results are put back in sheet order.
+
+def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floor: int, conn: Any) -> None:
+    """A worker process: take runs from the start until none are left, then send their results.
+
+    Results are sent once, at the end: sending each run's findings as it is done would
+    block this process whenever the other side is busy checking.  Any error stops the
+    whole check and travels back to be raised there; a worker that dies sends nothing,
+    and the runs it took are checked again by the main process.
+    """
+    done: Done = []
+    gc.disable()  # see gc_paused; never switched back on: this process ends with the check
+    try:
+        with SheetReader(file) as reader:
+            while (part := _take(bounds, n, floor, from_end=False)) is not None:
+                lo, hi = part
+                done.append((lo, hi, _check_part(reader, file, names[lo:hi], opts)))
+        conn.send(("ok", done))
+    except BaseException as exc:  # reported to the main process, which raises it
+        _stop(bounds)
+        # an error that cannot be pickled is not sent: the main process sees nothing and redoes the runs
+        with suppress(Exception):
+            conn.send(("error", exc, done))
+    finally:
+        conn.close()
+
+
+def _parallel(reader: SheetReader, file: str, names: list[str], opts: _Options, n: int) -> CheckResult | None:
+    """The check in ``n`` processes — this one and ``n - 1`` workers — or None when no worker can start.
+
+    Every process takes the next run of sheets from a shared counter as soon as it is
+    free (runs shrink towards the end), so a process on a busy core simply does fewer
+    runs and all of them finish within a small run of one another.  Workers are
+    started before anything else happens here and no thread of ours runs meanwhile (a
+    fork while another thread holds a lock can leave the child waiting forever).  The
+    results are put back in sheet order; runs of a worker that died are checked here.
     """
     import multiprocessing
-    import threading
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
 
-    method = _start_method()
-    parts = chunks(names, n * PARTS_PER_PROCESS)
-    results: list[CheckResult | None] = [None] * len(parts)
-    futures: dict[int, Future[CheckResult]] = {}
-    lock = threading.Lock()
-    bounds = [0, len(parts)]  # parts [lo, hi) are nobody's yet
-    stop = threading.Event()
-
-    def take(first: bool) -> int | None:
-        with lock:
-            if bounds[0] >= bounds[1]:
-                return None
-            if first:
-                bounds[0] += 1
-                return bounds[0] - 1
-            bounds[1] -= 1
-            return bounds[1]
-
-    def hand_out(pool: ProcessPoolExecutor, running: set[Future[CheckResult]]) -> None:
-        """Give every free worker the next part from the start."""
-        while len(running) < n - 1 and not stop.is_set() and (i := take(first=True)) is not None:
-            try:
-                futures[i] = pool.submit(_check_chunk, file, parts[i], select, ignore)
-            except Exception:  # shut down, broken, or no process could be started (OSError)
-                stop.set()  # this process checks part i and the rest itself
-                return
-            running.add(futures[i])
-
-    def feed(pool: ProcessPoolExecutor, running: set[Future[CheckResult]]) -> None:
-        while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            if any(f.exception() is not None for f in done):
-                stop.set()  # the error is raised below, when that part's result is asked for
-            hand_out(pool, running)
-
-    # The feeder and the pool's own thread wait for the GIL while this thread checks; with
-    # the default 5 ms switch interval each hand-over to a worker took ~50 ms of its time.
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, 0.0005))
+    ctx: Any = multiprocessing.get_context(_start_method())
+    floor = max(1, min(MIN_PART, len(names) // (4 * n)))
     try:
-        with ProcessPoolExecutor(n - 1, mp_context=multiprocessing.get_context(method)) as pool:
-            # The first parts are handed out here, before any other thread of ours runs: with
-            # fork the pool starts its workers at the first submit, and forking while this
-            # thread is busy (holding, say, an import lock) can leave a worker deadlocked.
-            running: set[Future[CheckResult]] = set()
-            hand_out(pool, running)
-            feeder = threading.Thread(target=feed, args=(pool, running), daemon=True)
-            feeder.start()
+        bounds = ctx.Array("i", [0, len(names)])
+    except Exception:  # no shared memory or semaphores here (some sandboxes)
+        return None
+    procs: list[Any] = []
+    conns: list[Any] = []
+    finished = False
+    try:
+        for _ in range(n - 1):
+            receiver, sender = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_work, args=(file, names, opts, bounds, n, floor, sender), daemon=True)
             try:
-                while (i := take(first=False)) is not None:
-                    results[i] = _check_chunk(file, parts[i], select, ignore)
+                proc.start()
+            except Exception:  # no process could be started (limits, sandbox, frozen app)
+                receiver.close()
+                break
             finally:
-                stop.set()
-                feeder.join()
-            for i in range(len(parts)):
-                if results[i] is None:
-                    results[i] = futures[i].result() if i in futures else _check_chunk(file, parts[i], select, ignore)
-    except UserError:
-        raise
-    except (OSError, BrokenProcessPool, RuntimeError, ImportError, NotImplementedError):
-        return None  # no processes here (sandbox, frozen app, low memory): the serial check gives the same result
+                sender.close()  # the worker's copy is the only one: its end shows as EOF here
+            procs.append(proc)
+            conns.append(receiver)
+        if not procs:
+            return None
+        done: dict[int, tuple[int, CheckResult]] = {}
+        while (part := _take(bounds, n, floor, from_end=True)) is not None:
+            lo, hi = part
+            done[lo] = (hi, _check_part(reader, file, names[lo:hi], opts))
+        error: BaseException | None = None
+        for conn in conns:
+            try:
+                msg = conn.recv()
+            except Exception:  # the worker died (or its error could not be unpickled)
+                continue
+            if msg[0] == "error" and error is None:
+                error = msg[1]
+            for lo, hi, res in msg[-1]:
+                done[lo] = (hi, res)
+        if error is not None:
+            raise error
+        results: list[CheckResult] = []
+        pos = 0
+        for lo in sorted(done):
+            if lo > pos:  # taken by a worker that died
+                results.append(_check_part(reader, file, names[pos:lo], opts))
+            hi, res = done[lo]
+            results.append(res)
+            pos = hi
+        if pos < len(names):
+            results.append(_check_part(reader, file, names[pos:], opts))
+        finished = True
     finally:
-        sys.setswitchinterval(interval)
-    return _merge(file, [r for r in results if r is not None])
+        _stop(bounds)
+        for conn in conns:
+            conn.close()
+        for proc in procs:
+            if not finished:
+                proc.terminate()  # an error ends the check: nobody waits for the rest
+            proc.join()
+    return _merge(file, results)
 
 
 def _merge(file: str, results: list[CheckResult]) -> CheckResult:
