@@ -729,20 +729,28 @@ def _candidates(
     """(score, amount, line indices) for every line set whose amounts add up to a stated amount."""
     out: list[tuple[float, int, tuple[int, ...]]] = []
     wan = [line.amount_wan for line in lines]
-    by_size = sorted(line_idx, key=wan.__getitem__, reverse=True)  # stable: ties keep line order
-    micro = {i: round(wan[i] * 1e6) for i in line_idx}
+    names = [line.indicator for line in lines]
+    idx = list(line_idx)
+    by_size = sorted(idx, key=wan.__getitem__, reverse=True)  # stable: ties keep line order
+    micro = [round(w * 1e6) for w in wan]
     all_micro = [micro[i] for i in by_size]
     for ai in amount_idx:
         a = amounts[ai]
         context = a.context
-        sims = {i: similarity(context, lines[i].indicator) for i in line_idx}
+        target = a.wan
+        sims = [0.0] * len(lines)  # by line index; only the lines in ``idx`` are looked at
+        for i in idx:
+            sims[i] = similarity(context, names[i])
         if related_only:
             order = [i for i in by_size if sims[i] > 0]
-            subsets = set(_subsets(a.wan, order, [micro[i] for i in order]))
-            subsets |= {(i,) for i in line_idx if abs(wan[i] - a.wan) <= ROUNDING_WAN}
+            subsets = set(_subsets(target, order, [micro[i] for i in order]))
+            subsets |= {(i,) for i in idx if abs(wan[i] - target) <= ROUNDING_WAN}
         else:
-            subsets = set(_subsets(a.wan, by_size, all_micro))
+            subsets = set(_subsets(target, by_size, all_micro))
         for subset in subsets:
+            if len(subset) == 1:  # the usual case; the same number as the formula below
+                out.append((sims[subset[0]], ai, subset))
+                continue
             score = sum(sims[i] for i in subset) / len(subset) - 0.02 * (len(subset) - 1)
             out.append((score, ai, tuple(sorted(subset))))
     return out
