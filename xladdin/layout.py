@@ -250,6 +250,26 @@ def _merge_index(
     return idx
 
 
+# Sheets read from one workbook with the same merges share one tuple of them (see
+# ``io.xlsx.SheetReader``), and so one index: keyed by that tuple's identity, which the
+# entry keeps alive so the identity cannot pass to another tuple.
+_MERGE_INDEXES: dict[tuple[int, int, tuple[int, ...]], tuple[tuple[Merge, ...], dict[tuple[int, int], Merge]]] = {}
+
+
+def _merge_index_of(sheet: SheetData, header_row: int, block_cols: tuple[int, ...]) -> dict[tuple[int, int], Merge]:
+    """``_merge_index``, shared by the sheets of one form; the index is only read, never changed."""
+    merges = sheet.merges
+    key = (id(merges), header_row, block_cols)
+    hit = _MERGE_INDEXES.get(key)
+    if hit is not None and hit[0] is merges:
+        return hit[1]
+    idx = _merge_index(sheet, header_row, block_cols)
+    if len(_MERGE_INDEXES) >= 256:
+        _MERGE_INDEXES.clear()
+    _MERGE_INDEXES[key] = (merges, idx)
+    return idx
+
+
 def read_project(sheet: SheetData) -> Project | None:
     """Read one sheet into a ``Project``; None when the sheet is not a project table."""
     header, labels, fund_totals, stops = _find_header_and_labels(sheet)
@@ -258,7 +278,7 @@ def read_project(sheet: SheetData) -> Project | None:
     header_row, cols = header
     if "name" not in labels:
         return None
-    merges = _merge_index(sheet, header_row, (cols["level1"], cols["level2"]))
+    merges = _merge_index_of(sheet, header_row, (cols["level1"], cols["level2"]))
     label_cells = {k: (r, c) for k, (r, c) in labels.items()}
 
     # 资金总额 appears twice: the one left of the 转移 group label is 本级, the other 转移.

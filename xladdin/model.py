@@ -81,6 +81,7 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+@lru_cache(maxsize=16384)  # every finding's cell is parsed to sort the findings; cells repeat from table to table
 def parse_ref(ref: str) -> tuple[int, int]:
     """ "C4" → (4, 3), 1-based."""
     i = 0

@@ -258,6 +258,7 @@ class SheetReader:
         self._streamed: _StreamSource | None = None
         self._vetted = False
         self._merges: dict[tuple[Any, Any], Merge] = {}  # sheets made from one form share their merges
+        self._merge_tuples: dict[tuple[Any, ...], tuple[Merge, ...]] = {}
         with _zip_errors(p):
             self._zf = zipfile.ZipFile(p)
         try:
@@ -320,7 +321,7 @@ class SheetReader:
             try:
                 sh = self._wb.get_sheet_by_name(meta.name)
                 data = sh.to_python(skip_empty_area=False)
-                merges = tuple(_merge(self._merges, a, b) for a, b in (sh.merged_cell_ranges or []))
+                merges = self._merge_tuple(sh.merged_cell_ranges)
             except Exception as exc:
                 raise UserError(f"工作表“{meta.name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
             # strings (text, and "" for an empty cell) are most cells: ``_clean`` of a str is ``v or None``
@@ -333,6 +334,14 @@ class SheetReader:
         if not out and wanted is None:
             raise UserError(f"{p.name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
         return out
+
+    def _merge_tuple(self, ranges: Any) -> tuple[Merge, ...]:
+        """calamine's merged ranges as ``Merge`` objects; sheets made from one form share one tuple."""
+        key = tuple(ranges or ())
+        merges = self._merge_tuples.get(key)
+        if merges is None:
+            merges = self._merge_tuples[key] = tuple(_merge(self._merges, a, b) for a, b in key)
+        return merges
 
     def _scanned_parts(self) -> frozenset[str]:
         """The worksheet parts whose DTD check the pre-scan makes (every one it unpacks whole)."""
@@ -404,7 +413,8 @@ def _prescan(
             if rows > MAX_READ_ROWS or cols > MAX_READ_COLS:
                 too_big.add(name)
                 continue
-        if b'"e"' in xml or b"'e'" in xml:
+        # every error value starts with "#" (#REF!, #N/A …): one byte to look for before the cell type
+        if b"#" in xml and (b'"e"' in xml or b"'e'" in xml):
             errors[name] = _error_cells(xml)
     return too_big, errors
 
@@ -476,7 +486,7 @@ def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
     for m in _ERROR_CELL.finditer(xml):
         ref = _REF_ATTR.search(m.group(1))
         v = _V.search(m.group(2))
-        if ref and v:
+        if ref and v and v.group(1).startswith(b"#"):  # an error value; anything else is not one Excel writes
             out[(int(ref.group(2)), column_index(ref.group(1).decode()))] = v.group(1).decode("utf-8", "replace")
     return out
 
