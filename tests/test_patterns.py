@@ -73,3 +73,34 @@ def test_formula_pattern_is_the_plain_spelling(s: str) -> None:
 
     plain = re.compile(rf"({_FACTOR}(?:\*{_FACTOR})+)(?==|(?![\u4e00-\u9fff/]))(?:=({_NUM})(万元|万|元))?")
     assert _groups(_FORMULA, s) == _groups(plain, s)
+
+
+def _context_plain(t: str, pos: int, floor: int) -> str:
+    """The narrative scanner's ``_context`` as first written: the last two breaks in [floor, pos]."""
+    from xladdin.narrative import _GENERIC, _clean_ctx
+
+    spans = [m.span() for m in CLAUSE_BREAK_PLAIN.finditer(t)]
+    inside = [b for a, b in spans if a >= floor and b <= pos]
+    # the breaks are the last ones before pos, counted back until one starts before floor
+    before = [(a, b) for a, b in spans if b <= pos]
+    last: list[int] = []
+    for a, b in reversed(before):
+        if a < floor or len(last) == 2:
+            break
+        last.insert(0, b)
+    assert set(last) <= set(inside)
+    cuts = [floor, *last][-2:]
+    ctx = _clean_ctx(t[cuts[-1] : pos])
+    if (_GENERIC.match(ctx) or len(ctx) <= 2) and len(cuts) >= 2:
+        ctx = _clean_ctx(t[cuts[-2] : pos])
+    return ctx
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="共经费为需其中，,；。：:1 2万元项目「」", max_size=24), st.data())
+def test_the_context_of_a_number_is_the_plain_definition(t: str, data: st.DataObject) -> None:
+    from xladdin.narrative import _Breaks, _context
+
+    pos = data.draw(st.integers(0, len(t)))
+    floor = data.draw(st.integers(0, pos))
+    assert _context(t, pos, floor, _Breaks(t)) == _context_plain(t, pos, floor)

@@ -279,25 +279,24 @@ class _Breaks:
         self.starts = [a for a, _ in spans]
         self.ends = [b for _, b in spans]
 
-    def last_two(self, lo: int, hi: int) -> list[int]:
-        """Ends of the last two breaks inside ``t[lo:hi]``, in order."""
-        i = bisect_right(self.ends, hi)  # breaks ending at or before hi
-        out: list[int] = []
-        while i > 0 and len(out) < 2:
-            i -= 1
-            if self.starts[i] < lo:
-                break
-            out.append(self.ends[i])
-        out.reverse()
-        return out
-
 
 def _context(t: str, pos: int, floor: int, breaks: _Breaks) -> str:
-    """The words before ``pos`` (not before ``floor``) that say what the number is for."""
-    cuts = [floor, *breaks.last_two(floor, pos)][-2:]
-    ctx = _clean_ctx(t[cuts[-1] : pos])
-    if (_GENERIC.match(ctx) or len(ctx) <= 2) and len(cuts) >= 2:
-        ctx = _clean_ctx(t[cuts[-2] : pos])
+    """The words before ``pos`` (not before ``floor``) that say what the number is for.
+
+    From the last clause break before ``pos``; when that leaves a generic word or two
+    (“共”, “经费”), from the break before it — breaks before ``floor`` do not count.
+    """
+    ends, starts = breaks.ends, breaks.starts
+    i = bisect_right(ends, pos)  # breaks ending at or before pos
+    retry: int | None = None
+    if i and starts[i - 1] >= floor:
+        start = ends[i - 1]
+        retry = ends[i - 2] if i > 1 and starts[i - 2] >= floor else floor
+    else:
+        start = floor
+    ctx = _clean_ctx(t[start:pos])
+    if retry is not None and (len(ctx) <= 2 or _GENERIC.match(ctx)):
+        ctx = _clean_ctx(t[retry:pos])
     return ctx
 
 
