@@ -2,11 +2,12 @@
 
 A reviewer's workbook can hold hundreds of project sheets.  The check of one sheet
 needs nothing from another (a project is one table; only the ``xladdin设置`` sheet is
-shared), so a large workbook is checked in runs of consecutive sheets: every process (this
-one and the workers) takes the next run from a shared counter, reads those sheets
-from the file itself and checks them, and only the findings travel back.  The result is the same as the serial check's, in the same order — the
-tests compare the two — and the serial check is what runs for small workbooks, in
-Excel, and whenever processes cannot be started.
+shared), so a large workbook is checked in runs of consecutive sheets: every process
+(this one and the workers) takes the next run from a shared counter, reads those
+sheets from the file itself and checks them, and only the findings travel back.  The
+result is the same as the serial check's, in the same order — the tests compare the
+two — and the serial check is what runs for small workbooks, in Excel, and whenever
+processes cannot be started.
 """
 
 from __future__ import annotations
