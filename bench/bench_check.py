@@ -188,9 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(a) calamine 读取全部单元格：{a.wall:.3f} s（CPU {a.cpu:.3f} s）")
     print(f"(b) 完整校验（读取＋识别＋全部规则＋JSON）：{b.wall:.3f} s（CPU {b.cpu:.3f} s），{findings}条结果")
     from xladdin.io.checking import workers
-    from xladdin.io.xlsx import worksheet_names
+    from xladdin.io.xlsx import SheetReader
 
-    n_workers = workers(len(worksheet_names(path)))
+    with SheetReader(path) as reader:
+        n_workers = workers(len(reader.names))
     print(f"   其中用了 {n_workers} 个进程（xladdin check 的默认）")
     print(f"(b1) 同一校验只用一个进程（--jobs 1）：{b1.wall:.3f} s（CPU {b1.cpu:.3f} s）")
     print(

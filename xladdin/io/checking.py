@@ -166,9 +166,6 @@ def _check_part(reader: SheetReader, file: str, names: list[str] | None, opts: _
     return result
 
 
-Done = list[tuple[int, int, CheckResult]]
-
-
 def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floor: int, conn: Any) -> None:
     """A worker process: take runs from the start until none are left, then send their results.
 
@@ -177,7 +174,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
     whole check and travels back to be raised there; a worker that dies sends nothing,
     and the runs it took are checked again by the main process.
     """
-    done: Done = []
+    done: list[tuple[int, int, CheckResult]] = []  # (first sheet, last + 1, result) of each run
     gc.disable()  # see gc_paused; never switched back on: this process ends with the check
     try:
         with SheetReader(file) as reader:

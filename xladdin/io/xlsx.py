@@ -257,8 +257,7 @@ class SheetReader:
         self._wb: Any = None
         self._streamed: _StreamSource | None = None
         self._vetted = False
-        self._merges: dict[tuple[Any, Any], Merge] = {}  # sheets made from one form share their merges
-        self._merge_tuples: dict[tuple[Any, ...], tuple[Merge, ...]] = {}
+        self._merges: dict[tuple[Any, ...], tuple[Merge, ...]] = {}  # see _merge_tuple
         with _zip_errors(p):
             self._zf = zipfile.ZipFile(p)
         try:
@@ -336,11 +335,15 @@ class SheetReader:
         return out
 
     def _merge_tuple(self, ranges: Any) -> tuple[Merge, ...]:
-        """calamine's merged ranges as ``Merge`` objects; sheets made from one form share one tuple."""
+        """calamine's 0-based ((row, col), (row, col)) merged ranges as ``Merge`` objects.
+
+        Sheets made from one form have the same ranges and get one shared tuple (Merges are
+        immutable), which the layout reader indexes once (``layout._merge_index_of``).
+        """
         key = tuple(ranges or ())
-        merges = self._merge_tuples.get(key)
+        merges = self._merges.get(key)
         if merges is None:
-            merges = self._merge_tuples[key] = tuple(_merge(self._merges, a, b) for a, b in key)
+            merges = self._merges[key] = tuple(Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in key)
         return merges
 
     def _scanned_parts(self) -> frozenset[str]:
@@ -361,25 +364,6 @@ class SheetReader:
                     f"{self.path.name} 无法读取，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。"
                 ) from None
         return self._wb
-
-
-def worksheet_names(path: str | os.PathLike[str]) -> list[str]:
-    """The worksheet names of a workbook in tab order, from workbook.xml alone (no sheet is unpacked).
-
-    The refusals that need no unpacking (not a workbook, encrypted, broken zip …) are
-    made here, so a caller that splits the reading can report them once.
-    """
-    with SheetReader(path) as reader:
-        return reader.names
-
-
-def _merge(memo: dict[tuple[Any, Any], Merge], a: Any, b: Any) -> Merge:
-    """calamine's 0-based ((row, col), (row, col)) as a ``Merge``, one object per range (they are immutable)."""
-    key = (a, b)
-    m = memo.get(key)
-    if m is None:
-        m = memo[key] = Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
-    return m
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -99,9 +99,6 @@ class Rule:
     check: Check
     family: str = ""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        yield from self.check(ctx, self)
-
 
 _REGISTRY: dict[str, Rule] = {}
 
@@ -149,7 +146,7 @@ def run(project: Project, rules: list[Rule] | None = None, options: dict[str, An
     ctx = Context(project, options)
     findings: list[Finding] = []
     for r in rules if rules is not None else all_rules():
-        findings.extend(r.check(ctx, r))  # not r.run: one generator less for each of ~45 rules × projects
+        findings.extend(r.check(ctx, r))
     return sort_findings(findings)
 
 
