@@ -464,13 +464,56 @@ def test_new_project_adds_a_template_sheet_headed_like_the_others_and_undo_remov
     departments = {p.department.text for p in (read_project(s) for s in sheets) if p is not None}
     assert project.department.text in departments
     assert project.year == 2026
-    for sh in before["sheets"]:  # nothing else changed
-        assert values_of(after, sh["name"]) == sh["values"]
+    for sh in before["sheets"]:  # nothing else changed, but for the summary's new line
+        if sh["name"] != "项目汇总":
+            assert values_of(after, sh["name"]) == sh["values"]
 
     undoing = rebook(after)
     addin.undo(undoing)
     restored = replay(undoing, after)
     assert "新项目" not in [s["name"] for s in restored["sheets"]]
+    for sh in before["sheets"]:
+        assert values_of(restored, sh["name"]) == sh["values"]
+
+
+def test_new_project_joins_the_summary_as_the_command_line_does(workbook_path: Path, tmp_path: Path) -> None:
+    """The ribbon's 新建项目 and ``fill --new-project`` give the same 项目汇总."""
+    from openpyxl import load_workbook
+
+    before = payload(read_sheets(workbook_path))
+    book = rebook(before)
+    message = addin.new_project(book)
+    assert message is not None and "已在“项目汇总”第9行加入本项目" in message
+    ours = values_of(replay(book, before), "项目汇总")
+
+    out = tmp_path / "cli.xlsx"
+    assert cli_main(["fill", str(workbook_path), "--new-project", "新项目", "-o", str(out)]) == 0
+    ws = load_workbook(out)["项目汇总"]
+    theirs = [["" if c.value is None else c.value for c in row] for row in ws.iter_rows()]
+    assert len(ours) == len(theirs) == len(values_of(before, "项目汇总")) + 1
+    # the payload carries values, the file formulas: the rows that changed are the new
+    # line and the 合计 below it, and there the two shells wrote the same
+    assert ours[8:] == theirs[8:]
+    assert theirs[8][1:] == ["=HYPERLINK(\"#'新项目'!C4\",'新项目'!C4)", "='新项目'!C7", "='新项目'!E7", "='新项目'!C9"]
+    assert theirs[9][2:] == ["=SUM(C3:C9)", "=SUM(D3:D9)", "=SUM(E3:E9)"]
+
+
+def test_new_project_leaves_a_summary_total_it_cannot_read_and_says_so(workbook_path: Path) -> None:
+    """xlwings Server sees the 合计's value, not its formula: widening it would make undo
+    put back a number.  The line is added, the 合计 is left, the message says which cells."""
+    before = payload(read_sheets(workbook_path))
+    grid = values_of(before, "项目汇总")
+    total = grid[-1]
+    assert total[0] == "合计"
+    total[2:5] = [1234.5, 1000.0, 900.0]  # what Excel shows in a 合计 it has calculated
+    book = rebook(before)
+    message = addin.new_project(book)
+    assert message is not None
+    for col in "CDE":
+        assert f"“项目汇总”{col}10的合计包括第9行" in message
+    after = values_of(replay(book, before), "项目汇总")
+    assert after[-1] == ["合计", "", 1234.5, 1000.0, 900.0]
+    assert after[-2][2] == "='新项目'!C7"
 
 
 def test_fill_inserts_the_planned_rows_and_undo_takes_them_out(workbook_path: Path) -> None:

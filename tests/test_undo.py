@@ -135,6 +135,34 @@ def test_delete_rows_is_the_inverse_of_insert(tmp_path: Path) -> None:
     assert snapshot(p1) == snapshot(p2)
 
 
+def test_charts_below_inserted_rows_move_with_them_and_back(tmp_path: Path) -> None:
+    """A chart under a table (the 项目汇总 chart) must not end up on the table's new rows."""
+    from openpyxl.chart import BarChart, Reference
+
+    wb = Workbook()
+    ws = wb.active
+    for r in range(1, 6):
+        ws.cell(row=r, column=1, value=r)
+    above, below = BarChart(), BarChart()
+    for ch in (above, below):
+        ch.add_data(Reference(ws, min_col=1, min_row=1, max_row=5))
+    ws.add_chart(above, "C1")
+    ws.add_chart(below, "A8")
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    wb = load_workbook(path)  # anchors as read from a file, not as strings
+    ws = wb.active
+    insert_rows(ws, 5, 2, template=4)
+    rows = sorted(ch.anchor._from.row for ch in ws._charts)
+    assert rows == [0, 9]  # row 8 (0-based 7) moved two down; the chart beside row 1 stayed
+    delete_rows(ws, 5, 2)
+    assert sorted(ch.anchor._from.row for ch in ws._charts) == [0, 7]
+    fresh = Workbook().active
+    fresh.add_chart(BarChart(), "B12")
+    insert_rows(fresh, 3, 1)
+    assert fresh._charts[0].anchor == "B13"
+
+
 @pytest.mark.parametrize(
     ("formula", "expected"),
     [

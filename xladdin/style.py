@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xladdin.model import Merge, Project, SheetData, cell_ref, display_text, parse_ref
+from xladdin.summary import TOTAL_LABEL, find_summary_header, summary_extent
 
 TITLE_FONT = "黑体"
 BODY_FONT = "仿宋"
@@ -393,32 +394,6 @@ def _plan_heights(
 SUMMARY_WIDTHS = (7.0, 46.0, 13.0, 14.0, 13.0)
 
 
-def find_summary_header(sheet: SheetData) -> int | None:
-    """The row of 序号 | 项目名称 | … in a 项目汇总 sheet."""
-    for r in range(1, min(sheet.max_row, 10) + 1):
-        texts = [display_text(sheet.value(r, c)) for c in range(1, 4)]
-        if texts[:2] == ["序号", "项目名称"]:
-            return r
-    return None
-
-
-def summary_extent(sheet: SheetData, header: int) -> tuple[int, int]:
-    """(last row, last column) of the summary table: down to the 合计 row."""
-    ncols = header_cols = 0
-    for c in range(1, sheet.max_col + 1):
-        if display_text(sheet.value(header, c)):
-            header_cols = c
-    ncols = header_cols
-    last = header
-    for r in range(header + 1, sheet.max_row + 1):
-        if not any(display_text(sheet.value(r, c)) for c in range(1, ncols + 1)):
-            break
-        last = r
-        if display_text(sheet.value(r, 1)) == "合计":
-            break
-    return last, ncols
-
-
 def plan_summary(sheet: SheetData, options: StyleOptions | None = None) -> SheetStyle | None:
     """The 项目汇总 sheet: title, header, one line per project, 合计."""
     opt = options or StyleOptions()
@@ -438,7 +413,7 @@ def plan_summary(sheet: SheetData, options: StyleOptions | None = None) -> Sheet
     for c in range(1, ncols + 1):
         plan.cells[(header, c)] = CellStyle(bold)
     for r in range(header + 1, last + 1):
-        total = display_text(sheet.value(r, 1)) == "合计"
+        total = display_text(sheet.value(r, 1)) == TOTAL_LABEL
         for c in range(1, ncols + 1):
             font = bold if total else body
             v = sheet.value(r, c)
@@ -477,7 +452,7 @@ def plan_summary_chart(sheet: SheetData) -> ChartPlan | None:
     if header is None:
         return None
     last, ncols = summary_extent(sheet, header)
-    if display_text(sheet.value(last, 1)) == "合计":
+    if display_text(sheet.value(last, 1)) == TOTAL_LABEL:
         last -= 1
     if last <= header:
         return None

@@ -7,11 +7,16 @@ without xladdin.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from xladdin.framework import squash
 from xladdin.layout import SheetLayout
-from xladdin.model import Project
+from xladdin.model import MONEY_LABELS, Edit, Project, SheetData, cell_ref, column_letter, display_text
 
 SUMMARY_SHEET = "项目汇总"
 SUMMARY_HEADERS = ("序号", "项目名称", "项目总额", "年度资金总额", "财政拨款")
+TOTAL_LABEL = "合计"
 
 
 def quote_sheet(name: str) -> str:
@@ -41,11 +46,124 @@ def summary_layout(projects: list[Project], year: int | None) -> SheetLayout:
             lay.put(r, c, f"={q}!{amount.cell}", "money")
     last = first + len(projects) - 1
     total_row = last + 1
-    lay.put(total_row, 1, "合计", "label", to_col=2)
+    lay.put(total_row, 1, TOTAL_LABEL, "label", to_col=2)
     for c in (3, 4, 5):
         col = "CDE"[c - 3]
         lay.put(total_row, c, f"=SUM({col}{first}:{col}{last})" if projects else 0, "money")
     return lay
+
+
+def find_summary_header(sheet: SheetData) -> int | None:
+    """The row of 序号 | 项目名称 | … in a 项目汇总 sheet."""
+    for r in range(1, min(sheet.max_row, 10) + 1):
+        texts = [display_text(sheet.value(r, c)) for c in range(1, 4)]
+        if texts[:2] == ["序号", "项目名称"]:
+            return r
+    return None
+
+
+def summary_extent(sheet: SheetData, header: int) -> tuple[int, int]:
+    """(last row, last column) of the summary table: down to the 合计 row."""
+    ncols = 0
+    for c in range(1, sheet.max_col + 1):
+        if display_text(sheet.value(header, c)):
+            ncols = c
+    last = header
+    for r in range(header + 1, sheet.max_row + 1):
+        if not any(display_text(sheet.value(r, c)) for c in range(1, ncols + 1)):
+            break
+        last = r
+        if display_text(sheet.value(r, 1)) == TOTAL_LABEL:
+            break
+    return last, ncols
+
+
+# --------------------------------------------------------------------------- a new project's line
+
+SUMMARY_WHY = "新建项目：加入项目汇总"
+_MONEY_BY_LABEL = {label: key for key, label in MONEY_LABELS.items()}
+_UNIT_NOTE = re.compile(r"[（(]万元[）)]$")
+_SUM = re.compile(r"^=\s*SUM\(\s*\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """How one new project joins an existing 项目汇总 sheet.
+
+    One row is inserted at ``at`` (the 合计 row and everything below move down one);
+    ``edits`` are in the coordinates after that insert: the new line, then the 合计
+    formulas widened to take it in.  ``notes`` say what the user must still do by hand.
+    """
+
+    sheet: str
+    at: int
+    template: int | None  # the row whose look the new line copies (before the insert)
+    edits: tuple[Edit, ...]
+    notes: tuple[str, ...] = ()
+
+
+def plan_summary_line(sheet: SheetData, project: Project, formulas_known: bool = True) -> SummaryLine | str:
+    """The new line for ``project``, or a Chinese sentence saying why there is none.
+
+    ``sheet`` holds formulas where the shell can read them (the command line, desktop
+    Excel through ``Range.formula``).  A 合计 that sums the project lines is widened by
+    one line; an empty one or a typed number becomes that sum, which is what the row
+    says it is.  Where formulas cannot be read (``formulas_known=False``: xlwings
+    Server/Lite sees only values) a filled 合计 is left alone with a note, because the
+    undo journal could not give its formula back.  A summary laid out differently is
+    left alone too: guessing at someone's own sheet could break it.
+    """
+    header = find_summary_header(sheet)
+    if header is None:
+        return (
+            f"“{sheet.name}”表的格式无法识别（第1–10行没有“序号 | 项目名称”表头），未自动加入新项目，请手工添加一行。"
+        )
+    last, ncols = summary_extent(sheet, header)
+    total_row = last if display_text(sheet.value(last, 1)) == TOTAL_LABEL else None
+    first = header + 1
+    end = total_row - 1 if total_row is not None else last  # last project line
+    ref = quote_sheet(project.sheet) + "!"
+    name = project.name.text
+    for r in range(first, end + 1):
+        texts = [display_text(sheet.value(r, c)) for c in range(1, ncols + 1)]
+        if (name and texts[1:2] == [name]) or any(ref in t or f"{project.sheet}!" in t for t in texts):
+            return f"“{sheet.name}”第{r}行已列出项目“{name or project.sheet}”，未重复加入。"
+    columns: dict[int, str] = {}
+    for c in range(3, ncols + 1):
+        label = _UNIT_NOTE.sub("", squash(display_text(sheet.value(header, c))))
+        if label in _MONEY_BY_LABEL:
+            columns[c] = _MONEY_BY_LABEL[label]
+    at = end + 1
+    numbers = [v for r in range(first, end + 1) if isinstance(v := sheet.value(r, 1), int | float)]
+    seq = int(max(numbers)) + 1 if numbers else at - first + 1
+    # the name as a formula: it follows the project sheet when the placeholder name is
+    # replaced; =HYPERLINK is a link that Excel, WPS and LibreOffice all keep
+    link = f"{ref}{project.name.cell}"
+    target = link.replace('"', '""')
+    edits = [
+        Edit(sheet.name, cell_ref(at, 1), None, seq, SUMMARY_WHY),
+        Edit(sheet.name, cell_ref(at, 2), None, f'=HYPERLINK("#{target}",{link})', SUMMARY_WHY),
+    ]
+    for c, key in columns.items():
+        edits.append(Edit(sheet.name, cell_ref(at, c), None, f"={ref}{getattr(project.money, key).cell}", SUMMARY_WHY))
+    notes: list[str] = []
+    if total_row is not None:
+        for c in columns:
+            old = sheet.value(total_row, c)
+            letter = column_letter(c)
+            new = f"=SUM({letter}{first}:{letter}{at})"
+            m = _SUM.match(old) if isinstance(old, str) else None
+            if m and m.group(1).upper() == letter == m.group(3).upper() and int(m.group(4)) == end:
+                new = f"=SUM({letter}{m.group(2)}:{letter}{at})"  # the same sum, one line longer
+            elif isinstance(old, str) and old.startswith("="):
+                notes.append(f"“{sheet.name}”{cell_ref(total_row + 1, c)}的合计公式不是各项目之和，未修改，请核对。")
+                continue
+            elif not formulas_known and display_text(old):
+                notes.append(f"请确认“{sheet.name}”{cell_ref(total_row + 1, c)}的合计包括第{at}行（新项目）。")
+                continue
+            edits.append(Edit(sheet.name, cell_ref(total_row + 1, c), old, new, "新建项目：合计包括新项目"))
+    template = end if end > header else None
+    return SummaryLine(sheet.name, at, template, tuple(edits), tuple(notes))
 
 
 def link_targets(lay: SheetLayout) -> dict[int, str]:
@@ -53,4 +171,13 @@ def link_targets(lay: SheetLayout) -> dict[int, str]:
     return {r: v for (r, c), v in lay.roles.items() if c == 0}
 
 
-__all__ = ["SUMMARY_SHEET", "link_targets", "quote_sheet", "summary_layout"]
+__all__ = [
+    "SUMMARY_SHEET",
+    "SummaryLine",
+    "find_summary_header",
+    "link_targets",
+    "plan_summary_line",
+    "quote_sheet",
+    "summary_extent",
+    "summary_layout",
+]

@@ -59,7 +59,7 @@ def _library(file: str, projects: list[Any], others: list[str]) -> list[Any]:
 def run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
     from xladdin.fill import plan_fill
-    from xladdin.io.fill_apply import Recorder, add_project_sheet, apply_fill, write_fill_record
+    from xladdin.io.fill_apply import Recorder, add_project_sheet, add_summary_line, apply_fill, write_fill_record
     from xladdin.io.writing import load_for_edit, resolve_output, save_edited
     from xladdin.io.xlsx import sheet_from_openpyxl
     from xladdin.layout import read_project
@@ -86,8 +86,6 @@ def run(args: argparse.Namespace) -> int:
         assert new is not None
         targets = [new]
         print(f"新建项目表“{title}”：主管部门、实施单位、项目属性取自本工作簿其他项目。")
-        if "项目汇总" in wb.sheetnames:
-            print("注意：“项目汇总”表没有自动加入新项目，请手工添加一行（或重新生成汇总表）。")
     elif args.sheet:
         targets = [p for p in projects if p.sheet == args.sheet]
         if not targets:
@@ -117,6 +115,15 @@ def run(args: argparse.Namespace) -> int:
     for p, pl in plans:
         records += apply_fill(wb, pl, p, rec)
         notes += [f"{p.sheet}：{n}" for n in pl.notes]
+    if args.new_project:
+        added, summary_notes = add_summary_line(wb, targets[0], rec)
+        records += added
+        notes += summary_notes
+        changes += len(added)
+        if added:
+            print(f"已在“{added[0].sheet}”第{added[0].cell[1:]}行加入新项目，合计已包括。")
+        for n in summary_notes:
+            print(n)
     if not records:
         print("没有需要填充的内容。")
         if args.in_place:

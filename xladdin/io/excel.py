@@ -345,16 +345,22 @@ def _now() -> str:
     return dt.datetime.now().isoformat(sep=" ", timespec="seconds")
 
 
+def formula_grid(sheet: Any, rows: int, cols: int) -> list[list[Any]] | None:
+    """Formulas (or constants) of A1 to (rows, cols); None where the engine cannot say
+    (xlwings Server/Lite send values only)."""
+    try:
+        return _grid(sheet.range((1, 1), (rows, cols)).options(ndim=2).formula)
+    except Exception:
+        return None
+
+
 def read_formulas(sheet: Any, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Any]:
     """The formula of each cell that has one (desktop engine only; {} elsewhere)."""
     cells = list(cells)
     if not cells:
         return {}
-    r2 = max(r for r, _ in cells)
-    c2 = max(c for _, c in cells)
-    try:
-        grid = _grid(sheet.range((1, 1), (r2, c2)).options(ndim=2).formula)
-    except Exception:
+    grid = formula_grid(sheet, max(r for r, _ in cells), max(c for _, c in cells))
+    if grid is None:
         return {}
     out = {}
     for r, c in cells:
@@ -510,6 +516,7 @@ __all__ = [
     "delete_notes",
     "ensure_sheet",
     "find_sheet",
+    "formula_grid",
     "read_book",
     "read_colors",
     "read_sheet",

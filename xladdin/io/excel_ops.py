@@ -206,6 +206,7 @@ class FillRun:
     records: list[Any] = field(default_factory=list)  # fill_apply.RecordRow
     notes: list[str] = field(default_factory=list)
     added: list[JournalEntry] = field(default_factory=list)
+    formulas: list[Edit] = field(default_factory=list)  # written as formulas (the 项目汇总 line)
 
     @property
     def changes(self) -> int:
@@ -330,7 +331,13 @@ def finish_fill(book: Any, run: FillRun, sheets: list[Any]) -> None:
     _, created = transfer_sheet(book, wb[FILL_RECORD_SHEET])
     added = [*run.added, *([_added(FILL_RECORD_SHEET, "添加填充记录表")] if created else [])]
     fills = _highlight(book, run.colors, "填充指标：标色")
-    excel.apply_edits(book, run.edits, first=run.inserts, extra=fills + added)
+    formulas: list[JournalEntry] = []
+    for e in run.formulas:
+        sh = excel.find_sheet(book, e.sheet)
+        if sh is not None:
+            excel.write_values(sh, {parse_ref(e.cell): e.new}, formulas=True)
+            formulas.append(JournalEntry(0, "set", e.sheet, e.cell, e.old, e.new, e.why, ""))
+    excel.apply_edits(book, run.edits, first=run.inserts, extra=fills + formulas + added)
 
 
 def run_fill(book: Any) -> str:
@@ -372,11 +379,40 @@ def run_new_project(book: Any, name: str = "新项目") -> str:
     run = FillRun(added=[_added(title, f"新建项目“{title}”")])
     library = library_from(projects, excel.book_name(book))
     apply_fill_plan(book, sd, project, plan_fill(project, library), run)
+    suggested = run.changes
+    summary = summary_line(book, sheets, project, run)
     finish_fill(book, run, [*sheets, sd])
     return (
-        f"已新建项目表“{title}”：主管部门、实施单位、项目属性取自其他项目，参考指标{run.changes}处（浅黄色）。"
-        "请填写项目名称、资金和指标值；不需要时可点“撤销”。"
+        f"已新建项目表“{title}”：主管部门、实施单位、项目属性取自其他项目，参考指标{suggested}处（浅黄色）"
+        f"{summary}。请填写项目名称、资金和指标值；不需要时可点“撤销”。"
     )
+
+
+def summary_line(book: Any, sheets: list[Any], project: Any, run: FillRun) -> str:
+    """Add the new project's line to 项目汇总 (as ``fill --new-project`` does); what to tell the user."""
+    from xladdin.io.fill_apply import RecordRow
+    from xladdin.model import SheetData
+    from xladdin.summary import SUMMARY_SHEET, plan_summary_line
+
+    sd = next((s for s in sheets if s.name == SUMMARY_SHEET), None)
+    sh = excel.find_sheet(book, SUMMARY_SHEET) if sd is not None else None
+    if sd is None or sh is None or not sd.rows:
+        return ""
+    grid = excel.formula_grid(sh, sd.max_row, sd.max_col)
+    rows = [list(r) for r in sd.rows]
+    for i, row in enumerate(grid or []):
+        for j, f in enumerate(row):
+            if isinstance(f, str) and f.startswith("=") and i < len(rows) and j < len(rows[i]):
+                rows[i][j] = f
+    plan = plan_summary_line(SheetData(sd.name, rows, sd.merges), project, formulas_known=grid is not None)
+    if isinstance(plan, str):
+        return "；" + plan.rstrip("。")
+    sh.range(f"{plan.at}:{plan.at}").insert(shift="down", copy_origin="format_from_left_or_above")
+    run.inserts.append(JournalEntry(0, "insert_rows", sd.name, f"A{plan.at}", None, 1, plan.edits[0].why, ""))
+    run.formulas += plan.edits
+    run.records += [RecordRow(e.sheet, e.cell, e.old, e.new, e.why) for e in plan.edits]
+    note = "".join(f"；{n.rstrip('。')}" for n in plan.notes)
+    return f"，已在“{sd.name}”第{plan.at}行加入本项目{note}"
 
 
 # --------------------------------------------------------------------------- 统一格式

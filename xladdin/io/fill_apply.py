@@ -435,6 +435,7 @@ __all__ = [
     "ROLLOVER_SHEET",
     "TODO_COLOR",
     "Recorder",
+    "add_summary_line",
     "apply_fill",
     "apply_rollover",
     "revert_last",
@@ -467,6 +468,29 @@ def add_project_sheet(wb: Any, name: str, projects: list[Project], year: int, re
     if model is not None:
         _copy_look(wb[model.sheet], ws, model)
     return title
+
+
+def add_summary_line(wb: Any, project: Project, rec: Recorder) -> tuple[list[RecordRow], list[str]]:
+    """The new project's line in 项目汇总, when the workbook has one: (records, notes).
+
+    The line and the widened 合计 are journalled with the new sheet, so one undo takes
+    the whole new project back.
+    """
+    from xladdin.summary import SUMMARY_SHEET, plan_summary_line
+
+    if SUMMARY_SHEET not in wb.sheetnames:
+        return [], []
+    ws = wb[SUMMARY_SHEET]
+    plan = plan_summary_line(sheet_from_openpyxl(ws), project)
+    if isinstance(plan, str):
+        return [], [plan]
+    insert_rows(ws, plan.at, 1, template=plan.template, formulas=rec.formulas(wb))
+    rec.add("insert_rows", ws.title, f"A{plan.at}", None, 1, plan.edits[0].why)
+    records = []
+    for e in plan.edits:
+        old = set_cell(ws, e.cell, e.new, rec, e.why)
+        records.append(RecordRow(ws.title, e.cell, old, e.new, e.why))
+    return records, list(plan.notes)
 
 
 def _copy_look(src: Any, dst: Any, model: Project) -> None:

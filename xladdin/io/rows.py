@@ -1,7 +1,7 @@
 """Insert and delete whole rows inside a sheet without breaking what openpyxl forgets.
 
 openpyxl's ``insert_rows`` / ``delete_rows`` move cell values and styles, but leave
-merged ranges, row heights, hyperlink anchors, conditional formats, data validations
+merged ranges, row heights, hyperlink anchors, conditional formats, data validations,
 and formulas pointing at the moved rows where they were.  In a 绩效目标表 that means a
 merged 一级/二级 block that suddenly covers the wrong rows, an indicator name whose
 C:D merge now sits on an empty row, and a 成本测算 formula reading the wrong cell.
@@ -16,6 +16,7 @@ from copy import copy
 from typing import Any
 
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
@@ -314,6 +315,7 @@ def _fix_after_move(ws: Any, at: int, delta: int, formulas: list[tuple[Any, Any]
             cell.hyperlink.ref = cell.coordinate
     _shift_conditional_formats(ws, at, delta)
     _shift_validations(ws, at, delta)
+    _shift_drawings(ws, at, delta)
     title = ws.title
     for other, cell in formulas if formulas is not None else formula_cells(ws.parent):
         v = cell.value
@@ -354,6 +356,24 @@ def _shift_conditional_formats(ws: Any, at: int, delta: int) -> None:
         for rule in rule_list:
             new.add(sq, rule)
     ws.conditional_formatting = new
+
+
+def _shift_drawings(ws: Any, at: int, delta: int) -> None:
+    """Charts and pictures from row ``at`` down go with their rows, as Excel moves them.
+
+    Without this a chart placed under the 项目汇总 table stays put while new lines push
+    the table down into it.  (Anchor markers count rows from 0.)
+    """
+    for obj in [*getattr(ws, "_charts", ()), *getattr(ws, "_images", ())]:
+        anchor = obj.anchor
+        if isinstance(anchor, str):  # "A12", as a chart added in this run has it
+            cell = CellRange(anchor)
+            if cell.min_row >= at:
+                obj.anchor = f"{get_column_letter(cell.min_col)}{cell.min_row + delta}"
+            continue
+        for marker in (getattr(anchor, "_from", None), getattr(anchor, "to", None)):
+            if marker is not None and marker.row >= at - 1:
+                marker.row += delta
 
 
 def _shift_validations(ws: Any, at: int, delta: int) -> None:
