@@ -166,3 +166,79 @@ def test_command_line_mistakes_are_said_in_chinese(args: list[str], said: str) -
     assert said in res.stderr and "--help" in res.stderr
     assert "usage:" not in res.stderr and "error:" not in res.stderr and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- several files (a reviewer's folder)
+
+
+def _reviewer_folder(tmp_path: Path) -> Path:
+    """送审/部门甲/ the 2026 workbook, 部门乙/ a copy with one error fixed, a broken file,
+    Excel's lock file and an xladdin backup (neither is a department's table)."""
+    from openpyxl import load_workbook
+
+    root = tmp_path / "送审"
+    (root / "部门甲").mkdir(parents=True)
+    (root / "部门乙").mkdir()
+    (root / "部门甲" / "社保局.xlsx").write_bytes(WORKBOOK.read_bytes())
+    wb = load_workbook(WORKBOOK)
+    wb["事业管理费"]["E35"] = "2026年12月"  # the leftover year of TIME001, corrected
+    wb.save(root / "部门乙" / "另一单位.xlsx")
+    (root / "部门乙" / "损坏.xlsx").write_text("这不是工作簿", encoding="utf-8")
+    (root / "部门甲" / "~$社保局.xlsx").write_bytes(b"lock")
+    (root / "部门甲" / "社保局.备份-20261127-101010.xlsx").write_bytes(WORKBOOK.read_bytes())
+    return root
+
+
+def test_a_folder_is_checked_file_by_file_with_the_one_file_reports(tmp_path: Path) -> None:
+    root = _reviewer_folder(tmp_path)
+    res = run_cli("check", str(root), "--format", "json")
+    assert res.returncode == 2, res.stderr  # one file could not be read: the batch is incomplete
+    data = json.loads(res.stdout)
+    good = [root / "部门乙" / "另一单位.xlsx", root / "部门甲" / "社保局.xlsx"]
+    assert [f["file"] for f in data["files"]] == [str(p) for p in good]
+    for entry, path in zip(data["files"], good, strict=True):  # each file's entry is its own report
+        alone = run_cli("check", str(path), "--format", "json")
+        assert entry == json.loads(alone.stdout)
+    [broken] = data["unreadable"]
+    assert broken["file"] == str(root / "部门乙" / "损坏.xlsx") and "不是 Excel 工作簿" in broken["message"]
+    errors = [f["summary"]["errors"] for f in data["files"]]
+    assert errors[0] == errors[1] - 1  # the corrected year is one error fewer
+    assert data["summary"] == {
+        "files": 3,
+        "unreadable": 1,
+        "projects": 12,
+        "errors": sum(errors),
+        "warnings": sum(f["summary"]["warnings"] for f in data["files"]),
+        "infos": sum(f["summary"]["infos"] for f in data["files"]),
+    }
+
+
+def test_several_files_and_patterns_in_text(tmp_path: Path) -> None:
+    root = _reviewer_folder(tmp_path)
+    (root / "部门乙" / "损坏.xlsx").unlink()
+    res = run_cli("check", str(root / "部门甲" / "社保局.xlsx"), str(root / "部门乙" / "*.xlsx"))
+    assert res.returncode == 1, res.stderr  # both read, errors found
+    assert res.stdout.count("文件：") == 2
+    files = (root / "部门甲" / "社保局.xlsx", root / "部门乙" / "另一单位.xlsx")
+    alone = [json.loads(run_cli("check", str(p), "--format", "json").stdout)["summary"] for p in files]
+    totals = [sum(a[k] for a in alone) for k in ("projects", "errors", "warnings", "infos")]
+    assert res.stdout.rstrip().endswith("共2个文件，{}个项目：错误{}处，警告{}处，提示{}处".format(*totals))
+    same = run_cli("check", str(root / "部门甲" / "社保局.xlsx"), str(root / "部门甲" / "社保局.xlsx"))
+    assert same.stdout.count("文件：") == 1  # named twice, checked once
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["送审/没有*.xlsx"], "没有与“送审/没有*.xlsx”匹配的文件"),
+        (["空文件夹"], "文件夹“空文件夹”中没有工作簿"),
+        (["送审", "--mark", "-o", "x.xlsx"], "一次只能用于一个文件"),
+    ],
+)
+def test_several_files_mistakes_are_said_in_chinese(tmp_path: Path, args: list[str], said: str) -> None:
+    _reviewer_folder(tmp_path)
+    (tmp_path / "空文件夹").mkdir()
+    res = subprocess.run(
+        [sys.executable, "-m", "xladdin.cli", "check", *args], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert res.returncode == 2 and said in res.stderr and "Traceback" not in res.stderr

@@ -82,6 +82,46 @@ class CheckResult:
         return 1 if self.count("error") else 0
 
 
+@dataclass
+class BatchResult:
+    """Several workbooks checked in one run: a reviewer's folder of departments' files.
+
+    A file that cannot be read does not stop the others; it is listed with its message
+    and makes the exit code 2, because the batch was not checked completely.
+    """
+
+    results: list[CheckResult]
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message)
+
+    def count(self, severity: str) -> int:
+        return sum(r.count(severity) for r in self.results)
+
+    @property
+    def projects(self) -> int:
+        return sum(len(r.projects) for r in self.results)
+
+    def as_dict(self, project: Callable[[ProjectResult], Any] = ProjectResult.as_dict) -> dict[str, Any]:
+        """Each file's report as ``CheckResult.as_dict`` gives it, then the batch's counts."""
+        return {
+            "files": [r.as_dict(project) for r in self.results],
+            "unreadable": [{"file": f, "message": m} for f, m in self.unreadable],
+            "summary": {
+                "files": len(self.results) + len(self.unreadable),
+                "unreadable": len(self.unreadable),
+                "projects": self.projects,
+                "errors": self.count("error"),
+                "warnings": self.count("warning"),
+                "infos": self.count("info"),
+            },
+        }
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable:
+            return 2
+        return 1 if self.count("error") else 0
+
+
 def read_projects(sheets: list[SheetData]) -> tuple[list[Project], list[Finding]]:
     """Project tables of a workbook, and an info finding for every other sheet."""
     projects: list[Project] = []

@@ -9,7 +9,7 @@ import json
 from json.encoder import encode_basestring as _quote  # what the encoder quotes text with (C)
 from typing import Any
 
-from xladdin.check import CheckResult, ProjectResult
+from xladdin.check import BatchResult, CheckResult, ProjectResult
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -106,6 +106,29 @@ def to_console(result: CheckResult, color: bool = False) -> str:
     lines.append("")
     lines.append(summary_line(result))
     return "\n".join(lines)
+
+
+def batch_to_json(batch: BatchResult) -> str:
+    """Several files: ``{"files": [the one-file report of each], "unreadable": […], "summary": {…}}``."""
+    return _dumps(batch.as_dict(_project_entry), "")
+
+
+def batch_summary_line(batch: BatchResult) -> str:
+    """E.g. “共3个文件，15个项目：错误4处，警告40处，提示3处；1个文件无法读取”."""
+    files = len(batch.results) + len(batch.unreadable)
+    line = (
+        f"共{files}个文件，{batch.projects}个项目：错误{batch.count('error')}处，"
+        f"警告{batch.count('warning')}处，提示{batch.count('info')}处"
+    )
+    return line + (f"；{len(batch.unreadable)}个文件无法读取" if batch.unreadable else "")
+
+
+def batch_to_console(batch: BatchResult, color: bool = False) -> str:
+    """Each file's report in turn, the files that could not be read, and the batch's total."""
+    sections = [to_console(r, color) for r in batch.results]
+    if batch.unreadable:
+        sections.append("无法读取的文件：\n" + "\n".join(f"  {f}：{m}" for f, m in batch.unreadable))
+    return ("\n\n" + "─" * 40 + "\n").join(sections) + "\n\n" + batch_summary_line(batch)
 
 
 def _fmt(x: Any) -> str:
