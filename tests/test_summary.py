@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -65,6 +66,16 @@ def test_a_project_already_listed_is_not_added_again() -> None:
     assert "已列出" in str(plan_summary_line(sheet, by_sheet))
     by_name = _project(sheet="别的表", name="自治区社保局基本户资金")
     assert "第8行已列出" in str(plan_summary_line(sheet, by_name))
+
+
+def test_a_sheet_whose_name_ends_another_ones_is_not_taken_for_it() -> None:
+    """管理费 is not listed because 事业管理费 is (unquoted references, as some files have)."""
+    sheet = _summary()
+    rows = [[v.replace("'事业管理费'!", "事业管理费!") if isinstance(v, str) else v for v in r] for r in sheet.rows]
+    plan = plan_summary_line(SheetData(sheet.name, rows), _project(sheet="管理费", name="管理费"))
+    assert isinstance(plan, SummaryLine)
+    listed = plan_summary_line(SheetData(sheet.name, rows), _project(sheet="事业管理费", name="别名"))
+    assert "已列出" in str(listed)
 
 
 def test_a_summary_of_another_layout_is_left_alone() -> None:
@@ -159,3 +170,19 @@ def test_filling_the_result_again_leaves_the_summary_as_it_is(workbook_copy: Pat
 
     assert cells(twice) == cells(once)
     assert main(["fill", str(once), "--new-project", "新项目乙", "-o", str(tmp_path / "x.xlsx")]) == 2
+
+
+def test_dry_run_says_where_the_line_would_go(workbook_copy: Path, capsys) -> None:
+    before = workbook_copy.read_bytes()
+    assert main(["fill", str(workbook_copy), "--new-project", "新项目丙", "--dry-run"]) == 0
+    said = capsys.readouterr().out
+    total = _total_row(_summary())
+    assert f"将在“项目汇总”第{total}行加入新项目" in said
+    assert workbook_copy.read_bytes() == before
+    assert (
+        main(["fill", str(workbook_copy), "--new-project", "新项目丙", "-o", str(workbook_copy.with_name("o.xlsx"))])
+        == 0
+    )
+    done = capsys.readouterr().out
+    count = re.compile(r"共 (\d+) 处修改")
+    assert count.search(said).group(1) == count.search(done).group(1)  # type: ignore[union-attr]

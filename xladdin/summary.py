@@ -123,10 +123,12 @@ def plan_summary_line(sheet: SheetData, project: Project, formulas_known: bool =
     first = header + 1
     end = total_row - 1 if total_row is not None else last  # last project line
     ref = quote_sheet(project.sheet) + "!"
+    # a reference to the project's sheet, quoted or not ('表'!C7, 表!C7; not 事业表!C7)
+    points_at = re.compile(rf"(?:{re.escape(ref)}|(?<![\w']){re.escape(project.sheet)}!)")
     name = project.name.text
     for r in range(first, end + 1):
         texts = [display_text(sheet.value(r, c)) for c in range(1, ncols + 1)]
-        if (name and texts[1:2] == [name]) or any(ref in t or f"{project.sheet}!" in t for t in texts):
+        if (name and texts[1:2] == [name]) or any(points_at.search(t) for t in texts):
             return f"“{sheet.name}”第{r}行已列出项目“{name or project.sheet}”，未重复加入。"
     columns: dict[int, str] = {}
     for c in range(3, ncols + 1):

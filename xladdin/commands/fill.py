@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     from xladdin.io.writing import load_for_edit, resolve_output, save_edited
     from xladdin.io.xlsx import sheet_from_openpyxl
     from xladdin.layout import read_project
+    from xladdin.model import parse_ref
+    from xladdin.summary import SUMMARY_SHEET, plan_summary_line
 
     if not args.dry_run:
         resolve_output(args.file, args.output, args.in_place)
@@ -102,6 +104,12 @@ def run(args: argparse.Namespace) -> int:
     for p, pl in plans:
         _print_plan(p, pl)
     if args.dry_run:
+        if args.new_project:
+            changes += 1  # the new sheet, as a real run counts it
+        if args.new_project and SUMMARY_SHEET in wb.sheetnames:
+            line = plan_summary_line(sheet_from_openpyxl(wb[SUMMARY_SHEET]), targets[0])
+            print(line if isinstance(line, str) else f"将在“{line.sheet}”第{line.at}行加入新项目，合计包括该行。")
+            changes += 0 if isinstance(line, str) else len(line.edits)
         print(f"共 {changes} 处修改（--dry-run：未写入文件）。")
         return 0
     from xladdin.io.fill_apply import RecordRow
@@ -121,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         notes += summary_notes
         changes += len(added)
         if added:
-            print(f"已在“{added[0].sheet}”第{added[0].cell[1:]}行加入新项目，合计已包括。")
+            print(f"已在“{added[0].sheet}”第{parse_ref(added[0].cell)[0]}行加入新项目，合计已包括。")
         for n in summary_notes:
             print(n)
     if not records:
