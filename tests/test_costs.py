@@ -223,6 +223,26 @@ def test_unparsed_cost_value_is_listed_not_guessed(projects):
     assert e.unmatched_costs[0].indicator == "高拍仪费服务费" and e.unmatched_costs[0].reason
 
 
+def test_a_subtotal_of_stated_amounts_is_not_money_left_unexplained(projects):
+    """退休人员档案: “首付款70.2万元及…入库费35.1万元共105.3万元” — 105.3 sums two lines."""
+    p = projects["退休人员档案"]
+    e = explain(p)
+    [sub] = e.narrative_subtotals
+    assert sub.amount.wan == 105.3 and [a.wan for a in sub.parts] == [70.2, 35.1]
+    lines = {line.narrative_wan for line in e.lines}
+    assert {a.wan for a in sub.parts} <= lines  # each part is a matched line
+    assert [a.wan for a in e.narrative_unmatched if not a.in_formula] == [198, 36]  # three-year sums stay
+
+
+def test_an_amount_equal_to_its_neighbours_without_共_is_still_reported(projects):
+    """Only a sum introduced by 共/计 is a subtotal: “另付105.3万元” is money of its own."""
+    p = projects["退休人员档案"]
+    goal = p.goal.text.replace("共105.3万元", "另付105.3万元")
+    e = explain(replace(p, goal=Field(goal, p.goal.cell)))
+    assert e.narrative_subtotals == ()
+    assert 105.3 in [a.wan for a in e.narrative_unmatched]
+
+
 def test_similarity_prefers_the_matching_name():
     a = "指标2：社保经办审计专家差旅费成本"
     assert similarity(a, "指标3：社保经办审计专家天数") > similarity(a, "指标14：社保卡立法专家人数及差旅费天数")

@@ -17,6 +17,8 @@ Public API (stable)
     a money 成本指标 no quantity could be found for — or whose value is unparsed — and a
     数量指标 no cost line used), ``narrative`` (``narrative.Narrative`` of 年度总体绩效目标),
     ``narrative_unmatched`` (stated amounts no line or group of lines adds up to),
+    ``narrative_subtotals`` (``NarrativeSubtotal``: a stated amount that adds up the
+    amounts stated just before it, “…70.2万元及…35.1万元共105.3万元”; not unmatched),
     ``period_note`` (why a year is assumed), ``total_is_number``, ``as_dict()`` (the JSON contract of issue #3).
 ``CostLine``
     ``indicator`` (三级指标 name), ``cell`` (its 指标值 cell), ``name_cell``, ``row``,
@@ -91,6 +93,14 @@ class QuantityUse:
     score: float = 0.0
 
 
+@dataclass(frozen=True)
+class NarrativeSubtotal:
+    """A stated amount that is the sum of the amounts stated just before it."""
+
+    amount: StatedAmount
+    parts: tuple[StatedAmount, ...]
+
+
 @fast_init
 @dataclass(frozen=True)
 class NarrativeMatch:
@@ -162,6 +172,7 @@ class CostExplanation:
     unmatched_quantities: tuple[Unmatched, ...]
     narrative: Narrative
     narrative_unmatched: tuple[StatedAmount, ...] = ()
+    narrative_subtotals: tuple[NarrativeSubtotal, ...] = ()
     period_note: str = ""
     tolerance: float = ROUNDING_WAN
     total_is_number: bool = True  # 项目总额 is a number cell (a formula may reference it)
@@ -572,6 +583,10 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
         if s.level2 in QUANTITY_GROUPS and s.ind.row not in used_rows
     )
     lines, narrative_unmatched = _reconcile_narrative(lines, narrative)
+    subtotals = _subtotals(narrative, narrative_unmatched) if narrative_unmatched else []
+    if subtotals:
+        summed = {id(st.amount) for st in subtotals}
+        narrative_unmatched = [a for a in narrative_unmatched if id(a) not in summed]
     total = project.money.total
     return CostExplanation(
         sheet=project.sheet,
@@ -583,6 +598,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
         unmatched_quantities=unmatched_q,
         narrative=narrative,
         narrative_unmatched=tuple(narrative_unmatched),
+        narrative_subtotals=tuple(subtotals),
         period_note=period_note,
         total_is_number=isinstance(total.raw, int | float) and not isinstance(total.raw, bool),
     )
@@ -688,6 +704,35 @@ def _subsets(target: float, order: Sequence[int], micro: Sequence[int]) -> list[
 
     dfs(0, 0, 0)
     del dfs  # the closure refers to itself: without this the cycle (and all it holds) waits for the GC
+    return out
+
+
+_SUBTOTAL_WORD = re.compile(r"[共计]")  # 共, 共计, 合计, 小计, 总计 just before the number
+_SUBTOTAL_MAX_PARTS = 6
+
+
+def _subtotals(n: Narrative, unmatched: list[StatedAmount]) -> list[NarrativeSubtotal]:
+    """Unmatched stated amounts that add up the two or more amounts stated just before them.
+
+    “…首付款70.2万元及…入库费35.1万元共105.3万元” states 105.3 as the sum of two lines
+    already matched; reported as money no line explains, it would send the user looking
+    for a cost that is not there (and 填充指标 would derive a cost row from it).  Only an
+    amount introduced by 共/计 counts, so that a separate cost which happens to equal
+    the sum of its neighbours is still reported.
+    """
+    order = sorted((a for a in n.amounts if not a.is_total and not a.in_formula), key=lambda a: a.span)
+    out = []
+    for a in unmatched:
+        if a.in_formula or not _SUBTOTAL_WORD.search(n.text, max(0, a.span[0] - 2), a.span[0]):
+            continue
+        i = next((k for k, b in enumerate(order) if b is a), None)
+        if i is None:
+            continue
+        for k in range(2, min(_SUBTOTAL_MAX_PARTS, i) + 1):
+            parts = order[i - k : i]
+            if abs(sum(p.wan for p in parts) - a.wan) <= ROUNDING_WAN * k:
+                out.append(NarrativeSubtotal(a, tuple(parts)))
+                break
     return out
 
 

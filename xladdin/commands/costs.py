@@ -86,6 +86,9 @@ def to_text(explanations: list[CostExplanation]) -> str:
                 None: "",
             }[f.consistent]
             out.append(f"  目标中的算式：{f.text}（{verdict}）" if verdict else f"  目标中的算式：{f.text}")
+        for st in e.narrative_subtotals:
+            parts = " + ".join(p.text for p in st.parts)
+            out.append(f"  目标中的小计：{st.amount.context}{st.amount.text} = {parts}")
         stated = [a for a in e.narrative_unmatched if not a.in_formula]
         if stated:
             out.append("  目标所述、与测算行对不上的金额：" + "；".join(f"{a.context}{a.text}" for a in stated))
