@@ -232,7 +232,9 @@ def test_several_files_and_patterns_in_text(tmp_path: Path) -> None:
     [
         (["送审/没有*.xlsx"], "没有与“送审/没有*.xlsx”匹配的文件"),
         (["空文件夹"], "文件夹“空文件夹”中没有工作簿"),
-        (["送审", "--mark", "-o", "x.xlsx"], "一次只能用于一个文件"),
+        (["送审", "--mark", "-o", "x.xlsx"], "-o 应是一个文件夹"),
+        (["送审", "--mark"], "请用 -o 指定输出文件夹"),
+        (["送审", "--mark", "-o", "送审"], "会让标记后的文件覆盖被检查的文件"),
     ],
 )
 def test_several_files_mistakes_are_said_in_chinese(tmp_path: Path, args: list[str], said: str) -> None:
@@ -242,3 +244,47 @@ def test_several_files_mistakes_are_said_in_chinese(tmp_path: Path, args: list[s
         [sys.executable, "-m", "xladdin.cli", "check", *args], capture_output=True, text=True, timeout=120, cwd=tmp_path
     )
     assert res.returncode == 2 and said in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_folder_marked_file_by_file_as_one_file_would_be(tmp_path: Path) -> None:
+    """The reviewer sends each department its own marked file: 标记后/ mirrors 送审/."""
+    from .workbook_snapshot import snapshot
+
+    root = _reviewer_folder(tmp_path)
+    out = tmp_path / "标记后"
+    res = run_cli("check", str(root), "--mark", "-o", str(out))
+    assert res.returncode == 2  # the broken file is listed (and not marked)
+    assert "已标记 2 个文件" in res.stderr and "Traceback" not in res.stderr
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["部门乙/另一单位.xlsx", "部门甲/社保局.xlsx"]
+    for rel in written:
+        alone = tmp_path / "单独.xlsx"
+        assert run_cli("check", str(root / rel), "--mark", "-o", str(alone)).returncode == 1
+        assert snapshot(out / rel) == snapshot(alone)
+    first = {rel: snapshot(out / rel) for rel in written}
+    assert run_cli("check", str(root), "--mark", "-o", str(out)).returncode == 2  # again: the same files
+    assert {rel: snapshot(out / rel) for rel in written} == first
+
+
+def test_a_folder_marked_in_place_keeps_a_backup_of_each_file(tmp_path: Path) -> None:
+    root = _reviewer_folder(tmp_path)
+    (root / "部门乙" / "损坏.xlsx").unlink()
+    (root / "部门甲" / "社保局.备份-20261127-101010.xlsx").unlink()
+    originals = {p: p.read_bytes() for p in root.rglob("*.xlsx") if not p.name.startswith("~$")}
+    open_in_excel = root / "部门甲" / "社保局.xlsx"  # its ~$ lock file is there: left alone
+    res = run_cli("check", str(root), "--mark", "--in-place")
+    assert res.returncode == 2 and "正在 Excel" in res.stderr and "已标记 1 个文件" in res.stderr
+    assert open_in_excel.read_bytes() == originals[open_in_excel]
+    assert not list(open_in_excel.parent.glob("社保局.备份-*.xlsx"))
+    for path in originals:  # start again with the file closed
+        path.write_bytes(originals[path])
+        for b in path.parent.glob(f"{path.stem}.备份-*.xlsx"):
+            b.unlink()
+    (root / "部门甲" / "~$社保局.xlsx").unlink()
+    res = run_cli("check", str(root), "--mark", "--in-place")
+    assert res.returncode == 1, res.stderr
+    for path, data in originals.items():
+        backups = list(path.parent.glob(f"{path.stem}.备份-*.xlsx"))
+        assert len(backups) == 1 and backups[0].read_bytes() == data
+        assert path.read_bytes() != data
+

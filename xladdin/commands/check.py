@@ -8,7 +8,10 @@ contract; several give ``{"files": [...], "unreadable": [...], "summary": {...}}
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+from typing import Any
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -64,20 +67,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_batch(args: argparse.Namespace) -> int:
-    """Every workbook the arguments name, each checked on its own; a broken one is listed."""
+    """Every workbook the arguments name, each checked on its own; a broken one is listed.
+
+    With ``--mark -o FOLDER`` each checked file is written, marked, under FOLDER in the
+    same subfolders (the reviewer sends each department its own marked file back);
+    ``--mark --in-place`` marks each file itself, after a backup.
+    """
     from xladdin.check import BatchResult
     from xladdin.errors import UserError
     from xladdin.io.checking import check_file
     from xladdin.io.inputs import expand_inputs
     from xladdin.report import batch_to_console, batch_to_json
 
-    if args.mark or args.output or args.in_place:
-        raise UserError(
-            "标记（--mark、-o、--in-place）一次只能用于一个文件，例如：xladdin check 文件.xlsx --mark -o 结果.xlsx"
-        )
+    paths = expand_inputs(args.file)
+    marking = bool(args.mark or args.output or args.in_place)
+    targets = _mark_targets(paths, args.output, args.in_place) if marking else {}
     batch = BatchResult([])
     select, ignore = split_codes(args.select), split_codes(args.ignore)
-    for path in expand_inputs(args.file):
+    for path in paths:
         try:
             batch.results.append(check_file(str(path), select, ignore, jobs=args.jobs, json=args.format == "json"))
         except UserError as e:
@@ -86,4 +93,54 @@ def _run_batch(args: argparse.Namespace) -> int:
         print(batch_to_json(batch))
     else:
         print(batch_to_console(batch, color=sys.stdout.isatty()))
-    return batch.exit_code
+    failed = _mark_batch(batch, targets, args) if marking else 0
+    return 2 if failed else batch.exit_code
+
+
+def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict[Path, Path | None]:
+    """Where each marked file goes: FOLDER/<its path below the files' common folder>."""
+    from xladdin.errors import UserError
+
+    if in_place:
+        if output:
+            raise UserError("不能同时使用 --in-place 和 -o。请二选一。")
+        return {p: None for p in paths}
+    if not output:
+        raise UserError(
+            "检查多个文件并标记时，请用 -o 指定输出文件夹（例如 -o 标记后），或加 --in-place（逐个留备份）。"
+        )
+    out = Path(output)
+    if (out.exists() and not out.is_dir()) or (not out.exists() and out.suffix.lower() in (".xlsx", ".xlsm")):
+        raise UserError(f"检查多个文件时，-o 应是一个文件夹（{out} 是文件名）。例如 -o 标记后。")
+    root = Path(os.path.commonpath([p.resolve().parent for p in paths]))
+    targets: dict[Path, Path | None] = {p: out / p.resolve().relative_to(root) for p in paths}
+    inputs = {p.resolve() for p in paths}
+    clash = [t for t in targets.values() if t is not None and t.resolve() in inputs]
+    if clash:  # the marked copy of one file would replace an input (itself or another)
+        raise UserError(
+            f"-o 文件夹 {out} 会让标记后的文件覆盖被检查的文件（如 {clash[0]}）。请换一个文件夹，或用 --in-place。"
+        )
+    return targets
+
+
+def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Namespace) -> int:
+    """Mark every checked file; a file that cannot be written is said on stderr (count returned)."""
+    from xladdin.errors import UserError
+    from xladdin.io.marks import mark_file
+
+    failed = 0
+    written = 0
+    for result in batch.results:
+        src = Path(result.file)
+        target = targets.get(src)
+        try:
+            if target is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            mark_file(src, result, output=target, in_place=args.in_place, force=args.force)
+            written += 1
+        except (UserError, OSError) as e:
+            failed += 1
+            print(f"xladdin：{src} 未写入标记：{e}", file=sys.stderr)
+    where = "原文件（已留备份）" if args.in_place else f"文件夹 {args.output}"
+    print(f"已标记 {written} 个文件，写入{where}；每个文件的“校验结果”表列出其问题。", file=sys.stderr)
+    return failed
