@@ -287,4 +287,3 @@ def test_a_folder_marked_in_place_keeps_a_backup_of_each_file(tmp_path: Path) ->
         backups = list(path.parent.glob(f"{path.stem}.备份-*.xlsx"))
         assert len(backups) == 1 and backups[0].read_bytes() == data
         assert path.read_bytes() != data
-
