@@ -6,6 +6,8 @@ import dataclasses
 import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from xladdin.cli import main
@@ -26,6 +28,9 @@ def _project(sheet: str = "新项目甲", name: str = "新项目甲") -> Project
     base = read_project(sheet_from_openpyxl(load_workbook(WORKBOOK)["基本户资金"]))
     assert base is not None
     return dataclasses.replace(base, sheet=sheet, name=dataclasses.replace(base.name, value=name))
+
+
+_PROJECT = _project()
 
 
 def _with(sheet: SheetData, cells: dict[str, object]) -> SheetData:
@@ -186,3 +191,28 @@ def test_dry_run_says_where_the_line_would_go(workbook_copy: Path, capsys) -> No
     done = capsys.readouterr().out
     count = re.compile(r"共 (\d+) 处修改")
     assert count.search(said).group(1) == count.search(done).group(1)  # type: ignore[union-attr]
+
+
+_CELL = st.one_of(
+    st.none(),
+    st.integers(-5, 50),
+    st.sampled_from(["序号", "项目名称", "项目总额", "年度资金总额", "财政拨款", "合计", "=SUM(C3:C8)", "=SUM(D3:D9)"]),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELL, min_size=0, max_size=7), min_size=0, max_size=14), st.booleans(), st.integers(0, 3))
+def test_any_summary_sheet_gives_a_plan_or_a_sentence(rows: list[list[object]], known: bool, header: int) -> None:
+    """Whatever a user made of 项目汇总, planning the new line never raises, and a plan
+    touches only the inserted row and the 合计 right below it."""
+    if header < len(rows):  # most cases get the header, so that planning goes past it
+        rows[header] = ["序号", "项目名称", "项目总额", "年度资金总额", "财政拨款"]
+    sheet = SheetData(SUMMARY_SHEET, rows)
+    plan = plan_summary_line(sheet, _PROJECT, formulas_known=known)
+    if isinstance(plan, str):
+        assert plan.endswith("。")
+        return
+    assert 2 <= plan.at <= sheet.max_row + 1
+    assert {parse_ref(e.cell)[0] for e in plan.edits} <= {plan.at, plan.at + 1}
+    assert all(parse_ref(e.cell)[0] == plan.at + 1 for e in plan.edits if e.why != plan.edits[0].why)
