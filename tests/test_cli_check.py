@@ -287,3 +287,45 @@ def test_a_folder_marked_in_place_keeps_a_backup_of_each_file(tmp_path: Path) ->
         backups = list(path.parent.glob(f"{path.stem}.备份-*.xlsx"))
         assert len(backups) == 1 and backups[0].read_bytes() == data
         assert path.read_bytes() != data
+
+
+def test_the_reviewers_report_workbook_lists_every_file_and_finding(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    root = _reviewer_folder(tmp_path)
+    report = tmp_path / "汇总" / "审核汇总.xlsx"
+    report.parent.mkdir()
+    res = run_cli("check", str(root), "--format", "json", "--report", str(report))
+    assert res.returncode == 2 and "已写入审核汇总" in res.stderr
+    data = json.loads(res.stdout)
+    wb = load_workbook(report)
+    head, body = wb["审核汇总"], wb["问题清单"]
+    rows = {r[0]: r for r in head.iter_rows(min_row=5, values_only=True) if r[0]}
+    for f in data["files"]:
+        s = f["summary"]
+        assert rows[f["file"]][1:5] == (s["projects"], s["errors"], s["warnings"], s["infos"])
+    [broken] = data["unreadable"]
+    assert rows[broken["file"]][5] == "无法读取：" + broken["message"]
+    assert rows["合计"][1:5] == tuple(data["summary"][k] for k in ("projects", "errors", "warnings", "infos"))
+    for row in head.iter_rows(min_row=5):  # each file's link opens that file, relative to the report
+        if row[0].hyperlink is not None:
+            assert (report.parent / row[0].hyperlink.target).resolve() == Path(row[0].value).resolve()
+    listed = [r for r in body.iter_rows(min_row=2, values_only=True)]
+    every = [(f["file"], g["sheet"], g["cell"], g["rule"]) for f in data["files"] for g in _all_findings(f)]
+    assert [r[:4] for r in listed] == [(a, b, c, d) for a, b, c, d in every]
+    assert body.auto_filter.ref and body.freeze_panes == "A2"
+
+
+def _all_findings(report: dict) -> list[dict]:
+    return [g for p in report["projects"] for g in p["findings"]] + report.get("skipped", [])
+
+
+def test_the_report_never_replaces_a_checked_file(tmp_path: Path) -> None:
+    root = _reviewer_folder(tmp_path)
+    target = root / "部门甲" / "社保局.xlsx"
+    before = target.read_bytes()
+    res = run_cli("check", str(root), "--report", str(target))
+    assert res.returncode == 2 and "不能写到被检查的文件" in res.stderr and res.stdout == ""
+    assert target.read_bytes() == before
+    res = run_cli("check", str(target), "--report", str(tmp_path / "汇总.csv"))
+    assert res.returncode == 2 and "应是 .xlsx 文件名" in res.stderr

@@ -28,6 +28,10 @@ class ReportSheet:
     links: dict[tuple[int, int], str] = field(default_factory=dict)
     severity_of_row: dict[int, str] = field(default_factory=dict)
     name: str = REPORT_SHEET
+    # links to other files: (row, col) → (file as the link names it, place in it or "")
+    file_links: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    widths: tuple[int, ...] = WIDTHS
+    severity_col: int = 4  # the 级别 column, coloured by severity
 
 
 def report_rows(result: Any) -> ReportSheet:
@@ -63,3 +67,74 @@ def report_rows(result: Any) -> ReportSheet:
     if not result.findings:
         rs.rows.append(["", "", "", "", "未发现问题。", ""])
     return rs
+
+
+# --------------------------------------------------------------------------- several files
+
+BATCH_SUMMARY_SHEET = "审核汇总"
+BATCH_FINDINGS_SHEET = "问题清单"
+BATCH_FILE_HEADER = ("文件", "项目数", "错误", "警告", "提示", "结论")
+BATCH_FINDING_HEADER = ("文件", "工作表", "单元格", "规则", "级别", "说明", "项目名称")
+
+
+def _verdict(result: Any) -> str:
+    if result.count("error"):
+        return "有错误，需修改后再报"
+    if result.count("warning"):
+        return "有警告，请逐条核对"
+    return "未发现问题"
+
+
+def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[ReportSheet]:
+    """The reviewer's workbook for a ``BatchResult``: one line per file, then every finding.
+
+    ``link_of`` maps a file as checked to the path a link in the report should use
+    (relative to the report, worked out by the shell); a file missing there is not linked.
+    """
+    links = link_of or {}
+    files = len(batch.results) + len(batch.unreadable)
+    e, w, i = batch.count("error"), batch.count("warning"), batch.count("info")
+    head = ReportSheet(name=BATCH_SUMMARY_SHEET, widths=(50, 8, 8, 8, 8, 60), severity_col=6)
+    title = f"审核汇总：{files}个文件，{batch.projects}个项目，错误{e}处，警告{w}处，提示{i}处"
+    if batch.unreadable:
+        title += f"，{len(batch.unreadable)}个文件无法读取"
+    head.rows.append([title])
+    head.rows.append(["点击文件名可打开该文件；每条问题见“问题清单”表（可按文件、规则、级别筛选）。"])
+    head.rows.append([])
+    head.rows.append(list(BATCH_FILE_HEADER))
+    head.header_rows.append(len(head.rows))
+    for r in batch.results:
+        head.rows.append([r.file, len(r.projects), r.count("error"), r.count("warning"), r.count("info"), _verdict(r)])
+        worst = next((s for s in ("error", "warning") if r.count(s)), None)
+        if worst:
+            head.severity_of_row[len(head.rows)] = worst
+        if r.file in links:
+            head.file_links[(len(head.rows), 1)] = (links[r.file], "")
+    for f, message in batch.unreadable:
+        head.rows.append([f, "", "", "", "", f"无法读取：{message}"])
+        head.severity_of_row[len(head.rows)] = "error"
+    head.rows.append(["合计", batch.projects, e, w, i, ""])
+
+    body = ReportSheet(name=BATCH_FINDINGS_SHEET, widths=(40, 14, 8, 9, 6, 80, 30), severity_col=5)
+    body.rows.append(list(BATCH_FINDING_HEADER))
+    body.header_rows.append(1)
+    for r in batch.results:
+        names = {p.sheet: p.name for p in r.projects}
+        for f in r.findings:
+            body.rows.append(
+                [
+                    r.file,
+                    f.sheet,
+                    f.cell,
+                    f.rule,
+                    SEVERITY_ZH.get(f.severity, f.severity),
+                    f.message,
+                    names.get(f.sheet, ""),
+                ]
+            )
+            body.severity_of_row[len(body.rows)] = f.severity
+            if r.file in links:
+                body.file_links[(len(body.rows), 3)] = (links[r.file], f"{quote_sheet(f.sheet)}!{f.cell}")
+    if len(body.rows) == 1:
+        body.rows.append(["", "", "", "", "", "未发现问题。", ""])
+    return [head, body]

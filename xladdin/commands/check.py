@@ -22,7 +22,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--mark", action="store_true", help="把问题标在单元格上（颜色+批注）并加“校验结果”表，写入 -o 指定的文件"
     )
-    p.add_argument("-o", "--output", help="--mark 时的输出文件")
+    p.add_argument("-o", "--output", help="--mark 时的输出文件（检查多个文件时为输出文件夹）")
+    p.add_argument(
+        "--report",
+        metavar="汇总.xlsx",
+        help="另写一个审核汇总工作簿：每个文件一行（错误、警告数和结论），以及全部问题清单",
+    )
     p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
     p.add_argument(
@@ -49,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     if not is_single_file(args.file):
         return _run_batch(args)
     args.file = args.file[0]
+    if args.report:
+        _check_report_path(args.report, [Path(args.file)])
     result = check_file(
         args.file, split_codes(args.select), split_codes(args.ignore), jobs=args.jobs, json=args.format == "json"
     )
@@ -56,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
         print(to_json(result))
     else:
         print(to_console(result, color=sys.stdout.isatty()))
+    if args.report:
+        from xladdin.check import BatchResult
+
+        _write_report(BatchResult([result]), args.report, [Path(args.file)])
     if args.mark or args.output or args.in_place:  # an output file only makes sense for marks
         from xladdin.io.marks import mark_file
         from xladdin.marks import plan_marks
@@ -80,6 +91,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     from xladdin.report import batch_to_console, batch_to_json
 
     paths = expand_inputs(args.file)
+    if args.report:
+        _check_report_path(args.report, paths)
     marking = bool(args.mark or args.output or args.in_place)
     targets = _mark_targets(paths, args.output, args.in_place) if marking else {}
     batch = BatchResult([])
@@ -93,8 +106,39 @@ def _run_batch(args: argparse.Namespace) -> int:
         print(batch_to_json(batch))
     else:
         print(batch_to_console(batch, color=sys.stdout.isatty()))
+    if args.report:
+        _write_report(batch, args.report, paths)
     failed = _mark_batch(batch, targets, args) if marking else 0
     return 2 if failed else batch.exit_code
+
+
+def _check_report_path(report: str, inputs: list[Path]) -> None:
+    """Before any work: the report is a new .xlsx that is none of the files checked."""
+    from xladdin.errors import UserError
+
+    out = Path(report)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"--report 应是 .xlsx 文件名（写的是 {out.name}），例如 --report 审核汇总.xlsx。")
+    if out.is_dir():
+        raise UserError(f"--report 给出的 {out} 是一个文件夹，请给出文件名，例如 --report {out / '审核汇总.xlsx'}。")
+    if out.exists() and any(p.exists() and os.path.samefile(out, p) for p in inputs):
+        raise UserError(f"--report 不能写到被检查的文件 {out.name} 上，请换一个文件名。")
+
+
+def _write_report(batch: Any, report: str, paths: list[Path]) -> None:
+    """The reviewer's workbook; each file linked by its path relative to the report."""
+    from xladdin.io.marks import write_batch_report
+    from xladdin.report_sheet import batch_report
+
+    out = Path(report)
+    links = {}
+    for p in paths:
+        try:
+            links[str(p)] = os.path.relpath(p.resolve(), out.resolve().parent).replace(os.sep, "/")
+        except ValueError:  # another drive (Windows): an absolute link
+            links[str(p)] = p.resolve().as_uri()
+    written = write_batch_report(out, batch_report(batch, links))
+    print(f"已写入审核汇总 {written}。", file=sys.stderr)
 
 
 def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict[Path, Path | None]:

@@ -31,7 +31,7 @@ from xladdin.marks import (
     read_state,
     strip_note,
 )
-from xladdin.report_sheet import REPORT_SHEET, WIDTHS, report_rows
+from xladdin.report_sheet import REPORT_SHEET, ReportSheet, report_rows
 
 NOTE_WIDTH = 360  # points: wide enough for a two-line Chinese message
 _LINE_HEIGHT = 16
@@ -211,10 +211,16 @@ def apply_marks(wb: Any, result: Any) -> int:
 
 
 def _write_report(wb: Any, result: Any) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     rs = report_rows(result)
-    ws = wb.create_sheet(rs.name)
+    write_report_sheet(wb.create_sheet(rs.name), rs)
+    wb[rs.name].freeze_panes = None
+
+
+def write_report_sheet(ws: Any, rs: ReportSheet) -> None:
+    """A ``ReportSheet`` into an empty openpyxl sheet: text stays text, headers grey, links, severity colours."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
     for r, row in enumerate(rs.rows, start=1):
         for c, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
@@ -228,12 +234,36 @@ def _write_report(wb: Any, result: Any) -> None:
             ws.cell(row=r, column=c).fill = PatternFill(fill_type="solid", fgColor="FFD9D9D9")
     for (r, c), target in rs.links.items():
         set_internal_link(ws.cell(row=r, column=c), target)
+    for (r, c), (target, place) in rs.file_links.items():
+        cell = ws.cell(row=r, column=c)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=place or None)
+        cell.style = "Hyperlink"
+    message_col = rs.severity_col + 1
     for r, sev in rs.severity_of_row.items():
-        ws.cell(row=r, column=4).fill = solid(FILL.get(sev, FILL["info"]))
-        ws.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
-    for i, w in enumerate(WIDTHS, start=1):
+        ws.cell(row=r, column=rs.severity_col).fill = solid(FILL.get(sev, FILL["info"]))
+        if message_col <= len(rs.rows[r - 1]):
+            ws.cell(row=r, column=message_col).alignment = Alignment(wrap_text=True, vertical="top")
+    for i, w in enumerate(rs.widths, start=1):
         ws.column_dimensions[chr(64 + i)].width = w
-    ws.freeze_panes = None
+
+
+def write_batch_report(path: str | Path, sheets: list[ReportSheet]) -> Path:
+    """The reviewer's report workbook (a new file, written atomically); header rows frozen and filtered."""
+    from openpyxl import Workbook
+
+    from xladdin.io.xlsx import save_atomic
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for rs in sheets:
+        ws = wb.create_sheet(rs.name)
+        write_report_sheet(ws, rs)
+        if rs.header_rows:
+            header = rs.header_rows[-1]
+            ws.freeze_panes = f"A{header + 1}"
+            if header == 1:
+                ws.auto_filter.ref = f"A1:{chr(64 + len(rs.rows[0]))}{len(rs.rows)}"
+    return save_atomic(wb, path)
 
 
 def _write_state(wb: Any, states: list[MarkState]) -> None:
@@ -270,4 +300,13 @@ def clear_file(
     return save_edited(wb, source, output, in_place=in_place, force=force), counts
 
 
-__all__ = ["apply_marks", "clear_file", "clear_marks", "fill_from_json", "fill_to_json", "mark_file"]
+__all__ = [
+    "apply_marks",
+    "clear_file",
+    "clear_marks",
+    "fill_from_json",
+    "fill_to_json",
+    "mark_file",
+    "write_batch_report",
+    "write_report_sheet",
+]
