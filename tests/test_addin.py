@@ -381,6 +381,7 @@ def test_rollover_changes_the_planned_cells_and_undo_restores_them(workbook_path
     acts = actions(book, [s["name"] for s in before["sheets"]])
     written = {k: v for k, v in written_cells(acts).items() if k[0] not in (ROLLOVER_SHEET, UNDO_SHEET)}
     assert written == {(e.sheet, e.cell): e.new for e in plan.edits}
+    assert written[("项目汇总", "A1")] == "2027年项目支出预算绩效目标汇总表（单位：万元）"  # as the command line
     after = replay(book, before)
     summary_title = values_of(after, "信息系统维护")[0][0]
     assert "2027" in summary_title

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,6 +192,7 @@ def plan_rollover(sheets: list[SheetData], target_year: int) -> RolloverPlan:
 
     plan = RolloverPlan(target_year)
     others: list[SheetData] = []
+    projects: list[Project] = []
     for sh in sheets:
         if sh.name in TOOL_SHEETS:
             continue
@@ -198,9 +200,13 @@ def plan_rollover(sheets: list[SheetData], target_year: int) -> RolloverPlan:
         if p is None:
             others.append(sh)
         else:
+            projects.append(p)
             _plan_project(plan, p, sh, target_year)
+    years = Counter(source_year(p, target_year) for p in projects)
+    year = years.most_common(1)[0][0] if years else target_year - 1
     for sh in others:
-        _plan_other_sheet(plan, sh, target_year)
+        if not _plan_summary(plan, sh, year, target_year):
+            _plan_other_sheet(plan, sh, target_year)
     return plan
 
 
@@ -390,14 +396,40 @@ def _other_year_item(sheet: str, cell: str, label: str, text: str, found: int, y
     return CheckItem(sheet, cell, CONFIRM, text, note)
 
 
-def _plan_other_sheet(plan: RolloverPlan, sh: SheetData, target: int) -> None:
+def _plan_summary(plan: RolloverPlan, sh: SheetData, year: int, target: int) -> bool:
+    """项目汇总: its title names the budget year as a table's title does, so it rolls.
+
+    Below the title the lines are formulas pointing at the tables, which roll
+    themselves; any other year mention there is listed, as on other sheets.  False
+    when the sheet is not a summary xladdin recognises.
+    """
+    from xladdin.summary import find_summary_header
+
+    header = find_summary_header(sh)
+    if header is None or sh.hidden:
+        return False
+    for r in range(1, header):
+        for c, v in enumerate(sh.rows[r - 1], start=1):
+            value = as_text(v)
+            if not value or value.startswith("="):
+                continue
+            new, _ = roll_text(value, year, target, "title")
+            ref = cell_ref(r, c)
+            _edit(plan, sh.name, ref, value, new, f"汇总表标题年度改为{target}年")
+            if new != value:
+                plan.checks.append(CheckItem(sh.name, ref, CHANGED, new, f"汇总表标题年度由{year}年改为{target}年"))
+    _plan_other_sheet(plan, sh, target, first_row=header)
+    return True
+
+
+def _plan_other_sheet(plan: RolloverPlan, sh: SheetData, target: int, first_row: int = 1) -> None:
     """Other sheets are never changed; a budget-year mention there is only listed."""
     from xladdin.check import TOOL_SHEETS
 
     if sh.name in TOOL_SHEETS or sh.hidden:
         return
     year = target - 1
-    for r, row in enumerate(sh.rows, start=1):
+    for r, row in enumerate(sh.rows[first_row - 1 :], start=first_row):
         for c, v in enumerate(row, start=1):
             if isinstance(v, str) and not v.startswith("=") and re.search(rf"(?<!\d){year}(?!\d)", v):
                 plan.checks.append(
