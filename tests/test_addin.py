@@ -499,6 +499,23 @@ def test_new_project_joins_the_summary_as_the_command_line_does(workbook_path: P
     assert theirs[9][2:] == ["=SUM(C3:C9)", "=SUM(D3:D9)", "=SUM(E3:E9)"]
 
 
+def test_two_clicks_on_new_project_give_two_summary_lines(workbook_path: Path) -> None:
+    """The second 新项目 is 新项目(2), on its own sheet and its own line of 项目汇总."""
+    before = payload(read_sheets(workbook_path))
+    first = rebook(before)
+    addin.new_project(first)
+    once = replay(first, before)
+    second = rebook(once)
+    message = addin.new_project(second)
+    assert message is not None and "已在“项目汇总”第10行加入本项目" in message
+    lines = values_of(replay(second, once), "项目汇总")
+    new_sheets = [s["name"] for s in replay(second, once)["sheets"] if s["name"].startswith("新项目")]
+    assert len(new_sheets) == 2
+    for row, sheet in zip(lines[8:10], new_sheets, strict=True):
+        assert row[2] == f"='{sheet}'!C7"
+    assert lines[10][2] == "=SUM(C3:C10)"
+
+
 def test_new_project_leaves_a_summary_total_it_cannot_read_and_says_so(workbook_path: Path) -> None:
     """xlwings Server sees the 合计's value, not its formula: widening it would make undo
     put back a number.  The line is added, the 合计 is left, the message says which cells."""

@@ -70,7 +70,10 @@ def test_a_project_already_listed_is_not_added_again() -> None:
     by_sheet = _project(sheet="基本户资金", name="另一个名称")
     assert "已列出" in str(plan_summary_line(sheet, by_sheet))
     by_name = _project(sheet="别的表", name="自治区社保局基本户资金")
-    assert "第8行已列出" in str(plan_summary_line(sheet, by_name))
+    # a line with formulas is known by its sheet: the same name on another sheet is another project
+    assert isinstance(plan_summary_line(sheet, by_name), SummaryLine)
+    typed = _with(sheet, {"C8": 110, "D8": 0, "E8": 0})  # a line typed by hand is known by its name
+    assert "第8行已列出" in str(plan_summary_line(typed, by_name))
 
 
 def test_a_sheet_whose_name_ends_another_ones_is_not_taken_for_it() -> None:

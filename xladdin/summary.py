@@ -128,7 +128,10 @@ def plan_summary_line(sheet: SheetData, project: Project, formulas_known: bool =
     name = project.name.text
     for r in range(first, end + 1):
         texts = [display_text(sheet.value(r, c)) for c in range(1, ncols + 1)]
-        if (name and texts[1:2] == [name]) or any(points_at.search(t) for t in texts):
+        # a line is known by the sheet its formulas point at; by its name only when it has
+        # none (typed numbers, or formulas the shell cannot read)
+        by_name = not any("!" in t for t in texts) and bool(name) and texts[1:2] == [name]
+        if by_name or any(points_at.search(t) for t in texts):
             return f"“{sheet.name}”第{r}行已列出项目“{name or project.sheet}”，未重复加入。"
     columns: dict[int, str] = {}
     for c in range(3, ncols + 1):

@@ -11,6 +11,7 @@ shells produce the same sheet.  Every changed cell is journalled (``xladdin撤�
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -366,6 +367,8 @@ def run_new_project(book: Any, name: str = "新项目") -> str:
     year = next_year(projects) - 1
     spec = new_project_spec(name, projects, year, [s.name for s in sheets])
     title = spec.sheet
+    if spec.name != title:  # a second 新项目 is 新项目2 in its name too: the summary tells them apart
+        spec = dataclasses.replace(spec, name=title)
     lay = write_project(spec)
     sd = lay.to_sheet_data()
     sh, _ = excel.ensure_sheet(book, title)
