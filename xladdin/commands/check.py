@@ -156,7 +156,10 @@ def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict
     out = Path(output)
     if (out.exists() and not out.is_dir()) or (not out.exists() and out.suffix.lower() in (".xlsx", ".xlsm")):
         raise UserError(f"检查多个文件时，-o 应是一个文件夹（{out} 是文件名）。例如 -o 标记后。")
-    root = Path(os.path.commonpath([p.resolve().parent for p in paths]))
+    try:
+        root = Path(os.path.commonpath([p.resolve().parent for p in paths]))
+    except ValueError:  # Windows: files on different drives have no common folder
+        raise UserError("要标记的文件不在同一个磁盘上，请按磁盘分别运行，或改用 --in-place。") from None
     targets: dict[Path, Path | None] = {p: out / p.resolve().relative_to(root) for p in paths}
     inputs = {p.resolve() for p in paths}
     clash = [t for t in targets.values() if t is not None and t.resolve() in inputs]
