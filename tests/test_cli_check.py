@@ -329,3 +329,30 @@ def test_the_report_never_replaces_a_checked_file(tmp_path: Path) -> None:
     assert target.read_bytes() == before
     res = run_cli("check", str(target), "--report", str(tmp_path / "汇总.csv"))
     assert res.returncode == 2 and "应是 .xlsx 文件名" in res.stderr
+
+
+@pytest.mark.libreoffice
+def test_the_printed_report_shows_every_finding_whole(tmp_path: Path, soffice: str) -> None:
+    """Printed (LibreOffice → PDF), no 说明 is cut off: rows are as tall as their text."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from .conftest import run_soffice
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    root = _reviewer_folder(tmp_path)
+    report = tmp_path / "审核汇总.xlsx"
+    run_cli("check", str(root), "--report", str(report))
+    ws = load_workbook(report)["问题清单"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    proc = run_soffice(soffice, ["--convert-to", "pdf", "--outdir", str(tmp_path), str(report)], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(report.with_suffix(".pdf")), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    printed = "".join(text.split())
+    messages = ["".join(str(r[5]).split()) for r in ws.iter_rows(min_row=2, values_only=True) if r[5]]
+    assert len(messages) > 50
+    assert [m for m in messages if m not in printed] == []

@@ -32,6 +32,7 @@ class ReportSheet:
     file_links: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     widths: tuple[int, ...] = WIDTHS
     severity_col: int = 4  # the 级别 column, coloured by severity
+    row_heights: dict[int, float] = field(default_factory=dict)  # rows whose wrapped text needs more than one line
 
 
 def report_rows(result: Any) -> ReportSheet:
@@ -115,7 +116,7 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
         head.severity_of_row[len(head.rows)] = "error"
     head.rows.append(["合计", batch.projects, e, w, i, ""])
 
-    body = ReportSheet(name=BATCH_FINDINGS_SHEET, widths=(40, 14, 8, 9, 6, 80, 30), severity_col=5)
+    body = ReportSheet(name=BATCH_FINDINGS_SHEET, widths=(36, 14, 8, 9, 6, 96, 30), severity_col=5)
     body.rows.append(list(BATCH_FINDING_HEADER))
     body.header_rows.append(1)
     for r in batch.results:
@@ -137,4 +138,25 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
                 body.file_links[(len(body.rows), 3)] = (links[r.file], f"{quote_sheet(f.sheet)}!{f.cell}")
     if len(body.rows) == 1:
         body.rows.append(["", "", "", "", "", "未发现问题。", ""])
+    for rs in (head, body):
+        _fit_heights(rs, first=rs.header_rows[-1] + 1)
     return [head, body]
+
+
+_REPORT_FONT_PT = 11.0
+
+
+def _fit_heights(rs: ReportSheet, first: int) -> None:
+    """Heights for rows whose text wraps: not every reader (LibreOffice, a printer
+    driver) re-measures rows, and a clipped 说明 is a finding nobody can read."""
+    from xladdin.style import column_px, count_lines, text_height
+
+    for r in range(first, len(rs.rows) + 1):
+        tallest = 0.0
+        for c, v in enumerate(rs.rows[r - 1], start=1):
+            if isinstance(v, str) and c <= len(rs.widths):
+                width = column_px(rs.widths[c - 1])
+                if count_lines(v, width, _REPORT_FONT_PT) > 1:
+                    tallest = max(tallest, text_height(v, width, _REPORT_FONT_PT))
+        if tallest:
+            rs.row_heights[r] = round(tallest, 1)

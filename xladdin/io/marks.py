@@ -245,11 +245,14 @@ def write_report_sheet(ws: Any, rs: ReportSheet) -> None:
             ws.cell(row=r, column=message_col).alignment = Alignment(wrap_text=True, vertical="top")
     for i, w in enumerate(rs.widths, start=1):
         ws.column_dimensions[chr(64 + i)].width = w
+    for r, h in rs.row_heights.items():
+        ws.row_dimensions[r].height = h
 
 
 def write_batch_report(path: str | Path, sheets: list[ReportSheet]) -> Path:
     """The reviewer's report workbook (a new file, written atomically); header rows frozen and filtered."""
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
 
     from xladdin.io.xlsx import save_atomic
 
@@ -261,8 +264,19 @@ def write_batch_report(path: str | Path, sheets: list[ReportSheet]) -> Path:
         if rs.header_rows:
             header = rs.header_rows[-1]
             ws.freeze_panes = f"A{header + 1}"
+            ws.print_title_rows = f"{header}:{header}"
             if header == 1:
                 ws.auto_filter.ref = f"A1:{chr(64 + len(rs.rows[0]))}{len(rs.rows)}"
+            for row in ws.iter_rows(min_row=header + 1):  # long texts wrap instead of running off the page
+                for cell in row:
+                    wrap = isinstance(cell.value, str) and len(cell.value) > 12
+                    cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+        # printed for a meeting: A4 landscape, all columns on one page width
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     return save_atomic(wb, path)
 
 
