@@ -101,7 +101,9 @@ def test_check_marks_exactly_the_cells_the_cli_reports(workbook_path: Path, caps
     assert message.startswith("6个项目")
 
 
-def test_check_writes_the_report_sheet_and_the_state(workbook_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_writes_the_report_sheet_and_the_state(
+    workbook_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from xladdin.marks import read_state
 
     findings = cli_findings(workbook_path, capsys)
@@ -125,6 +127,29 @@ def test_check_writes_the_report_sheet_and_the_state(workbook_path: Path, capsys
     hidden = {s["name"]: s["visibility"] for s in after["sheets"]}
     assert hidden[STATE_SHEET] == "Hidden"
     assert hidden[REPORT_SHEET] == "Visible"
+    # rows as tall as their 说明, the heights the command line writes
+    from openpyxl import load_workbook
+
+    from xladdin.report_sheet import report_rows
+
+    heights = report_rows(check_file_result(workbook_path)).row_heights
+    assert heights
+    set_heights = {}
+    for a in actions(book, [s["name"] for s in before["sheets"]]):
+        if a.func == "setRowHeight" and a.sheet == REPORT_SHEET:
+            for r in range(a.row, a.row + (a.rows or 1)):
+                set_heights[r] = a.args[0]
+    assert set_heights == heights
+    marked = tmp_path / "marked.xlsx"
+    cli_main(["check", str(workbook_path), "--mark", "-o", str(marked)])
+    ws = load_workbook(marked)[REPORT_SHEET]
+    assert {r: ws.row_dimensions[r].height for r in heights} == heights
+
+
+def check_file_result(path: Path):
+    from xladdin.io.checking import check_file
+
+    return check_file(str(path), [], [], 1)
 
 
 def test_check_twice_equals_check_once(workbook_path: Path) -> None:

@@ -68,3 +68,10 @@ def test_engine_types_use_it() -> None:
         assert cls.__init__.__qualname__ == f"{cls.__qualname__}.__init__"
         assert "object.__setattr__" not in repr(cls.__init__.__code__.co_names)
     assert Narrative("t").amounts == () and Narrative("t").total is None
+
+
+def test_row_runs_groups_consecutive_rows_once() -> None:
+    from xladdin.model import row_runs
+
+    assert row_runs([1, 2, 3, 5, 5, 6, 9]) == [(1, 3), (5, 6), (9, 9)]
+    assert row_runs([]) == []

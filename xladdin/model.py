@@ -81,6 +81,21 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+def row_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows; a repeated row once.
+
+    One formatting call per run instead of per row (a COM call costs as much as the
+    whole run), and validation ranges written as A5:A9 instead of five cells.
+    """
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        elif not out or r != out[-1][1]:
+            out.append((r, r))
+    return out
+
+
 @lru_cache(maxsize=16384)  # every finding's cell is parsed to sort the findings; cells repeat from table to table
 def parse_ref(ref: str) -> tuple[int, int]:
     """ "C4" → (4, 3), 1-based."""

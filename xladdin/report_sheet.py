@@ -67,6 +67,7 @@ def report_rows(result: Any) -> ReportSheet:
         rs.severity_of_row[len(rs.rows)] = f.severity
     if not result.findings:
         rs.rows.append(["", "", "", "", "未发现问题。", ""])
+    _fit_heights(rs, first=rs.header_rows[-1] + 1)
     return rs
 
 

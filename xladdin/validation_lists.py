@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS
-from xladdin.model import Project, cell_ref, column_letter, parse_ref
+from xladdin.model import Project, cell_ref, column_letter, parse_ref, row_runs
 
 LISTS_SHEET = "下拉列表"
 
@@ -116,7 +116,7 @@ def plan_validations(project: Project) -> list[Validation]:
         r1, _ = parse_ref(ref)
         anchor = "$" + column_letter(c1) + "$" + str(r1)
         sq = " ".join(
-            f"{cell_ref(a, c2)}:{cell_ref(b, c2)}" if a != b else cell_ref(a, c2) for a, b in _runs(sorted(rows))
+            f"{cell_ref(a, c2)}:{cell_ref(b, c2)}" if a != b else cell_ref(a, c2) for a, b in row_runs(sorted(rows))
         )
         out.append(
             Validation(
@@ -137,16 +137,6 @@ def plan_validations(project: Project) -> list[Validation]:
             prompt=VALUE_PROMPT,
         )
     )
-    return out
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for r in rows:
-        if out and r == out[-1][1] + 1:
-            out[-1] = (out[-1][0], r)
-        elif not out or r != out[-1][1]:
-            out.append((r, r))
     return out
 
 

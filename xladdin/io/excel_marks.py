@@ -22,7 +22,7 @@ from typing import Any
 from xladdin.check import CheckResult
 from xladdin.io import excel
 from xladdin.marks import NOTE_TAG, STATE_HEADER, STATE_SHEET, MarkState, combine_note, plan_marks, read_state
-from xladdin.model import SheetData, parse_ref
+from xladdin.model import SheetData, parse_ref, row_runs
 from xladdin.report_sheet import REPORT_SHEET, WIDTHS, report_rows
 
 __all__ = ["REPORT_SHEET", "STATE_SHEET", "clear_marks", "mark_findings"]
@@ -88,6 +88,19 @@ def _write_report(book: Any, result: CheckResult) -> None:
     for c, w in enumerate(WIDTHS, start=1):
         with contextlib.suppress(Exception):
             sh.range((1, c)).column_width = w
+    first = (
+        rs.header_rows[-1] + 1
+    )  # the findings: 说明 wraps, rows as tall as their text (as the command line writes them)
+    if len(rs.rows) >= first:
+        with contextlib.suppress(Exception):
+            sh.range((first, 5), (len(rs.rows), 5)).wrap_text = True
+    by_height: dict[float, list[int]] = {}
+    for r, h in rs.row_heights.items():
+        by_height.setdefault(h, []).append(r)
+    for h, rows in by_height.items():
+        for r1, r2 in row_runs(sorted(rows)):
+            with contextlib.suppress(Exception):
+                sh.range((r1, 1), (r2, 1)).row_height = h
 
 
 def _fill_to_restore(before: dict[str, Any] | None) -> tuple[bool, str | None]:

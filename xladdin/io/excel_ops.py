@@ -18,7 +18,7 @@ from typing import Any
 
 from xladdin.errors import UserError
 from xladdin.io import excel
-from xladdin.model import Edit, cell_ref, parse_ref
+from xladdin.model import Edit, cell_ref, parse_ref, row_runs
 from xladdin.undo import JournalEntry
 
 NEW_COLOR = "#fff2cc"  # typed by the machine (as the command line's fill/rollover)
@@ -61,7 +61,7 @@ def transfer_sheet(book: Any, ws: Any, name: str | None = None) -> tuple[Any, bo
     if grid and width:
         sh.range((1, 1)).value = [r + [None] * (width - len(r)) for r in grid]
     bold_rows = sorted({c.row for row in ws.iter_rows() for c in row if c.font is not None and c.font.b})
-    for r1, r2 in _runs(bold_rows):
+    for r1, r2 in row_runs(bold_rows):
         with contextlib.suppress(Exception):
             sh.range((r1, 1), (r2, width)).font.bold = True
     fills: dict[tuple[int, int], str | None] = {}
@@ -77,17 +77,6 @@ def transfer_sheet(book: Any, ws: Any, name: str | None = None) -> tuple[Any, bo
             with contextlib.suppress(Exception):
                 sh.range((1, i)).column_width = dim.width
     return sh, created
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Consecutive row numbers as (first, last) runs: one formatting call per run."""
-    out: list[tuple[int, int]] = []
-    for r in rows:
-        if out and out[-1][1] == r - 1:
-            out[-1] = (out[-1][0], r)
-        else:
-            out.append((r, r))
-    return out
 
 
 def _read(book: Any) -> tuple[list[Any], list[Any]]:
@@ -472,7 +461,7 @@ def merge_calls(merges: list[Any]) -> list[tuple[int, int, int, int, bool]]:
         else:
             out.append((m.min_row, m.min_col, m.max_row, m.max_col, False))
     for (c1, c2), rows in single.items():
-        for r1, r2 in _runs(sorted(set(rows))):
+        for r1, r2 in row_runs(sorted(set(rows))):
             out.append((r1, c1, r2, c2, r2 > r1))
     return sorted(out)
 
@@ -515,7 +504,7 @@ def apply_style(sheet: Any, plan: Any) -> int:
     for r, h in plan.row_heights.items():
         heights.setdefault(h, []).append(r)
     for h, rows in heights.items():
-        for r1, r2 in _runs(sorted(rows)):
+        for r1, r2 in row_runs(sorted(rows)):
             sheet.range((r1, 1), (r2, 1)).row_height = h
             calls += 1
     ps = plan.print_setup
