@@ -356,3 +356,19 @@ def test_the_printed_report_shows_every_finding_whole(tmp_path: Path, soffice: s
     messages = ["".join(str(r[5]).split()) for r in ws.iter_rows(min_row=2, values_only=True) if r[5]]
     assert len(messages) > 50
     assert [m for m in messages if m not in printed] == []
+
+
+def test_marking_into_a_folder_inside_the_checked_one_can_be_run_again(tmp_path: Path) -> None:
+    from .workbook_snapshot import snapshot
+
+    root = _reviewer_folder(tmp_path)
+    out = root / "退回"
+    first = run_cli("check", str(root), "--mark", "-o", str(out), "--format", "json")
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx"))
+    assert files == ["部门乙/另一单位.xlsx", "部门甲/社保局.xlsx"]
+    shots = {f: snapshot(out / f) for f in files}
+    again = run_cli("check", str(root), "--mark", "-o", str(out), "--format", "json")
+    assert again.returncode == first.returncode == 2  # the broken file, both times
+    assert json.loads(again.stdout)["summary"] == json.loads(first.stdout)["summary"]  # 退回/ is not checked
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx")) == files
+    assert {f: snapshot(out / f) for f in files} == shots

@@ -91,6 +91,11 @@ def _run_batch(args: argparse.Namespace) -> int:
     from xladdin.report import batch_to_console, batch_to_json
 
     paths = expand_inputs(args.file)
+    if args.output:
+        # marked copies from an earlier run into a folder inside the checked one are
+        # outputs, not submissions: checking them again would mark them twice
+        out = Path(args.output).resolve()
+        paths = [p for p in paths if out not in p.resolve().parents] or paths
     if args.report:
         _check_report_path(args.report, paths)
     marking = bool(args.mark or args.output or args.in_place)
