@@ -22,9 +22,11 @@ from generate import generate
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Fourteen projects, a sheet that is no table in the middle, the settings sheet near the end."""
+    """Fourteen projects, a sheet that is no table in the middle, the settings sheet near the
+    end, and a copy of the first table at the end (HDR006 compares tables across parts)."""
     path = generate(tmp_path_factory.mktemp("par") / "g.xlsx", 14, seed=11)
     wb = load_workbook(path)
+    wb.copy_worksheet(wb.worksheets[0]).title = "复制的表"
     wb.create_sheet("说明", 5)["A1"] = "本工作簿由测试生成"
     settings = wb.create_sheet(SETTINGS_SHEET, 12)
     settings.append(["忽略规则", "VAL004"])
@@ -72,6 +74,8 @@ def test_parallel_equals_serial(big: Path, jobs: int) -> None:
     # the workbook's own choice reached every worker, not only the one holding xladdin设置
     assert serial.findings and not any(f.rule == "VAL004" for f in parallel.findings)
     assert [f.sheet for f in parallel.other] == ["说明"]
+    # a rule comparing tables sees every part's tables, once
+    assert [(f.sheet, f.cell) for f in parallel.findings if f.rule == "HDR006"] == [("复制的表", "C4")]
 
 
 def test_parallel_honours_the_command_line_choice(big: Path) -> None:
@@ -79,6 +83,7 @@ def test_parallel_honours_the_command_line_choice(big: Path) -> None:
     parallel = check_file(big, select=["TIME", "NARR"], ignore=["NARR006"], jobs=4)
     assert to_json(parallel) == to_json(serial)
     assert {f.rule[:4] for f in parallel.findings if f.rule != "SHEET001"} <= {"TIME", "NARR"}
+    assert not any(f.rule == "HDR006" for f in check_file(big, ignore=["HDR006"], jobs=3).findings)
 
 
 def test_a_broken_sheet_in_a_worker_is_the_users_message(big: Path, tmp_path: Path) -> None:

@@ -112,3 +112,24 @@ def test_fund006_annual_without_carryover_is_a_warning_not_an_error() -> None:
     fs = findings(seed("基本户资金"), "FUND")
     assert [(f.rule, f.severity, f.cell) for f in fs] == [("FUND006", "warning", "E7")]
     assert findings(change(seed("基本户资金"), money={"annual": 110}), "FUND") == []
+
+
+def _check_tables(*specs_: object) -> list[object]:
+    from xladdin.check import check_sheets
+
+    sheets = [layout(s).to_sheet_data() for s in specs_]  # type: ignore[arg-type]
+    return check_sheets("x.xlsx", sheets, select=["HDR006"]).findings
+
+
+def test_hdr006_a_copied_table_left_with_the_same_name() -> None:
+    card = seed("社保卡补换卡")
+    copy = change(card, sheet="社保卡补换卡（新）", name=" 自治区本级社会保障卡补换卡 ")  # spaces do not make it new
+    [f] = _check_tables(card, seed("退休人员档案"), copy)
+    assert (f.rule, f.sheet, f.cell) == ("HDR006", "社保卡补换卡（新）", "C4")  # type: ignore[attr-defined]
+    assert "与工作表“社保卡补换卡”（C4）的项目名称相同" in f.message  # type: ignore[attr-defined]
+
+
+def test_hdr006_silent_on_different_names_and_on_empty_ones() -> None:
+    card = seed("社保卡补换卡")
+    assert _check_tables(card, change(card, sheet="另一张", name="自治区本级社会保障卡补换卡（二期）")) == []
+    assert _check_tables(change(card, name=""), change(card, sheet="另一张", name="")) == []  # HDR001's

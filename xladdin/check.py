@@ -36,6 +36,7 @@ class ProjectResult:
     total: float | None
     findings: list[Finding] = field(default_factory=list)
     project: Project | None = None
+    name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
     # This project's part of the JSON report, rendered by the process that checked it (a
     # worker of a parallel check) so the report is not rendered serially at the end; None
     # when not asked for.  Findings are never changed once a check has returned.
@@ -55,6 +56,9 @@ class CheckResult:
     file: str
     projects: list[ProjectResult]
     other: list[Finding] = field(default_factory=list)  # findings about non-project sheets
+    # codes of the selected workbook rules not yet run: a part of a parallel check leaves
+    # them to the process that has every part (``apply_workbook_rules``)
+    pending: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -151,8 +155,13 @@ def check_sheets(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     rules: list[Rule] | None = None,
+    part: bool = False,
 ) -> CheckResult:
-    """Run the selected rules over every project sheet."""
+    """Run the selected rules over every project sheet.
+
+    ``part``: these sheets are some of a workbook's, so the workbook rules are left
+    pending for ``apply_workbook_rules`` once every part is in.
+    """
     from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
@@ -167,9 +176,39 @@ def check_sheets(
             total=p.money.total.number,
             findings=run(p, chosen),
             project=p,
+            name_cell=p.name.cell,
         )
         for p in projects
     ]
     ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
-    return CheckResult(file=file, projects=results, other=other)
+    result = CheckResult(file=file, projects=results, other=other)
+    result.pending = [r.code for r in chosen if r.scope == "workbook"]
+    if not part:
+        apply_workbook_rules(result)
+    return result
+
+
+def apply_workbook_rules(result: CheckResult) -> None:
+    """Run the pending workbook rules over all of the result's tables, in place.
+
+    A table that gets a finding is sorted again and its pre-rendered JSON dropped, so
+    the report renders it with the new finding.
+    """
+    if not result.pending:
+        return
+    by_code = {r.code: r for r in all_rules()}
+    added: dict[str, list[Finding]] = {}
+    for code in result.pending:
+        r = by_code[code]
+        for f in r.check(result.projects, r):
+            added.setdefault(f.sheet, []).append(f)
+    result.pending = []
+    if not added:
+        return
+    from xladdin.rules import sort_findings
+
+    for p in result.projects:
+        if p.sheet in added:
+            p.findings = sort_findings([*p.findings, *added[p.sheet]])
+            p.json = None

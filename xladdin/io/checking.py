@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, NamedTuple
 
-from xladdin.check import CheckResult, check_sheets
+from xladdin.check import CheckResult, apply_workbook_rules, check_sheets
 from xladdin.io.xlsx import SheetReader
 from xladdin.report import project_json
 from xladdin.settings import SETTINGS_SHEET
@@ -62,11 +62,11 @@ def check_file(
     with gc_paused(), SheetReader(path) as reader:
         names = reader.names
         n = workers(len(names), jobs)
-        if n > 1:
-            result = _parallel(reader, file, names, opts, n)
-            if result is not None:
-                return result
-        return _check_part(reader, file, None, opts)
+        result = _parallel(reader, file, names, opts, n) if n > 1 else None
+        if result is None:
+            result = _check_part(reader, file, None, opts)
+    apply_workbook_rules(result)  # the rules that compare tables, now that every part is in
+    return result
 
 
 @contextmanager
@@ -158,7 +158,7 @@ def _check_part(reader: SheetReader, file: str, names: list[str] | None, opts: _
     sent back, and pickled, from a worker.
     """
     wanted = None if names is None else [*names, SETTINGS_SHEET] if SETTINGS_SHEET not in names else names
-    result = check_sheets(file, reader.read(wanted), opts.select, opts.ignore)
+    result = check_sheets(file, reader.read(wanted), opts.select, opts.ignore, part=True)
     for p in result.projects:
         p.project = None
         if opts.json:
@@ -275,4 +275,6 @@ def _parallel(reader: SheetReader, file: str, names: list[str], opts: _Options, 
 def _merge(file: str, results: list[CheckResult]) -> CheckResult:
     projects = [p for r in results for p in r.projects]
     other: list[Any] = [f for r in results for f in r.other]
-    return CheckResult(file=file, projects=projects, other=other)
+    merged = CheckResult(file=file, projects=projects, other=other)
+    merged.pending = results[0].pending if results else []  # every part obeys the same settings
+    return merged

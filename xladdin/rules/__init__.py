@@ -92,25 +92,32 @@ Check = Callable[[Context, "Rule"], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A check.  ``scope`` "project" sees one table (``check(ctx, rule)``); "workbook"
+    sees every table's ``ProjectResult`` at once (``check(results, rule)``), for the
+    mistakes that only show between tables, and runs after the per-table rules."""
+
     code: str
     name: str
     severity: Severity
     summary: str  # one line, Chinese, shown by `xladdin rules`
-    check: Check
+    check: Callable[..., Iterable[Finding]]  # a Check, or (results, rule) for a workbook rule
     family: str = ""
+    scope: str = "project"
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: Severity, summary: str) -> Callable[[Check], Check]:
+def rule(
+    code: str, name: str, severity: Severity, summary: str, scope: str = "project"
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a check function as a rule."""
 
-    def deco(fn: Check) -> Check:
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
         if code in _REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
         family = fn.__module__.rsplit(".", 1)[-1]
-        _REGISTRY[code] = Rule(code, name, severity, summary, fn, family)
+        _REGISTRY[code] = Rule(code, name, severity, summary, fn, family, scope)
         return fn
 
     return deco
@@ -146,7 +153,8 @@ def run(project: Project, rules: list[Rule] | None = None, options: dict[str, An
     ctx = Context(project, options)
     findings: list[Finding] = []
     for r in rules if rules is not None else all_rules():
-        findings.extend(r.check(ctx, r))
+        if r.scope == "project":
+            findings.extend(r.check(ctx, r))
     return sort_findings(findings)
 
 

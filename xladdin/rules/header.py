@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from xladdin.framework import squash
 from xladdin.model import Finding
@@ -187,4 +188,37 @@ def header_year(ctx: Context, r: Rule) -> Iterator[Finding]:
             f"标题写的是{m.group(1)}年，但 {p.year_cell} 写的预算年度是{p.year}年，两处应一致。",
             expected=f"{p.year}年",
             actual=f"{m.group(1)}年",
+        )
+
+
+@rule(
+    "HDR006",
+    "duplicate-project-name",
+    "error",
+    "一个工作簿中两张表的项目名称不能相同（复制的表忘了改名）",
+    scope="workbook",
+)
+def duplicate_project_name(results: list[Any], r: Rule) -> Iterator[Finding]:
+    """A table copied from another and not renamed: the most common way a new project is
+    started, and one the finance department sends back (projects are known by name)."""
+    first: dict[str, Any] = {}
+    for p in results:
+        key = squash(p.name)
+        if not key:
+            continue  # an empty name is HDR001's
+        if key not in first:
+            first[key] = p
+            continue
+        q = first[key]
+        yield Finding(
+            rule=r.code,
+            severity=r.severity,
+            sheet=p.sheet,
+            cell=p.name_cell,
+            message=(
+                f"项目名称“{p.name}”与工作表“{q.sheet}”（{q.name_cell}）的项目名称相同："
+                "是否复制了那张表而忘了改名？每个项目应有自己的名称。"
+            ),
+            expected="与其他项目不同的名称",
+            actual=p.name,
         )
