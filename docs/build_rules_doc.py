@@ -17,7 +17,10 @@ from xladdin.rules import all_rules  # noqa: E402
 TARGET = ROOT / "docs" / "rules.md"
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 FAMILIES = {
-    "header": ("表头（HDR）", "项目名称、主管部门、实施单位、项目属性、项目期、年度总体绩效目标和预算年度。"),
+    "header": (
+        "表头（HDR）",
+        "项目名称、主管部门、实施单位、项目属性、项目期、年度总体绩效目标和预算年度；同一工作簿中各表的项目名称不能重复。",
+    ),
     "funding": (
         "资金（FUND）",
         "项目资金各栏（单位万元）是否为数字、是否相加一致。比较精确到0.000001万元。"
