@@ -372,3 +372,13 @@ def test_marking_into_a_folder_inside_the_checked_one_can_be_run_again(tmp_path:
     assert json.loads(again.stdout)["summary"] == json.loads(first.stdout)["summary"]  # 退回/ is not checked
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx")) == files
     assert {f: snapshot(out / f) for f in files} == shots
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["fill", "--help"], ["rules", "-h"]])
+def test_help_is_in_chinese(args: list[str]) -> None:
+    """--help is the first thing a user reads: argparse's English frame is replaced."""
+    res = run_cli(*args)
+    assert res.returncode == 0
+    assert res.stdout.startswith("用法：xladdin") and "显示本帮助并退出" in res.stdout
+    for english in ("usage:", "positional arguments", "options:", "show this help", "version number"):
+        assert english not in res.stdout

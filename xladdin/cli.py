@@ -12,7 +12,7 @@ import importlib
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from xladdin import __version__
 from xladdin.errors import UserError
@@ -30,8 +30,26 @@ VERBS: dict[str, str] = {
 }
 
 
+class _ChineseHelp(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse whose usage errors are said in Chinese, like every other mistake of the user."""
+    """argparse whose help and usage errors are said in Chinese, like everything a user reads.
+
+    argparse writes its own frame in English ("usage:", "positional arguments",
+    "options", "show this help message and exit"); the frame is replaced here, the
+    texts of the options are each command's own.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _ChineseHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"xladdin：{usage_error(message)}。请运行“{self.prog} --help”查看用法。\n")
@@ -72,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xladdin",
         description="项目支出预算绩效目标表工具：校验、测算成本、填充指标、统一格式、新年度、公开。",
     )
-    parser.add_argument("--version", action="version", version=f"xladdin {__version__}")
+    parser.add_argument("--version", action="version", version=f"xladdin {__version__}", help="显示版本号并退出")
     parser.add_argument("--debug", action="store_true", help="出错时显示详细的程序调用信息（供开发人员排查）")
     sub = parser.add_subparsers(dest="verb", metavar="命令")
     for verb, help_text in VERBS.items():
