@@ -130,9 +130,10 @@ def test_check_writes_the_report_sheet_and_the_state(
     # rows as tall as their 说明, the heights the command line writes
     from openpyxl import load_workbook
 
+    from xladdin.io.checking import check_file
     from xladdin.report_sheet import report_rows
 
-    heights = report_rows(check_file_result(workbook_path)).row_heights
+    heights = report_rows(check_file(str(workbook_path), jobs=1)).row_heights
     assert heights
     set_heights = {}
     for a in actions(book, [s["name"] for s in before["sheets"]]):
@@ -146,20 +147,18 @@ def test_check_writes_the_report_sheet_and_the_state(
     assert {r: ws.row_dimensions[r].height for r in heights} == heights
 
 
-def check_file_result(path: Path):
-    from xladdin.io.checking import check_file
-
-    return check_file(str(path), [], [], 1)
+def click_twice(button: Any, before: dict[str, Any]) -> tuple[dict[str, Any], Any, str | None]:
+    """Press a ribbon button, then again on what it left: (after the first, the second book, its message)."""
+    first = rebook(before)
+    button(first)
+    once = replay(first, before)
+    second = rebook(once)
+    return once, second, button(second)
 
 
 def test_check_twice_equals_check_once(workbook_path: Path) -> None:
     before = payload(read_sheets(workbook_path))
-    first = rebook(before)
-    addin.check(first)
-    once = replay(first, before)
-
-    second = rebook(once)
-    addin.check(second)
+    once, second, _ = click_twice(addin.check, before)
     twice = replay(second, once)
     assert [s["name"] for s in twice["sheets"]] == [s["name"] for s in once["sheets"]]
     for sh in once["sheets"]:
@@ -526,15 +525,11 @@ def test_new_project_joins_the_summary_as_the_command_line_does(workbook_path: P
 
 def test_two_clicks_on_new_project_give_two_summary_lines(workbook_path: Path) -> None:
     """The second 新项目 is 新项目(2), on its own sheet and its own line of 项目汇总."""
-    before = payload(read_sheets(workbook_path))
-    first = rebook(before)
-    addin.new_project(first)
-    once = replay(first, before)
-    second = rebook(once)
-    message = addin.new_project(second)
+    once, second, message = click_twice(addin.new_project, payload(read_sheets(workbook_path)))
     assert message is not None and "已在“项目汇总”第10行加入本项目" in message
-    lines = values_of(replay(second, once), "项目汇总")
-    new_sheets = [s["name"] for s in replay(second, once)["sheets"] if s["name"].startswith("新项目")]
+    twice = replay(second, once)
+    lines = values_of(twice, "项目汇总")
+    new_sheets = [s["name"] for s in twice["sheets"] if s["name"].startswith("新项目")]
     assert len(new_sheets) == 2
     for row, sheet in zip(lines[8:10], new_sheets, strict=True):
         assert row[2] == f"='{sheet}'!C7"

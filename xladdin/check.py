@@ -12,7 +12,7 @@ from typing import Any
 
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
-from xladdin.rules import Rule, all_rules, run, select_rules
+from xladdin.rules import Rule, all_rules, run, select_rules, sort_findings
 
 # Sheets the tool writes itself; they are never project tables and never reported.
 TOOL_SHEETS = {
@@ -206,8 +206,6 @@ def apply_workbook_rules(result: CheckResult) -> None:
     result.pending = []
     if not added:
         return
-    from xladdin.rules import sort_findings
-
     for p in result.projects:
         if p.sheet in added:
             p.findings = sort_findings([*p.findings, *added[p.sheet]])

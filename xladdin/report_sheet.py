@@ -79,12 +79,15 @@ BATCH_FILE_HEADER = ("文件", "项目数", "错误", "警告", "提示", "结�
 BATCH_FINDING_HEADER = ("文件", "工作表", "单元格", "规则", "级别", "说明", "项目名称")
 
 
-def _verdict(result: Any) -> str:
-    if result.count("error"):
-        return "有错误，需修改后再报"
-    if result.count("warning"):
-        return "有警告，请逐条核对"
-    return "未发现问题"
+_VERDICTS = (("error", "有错误，需修改后再报"), ("warning", "有警告，请逐条核对"))
+
+
+def _verdict(result: Any) -> tuple[str, str | None]:
+    """What the reviewer reads for a file, and the severity its line is coloured by."""
+    for severity, text in _VERDICTS:
+        if result.count(severity):
+            return text, severity
+    return "未发现问题", None
 
 
 def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[ReportSheet]:
@@ -106,8 +109,8 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
     head.rows.append(list(BATCH_FILE_HEADER))
     head.header_rows.append(len(head.rows))
     for r in batch.results:
-        head.rows.append([r.file, len(r.projects), r.count("error"), r.count("warning"), r.count("info"), _verdict(r)])
-        worst = next((s for s in ("error", "warning") if r.count(s)), None)
+        verdict, worst = _verdict(r)
+        head.rows.append([r.file, len(r.projects), r.count("error"), r.count("warning"), r.count("info"), verdict])
         if worst:
             head.severity_of_row[len(head.rows)] = worst
         if r.file in links:

@@ -232,10 +232,7 @@ def _plan_project(plan: RolloverPlan, p: Project, sheet: SheetData, target: int)
         value = as_text(sheet.value(*parse_ref(ref)))
         if value is None:
             continue
-        new, _ = roll_text(value, year, target, "title")
-        _edit(plan, s, ref, value, new, f"标题年度改为{target}年")
-        if new != value:
-            plan.checks.append(CheckItem(s, ref, CHANGED, new, f"标题年度由{year}年改为{target}年"))
+        _roll_title(plan, s, ref, value, year, target, "标题")
     if p.year is None:
         plan.checks.append(
             CheckItem(s, p.title.cell, CONFIRM, p.title.text, f"未在标题中找到预算年度，按{year}年处理，请核对")
@@ -245,6 +242,14 @@ def _plan_project(plan: RolloverPlan, p: Project, sheet: SheetData, target: int)
     _plan_goal(plan, p, year, target)
     for ind in p.indicators:
         _plan_indicator(plan, p, ind, year, target)
+
+
+def _roll_title(plan: RolloverPlan, sheet: str, ref: str, value: str, year: int, target: int, what: str) -> None:
+    """A title names the budget year by definition: every mention of it rolls, and is listed."""
+    new, _ = roll_text(value, year, target, "title")
+    _edit(plan, sheet, ref, value, new, f"{what}年度改为{target}年")
+    if new != value:
+        plan.checks.append(CheckItem(sheet, ref, CHANGED, new, f"{what}年度由{year}年改为{target}年"))
 
 
 def _plan_period(plan: RolloverPlan, p: Project, year: int, target: int) -> None:
@@ -413,11 +418,7 @@ def _plan_summary(plan: RolloverPlan, sh: SheetData, year: int, target: int) -> 
             value = as_text(v)
             if not value or value.startswith("="):
                 continue
-            new, _ = roll_text(value, year, target, "title")
-            ref = cell_ref(r, c)
-            _edit(plan, sh.name, ref, value, new, f"汇总表标题年度改为{target}年")
-            if new != value:
-                plan.checks.append(CheckItem(sh.name, ref, CHANGED, new, f"汇总表标题年度由{year}年改为{target}年"))
+            _roll_title(plan, sh.name, cell_ref(r, c), value, year, target, "汇总表标题")
     _plan_other_sheet(plan, sh, target, first_row=header)
     return True
 
