@@ -16,6 +16,7 @@ from xladdin.rules import all_rules  # noqa: E402
 
 TARGET = ROOT / "docs" / "rules.md"
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+FIX = {"safe": "安全修正", "unsafe": "需确认", None: ""}
 FAMILIES = {
     "header": (
         "表头（HDR）",
@@ -63,6 +64,10 @@ def render() -> str:
         "级别：**错误**＝表格本身有错，报送前必须改正（`xladdin check` 返回码为1）；"
         "**警告**＝很可能有问题或写法不规范，请核对；**提示**＝供参考。",
         "",
+        "可修正：有些问题的改法是确定的，这些规则的发现附带修正（JSON 中的 `fix`）。"
+        "**安全修正**不改变原意（如满意度补“≥”），`xladdin check 文件.xlsx --fix -o 修正后.xlsx` 或功能区“一键修正”直接应用；"
+        "**需确认的修正**（如把2025年的日期改为2026年）只在加 `--unsafe-fixes` 时应用。所有修正都记入撤销记录，可以撤销。",
+        "",
         "关闭规则：命令行 `xladdin check 文件.xlsx --ignore VAL004,NARR`（可写代码或前缀）；"
         "或在工作簿中加一张名为“xladdin设置”的（可隐藏）工作表，A列写“忽略规则”，B列写规则代码，"
         "用逗号或顿号分隔。“只用规则”同理。",
@@ -74,13 +79,13 @@ def render() -> str:
         members = [r for r in rules if r.family == family]
         if not members:
             continue
-        lines += [f"## {title}", "", intro, "", "| 代码 | 级别 | 名称 | 说明 |", "|---|---|---|---|"]
-        lines += [f"| {r.code} | {SEVERITY[r.severity]} | `{r.name}` | {r.summary} |" for r in members]
+        lines += [f"## {title}", "", intro, "", "| 代码 | 级别 | 名称 | 说明 | 修正 |", "|---|---|---|---|---|"]
+        lines += [f"| {r.code} | {SEVERITY[r.severity]} | `{r.name}` | {r.summary} | {FIX[r.fix]} |" for r in members]
         lines.append("")
     others = [r for r in rules if r.family not in FAMILIES]
     if others:
-        lines += ["## 其他", "", "| 代码 | 级别 | 名称 | 说明 |", "|---|---|---|---|"]
-        lines += [f"| {r.code} | {SEVERITY[r.severity]} | `{r.name}` | {r.summary} |" for r in others]
+        lines += ["## 其他", "", "| 代码 | 级别 | 名称 | 说明 | 修正 |", "|---|---|---|---|---|"]
+        lines += [f"| {r.code} | {SEVERITY[r.severity]} | `{r.name}` | {r.summary} | {FIX[r.fix]} |" for r in others]
         lines.append("")
     return "\n".join(lines)
 

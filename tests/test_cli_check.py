@@ -31,7 +31,10 @@ def test_json_contract_on_the_bundled_workbook():
     for p in data["projects"]:
         assert set(p) >= {"sheet", "name", "total", "findings"}
         for f in p["findings"]:
-            assert set(f) == {"rule", "severity", "sheet", "cell", "message", "expected", "actual"}
+            assert set(f) - {"fix"} == {"rule", "severity", "sheet", "cell", "message", "expected", "actual"}
+            if "fix" in f:  # optional: where the correction is unambiguous
+                assert set(f["fix"]) == {"cell", "old", "new", "safe"} and f["fix"]["cell"] == f["cell"]
+                assert isinstance(f["fix"]["safe"], bool)
             assert f["sheet"] == p["sheet"]
             counts[f["severity"]] += 1
     for f in data.get("skipped", []):

@@ -239,18 +239,50 @@ def test_comparators_where_direction_is_clear(tmp_path: Path, workbook_path: Pat
     assert after[CARD]["社保卡制卡时间"] == "≤1.5分钟"
     assert after["事业管理费"]["社保待遇领取人员满意度"] == "≥95%"
     assert after["事业管理费"]["指标1：提高工作效率"] == "≥95%"  # the checker's polarity: an improvement
-    assert after["信息系统维护"]["网络安全合格率"] == "＝100%"
-    assert after["基本户资金"]["自治区社保局基本户资金"] == "≤110万元"  # a total cost is a ceiling
-    # unit prices stay bare, as the department's form writes them
+    # 100% can only mean one thing, and costs (unit prices and totals) are stated bare in the
+    # department's form: the checker asks for no comparator there, so the filler adds none
+    assert after["信息系统维护"]["网络安全合格率"] == "100%"
+    assert after["基本户资金"]["自治区社保局基本户资金"] == "110万元"
     assert after[CARD]["社保卡制卡机服务费"] == "4.9万元/台"
     # direction not beyond doubt: left alone
     assert after["基本户资金"]["电子化支付"] == "90%"
     assert after["信息系统维护"]["开展关键信息基础设施风险评估、攻防演练及定期安全巡检等工作"] == "52天"
     assert after["事业管理费"]["指标16：社保网络专线租赁时间"] == "4个季度"
     assert after["退休人员档案"]["项目完成时间"] == "2029-10-1"
-    # and the cost engine still reads every cost (≤ is a ceiling, not a new number)
     for s, p in projects(out).items():
         assert explain(p).balanced, s
+
+
+def _fill_and_advice(path: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """The comparators 填充指标 would write, and the comparators the checker asks for (cell → value)."""
+    from xladdin.check import check_sheets, read_projects
+    from xladdin.io.xlsx import read_sheets
+
+    sheets = read_sheets(path)
+    projects_, _ = read_projects(sheets)
+    filled = {}
+    for p in projects_:
+        for e in plan_fill(p, None, costs=False).edits:
+            filled[(e.sheet, e.cell)] = str(e.new)
+    advice = {}
+    for f in check_sheets(str(path), sheets).findings:
+        if f.rule in ("VAL003", "VAL004") and f.expected not in (None, "≥ / ≤ / ＝"):
+            advice[(f.sheet, f.cell)] = f.expected
+    return filled, advice
+
+
+def test_fill_comparators_equal_the_checkers_advice(workbook_path: Path, tmp_path: Path) -> None:
+    """One home for "which way is better": on every row the filler writes exactly what VAL003/VAL004 ask for."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate
+
+    big = generate(tmp_path / "big.xlsx", n_projects=120, seed=7)
+    for path in (workbook_path, big):
+        filled, advice = _fill_and_advice(path)
+        assert advice, path
+        assert filled == advice, path
 
 
 # --------------------------------------------------------------------------- idempotence

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.rulekit import findings, goal_replace, insert, project, seed, set_name, set_value, value_cell
 from xladdin.layout import IndicatorSpec
-from xladdin.rules.costs import near_miss
+from xladdin.similarity import near_miss
 
 CARD = "社保卡补换卡"
 

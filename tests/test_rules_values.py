@@ -149,3 +149,112 @@ def test_val008_silent_when_units_match() -> None:
     spec = set_value(seed("事业管理费"), "专项稽核业务人数及天数", "2人*10天")
     assert findings(spec, "VAL008") == []
     assert findings(seed(TRAINING), "VAL008") == []  # 9天*50人, 7人, 4天
+
+
+# --------------------------------------------------------------------------- fixes
+
+
+def _fix(sheet: str, name: str, value: str, code: str) -> tuple[str, str, bool] | None:
+    """The fix of ``code``'s finding on the changed cell: (old, new, safe), or None."""
+    spec = set_value(seed(sheet), name, value)
+    cell = value_cell(spec, name)
+    fs = [f for f in findings(spec, code) if f.cell == cell]
+    assert len(fs) == 1, fs
+    fix = fs[0].fix
+    if fix is None:
+        return None
+    assert fix.cell == cell
+    return (str(fix.old), str(fix.new), fix.safe)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "new"),
+    [
+        ("参训学员满意度", "98%", "≥98%"),  # higher is better
+        ("培训内容契合率", "95%", "≥95%"),
+    ],
+)
+def test_val004_fix_adds_the_comparator_the_message_asks_for(name: str, value: str, new: str) -> None:
+    assert _fix(TRAINING, name, value, "VAL004") == (value, new, True)
+
+
+def test_val004_fix_on_lower_is_better() -> None:
+    assert _fix("社保卡补换卡", "社保卡卡片损坏率", "千分之五", "VAL004") == ("千分之五", "≤千分之五", True)
+    assert _fix("社保卡补换卡", "社保卡制卡时间", "1.5分钟", "VAL004") == ("1.5分钟", "≤1.5分钟", True)
+
+
+def test_val004_no_fix_when_the_direction_is_unknown() -> None:
+    # "电子化支付 90%": the checker cannot tell which way is better, so it offers no correction
+    fs = [f for f in findings(seed("基本户资金"), "VAL004") if f.cell == "E20"]
+    assert len(fs) == 1 and fs[0].fix is None and fs[0].expected == "≥ / ≤ / ＝"
+
+
+@pytest.mark.parametrize("value", ["≥100%", ">=100%", "＞100%"])
+def test_val003_fix_replaces_the_comparator(value: str) -> None:
+    assert _fix(TRAINING, "培训内容契合率", value, "VAL003") == (value, "＝100%", True)
+
+
+def test_val003_no_fix_when_the_comparator_is_words() -> None:
+    assert _fix(TRAINING, "培训内容契合率", "不低于100%", "VAL003") is None
+
+
+def test_time001_fix_is_unsafe() -> None:
+    fs = findings(seed("事业管理费"), "TIME001")
+    assert [(f.cell, f.fix.new if f.fix else None, f.fix.safe if f.fix else None) for f in fs] == [
+        ("E35", "2026年12月", False)
+    ]
+
+
+@pytest.mark.parametrize(("value", "new"), [(">=98%", "≥98%"), ("<=1小时", "≤1小时"), ("=>98%", "≥98%")])
+def test_val009_ascii_comparator_is_a_hint_with_a_safe_fix(value: str, new: str) -> None:
+    spec = set_value(seed(TRAINING), "参训学员满意度", value)
+    fs = [f for f in findings(spec, "VAL009") if f.cell == "E28"]
+    assert [(f.severity, f.fix.new if f.fix else None, f.fix.safe if f.fix else None) for f in fs] == [
+        ("info", new, True)
+    ]
+
+
+@pytest.mark.parametrize("value", ["≥98%", "不低于98%", "98%"])
+def test_val009_silent_on_full_width_or_words(value: str) -> None:
+    assert _one(TRAINING, "参训学员满意度", value, "VAL009") == []
+
+
+def test_rules_declare_the_fixes_they_carry() -> None:
+    """A rule whose findings carry fixes says so (docs/rules.md lists it), and only such rules carry them."""
+    from tests.rulekit import seeds
+    from xladdin.rules import all_rules
+
+    declared = {r.code: r.fix for r in all_rules()}
+    seen: set[tuple[str, bool]] = set()
+    for spec in seeds().values():
+        for f in findings(spec):
+            if f.fix is not None:
+                seen.add((f.rule, f.fix.safe))
+    assert seen
+    for code, safe in seen:
+        assert declared[code] == ("safe" if safe else "unsafe"), code
+
+
+def test_social_cost_is_a_cost_but_not_money() -> None:
+    """One home for "what is a cost row": a 社会成本 (2021) row is a cost, stated as a rate,
+    so neither the checker nor the cost engine asks it for money."""
+    import dataclasses
+
+    from xladdin.costs import explain
+    from xladdin.layout import IndicatorSpec
+
+    spec = seed(TRAINING)
+    rows = [
+        dataclasses.replace(i, level1="成本指标", level2="经济成本指标") if i.level2 == "成本指标" else i
+        for i in spec.indicators
+    ]
+    rows.append(IndicatorSpec("成本指标", "社会成本指标", "对参训人员工作的影响", "≤5%"))
+    spec = dataclasses.replace(spec, indicators=tuple(rows))
+    p = project(spec)
+    social = next(i for i in p.indicators if i.name.text == "对参训人员工作的影响")
+    assert [f for f in findings(spec, "VAL006") if f.cell == social.value.cell] == []
+    assert social.value.cell not in {u.cell for u in explain(p).unmatched_costs}
+    # an economic cost stated as a rate is still asked for money
+    rows[-1] = IndicatorSpec("成本指标", "经济成本指标", "对参训人员工作的影响", "≤5%")
+    spec = dataclasses.replace(spec, indicators=tuple(rows))
+    assert [f.rule for f in findings(spec, "VAL006") if f.cell == social.value.cell] == ["VAL006"]

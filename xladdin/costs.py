@@ -39,9 +39,6 @@ Public API (stable)
 ``NarrativeMatch``
     ``amount`` (``narrative.StatedAmount``: wan, text, span, context), ``rows`` (the rows of
     every line it sums; more than one when the narrative states a subtotal).
-``similarity(a, b)``
-    name similarity (bigram Dice after removing "指标N：", punctuation and cost words,
-    plus 0.25 when both carry the same 指标N); rules use it for near-miss names.
 ``ROUNDING_WAN``
     the tolerance: half of the published 0.01万元 step.
 """
@@ -54,9 +51,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from xladdin.framework import level1_key, level2_key, squash
+from xladdin.framework import is_money_cost, level1_key, level2_key
 from xladdin.model import Indicator, Project, display_text, fast_init
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
+from xladdin.similarity import name_similarity as similarity
 from xladdin.units import WAN, is_time_unit, match, time_factor
 from xladdin.values import Value, format_number, parse
 
@@ -68,11 +66,9 @@ __all__ = [
     "QuantityUse",
     "Unmatched",
     "explain",
-    "similarity",
 ]
 
 
-COST_GROUPS = ("成本", "经济成本")
 QUANTITY_GROUPS = ("数量",)
 TIME_GROUPS = ("时效",)
 # Periods a budget year implies when a rate is per one of them and no quantity gives it.
@@ -213,40 +209,6 @@ def _r(x: float) -> float:
     return round(x + 0.0, 6)
 
 
-# --------------------------------------------------------------------------- names
-
-_INDEX = re.compile(r"^指标(\d+)[:：.、．]?")
-_PUNCT = re.compile(r"[，、,。．.：:；;（）()《》“”\"'‘’\[\]【】\s\-—/]")
-_COST_TAIL = re.compile(r"(费用|经费|成本|单价|市场价|定额|价格|费)+$")
-
-
-@lru_cache(maxsize=4096)
-def _name_key(name: str) -> tuple[str, int | None]:
-    t = squash(name)
-    m = _INDEX.match(t)
-    idx = int(m.group(1)) if m else None
-    if m:
-        t = t[m.end() :]
-    t = _PUNCT.sub("", t)
-    t = _COST_TAIL.sub("", t) or t
-    return t, idx
-
-
-@lru_cache(maxsize=16384)  # a line's name is compared with every sentence of its narrative
-def _bigrams(s: str) -> frozenset[str]:
-    return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset((s,))
-
-
-@lru_cache(maxsize=16384)
-def similarity(a: str, b: str) -> float:
-    """Name similarity of two indicator names (see module docstring); 0 for unrelated names."""
-    ka, ia = _name_key(a)
-    kb, ib = _name_key(b)
-    ga, gb = _bigrams(ka), _bigrams(kb)
-    dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
-    return dice + (0.25 if ia is not None and ia == ib else 0.0)
-
-
 # --------------------------------------------------------------------------- sources
 
 
@@ -310,8 +272,7 @@ def _sources(rows: Sequence[Any]) -> list[_Source]:
 
 
 def _is_cost_row(row: _Row) -> bool:
-    k2 = row.l2
-    return k2 in COST_GROUPS or (row.l1 == "成本" and k2 not in ("社会成本", "生态环境成本"))
+    return is_money_cost(row.l1, row.l2)
 
 
 # --------------------------------------------------------------------------- matching one line

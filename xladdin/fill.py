@@ -7,8 +7,9 @@ Four kinds of change, each small enough to be checked at a glance:
 * **cost rows** — for an amount the 年度总体绩效目标 states and a 数量指标 no cost line
   uses yet, the unit cost that times that quantity gives the amount back (“社保卡制卡机
   耗材4台，服务费19.6万元” + “社保卡制卡机服务耗材 4台” → “社保卡制卡机服务费 4.9万元/台”);
-* **comparators** — ≥ / ≤ where the direction is beyond doubt (满意度, 合格率 … / 时间,
-  total 成本, 损坏率 …); unit prices stay bare, as the department's form writes them;
+* **comparators** — the checker's safe fixes of VAL003/VAL004 (≥ on 满意度, 合格率 …, ≤ on
+  时间, 损坏率 …, ＝100% for ≥100%); prices, totals and counts stay bare, as the
+  department's form and the checker write them;
 * **suggestions** — for a group with no indicator at all (a new or thin project), the
   indicators of the most similar projects in the library, units kept, numbers left
   as ``XX`` for the user.
@@ -28,6 +29,7 @@ from xladdin.framework import LEVEL1_LABELS, framework_of, level1_key, level2_ke
 from xladdin.layout import TableSpec
 from xladdin.model import Edit, Field, Indicator, Project, cell_ref
 from xladdin.narrative import StatedQuantity
+from xladdin.similarity import project_similarity, text_similarity
 from xladdin.values import Value, parse
 
 # --------------------------------------------------------------------------- plan
@@ -60,81 +62,26 @@ class FillPlan:
 
 # --------------------------------------------------------------------------- comparators
 
-# Higher is better: the target is a floor.  (The checker's VAL004 uses the same idea;
-# tests/test_fill.py checks that filling clears exactly its comparator warnings.)
-_AT_LEAST = (
-    "满意度", "覆盖率", "合格率", "完成率", "达标率", "及时率", "运行率", "知晓率", "数字化率", "契合率",
-    "通过率", "准确率", "正确率", "完好率", "到位率", "执行率", "办结率", "普及率", "利用率", "成功率",
-    "验收率", "优良率", "好评率",
-)  # fmt: skip
-# Lower is better: the target is a ceiling.
-_AT_MOST = (
-    "损坏率",
-    "破损率",
-    "差错率",
-    "错误率",
-    "故障率",
-    "投诉率",
-    "超支率",
-    "不合格率",
-    "时间",
-    "时长",
-    "成本",
-    "单价",
-)
-# An improvement achieved, said up front ("提高工作效率 95%", "减少纸质办公率 70%"): the more the better.
-_IMPROVE = ("提高", "提升", "增加", "增强", "促进", "减少", "降低", "节省", "节约", "压缩", "缩短")
+# The checker's rules whose safe fixes are 填充指标's comparators: one place decides
+# where a comparator is missing and which one (``xladdin.direction``), so the advice a user
+# reads and the change the filler makes cannot disagree.
+COMPARATOR_RULES = ("VAL003", "VAL004")
 
 
-def direction(ind: Indicator) -> str | None:
-    """ "≥", "≤" or None when the direction is not beyond doubt from the name and group."""
-    name = re.sub(r"^指标\s*\d+\s*[:：.、]?", "", squash(ind.name.text))
-    if "满意度" in name or level1_key(ind.level1.text) == "满意度":
-        return "≥"
-    if _is_cost_group(ind) or any(w in name for w in _AT_MOST):
-        return "≤"
-    if any(w in name for w in _AT_LEAST):
-        return "≥"
-    if any(w in name[:6] for w in _IMPROVE):
-        return "≥"
-    return None
+def comparator_edits(project: Project) -> list[Edit]:
+    """The safe fixes of VAL003/VAL004 for one table, as edits (≥ on a 满意度, ≤ on a 损坏率, ＝100% for ≥100%).
 
-
-def _is_cost_group(ind: Indicator) -> bool:
-    return level2_key(ind.level2.text) in ("成本", "经济成本") or level1_key(ind.level1.text) == "成本"
-
-
-def comparator_edit(sheet: str, ind: Indicator) -> Edit | None:
-    """The value with its missing comparator, when the direction is clear and the value numeric.
-
-    Unit prices (4.9万元/台) stay bare, as the department's form and the checker state
-    them: a price is the measure itself, and a cost line multiplies it.  A total cost
-    (110万元) is a ceiling and gets "≤".  Counts are the author's call.
+    Unit prices and counts stay bare, as the department's form and the checker state them;
+    a value whose direction is not beyond doubt is left to the user (the checker says so).
     """
-    text = ind.value.text
-    if not text:
-        return None
-    v = parse(text)
-    if v.comparator is not None or v.kind not in ("percent", "quantity", "duration"):
-        return None
-    if v.kind == "quantity" and not (v.is_money and _is_cost_group(ind)):
-        return None
-    if v.kind == "duration" and level2_key(ind.level2.text) != "时效":
-        return None  # a duration elsewhere is an amount of work (52天, 4个季度), not a deadline
-    d = direction(ind)
-    if d is None or (v.kind == "duration" and d != "≤"):
-        return None
-    sign = d
-    if v.kind == "percent" and v.unit == "%" and v.number is not None and abs(v.number - 100) < 1e-9:
-        if d != "≥":
-            return None
-        sign = "＝"  # ≥100% can only be met as =100%
-    new = sign + text
-    nv = parse(new)
-    if nv.comparator != sign or replace(nv, comparator=None) != replace(v, comparator=None):
-        return None
-    what = {"≥": "越高越好，目标是下限", "≤": "越低越好，目标是上限", "＝": "100%不可能超过"}[sign]
-    return Edit(sheet, ind.value.cell, ind.value.value, new, f"补比较符号“{sign}”：「{ind.name.text}」{what}")
+    from xladdin.rules import all_rules, run, select_rules
+
+    out = []
+    for f in run(project, select_rules(all_rules(), COMPARATOR_RULES)):
+        if f.fix is not None and f.fix.safe:
+            why = f"补比较符号（校验规则{f.rule}）：“{f.fix.old}”改为“{f.fix.new}”"
+            out.append(Edit(project.sheet, f.fix.cell, f.fix.old, f.fix.new, why))
+    return out
 
 
 # --------------------------------------------------------------------------- unit costs
@@ -289,7 +236,8 @@ class CostProposal:
 
 def propose_costs(project: Project) -> tuple[list[CostProposal], list[str]]:
     """Cost rows for narrative amounts that no cost line explains; plus notes on what was left."""
-    from xladdin.costs import explain, similarity
+    from xladdin.costs import explain
+    from xladdin.similarity import name_similarity as similarity
 
     exp = explain(project)
     narrative = exp.narrative
@@ -405,24 +353,6 @@ def library_from(projects: list[Project], source: str) -> list[LibraryEntry]:
     return out
 
 
-def _bigrams(s: str) -> set[str]:
-    t = re.sub(r"[\W\d_a-zA-Z]+", "", squash(s))
-    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else ({t} if t else set())
-
-
-def text_similarity(a: str, b: str) -> float:
-    ga, gb = _bigrams(a), _bigrams(b)
-    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
-
-
-def project_similarity(name: str, goal: str, other_name: str, other_goal: str) -> float:
-    """By name, and by the 年度总体绩效目标 when both have one."""
-    s_name = text_similarity(name, other_name)
-    if goal.strip() and other_goal.strip():
-        return 0.6 * s_name + 0.4 * text_similarity(goal, other_goal)
-    return s_name
-
-
 def suggest(
     project: Project, library: list[LibraryEntry], level2: str, per_group: int = 2
 ) -> list[tuple[LibraryEntry, float]]:
@@ -517,10 +447,7 @@ def plan_fill(
         for name, value, why, kind in contents:
             plan.new_rows.append(NewRow(after, l1_text, l2_text, name, value, why, kind))
     if comparators:
-        for i in inds:
-            ce = comparator_edit(project.sheet, i)
-            if ce is not None:
-                plan.edits.append(ce)
+        plan.edits.extend(comparator_edits(project))
     _order_check(plan, project, order, groups)
     return plan
 
@@ -563,10 +490,9 @@ __all__ = [
     "FillPlan",
     "LibraryEntry",
     "NewRow",
-    "comparator_edit",
+    "comparator_edits",
     "cost_name",
     "derive_unit_cost",
-    "direction",
     "library_from",
     "plan_fill",
     "project_similarity",

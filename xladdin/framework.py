@@ -98,3 +98,24 @@ def level2_parent(key: str, framework: dict[str, list[tuple[str, str]]] | None =
 def framework_of(level1_keys: set[str]) -> dict[str, list[tuple[str, str]]]:
     """The framework a table follows: 2021 if 成本 is a 一级, else classic."""
     return FRAMEWORK_2021 if "成本" in level1_keys else CLASSIC
+
+
+# --------------------------------------------------------------------------- cost groups
+
+# Every 成本 group of either framework (二级 keys).  The single home of "is this a cost row":
+# the rules, the cost engine and 填充指标 all ask here.
+COST_GROUPS = frozenset({"成本", "经济成本", "社会成本", "生态环境成本"})
+# The cost groups that are budget lines, stated in money.  社会成本 and 生态环境成本 (2021)
+# are costs borne by society or the environment, stated as rates or words ("≤5%",
+# "无明显影响"): never multiplied into the budget, never asked to be money.
+MONEY_COST_GROUPS = frozenset({"成本", "经济成本"})
+
+
+def is_cost(l1: str, l2: str) -> bool:
+    """A 成本指标 row, from its 一级/二级 keys: a classic 成本 二级, or any row of the 2021 成本 一级."""
+    return l2 in COST_GROUPS or l1 == "成本"
+
+
+def is_money_cost(l1: str, l2: str) -> bool:
+    """A cost row that is a budget line (its value is money the cost engine multiplies)."""
+    return l2 in MONEY_COST_GROUPS or (l1 == "成本" and l2 not in COST_GROUPS)

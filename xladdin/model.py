@@ -275,10 +275,29 @@ class Project:
         return [i for i in self.indicators if key_of(i.level2.text) == level2_key]
 
 
+@dataclass(frozen=True)
+class Fix:
+    """The correction of a finding, where it is unambiguous: one cell's new content.
+
+    As in ruff, a fix is ``safe`` when applying it cannot change what the user meant
+    (a missing ≥ on a 满意度, ``>=`` written for ≥) and unsafe when it is the likely
+    correction but a person should confirm it (a 2025 date in a 2026 table).  ``old``
+    is the cell's content the fix was made for: a fix is applied only to that content.
+    """
+
+    cell: str
+    old: Scalar
+    new: Scalar
+    safe: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"cell": self.cell, "old": self.old, "new": self.new, "safe": self.safe}
+
+
 @fast_init
 @dataclass(frozen=True)
 class Finding:
-    """One problem found, at one cell.  JSON-able via ``as_dict``."""
+    """One problem found, at one cell.  JSON-able via ``as_dict``; ``fix`` where the correction is unambiguous."""
 
     rule: str
     severity: Severity
@@ -287,10 +306,15 @@ class Finding:
     message: str
     expected: str | None = None
     actual: str | None = None
+    fix: Fix | None = None
 
     def as_dict(self) -> dict[str, Any]:
         # fast_init's __init__ fills the instance dict with exactly the fields, in order: a copy is the dict
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        fix = d.pop("fix")
+        if fix is not None:  # the JSON contract's optional "fix", last; absent when there is none
+            d["fix"] = fix.as_dict()
+        return d
 
 
 @dataclass(frozen=True)

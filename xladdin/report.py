@@ -72,6 +72,12 @@ def _flat_object(obj: dict[Any, Any]) -> str | None:
     """
     parts = []
     for k, v in obj.items():
+        if type(k) is str and type(v) is dict and k == "fix":
+            inner = _flat_object(v)  # a finding's fix stays on the finding's line
+            if inner is None:
+                return None
+            parts.append(f"{_quote(k)}: {inner}")
+            continue
         if type(k) is not str or isinstance(v, _CONTAINERS):
             return None
         parts.append(f"{_quote(k)}: {_quote(v) if type(v) is str else _FLAT.encode(v)}")

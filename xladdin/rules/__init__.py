@@ -14,9 +14,11 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from xladdin.model import Finding, Project, Severity
+from xladdin.model import Finding, Fix, Project, Severity
+
+FixKind = Literal["safe", "unsafe"]
 
 # Rule families, imported in this order; a missing module is simply not there yet.
 FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative")
@@ -57,6 +59,7 @@ class Context:
         expected: Any = None,
         actual: Any = None,
         severity: Severity | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         return Finding(
             rule=rule.code,
@@ -66,6 +69,7 @@ class Context:
             message=message,
             expected=None if expected is None else str(expected),
             actual=None if actual is None else str(actual),
+            fix=fix,
         )
 
 
@@ -103,21 +107,24 @@ class Rule:
     check: Callable[..., Iterable[Finding]]  # a Check, or (results, rule) for a workbook rule
     family: str = ""
     scope: str = "project"
+    # Whether its findings may carry a fix, and of which kind (ruff's fix availability):
+    # "safe" (applied by ``check --fix``), "unsafe" (only with ``--unsafe-fixes``), or None.
+    fix: FixKind | None = None
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, scope: str = "project"
+    code: str, name: str, severity: Severity, summary: str, scope: str = "project", fix: FixKind | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a check function as a rule."""
+    """Register a check function as a rule (``fix``: the kind of fix its findings may carry)."""
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
         if code in _REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
         family = fn.__module__.rsplit(".", 1)[-1]
-        _REGISTRY[code] = Rule(code, name, severity, summary, fn, family, scope)
+        _REGISTRY[code] = Rule(code, name, severity, summary, fn, family, scope, fix)
         return fn
 
     return deco

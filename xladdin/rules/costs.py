@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 from xladdin.model import Finding
 from xladdin.rules import Context, Rule, rule
-from xladdin.rules.facts import Row, bare, rows
+from xladdin.rules.facts import Row, rows
 from xladdin.rules.wording import bare_name, short, wan
+from xladdin.similarity import near_miss
 
 # Words that differ between a cost name and its quantity name on purpose.
-_INTENDED = set("费价成本单人员数量")
 
 
 def _by_row(ctx: Context) -> dict[int, Row]:
@@ -93,35 +93,6 @@ def quantity_without_cost(ctx: Context, r: Rule) -> Iterator[Finding]:
             expected="对应的成本指标",
             actual=u.text,
         )
-
-
-def near_miss(a: str, b: str) -> tuple[str, str] | None:
-    """(a's, b's) spelling when two names differ by a 1–2 character substitution right after a
-    common start and followed by a long common run — a typo, not a different word.
-
-    Returned with the character before, so a message can quote “运费” / “运维”.
-    """
-    a, b = bare(a), bare(b)  # bare_name, memoised
-    if a == b or min(len(a), len(b)) < 6 or a[0] != b[0] or a.startswith(b) or b.startswith(a):
-        return None  # one name inside the other ("X" and "X费") is no substitution
-    lp = _prefix_len(a, b)
-    for n in (1, 2):
-        run = _prefix_len(a[lp + n :], b[lp + n :])
-        if run >= 4 and lp + run >= 6 and not (set(a[lp : lp + n]) | set(b[lp : lp + n])) <= _INTENDED:
-            return a[lp - 1 : lp + n], b[lp - 1 : lp + n]
-    return None
-
-
-def _prefix_len(a: str, b: str) -> int:
-    """Length of the common start of two strings, by halving with slice comparisons (no loop per character)."""
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def _frequency(text: str, diff: str) -> int:

@@ -10,12 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from xladdin.framework import level1_key, level2_key
+from xladdin.framework import is_cost, level1_key, level2_key
 from xladdin.model import Indicator, display_text
 from xladdin.rules import Context, per_project
 from xladdin.rules.wording import bare_name, name_key
-
-COST_GROUPS = frozenset({"成本", "经济成本", "社会成本", "生态环境成本"})
 
 bare = lru_cache(maxsize=65536)(bare_name)
 key_of = lru_cache(maxsize=65536)(name_key)
@@ -39,7 +37,7 @@ class Row(NamedTuple):
     l1: str  # 一级 key ("产出")
     l2: str  # 二级 key ("数量")
     empty: bool  # neither name nor value
-    cost: bool  # a 成本指标 row (classic 二级 or 2021 一级)
+    cost: bool  # a 成本指标 row (classic 二级 or 2021 一级): ``framework.is_cost``
 
 
 @per_project
@@ -67,7 +65,7 @@ def rows(ctx: Context) -> list[Row]:
                 l1,
                 l2,
                 name == "" and value == "",  # empty
-                l2 in COST_GROUPS or l1 == "成本",  # cost
+                is_cost(l1, l2),  # cost
             )
         )
     return out

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from xladdin.costs import ROUNDING_WAN
-from xladdin.costs import similarity as _similarity
 from xladdin.model import Finding, Indicator
 from xladdin.narrative import StatedQuantity
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.facts import valued
 from xladdin.rules.wording import bare_name, short, wan
+from xladdin.similarity import name_similarity as similarity
 from xladdin.values import format_number
 
-similarity = lru_cache(maxsize=65536)(_similarity)
 MATCH_SIMILARITY = 0.4  # narrative label ↔ 数量指标 name; 0.44 is the weakest true pair in 2026
 
 

@@ -10,22 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, framework_of
-from xladdin.model import Finding, Indicator, Project, cell_ref
+from xladdin.model import Finding, Project, cell_ref
 from xladdin.rules import Context, Rule, per_project, rule
-from xladdin.rules.facts import COST_GROUPS, Row, filled, level1_key, level2_key, rows
+from xladdin.rules.facts import Row, filled, rows
 from xladdin.rules.header import PLACEHOLDER
 from xladdin.rules.wording import group_label, indicator_label, short
 
-__all__ = ["COST_GROUPS", "framework", "is_cost_row"]
+__all__ = ["framework"]
 
 
 def framework(ctx: Context) -> dict[str, list[tuple[str, str]]]:
     return framework_of({r.l1 for r in rows(ctx)})
-
-
-def is_cost_row(ind: Indicator) -> bool:
-    """For callers holding an ``Indicator`` rather than a facts ``Row``."""
-    return level2_key(ind.level2.text) in COST_GROUPS or level1_key(ind.level1.text) == "成本"
 
 
 @rule("IND001", "level1-name", "error", "一级指标只能是产出指标、效益指标、满意度指标（2021版框架另有成本指标）")

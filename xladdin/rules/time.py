@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xladdin.model import Finding, Indicator
+from xladdin.model import Finding, Fix, Indicator
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.facts import rows, valued
 from xladdin.rules.wording import indicator_label
@@ -27,7 +27,7 @@ def _dates(ctx: Context) -> Iterator[tuple[Indicator, Value]]:
             yield x.ind, v
 
 
-@rule("TIME001", "date-before-year", "error", "时效日期早于预算年度（多为沿用上年表格未改）")
+@rule("TIME001", "date-before-year", "error", "时效日期早于预算年度（多为沿用上年表格未改）", fix="unsafe")
 def date_before_year(ctx: Context, r: Rule) -> Iterator[Finding]:
     year = ctx.project.year
     if year is None:
@@ -42,6 +42,8 @@ def date_before_year(ctx: Context, r: Rule) -> Iterator[Finding]:
                 f"年度目标应在{year}年内完成，如“{fixed}”。",
                 expected=fixed,
                 actual=ind.value.text,
+                # likely, not certain (the date may be a real one): an unsafe fix, applied only when asked
+                fix=Fix(ind.value.cell, ind.value.value, fixed, False) if isinstance(ind.value.value, str) else None,
             )
 
 

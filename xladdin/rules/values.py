@@ -3,8 +3,8 @@
 All of them reason on ``xladdin.values.parse`` (``ctx.values``), never on raw text,
 so “≥95%”, “不低于95%” and “95%以上” are one value.
 
-Direction: higher-is-better indicators (覆盖率, 合格率, 满意度, 完成率 …) want ≥,
-lower-is-better ones (损坏率, 差错率, 时间, 时长, 成本, 单价 …) want ≤.  A missing
+Direction (``xladdin.direction``): higher-is-better indicators (覆盖率, 合格率, 满意度,
+完成率 …) want ≥, lower-is-better ones (损坏率, 差错率, 时间, 时长, 成本, 单价 …) want ≤.  A missing
 comparator is a warning (the target cannot be scored at year end), a wrong one an
 error (it turns the target upside down).  A bare price in a 成本指标 row (“1836.48元/套”)
 is not flagged: the department's form states unit prices as standards and the cost
@@ -15,104 +15,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from dataclasses import replace
 
-from xladdin.model import Finding
+from xladdin.direction import COMPARATOR, Polarity
+from xladdin.direction import polarity as _polarity
+from xladdin.framework import is_money_cost
+from xladdin.model import Finding, Fix, Indicator
 from xladdin.rules import Context, Rule, per_project, rule
 from xladdin.rules.facts import Row, valued
 from xladdin.rules.wording import indicator_label
-from xladdin.values import Value
-
-HIGHER = (
-    "覆盖率",
-    "合格率",
-    "满意度",
-    "满意率",
-    "完成率",
-    "及时率",
-    "达标率",
-    "运行率",
-    "使用率",
-    "知晓率",
-    "数字化率",
-    "契合率",
-    "通过率",
-    "准确率",
-    "正确率",
-    "完好率",
-    "到位率",
-    "执行率",
-    "参保率",
-    "办结率",
-    "普及率",
-    "利用率",
-    "兑现率",
-    "发放率",
-    "就业率",
-    "出勤率",
-    "可用率",
-    "在线率",
-    "处置率",
-    "整改率",
-    "合规率",
-    "成功率",
-    "结业率",
-    "上线率",
-    "归档率",
-    "入库率",
-    "验收率",
-    "优良率",
-    "好评率",
-)
-LOWER = (
-    "损坏率",
-    "破损率",
-    "差错率",
-    "错误率",
-    "出错率",
-    "故障率",
-    "投诉率",
-    "超支率",
-    "失误率",
-    "丢失率",
-    "不合格率",
-    "返工率",
-    "流失率",
-    "事故",
-    "延误",
-)
-# A target phrased as an improvement or a reduction achieved: the more, the better.
-IMPROVE = ("提高", "提升", "增加", "增强", "促进", "减少", "降低", "节省", "节约", "压缩", "缩短")
-LOWER_TIME = ("时间", "时长", "用时", "耗时", "时限")
-COST_WORDS = ("成本", "单价", "费用", "价格")
+from xladdin.values import Value, parse
 
 
-def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, words)))
-
-
-_LOWER_RE, _HIGHER_RE, _IMPROVE_RE = _alternation(LOWER), _alternation(HIGHER), _alternation(IMPROVE)
-_LOWER_TIME_RE, _COST_RE = _alternation(LOWER_TIME), _alternation(COST_WORDS)
-
-
-def polarity(x: Row) -> str | None:
-    """ "higher", "lower" or None (unknown) for an indicator, from its name and group."""
+def polarity(x: Row) -> Polarity | None:
+    """ "higher", "lower" or None (unknown) for an indicator row (``xladdin.direction``)."""
     return _polarity(x.bare, x.l1, x.l2, x.cost)
-
-
-@lru_cache(maxsize=16384)  # several rules ask for every row; names repeat across a workbook
-def _polarity(name: str, l1: str, l2: str, cost: bool) -> str | None:
-    if _LOWER_RE.search(name):
-        return "lower"
-    if l1 == "满意度" or _HIGHER_RE.search(name):
-        return "higher"
-    if _IMPROVE_RE.search(name[:6]):
-        return "higher"  # "减少纸质办公率 70%": the reduction achieved, the more the better
-    if l2 in ("时效", "质量") and _LOWER_TIME_RE.search(name):
-        return "lower"
-    if cost or (l2 != "数量" and _COST_RE.search(name)):
-        return "lower"
-    return None
 
 
 def is_rate_name(x: Row) -> bool:
@@ -158,7 +75,7 @@ def percent_range(ctx: Context, r: Rule) -> Iterator[Finding]:
             )
 
 
-@rule("VAL003", "percent-at-least-100", "warning", "“≥100%”只能等于100%，应写“＝100%”")
+@rule("VAL003", "percent-at-least-100", "warning", "“≥100%”只能等于100%，应写“＝100%”", fix="safe")
 def percent_at_least_100(ctx: Context, r: Rule) -> Iterator[Finding]:
     for x, v in _rows(ctx):
         ind = x.ind
@@ -169,11 +86,33 @@ def percent_at_least_100(ctx: Context, r: Rule) -> Iterator[Finding]:
                 f"{indicator_label(ind)}的指标值“{ind.value.text}”：比率不可能超过100%，请写成“＝100%”。",
                 expected="＝100%",
                 actual=ind.value.text,
+                fix=_comparator_fix(ind, v, "＝", strip=True),
             )
 
 
-def _missing_comparator(x: Row, v: Value) -> str | None:
-    """The suggestion text when a comparator is missing, else None."""
+_SYMBOLS = "≥≤<>=＜＞＝≧≦"
+
+
+def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, safe: bool = True) -> Fix | None:
+    """The value with ``sign`` in front (``strip``: instead of the symbols it starts with), when
+    the result reads back as the same value with that comparator and nothing else changed;
+    None otherwise (a comparator written in words, "不低于95%", is left to the user)."""
+    raw = ind.value.value
+    if not isinstance(raw, str):
+        return None  # a number or a formatted cell: the fix would have to change its type
+    text = ind.value.text
+    body = text.lstrip(_SYMBOLS) if strip else text
+    if strip and len(text) - len(body) != len(v.comparator_raw or ""):
+        return None
+    new = sign + body
+    nv = parse(new)
+    if nv.comparator != sign or replace(nv, comparator=None) != replace(v, comparator=None):
+        return None
+    return Fix(ind.value.cell, raw, new, safe)
+
+
+def _missing_comparator(x: Row, v: Value) -> tuple[str, str | None] | None:
+    """(the suggestion, the comparator it asks for or None when several fit) when a comparator is missing."""
     if v.comparator is not None or not v.is_numeric or v.kind in ("rate", "product"):
         return None
     if x.cost or x.l2 == "数量":
@@ -183,28 +122,30 @@ def _missing_comparator(x: Row, v: Value) -> str | None:
     pol = polarity(x)
     text = x.value
     if v.kind == "percent":
-        if pol == "higher":
-            return f"这是越高越好的指标，应写成“≥{text}”"
-        if pol == "lower":
-            return f"这是越低越好的指标，应写成“≤{text}”"
-        return f"看不出是不低于、不高于还是正好{text}，年终无法评价，请写成“≥{text}”“≤{text}”或“＝{text}”"
+        if pol is not None:
+            sign = COMPARATOR[pol]
+            better = "越高越好" if pol == "higher" else "越低越好"
+            return f"这是{better}的指标，应写成“{sign}{text}”", sign
+        return f"看不出是不低于、不高于还是正好{text}，年终无法评价，请写成“≥{text}”“≤{text}”或“＝{text}”", None
     if pol == "lower":
-        return f"这是越短（越少）越好的指标，应写成“≤{text}”"
+        return f"这是越短（越少）越好的指标，应写成“≤{text}”", "≤"
     return None
 
 
-@rule("VAL004", "comparator-missing", "warning", "比率、满意度和越低越好的指标值要写比较符号（≥、≤、＝）")
+@rule("VAL004", "comparator-missing", "warning", "比率、满意度和越低越好的指标值要写比较符号（≥、≤、＝）", fix="safe")
 def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
     for x, v in _rows(ctx):
         ind = x.ind
-        hint = _missing_comparator(x, v)
-        if hint:
+        missing = _missing_comparator(x, v)
+        if missing:
+            hint, sign = missing
             yield ctx.finding(
                 r,
                 ind.value.cell,
                 f"{indicator_label(ind)}的指标值“{ind.value.text}”没有写比较符号：{hint}。",
-                expected=hint.rsplit("“", 1)[-1].rstrip("”") if "应写成" in hint else "≥ / ≤ / ＝",
+                expected=hint.rsplit("“", 1)[-1].rstrip("”") if sign else "≥ / ≤ / ＝",
                 actual=ind.value.text,
+                fix=_comparator_fix(ind, v, sign) if sign else None,
             )
 
 
@@ -240,6 +181,8 @@ def _kind_problem(x: Row, v: Value) -> tuple[str, str] | None:
     if v.kind in ("empty", "unparsed"):
         return None
     if x.cost:
+        if not is_money_cost(x.l1, x.l2):
+            return None  # 社会成本 / 生态环境成本: a rate or words, never money
         money = v.is_money or any(f.is_money for f in v.factors)
         if not money:
             return "成本指标应是金额（如“≤10万元”“1.2万元/月/人”）", "金额"
@@ -333,3 +276,28 @@ def name_unit(ctx: Context, r: Rule) -> Iterator[Finding]:
                 expected="、".join(missing),
                 actual=have,
             )
+
+
+# ASCII spellings of a comparator, as typed on a keyboard without an input method.
+_ASCII = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤", ">": "＞", "<": "＜", "=": "＝"}
+
+
+@rule("VAL009", "comparator-ascii", "info", "比较符号宜写成“≥”“≤”，不要用半角的“>=”“<=”", fix="safe")
+def comparator_ascii(ctx: Context, r: Rule) -> Iterator[Finding]:
+    for x, v in _rows(ctx):
+        raw = v.comparator_raw
+        if raw not in _ASCII or not x.value.startswith(raw):
+            continue
+        ind = x.ind
+        sign = _ASCII[raw]
+        fixed = sign + x.value[len(raw) :]
+        fix = Fix(ind.value.cell, ind.value.value, fixed, True) if isinstance(ind.value.value, str) else None
+        yield ctx.finding(
+            r,
+            ind.value.cell,
+            f"{indicator_label(ind)}的指标值“{ind.value.text}”用半角字符“{raw}”表示比较，"
+            f"公开的表格写作“{sign}”，建议改为“{fixed}”。",
+            expected=fixed,
+            actual=ind.value.text,
+            fix=fix,
+        )

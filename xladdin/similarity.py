@@ -1,0 +1,113 @@
+"""How alike two names or texts are: the one home of that judgement.
+
+Three questions are asked of names, each with its own measure:
+
+* ``name_similarity`` — are two indicator names about the same thing?  The cost engine
+  pairs a 成本指标 with its 数量指标 by it, the narrative rules a sentence with an
+  indicator, 填充指标 an amount of the narrative with a quantity.  Bigram Dice on the
+  name without "指标N：", punctuation and cost words (服务费 ≈ 服务耗材), plus 0.25 when
+  both carry the same 指标N (the department numbers a cost and its quantity alike).
+* ``text_similarity`` / ``project_similarity`` — are two projects alike enough that
+  one's indicators are a fair suggestion for the other?  Bigram Dice on the Chinese
+  characters only (digits and Latin say little about what a project is).
+* ``near_miss`` — do two names differ by a one- or two-character slip (运费 / 运维)?
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from xladdin.framework import squash
+from xladdin.rules.wording import bare_name
+
+# --------------------------------------------------------------------------- indicator names
+
+_INDEX = re.compile(r"^指标(\d+)[:：.、．]?")
+_PUNCT = re.compile(r"[，、,。．.：:；;（）()《》“”\"'‘’\[\]【】\s\-—/]")
+_COST_TAIL = re.compile(r"(费用|经费|成本|单价|市场价|定额|价格|费)+$")
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> tuple[str, int | None]:
+    t = squash(name)
+    m = _INDEX.match(t)
+    idx = int(m.group(1)) if m else None
+    if m:
+        t = t[m.end() :]
+    t = _PUNCT.sub("", t)
+    t = _COST_TAIL.sub("", t) or t
+    return t, idx
+
+
+@lru_cache(maxsize=16384)  # a line's name is compared with every sentence of its narrative
+def _name_bigrams(s: str) -> frozenset[str]:
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset((s,))
+
+
+@lru_cache(maxsize=65536)
+def name_similarity(a: str, b: str) -> float:
+    """Similarity of two indicator names, 0 for unrelated names, up to ~1.25."""
+    ka, ia = _name_key(a)
+    kb, ib = _name_key(b)
+    ga, gb = _name_bigrams(ka), _name_bigrams(kb)
+    dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+    return dice + (0.25 if ia is not None and ia == ib else 0.0)
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def _text_bigrams(s: str) -> set[str]:
+    t = re.sub(r"[\W\d_a-zA-Z]+", "", squash(s))
+    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else ({t} if t else set())
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Bigram Dice of the Chinese characters of two texts, 0…1."""
+    ga, gb = _text_bigrams(a), _text_bigrams(b)
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+
+
+def project_similarity(name: str, goal: str, other_name: str, other_goal: str) -> float:
+    """By name, and by the 年度总体绩效目标 when both have one."""
+    s_name = text_similarity(name, other_name)
+    if goal.strip() and other_goal.strip():
+        return 0.6 * s_name + 0.4 * text_similarity(goal, other_goal)
+    return s_name
+
+
+# --------------------------------------------------------------------------- slips
+
+# Characters whose difference between a cost and its quantity is intended (费 vs 数量).
+_INTENDED = set("费价成本单人员数量")
+_bare = lru_cache(maxsize=65536)(bare_name)
+
+
+def near_miss(a: str, b: str) -> tuple[str, str] | None:
+    """(a's, b's) spelling when two names differ by a 1–2 character substitution right after a
+    common start and followed by a long common run — a typo, not a different word.
+
+    Returned with the character before, so a message can quote “运费” / “运维”.
+    """
+    a, b = _bare(a), _bare(b)
+    if a == b or min(len(a), len(b)) < 6 or a[0] != b[0] or a.startswith(b) or b.startswith(a):
+        return None  # one name inside the other ("X" and "X费") is no substitution
+    lp = _prefix_len(a, b)
+    for n in (1, 2):
+        run = _prefix_len(a[lp + n :], b[lp + n :])
+        if run >= 4 and lp + run >= 6 and not (set(a[lp : lp + n]) | set(b[lp : lp + n])) <= _INTENDED:
+            return a[lp - 1 : lp + n], b[lp - 1 : lp + n]
+    return None
+
+
+def _prefix_len(a: str, b: str) -> int:
+    """Length of the common start of two strings, by halving with slice comparisons (no loop per character)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
