@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xladdin.layout import read_project
-from xladdin.model import Finding, Project, SheetData
+from xladdin.layout import read_tables
+from xladdin.model import Finding, Project, SheetData, parse_ref
 from xladdin.rules import Rule, all_rules, run, select_rules, sort_findings
 
 # Sheets the tool writes itself; they are never project tables and never reported.
@@ -28,6 +28,9 @@ TOOL_SHEETS = {
 }
 # 下拉列表 / 图表数据: hidden helper sheets of 统一格式 (validation_lists.LISTS_SHEET, style.CHART_DATA_SHEET)
 
+NOT_A_TABLE = "SHEET001"  # a sheet that holds no project table (info)
+NO_TABLE = "SHEET002"  # a workbook that holds none at all (a warning: the file needs a look)
+
 
 @dataclass
 class ProjectResult:
@@ -37,6 +40,7 @@ class ProjectResult:
     findings: list[Finding] = field(default_factory=list)
     project: Project | None = None
     name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
+    rows: tuple[int, int] = (0, 0)  # the table's first and last row (several tables may share a sheet)
     # This project's part of the JSON report, rendered by the process that checked it (a
     # worker of a parallel check) so the report is not rendered serially at the end; None
     # when not asked for.  Findings are never changed once a check has returned.
@@ -82,8 +86,14 @@ class CheckResult:
         }
 
     @property
+    def found_none(self) -> bool:
+        """No project table was found in the workbook (a blank file, unrelated sheets, an unknown form)."""
+        return any(f.rule == NO_TABLE for f in self.other)
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.count("error") else 0
+        """1 when there are errors, or when no table was found: the file needs a look either way."""
+        return 1 if self.count("error") or self.found_none else 0
 
 
 @dataclass
@@ -123,30 +133,49 @@ class BatchResult:
     def exit_code(self) -> int:
         if self.unreadable:
             return 2
-        return 1 if self.count("error") else 0
+        return 1 if any(r.exit_code for r in self.results) else 0
 
 
 def read_projects(sheets: list[SheetData]) -> tuple[list[Project], list[Finding]]:
-    """Project tables of a workbook, and an info finding for every other sheet."""
+    """Every project table of a workbook (several per sheet where a sheet stacks them), and an
+    info finding for every sheet that holds none."""
     projects: list[Project] = []
     skipped: list[Finding] = []
     for sh in sheets:
         if sh.name in TOOL_SHEETS:
             continue
-        p = read_project(sh)
-        if p is None:
+        found = read_tables(sh)
+        if not found:
             skipped.append(
                 Finding(
-                    rule="SHEET001",
+                    rule=NOT_A_TABLE,
                     severity="info",
                     sheet=sh.name,
                     cell="A1",
                     message=f"工作表“{sh.name}”不是项目支出绩效目标表（未找到“项目名称”和“一级指标…指标值”表头），已跳过。",
                 )
             )
-        else:
-            projects.append(p)
+        projects.extend(found)
     return projects, skipped
+
+
+def no_table_finding(sheets: list[SheetData]) -> Finding:
+    """The warning of a workbook in which no project table was found."""
+    names = [sh.name for sh in sheets if sh.name not in TOOL_SHEETS]
+    sheet = names[0] if names else (sheets[0].name if sheets else "")
+    listed = "、".join(f"“{n}”" for n in names[:5]) + ("等" if len(names) > 5 else "")
+    where = f"工作表{listed}中" if names else "工作簿中没有工作表，"
+    return Finding(
+        rule=NO_TABLE,
+        severity="warning",
+        sheet=sheet,
+        cell="A1",
+        message=(
+            f"没有找到绩效目标表：{where}没有一张表有“项目名称”和“一级指标…指标值”（或“三级指标”“指标名称”…“指标值”）表头，"
+            "所以什么也没有检查。请确认是否选错了文件；若这是一种本工具还不认识的表样，"
+            "请按 docs/表格样式.md 的说明把表样发给我们。"
+        ),
+    )
 
 
 def check_sheets(
@@ -173,13 +202,16 @@ def check_sheets(
         ProjectResult(
             sheet=p.sheet,
             name=p.name.text,
-            total=p.money.total.number,
+            total=p.money.headline.number,
             findings=run(p, chosen),
             project=p,
             name_cell=p.name.cell,
+            rows=(p.first_row, p.last_row),
         )
         for p in projects
     ]
+    if not projects:  # a part of a parallel check may hold none: settled once every part is in
+        skipped.append(no_table_finding(sheets))
     ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     result = CheckResult(file=file, projects=results, other=other)
@@ -192,21 +224,45 @@ def check_sheets(
 def apply_workbook_rules(result: CheckResult) -> None:
     """Run the pending workbook rules over all of the result's tables, in place.
 
+    Also settles the "no table found" warning, which a part of a parallel check adds
+    when its own sheets hold none: kept once when no part found a table, else dropped.
     A table that gets a finding is sorted again and its pre-rendered JSON dropped, so
     the report renders it with the new finding.
     """
+    none = [f for f in result.other if f.rule == NO_TABLE]
+    if none and (result.projects or len(none) > 1):
+        keep = [] if result.projects else none[:1]
+        result.other = [f for f in result.other if f.rule != NO_TABLE or f in keep]
     if not result.pending:
         return
     by_code = {r.code: r for r in all_rules()}
-    added: dict[str, list[Finding]] = {}
+    added: dict[int, list[Finding]] = {}
     for code in result.pending:
         r = by_code[code]
         for f in r.check(result.projects, r):
-            added.setdefault(f.sheet, []).append(f)
+            owner = _owner(result.projects, f)
+            if owner is not None:
+                added.setdefault(owner, []).append(f)
     result.pending = []
     if not added:
         return
-    for p in result.projects:
-        if p.sheet in added:
-            p.findings = sort_findings([*p.findings, *added[p.sheet]])
+    for i, p in enumerate(result.projects):
+        if i in added:
+            p.findings = sort_findings([*p.findings, *added[i]])
             p.json = None
+
+
+def _owner(projects: list[ProjectResult], f: Finding) -> int | None:
+    """The index of the table a workbook rule's finding is about: on its sheet, around its row."""
+    on_sheet = [i for i, p in enumerate(projects) if p.sheet == f.sheet]
+    if len(on_sheet) <= 1:
+        return on_sheet[0] if on_sheet else None
+    try:
+        row = parse_ref(f.cell)[0]
+    except ValueError:
+        return on_sheet[0]
+    for i in on_sheet:
+        first, last = projects[i].rows
+        if first <= row <= last:
+            return i
+    return on_sheet[0]

@@ -22,6 +22,19 @@ def _drop_score(text: str) -> str:
     return head + _SCORE.sub("", tail)
 
 
+_STATED_SCORE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[）)]\s*$|(?<![\d-])(\d+(?:\.\d+)?)分$")
+
+
+def stated_score(text: str) -> float | None:
+    """The score a group label states for itself: ``产出指标(50分)`` → 50; a band such as
+    ``成本指标(0-20)分`` states none."""
+    t = squash(text)[-_SCORE_TAIL:]
+    m = _STATED_SCORE.search(t)
+    if m is None:
+        return None
+    return float(m.group(1) or m.group(2))
+
+
 # 一级 key → Chinese label as the department writes it.
 LEVEL1_LABELS: dict[str, str] = {
     "产出": "产出指标",
@@ -57,6 +70,17 @@ _LEVEL2_ALIASES = {
     "进度": "时效",
     "可持续影响": "可持续影响",
     "可持续": "可持续影响",
+    # pre-2018 forms: …目标 for …指标
+    "数量目标": "数量",
+    "质量目标": "质量",
+    "时效目标": "时效",
+    "成本目标": "成本",
+    "经济效益目标": "经济效益",
+    "社会效益目标": "社会效益",
+    "环境效益目标": "生态效益",
+    "生态效益目标": "生态效益",
+    "可持续影响目标": "可持续影响",
+    "服务对象满意度目标": "服务对象满意度",
 }
 
 
@@ -93,6 +117,33 @@ def level2_parent(key: str, framework: dict[str, list[tuple[str, str]]] | None =
         if any(k == key for k, _ in groups):
             return l1
     return None
+
+
+@lru_cache(maxsize=1024)
+def level2_parent_of(key: str) -> str | None:
+    """The 一级 key a 二级 key belongs to in whichever framework has it (None: unknown, or
+    different in the two frameworks).  Lets a row whose 一级 was left out be placed by its 二级."""
+    parents = {p for p in (level2_parent(key, CLASSIC), level2_parent(key, FRAMEWORK_2021)) if p}
+    return parents.pop() if len(parents) == 1 else None
+
+
+def resolve_levels(l1: str, l2: str) -> tuple[str, str]:
+    """The 一级 and 二级 keys of a row as a reviewer reads them.
+
+    A 一级 cell left empty takes the 一级 its 二级 belongs to (``生态环境成本指标`` → 成本); a
+    二级 name written in the 一级 column over both (``社会公众或服务对象满意度指标``) gives
+    both.  Known keys are returned as they are.
+    """
+    if l1 in LEVEL1_LABELS:
+        return l1, l2
+    if not l1:
+        parent = level2_parent_of(l2) if l2 else None
+        return (parent or "", l2)
+    as2 = _LEVEL2_ALIASES.get(l1, l1)
+    parent = level2_parent_of(as2)
+    if parent is None:
+        return l1, l2
+    return parent, l2 or as2
 
 
 def framework_of(level1_keys: set[str]) -> dict[str, list[tuple[str, str]]]:

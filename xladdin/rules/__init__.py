@@ -21,7 +21,7 @@ from xladdin.model import Finding, Fix, Project, Severity
 FixKind = Literal["safe", "unsafe"]
 
 # Rule families, imported in this order; a missing module is simply not there yet.
-FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative")
+FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative", "weights", "form")
 
 
 @dataclass
@@ -38,10 +38,11 @@ class Context:
 
     @cached_property
     def values(self) -> dict[int, Any]:
-        """Indicator row → parsed value (``xladdin.values.parse``)."""
-        from xladdin.values import parse
+        """Indicator row → its target (``xladdin.target.target``: the 指标值 parsed, with the
+        comparator and unit of their own columns where the form has them)."""
+        from xladdin.target import target
 
-        return {i.row: parse(i.value.text) for i in self.project.indicators}
+        return {i.row: target(i) for i in self.project.indicators}
 
     @cached_property
     def costs(self) -> Any:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from xladdin.framework import is_cost, level1_key, level2_key
+from xladdin.framework import LEVEL1_LABELS, is_cost, level1_key, level2_key, resolve_levels
 from xladdin.model import Indicator, display_text
 from xladdin.rules import Context, per_project
 from xladdin.rules.wording import bare_name, name_key
+from xladdin.target import target_text
 
 bare = lru_cache(maxsize=65536)(bare_name)
 key_of = lru_cache(maxsize=65536)(name_key)
@@ -31,10 +32,10 @@ class Row(NamedTuple):
     name: str  # 三级指标 as shown
     bare: str  # without "指标3："
     key: str  # for comparisons (no numbering, spaces, punctuation)
-    value: str  # 指标值 as shown
+    value: str  # the target as shown: the 指标值 cell (with its comparator and unit columns, ``target_text``)
     level1: str  # 一级 as shown
     level2: str  # 二级 as shown
-    l1: str  # 一级 key ("产出")
+    l1: str  # 一级 key ("产出"); an empty 一级 takes the one its 二级 belongs to (``framework.resolve_levels``)
     l2: str  # 二级 key ("数量")
     empty: bool  # neither name nor value
     cost: bool  # a 成本指标 row (classic 二级 or 2021 一级): ``framework.is_cost``
@@ -46,11 +47,13 @@ def rows(ctx: Context) -> list[Row]:
     out = []
     for ind in ctx.project.indicators:
         name = display_text(ind.name.value)
-        value = display_text(ind.value.value)
+        value = target_text(ind)
         level1 = display_text(ind.level1.value)
         level2 = display_text(ind.level2.value)
         l1 = level1_key(level1)
         l2 = level2_key(level2)
+        if l1 not in LEVEL1_LABELS:  # left empty, or a 二级 name written over both columns
+            l1, l2 = resolve_levels(l1, l2)
         # positional, in field order: a NamedTuple built from keywords takes 2.4× as long
         out.append(
             Row(

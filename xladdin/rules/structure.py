@@ -31,7 +31,7 @@ def level1_name(ctx: Context, r: Rule) -> Iterator[Finding]:
         if f.cell in seen:
             continue
         seen.add(f.cell)
-        if row.level1 == "":
+        if row.l1 == "":
             if not row.empty:
                 yield ctx.finding(
                     r, f.cell, f"{indicator_label(ind)}所在行没有一级指标，请填写一级指标。", expected="一级指标"
@@ -60,7 +60,7 @@ def level2_under_level1(ctx: Context, r: Rule) -> Iterator[Finding]:
         if l1 not in fw:
             continue  # IND001 reports the 一级
         allowed = fw[l1]
-        if row.level2 == "":
+        if row.l2 == "":
             yield ctx.finding(
                 r, f.cell, f"{indicator_label(ind)}所在行没有二级指标，请填写二级指标。", expected="二级指标"
             )
