@@ -59,7 +59,9 @@ class Shape:
         for r, row in enumerate(self.rows, start=1):
             for c, v in enumerate(row, start=1):
                 if v is not None and v != "":
-                    ws.cell(row=r, column=c, value=v)
+                    cell = ws.cell(row=r, column=c, value=v)
+                    if isinstance(v, str) and v.startswith("="):
+                        cell.data_type = "s"  # "=100.00(%)", "=": text as the form shows it, not a formula
         for m in self.merges:
             ws.merge_cells(m)
         wb.save(path)

@@ -28,6 +28,7 @@ class ProjectResult:
     project: Project | None = None
     name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
     rows: tuple[int, int] = (0, 0)  # the table's first and last row (several tables may share a sheet)
+    total_label: str = "项目总额"  # what the form calls ``total`` (年度资金总额 in a form without 项目总额)
     # This project's part of the JSON report, rendered by the process that checked it (a
     # worker of a parallel check) so the report is not rendered serially at the end; None
     # when not asked for.  Findings are never changed once a check has returned.
@@ -146,6 +147,13 @@ def read_projects(sheets: list[SheetData]) -> tuple[list[Project], list[Finding]
     return projects, skipped
 
 
+def _total_label(p: Project) -> str:
+    if p.form.standard:
+        return "项目总额"
+    m = p.money
+    return m.label("total" if m.headline is m.total else "annual")
+
+
 def no_table_finding(sheets: list[SheetData]) -> Finding:
     """The warning of a workbook in which no project table was found."""
     names = [sh.name for sh in sheets if sh.name not in TOOL_SHEETS]
@@ -194,6 +202,7 @@ def check_sheets(
             project=p,
             name_cell=p.name.cell,
             rows=(p.first_row, p.last_row),
+            total_label=_total_label(p),
         )
         for p in projects
     ]

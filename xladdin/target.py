@@ -76,6 +76,7 @@ def _compose(value: str, comparator: str | None, unit: str | None, name: str, le
     comp = squash(comparator or "")
     if comp in _NO_COMPARATOR or v == "":
         comp = ""
+    comp = _SIGNS.get(comp, comp)
     u = squash(unit or "")
     bare = bool(_BARE_NUMBER.match(squash(v)))
     if u in _NO_UNIT or u == squash(v) or _BARE_NUMBER.match(u):
@@ -90,7 +91,7 @@ def _compose(value: str, comparator: str | None, unit: str | None, name: str, le
         u = ""  # the unit written twice (``%`` ∣ ``≥95%``)
     if comp and _COMPARATOR_START.match(v):
         comp = ""  # the value states its own comparator
-    return _SIGNS.get(comp, comp) + v + u
+    return comp + v + u
 
 
 def _serial_date(text: str) -> str | None:
