@@ -32,7 +32,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from xladdin.excel.ribbon import callbacks_bas, ribbon_xml  # noqa: E402  (plain data: no xlwings needed)
+from xladdin.excel.ribbon import callbacks_bas, ribbon_xml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

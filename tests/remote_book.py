@@ -69,8 +69,7 @@ def notes_of(path: str | Path) -> dict[str, list[str]]:
 
     wb = load_workbook(path)
     return {
-        ws.title: [c.coordinate for row in ws.iter_rows() for c in row if c.comment is not None]
-        for ws in wb.worksheets
+        ws.title: [c.coordinate for row in ws.iter_rows() for c in row if c.comment is not None] for ws in wb.worksheets
     }
 
 

@@ -83,7 +83,9 @@ def excel_run(path: Path, entry: Callable[[Any], Any], out: Path, formulas: bool
     book = xw.Book(json=copy.deepcopy(payload(read_sheets(path), path.name, notes_of(path))))
     with desktop(path) if formulas else contextlib.nullcontext():
         message = entry(book)
-    assert message is not None, (out.parent / "xladdin.log").read_text() if (out.parent / "xladdin.log").exists() else ""
+    assert message is not None, (
+        (out.parent / "xladdin.log").read_text() if (out.parent / "xladdin.log").exists() else ""
+    )
     wb = replay(path, book)
     wb.save(out)
     return out, message

@@ -180,8 +180,6 @@ def print_setup(sheet: Any, ps: PrintSetup) -> None:
         pass
 
 
-
-
 # --------------------------------------------------------------------------- validation
 
 
@@ -231,7 +229,9 @@ def _com_validation(rng: Any, v: Validation) -> None:
         api = rng.api.Validation
         api.Delete()
         if v.kind == "list":
-            api.Add(Type=3, AlertStyle=2, Operator=1, Formula1="=" + str(v.formula))  # xlValidateList, xlValidAlertWarning
+            api.Add(
+                Type=3, AlertStyle=2, Operator=1, Formula1="=" + str(v.formula)
+            )  # xlValidateList, xlValidAlertWarning
         else:
             api.Add(Type=0)  # xlValidateInputOnly
         api.IgnoreBlank = True
@@ -359,4 +359,3 @@ def write_content(book: Any, sheet: Any, content: SheetContent) -> None:
         print_setup(sheet, content.print_setup)
     if content.hidden:
         sheet.visible = False
-
