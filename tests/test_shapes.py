@@ -9,6 +9,7 @@ bundled workbook.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -78,7 +79,7 @@ def test_each_shape_is_read_with_its_name_total_and_rows(
             if f["rule"] == "VAL001":
                 assert int(f["cell"].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) not in with_unit, f
     # the default JSON is the contract's: the listing only with --tables
-    code2, plain = check_json(path, capsys)
+    _, plain = check_json(path, capsys)
     assert "table" not in plain["projects"][0] and plain["projects"][0]["findings"] == project["findings"]
 
 
@@ -157,7 +158,7 @@ def test_stacked_tables_each_report_their_own_rows(tmp_path: Path, capsys: pytes
     path = write(tmp_path / "全部.xlsx", [stacked_layout(specs())])
     _, data = check_json(path, capsys, "--tables")
     spans = [p["table"]["rows"] for p in data["projects"]]
-    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))  # one after another, no overlap
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))  # one after another, no overlap
     for p, (first, last) in zip(data["projects"], spans, strict=True):
         for f in p["findings"]:
             row = int("".join(ch for ch in f["cell"] if ch.isdigit()))
