@@ -55,9 +55,9 @@ from xladdin.framework import is_money_cost, level1_key, level2_key
 from xladdin.model import Indicator, Project, display_text, fast_init
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
 from xladdin.similarity import name_similarity as similarity
-from xladdin.target import target, target_text
+from xladdin.target import target_text
 from xladdin.units import WAN, is_time_unit, match, time_factor
-from xladdin.values import Value, format_number
+from xladdin.values import Value, format_number, parse
 
 __all__ = [
     "ROUNDING_WAN",
@@ -259,7 +259,7 @@ def _sources(rows: Sequence[Any]) -> list[_Source]:
         if key not in QUANTITY_GROUPS and key not in TIME_GROUPS:
             continue
         ind = row.ind
-        v = target(ind)
+        v = parse(row.value)  # the target's text (``target_text``): parsed, it is ``target(ind)``
         # A 时效 duration can be a quantity (52天 of work); years and months there are
         # the project's period, which the budget year already accounts for.
         if key in TIME_GROUPS and (v.kind != "duration" or v.comparator is not None or v.unit in _PERIODS):
@@ -382,7 +382,7 @@ def _period(project: Project, rows: Sequence[Any]) -> tuple[float, str]:
     for row in rows:
         name = row.name
         if "周期" in name and row.l2 in TIME_GROUPS:
-            v = target(row.ind)
+            v = parse(row.value)
             if v.kind == "duration" and v.number and v.unit in _PERIODS:
                 f = time_factor(v.unit, "年")
                 if f is not None and abs(v.number * f - 1) < 1e-9:
@@ -527,7 +527,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
         if not value or not _is_cost_row(row):
             continue
         ind = row.ind
-        v = target(ind)
+        v = parse(value)
         if v.kind == "unparsed":
             unmatched_costs.append(Unmatched(row.name, ind.value.cell, ind.row, value, v.reason))
             continue

@@ -529,6 +529,7 @@ def inline_amounts(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def clean_label(text: str) -> str:
     """A label as a message quotes it: ``其中:当年财政拨款`` → ``当年财政拨款``, ``年度资金总额:`` → ``年度资金总额``."""
     t = squash(text)

@@ -166,10 +166,13 @@ class _Block:
     first: dict[str, tuple[int, int]] = field(default_factory=dict)
     money: list[tuple[str, int, int]] = field(default_factory=list)
     stops: set[tuple[int, int]] = field(default_factory=set)
-    texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    texts: dict[tuple[int, int], tuple[str, str | None]] = field(default_factory=dict)  # cell → (text, label key)
     content: list[tuple[int, int]] = field(default_factory=list)
     header: tuple[int, dict[str, int], dict[str, str]] | None = None
     name_row: int | None = None
+    order: list[tuple[str, int, int]] = field(default_factory=list)  # (key, row, col) of each first label
+    others: list[tuple[int, int, str]] = field(default_factory=list)  # labels of fields the Project has no slot for
+    top: int = 0  # the first row with anything in it
 
 
 def _scan(sheet: SheetData, start: int, until_name: bool = False) -> _Block:
@@ -213,7 +216,7 @@ def _scan(sheet: SheetData, start: int, until_name: bool = False) -> _Block:
                 row_labels.append((lk, c, v))
             elif k is None:
                 row_content.append((r, c))
-        if (cols.keys() & forms.VALUE_KEYS) and (cols.keys() & forms.NAME_KEYS):
+        if cols and ("value" in cols or "mid_value" in cols) and ("level1" in cols or "name" in cols):
             blk.header = (r, cols, heads)
             return blk
         if until_name and any(lk == "name" for lk, _, _ in row_labels):
@@ -221,15 +224,21 @@ def _scan(sheet: SheetData, start: int, until_name: bool = False) -> _Block:
             return blk
         for c, v in row_heads:  # a heading outside a heading row (a lone 单位) still ends a value
             blk.stops.add((r, c))
-            blk.texts.setdefault((r, c), v)
+            blk.texts.setdefault((r, c), (v, None))
         for lk, c, v in row_labels:
             blk.stops.add((r, c))
-            blk.texts[(r, c)] = v
+            blk.texts[(r, c)] = (v, lk)
             if lk in _MONEY_KEYS_ALL:
                 blk.money.append((lk, r, c))
+            elif lk not in _NO_READ:
+                blk.others.append((r, c, lk))
             if lk not in blk.first and lk != "fund_total":
                 blk.first[lk] = (r, c)
-        blk.content.extend(row_content)
+                blk.order.append((lk, r, c))
+        if row_content:
+            blk.content.extend(row_content)
+        if not blk.top and (row_content or row_labels or row_heads):
+            blk.top = r
     return blk
 
 
@@ -331,6 +340,7 @@ class _Table:
     end: int  # the first row after the table
     unknown: list[tuple[int, int]]  # heading-row cells that are no known heading
     tree: bool  # 一级/二级 are rows of the name column, not columns of their own
+    above: int = 1  # the first row after the table before it (where its section label may be)
 
 
 def _read_table(
@@ -348,13 +358,19 @@ def _read_table(
         if look.header is None or look.name_row is not None:
             break
         for k, rc in look.first.items():
-            blk.first.setdefault(k, rc)
+            if k not in blk.first:
+                blk.first[k] = rc
+                blk.order.append((k, *rc))
+        blk.others.extend(look.others)
         blk.money.extend(look.money)
         blk.stops |= look.stops
         blk.texts.update(look.texts)
         blk.content.extend(look.content)
         tables.append(_table(sheet, look.header, pos))
         pos = tables[-1].end
+    if len(tables) > 1:  # which is the year's? (中期/长期 and 年度 tables of one project)
+        for t in tables:
+            t.kind = _table_kind(sheet, t.above, t.header_row, t.heads)
     judged = next((t for t in tables if t.kind == "年度"), tables[-1])
     return _project(sheet, start, blk, tables, judged, inherited), pos
 
@@ -364,7 +380,7 @@ def _table(sheet: SheetData, header: tuple[int, dict[str, int], dict[str, str]],
     cols, heads, unknown, tree = _columns(sheet, header_row, found, heads)
     merges = _merge_index_of(sheet, header_row, (cols["level1"], cols["level2"]))
     indicators, end = _read_indicators(sheet, header_row, cols, merges, tree)
-    return _Table(_table_kind(sheet, above, header_row, heads), header_row, cols, heads, indicators, end, unknown, tree)
+    return _Table("", header_row, cols, heads, indicators, end, unknown, tree, above)
 
 
 def _columns(
@@ -632,6 +648,7 @@ _STANDARD_SIGNS = frozenset({"local_group", "transfer_group", "transfer_central"
 _MAIN_FIELDS = frozenset({"name", "department", "unit", "attribute", "period", "goal", "goal_long", "goal_group"})
 _NO_VALUE = frozenset({"money_group", "local_group", "transfer_group", "goal_group"})
 _CHECKBOX_FIELDS = ("attribute", "category")
+_NO_READ = _NO_VALUE | _MONEY_KEYS_ALL | {"name", "department", "unit", "attribute", "period"}
 
 
 def _project(
@@ -740,7 +757,7 @@ def _project(
 
     fields = {k: text_field(k) for k in ("name", "department", "unit", "attribute", "period")}
     checked: list[tuple[str, str]] = []
-    for key in _CHECKBOX_FIELDS:
+    for key in () if standard else _CHECKBOX_FIELDS:  # the published form has no checkbox lists
         if key in label_cells:
             choice = _checkbox(sheet, label_cells[key], stops, placed)
             if choice is not None:
@@ -748,17 +765,15 @@ def _project(
 
     more: list[tuple[str, Field]] = []
     main = {label_cells[k] for k in ("name", "department", "unit", "attribute", "period", "goal") if k in label_cells}
-    for (r, c), text in sorted(blk.texts.items()):
-        lk = forms.FIELD_LABELS.get(forms.label_text(text))
-        if (r, c) in main or lk is None or lk in _NO_VALUE or lk in _MONEY_KEYS_ALL:
+    for r, c, lk in blk.others:
+        if (r, c) in main:
             continue
         v, ref = value_at(r, c, lk in forms.BELOW_OK)  # read, so that its value counts as placed
         kept = lk not in _MAIN_FIELDS or (lk == "goal_long" and goal_key != "goal_long")
         if kept and all(k != lk for k, _ in more):
             more.append((lk, Field(v, ref)))
 
-    found = [r for r, _ in blk.content] + [r for r, _ in blk.texts]
-    first_row = min(found) if found else start
+    first_row = blk.top or start
     name_row = labels["name"][0]
     title, year, year_cell = _title_and_year(sheet, start, name_row)
     if inherited is not None and title.value is None and year is None:
@@ -773,8 +788,7 @@ def _project(
     unplaced = _unplaced(sheet, blk, placed, tables)
     form = Form(
         fields=tuple(
-            (("goal" if k == goal_key else k), forms.clean_label(str(blk.texts.get(rc, ""))))
-            for k, rc in sorted(labels.items(), key=lambda kv: kv[1])
+            (("goal" if k == goal_key else k), forms.clean_label(str(blk.texts[(r, c)][0]))) for k, r, c in blk.order
         ),
         columns=tuple((k, str(judged.heads[k])) for k in judged.cols if k in judged.heads),
         money_unit=unit,
@@ -975,12 +989,13 @@ def _weight_budget(
     cells = list(blk.content)
     for t in tables:  # a vertical section label beside the table
         c0 = min(t.cols.values())
-        for r in range(t.header_row, _last_row(t) + 1):
-            for c in range(1, c0):
-                cells.append((r, c))
+        if c0 > 1:
+            cells.extend((r, c) for r in range(t.header_row, _last_row(t) + 1) for c in range(1, c0))
+    rows = sheet.rows
     for r, c in cells:
-        v = sheet.value(r, c)
-        if isinstance(v, str) and "分" in v and ("权重" in v or "分值" in v):
+        line = rows[r - 1]
+        v = line[c - 1] if c <= len(line) else None
+        if type(v) is str and "分" in v and ("权重" in v or "分值" in v):
             total, parts = forms.weight_budget(v)
             if total is not None or parts:
                 return total, parts, cell_ref(r, c)
@@ -993,9 +1008,7 @@ def _unplaced(
     """Cells with content the reader could not place: neither a label, a value, a title,
     a note nor an indicator column — what a reader of this form did not understand."""
     out = []
-    for r, c in blk.content:
-        if (r, c) in placed:
-            continue
+    for r, c in [rc for rc in blk.content if rc not in placed]:
         v = sheet.value(r, c)
         t = squash(display_text(v))
         if len(t) <= 1 or not isinstance(v, str):

@@ -21,7 +21,7 @@ from xladdin.framework import level2_key, squash
 from xladdin.model import Field, Indicator
 from xladdin.values import Value, parse
 
-__all__ = ["name_unit", "target", "target_text"]
+__all__ = ["name_may_carry_unit", "name_unit", "target", "target_text"]
 
 # What a comparator column may hold besides a comparator (no comparator then).
 _NO_COMPARATOR = frozenset({"", "定性", "定量", "不适用", "定量其他", "定量（其他）", "-", "—", "--", "/", "无"})
@@ -44,25 +44,29 @@ def name_unit(name: str) -> str | None:
     return m.group(1) if m else None
 
 
+def name_may_carry_unit(name: str) -> bool:
+    """Whether a 三级 name (as shown) could end in a unit (``…(个)``): the cheap test asked first."""
+    return bool(name) and name[-1] in ")）"
+
+
 def target(ind: Indicator) -> Value:
-    """The indicator's target as one ``Value`` (``xladdin.values``), from every cell the form uses."""
-    value = ind.value.text
-    if ind.comparator is None and ind.unit is None:
-        name = ind.name.text
-        if not name or name[-1] not in ")）":
-            return parse(value)  # the published form: the whole target is in the 指标值 cell
-    return parse(_compose(value, _cell(ind.comparator), _cell(ind.unit), ind.name.text, ind.level2.text))
+    """The indicator's target as one ``Value`` (``xladdin.values``), from every cell the form uses.
+
+    Always ``parse(target_text(ind))``: a caller that has the text already parses it.
+    """
+    return parse(target_text(ind))
 
 
 def target_text(ind: Indicator) -> str:
     """The target as text a message quotes: the 指标值 cell, with its comparator and unit when
     the form gives them columns of their own (``=`` ∣ ``100`` ∣ ``%`` → ``＝100%``)."""
-    value = ind.value.text
     if ind.comparator is None and ind.unit is None:
-        name = ind.name.text
-        if not name or name[-1] not in ")）":
-            return value
-    return _compose(value, _cell(ind.comparator), _cell(ind.unit), ind.name.text, ind.level2.text)
+        name = ind.name.value
+        if type(name) is str and name and name[-1].isspace():
+            name = name.rstrip()
+        if type(name) is not str or not name or name[-1] not in ")）":
+            return ind.value.text  # the published form: the whole target is in the 指标值 cell
+    return _compose(ind.value.text, _cell(ind.comparator), _cell(ind.unit), ind.name.text, ind.level2.text)
 
 
 def _cell(f: Field | None) -> str | None:

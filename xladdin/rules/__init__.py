@@ -40,9 +40,10 @@ class Context:
     def values(self) -> dict[int, Any]:
         """Indicator row → its target (``xladdin.target.target``: the 指标值 parsed, with the
         comparator and unit of their own columns where the form has them)."""
-        from xladdin.target import target
+        from xladdin.rules.facts import rows
+        from xladdin.values import parse
 
-        return {i.row: target(i) for i in self.project.indicators}
+        return {x.row: parse(x.value) for x in rows(self)}  # x.value is the target's text
 
     @cached_property
     def costs(self) -> Any:

@@ -14,7 +14,7 @@ from xladdin.framework import LEVEL1_LABELS, is_cost, level1_key, level2_key, re
 from xladdin.model import Indicator, display_text
 from xladdin.rules import Context, per_project
 from xladdin.rules.wording import bare_name, name_key
-from xladdin.target import target_text
+from xladdin.target import name_may_carry_unit, target_text
 
 bare = lru_cache(maxsize=65536)(bare_name)
 key_of = lru_cache(maxsize=65536)(name_key)
@@ -45,9 +45,11 @@ class Row(NamedTuple):
 def rows(ctx: Context) -> list[Row]:
     """Every indicator row of the project, in sheet order."""
     out = []
+    columns = ctx.project.columns
+    in_cell = "comparator" not in columns and "unit" not in columns  # the whole target in the 指标值 cell
     for ind in ctx.project.indicators:
         name = display_text(ind.name.value)
-        value = target_text(ind)
+        value = display_text(ind.value.value) if in_cell and not name_may_carry_unit(name) else target_text(ind)
         level1 = display_text(ind.level1.value)
         level2 = display_text(ind.level2.value)
         l1 = level1_key(level1)
