@@ -18,7 +18,6 @@ Importable: ``h_layout(spec)``, ``stacked_layout(specs)``, ``write(path, layouts
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,21 +28,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from xladdin.layout import SheetLayout, TableSpec, write_project  # noqa: E402
 from xladdin.model import Merge  # noqa: E402
-from xladdin.values import format_number  # noqa: E402
+from xladdin.target import split_target  # noqa: E402
 
 H_COLUMNS = ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重（分）")
-# A value the grid splits: a comparator, a number, a unit with no digit in it.
-_SPLIT = re.compile(r"^\s*(≥|≤|＞|＜|＝|>=|<=)?\s*(\d+(?:\.\d+)?)\s*([^\d\s][^\d]*)?$")
-
-
-def split_value(text: str) -> tuple[str, str, str]:
-    """ "≥95%" → ("≥", "95", "%"); "1.2万元/月/人" → ("", "1.2", "万元/月/人"); "长期" → ("定性", "长期", "")."""
-    m = _SPLIT.match(text)
-    if m:
-        return m.group(1) or "", m.group(2), (m.group(3) or "").strip()
-    if not any(ch.isdigit() for ch in text):
-        return "定性", text, ""
-    return "", text, ""  # a date, a product, a range: the grid keeps it whole
 
 
 def _weights(n: int) -> list[int]:
@@ -95,7 +82,7 @@ def h_layout(spec: TableSpec) -> SheetLayout:
         lay.put(r, c, heading, "header")
     for ind, w in zip(spec.indicators, _weights(len(spec.indicators)), strict=True):
         r += 1
-        comparator, number, unit = split_value(ind.value)
+        comparator, number, unit = split_target(ind.value)
         for c, v in enumerate((ind.level1, ind.level2, ind.name, comparator, number, unit, w), start=1):
             lay.put(r, c, v if v != "" else None, "cell")
     return lay
@@ -165,4 +152,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["format_number", "h_layout", "split_value", "stacked_layout", "write"]
+__all__ = ["h_layout", "stacked_layout", "write"]

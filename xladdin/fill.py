@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from xladdin.framework import LEVEL1_LABELS, framework_of, level1_key, level2_key, level2_parent, squash
 from xladdin.layout import TableSpec
-from xladdin.model import Edit, Field, Indicator, Project, cell_ref
+from xladdin.model import Edit, Field, Indicator, Project, cell_ref, display_text
 from xladdin.narrative import StatedQuantity
 from xladdin.similarity import project_similarity, text_similarity
 from xladdin.values import Value, parse
@@ -79,7 +79,8 @@ def comparator_edits(project: Project) -> list[Edit]:
     out = []
     for f in run(project, select_rules(all_rules(), COMPARATOR_RULES)):
         if f.fix is not None and f.fix.safe:
-            why = f"补比较符号（校验规则{f.rule}）：“{f.fix.old}”改为“{f.fix.new}”"
+            old = display_text(f.fix.old) or "空"  # a comparator column's cell may be empty
+            why = f"补比较符号（校验规则{f.rule}）：“{old}”改为“{f.fix.new}”"
             out.append(Edit(project.sheet, f.fix.cell, f.fix.old, f.fix.new, why))
     return out
 

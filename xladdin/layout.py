@@ -924,6 +924,7 @@ def _money(sheet: SheetData, blk: _Block, amount_at: Any, unit: str, placed: set
         blocks=blocks,
         extra=tuple(extra),
         unit=unit,
+        published=False,
     )
 
 

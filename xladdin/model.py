@@ -249,10 +249,11 @@ class Money:
     blocks: tuple[MoneyBlock, ...] = ()  # the sums of a form other than the published one
     extra: tuple[tuple[str, Amount], ...] = ()  # sources with no slot (自有资金, 事业收入 …), in form order
     unit: str = "万元"  # the unit the form writes its amounts in (they are held in 万元)
+    published: bool = True  # the published form's nine slots; False: ``labels`` say which the form has
 
     def items(self) -> list[tuple[str, Amount]]:
         """(Chinese label, amount) in form order, for messages and reports: the amounts the form has."""
-        if not self.labels:
+        if self.published:
             return [(MONEY_LABELS[k], getattr(self, k)) for k in MONEY_LABELS]
         out = [(label, getattr(self, k)) for k, label in self.labels if k in _MONEY_SLOTS]
         return out + list(self.extra)
@@ -385,6 +386,10 @@ class Project:
     more: tuple[tuple[str, Field], ...] = ()
     # indicator tables besides the one the rules judge (中期/长期绩效指标): (label, rows)
     other_tables: tuple[tuple[str, tuple[Indicator, ...]], ...] = ()
+
+    def has_field(self, key: str) -> bool:
+        """The form has this header field (the published form has all of its own, even deleted)."""
+        return self.form.standard or self.form.has(key)
 
     def other(self, key: str) -> Field | None:
         """A header field other forms have (``more``), by key; None when the form has none."""

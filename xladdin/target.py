@@ -21,7 +21,7 @@ from xladdin.framework import level2_key, squash
 from xladdin.model import Field, Indicator
 from xladdin.values import Value, parse
 
-__all__ = ["name_may_carry_unit", "name_unit", "target", "target_text"]
+__all__ = ["name_may_carry_unit", "name_unit", "split_target", "target", "target_text"]
 
 # What a comparator column may hold besides a comparator (no comparator then).
 _NO_COMPARATOR = frozenset({"", "定性", "定量", "不适用", "定量其他", "定量（其他）", "-", "—", "--", "/", "无"})
@@ -108,3 +108,21 @@ def _serial_date(text: str) -> str | None:
         return None
     d = _EXCEL_EPOCH + _dt.timedelta(days=int(n))
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+# A target a form with columns of its own splits: a comparator, a number (or the XX a
+# suggestion leaves to fill in), a unit with no digit in it.
+_SPLIT = re.compile(r"^\s*(≥|≤|＞|＜|＝|>=|<=)?\s*(\d+(?:\.\d+)?|XX|xx)\s*([^\d\s][^\d]*)?$")
+
+
+def split_target(text: str) -> tuple[str, str, str]:
+    """A target as a form with comparator and unit columns writes it (the inverse of ``target_text``):
+    ``≥95%`` → (``≥``, ``95``, ``%``); ``1.2万元/月/人`` → ("", ``1.2``, ``万元/月/人``); ``长期`` →
+    (``定性``, ``长期``, ""); a date, a product, a range or a number in words (千分之五) stays whole
+    in the value."""
+    m = _SPLIT.match(text)
+    if m:
+        return m.group(1) or "", m.group(2), (m.group(3) or "").strip()
+    if parse(text).kind == "qualitative":
+        return "定性", text, ""
+    return "", text, ""

@@ -140,7 +140,7 @@ def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, sa
         nv = target(replace(ind, comparator=Field(sign, c.cell)))
         if nv.comparator != sign or replace(nv, comparator=None) != replace(v, comparator=None):
             return None
-        return Fix(c.cell, old, sign, safe)
+        return Fix(c.cell, old, sign, safe and c.empty)  # a word the user wrote there (定量 …) is theirs to change
     raw = ind.value.value
     if not isinstance(raw, str):
         return None  # a number or a formatted cell: the fix would have to change its type
