@@ -300,7 +300,9 @@ def plan_project(sheet: SheetData, project: Project, options: StyleOptions | Non
         if project.has_field(key):  # a field another form lacks has no cell of its own
             roles[parse_ref(getattr(project, key).cell)] = "text"
     for _, amount in project.money.items():
-        roles[parse_ref(amount.cell)] = "money"
+        rc = parse_ref(amount.cell)
+        if amount.raw is sheet.value(*rc) or not isinstance(sheet.value(*rc), str):
+            roles[rc] = "money"  # not a cell that lists several amounts as text (资金总额: 250 一、预算资金:250 …)
     roles[parse_ref(project.goal.cell)] = "narrative"
     for c in range(1, ncols + 1):
         roles[(project.header_row, c)] = "header"
