@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import UserError
-from xladdin.files.vetting import MAX_COMPRESSION_RATIO, MAX_PARTS, MAX_UNPACKED_BYTES, check_dtds
+from xladdin.files.vetting import MAX_COMPRESSION_RATIO, MAX_PARTS, MAX_UNPACKED_BYTES, check_dtds, first_bytes
 from xladdin.files.xlsx_source import MAX_READ_COLS, MAX_READ_ROWS
 from xladdin.files.xlsx_source import _clean as clean_value
 from xladdin.model import Merge, SheetData
@@ -49,20 +49,10 @@ def vet_other(path: str | os.PathLike[str]) -> Path:
     before calamine parses anything.
     """
     p = Path(path)
-    if not p.exists():
-        raise UserError(f"找不到文件：{p}。请检查路径和文件名是否正确。")
-    if p.is_dir():
-        raise UserError(f"{p} 是一个文件夹，不是工作簿。请给出工作簿文件的路径。")
+    head = first_bytes(p)
     suffix = p.suffix.lower()
     kind = OTHER_FORMATS[suffix]
-    try:
-        size = p.stat().st_size
-        with p.open("rb") as fh:
-            head = fh.read(8)
-    except PermissionError:
-        raise UserError(f"没有权限读取文件：{p}。请检查文件权限，或先把它复制到自己的文件夹。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取文件：{p}（{exc.strerror}）。") from None
+    size = p.stat().st_size
     if size == 0:
         raise UserError(f"{p.name} 是空文件（0 字节），不是工作簿。请重新保存或重新获取该文件。")
     if size > MAX_FILE_BYTES:

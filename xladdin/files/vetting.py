@@ -53,21 +53,27 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def vet_path(path: str | os.PathLike[str]) -> Path:
-    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
-    p = Path(path)
+def first_bytes(p: Path, n: int = 8) -> bytes:
+    """The file's first ``n`` bytes; a missing file, a folder or an unreadable file as the
+    one-line message the user can act on (every format's vetting starts here)."""
     if not p.exists():
         raise UserError(f"找不到文件：{p}。请检查路径和文件名是否正确。")
     if p.is_dir():
         raise UserError(f"{p} 是一个文件夹，不是工作簿。请给出 .xlsx 文件的路径。")
-    suffix = p.suffix.lower()
     try:
         with p.open("rb") as fh:
-            head = fh.read(8)
+            return fh.read(n)
     except PermissionError:
         raise UserError(f"没有权限读取文件：{p}。请检查文件权限，或先把它复制到自己的文件夹。") from None
     except OSError as exc:
         raise UserError(f"无法读取文件：{p}（{exc.strerror}）。") from None
+
+
+def vet_path(path: str | os.PathLike[str]) -> Path:
+    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
+    p = Path(path)
+    head = first_bytes(p)
+    suffix = p.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         # OLE2: an .xls/.et file, or an .xlsx encrypted with a password.
         if suffix in SUPPORTED:
