@@ -24,10 +24,6 @@ class ProjectResult:
     findings: list[Finding] = field(default_factory=list)
     project: Project | None = None
     name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
-    # This project's part of the JSON report, rendered by the process that checked it (a
-    # worker of a parallel check) so the report is not rendered serially at the end; None
-    # when not asked for.  Findings are never changed once a check has returned.
-    json: str | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,9 +39,6 @@ class CheckResult:
     file: str
     projects: list[ProjectResult]
     other: list[Finding] = field(default_factory=list)  # findings about non-project sheets
-    # codes of the selected workbook rules not yet run: a part of a parallel check leaves
-    # them to the process that has every part (``apply_workbook_rules``)
-    pending: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -146,15 +139,13 @@ def check_sheets(
 ) -> CheckResult:
     """Run the selected rules over every project sheet.
 
-    ``part``: these sheets are some of a workbook's, so the workbook rules are left
-    pending for ``apply_workbook_rules`` once every part is in.
+    ``part``: these sheets are some of a workbook's (a parallel check), so the workbook
+    rules are left for ``apply_workbook_rules`` once every part is in.
     """
     from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
-    chosen = rules if rules is not None else all_rules()
-    chosen = select_rules(chosen, settings.select or None, settings.ignore)
-    chosen = select_rules(chosen, select, ignore)
+    chosen = chosen_rules(sheets, select, ignore, rules)
     projects, skipped = read_projects(sheets)
     results = [
         ProjectResult(
@@ -170,30 +161,36 @@ def check_sheets(
     ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     result = CheckResult(file=file, projects=results, other=other)
-    result.pending = [r.code for r in chosen if r.scope == "workbook"]
     if not part:
-        apply_workbook_rules(result)
+        apply_workbook_rules(result, [r.code for r in chosen if r.scope == "workbook"])
     return result
 
 
-def apply_workbook_rules(result: CheckResult) -> None:
-    """Run the pending workbook rules over all of the result's tables, in place.
+def chosen_rules(
+    sheets: list[SheetData],
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    rules: list[Rule] | None = None,
+) -> list[Rule]:
+    """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's."""
+    from xladdin.settings import settings_from_sheets
 
-    A table that gets a finding is sorted again and its pre-rendered JSON dropped, so
-    the report renders it with the new finding.
-    """
-    if not result.pending:
-        return
+    settings = settings_from_sheets(sheets)
+    chosen = rules if rules is not None else all_rules()
+    chosen = select_rules(chosen, settings.select or None, settings.ignore)
+    return select_rules(chosen, select, ignore)
+
+
+def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:
+    """Run the workbook rules ``codes`` over all of the result's tables, in place; the sheets
+    that got a finding (sorted again with it)."""
     by_code = {r.code: r for r in all_rules()}
     added: dict[str, list[Finding]] = {}
-    for code in result.pending:
+    for code in codes:
         r = by_code[code]
         for f in r.check(result.projects, r):
             added.setdefault(f.sheet, []).append(f)
-    result.pending = []
-    if not added:
-        return
     for p in result.projects:
         if p.sheet in added:
             p.findings = sort_findings([*p.findings, *added[p.sheet]])
-            p.json = None
+    return set(added)

@@ -6,6 +6,7 @@ The result is data first (``CheckResult.as_dict``); these functions only render 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring as _quote  # what the encoder quotes text with (C)
 from typing import Any
 
@@ -16,14 +17,16 @@ _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
 
 
-def to_json(result: CheckResult) -> str:
+def to_json(result: CheckResult, rendered: Mapping[str, str] | None = None) -> str:
     """The JSON contract, indented for reading, each finding on one line.
 
     ``json.dumps(indent=2)`` would spread every finding over nine lines and runs the
     pure-Python encoder (a third of a second for 6,000 findings); flat objects are
     written by the C encoder, one per line, which also keeps a finding greppable.
+    ``rendered``: projects' entries already rendered (by the worker processes of a parallel
+    check, ``project_json``), by sheet.
     """
-    return _dumps(result.as_dict(_project_entry), "")
+    return _dumps(result.as_dict(_entries(rendered)), "")
 
 
 # A project's place in the report: the "projects" list of the top-level object.
@@ -39,8 +42,12 @@ def project_json(p: ProjectResult) -> str:
     return _dumps(p.as_dict(), _PROJECT_INDENT)
 
 
-def _project_entry(p: ProjectResult) -> _Rendered:
-    return _Rendered(p.json if p.json is not None else project_json(p))
+def _entries(rendered: Mapping[str, str] | None) -> Callable[[ProjectResult], _Rendered]:
+    def entry(p: ProjectResult) -> _Rendered:
+        text = rendered.get(p.sheet) if rendered else None
+        return _Rendered(text if text is not None else project_json(p))
+
+    return entry
 
 
 _CONTAINERS = (dict, list, _Rendered)
@@ -114,9 +121,15 @@ def to_console(result: CheckResult, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def batch_to_json(batch: BatchResult) -> str:
-    """Several files: ``{"files": [the one-file report of each], "unreadable": […], "summary": {…}}``."""
-    return _dumps(batch.as_dict(_project_entry), "")
+def batch_to_json(batch: BatchResult, rendered: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """Several files: ``{"files": [the one-file report of each], "unreadable": […], "summary": {…}}``.
+
+    ``rendered``: per file, its projects' entries already rendered (see ``to_json``).
+    """
+    files = [r.as_dict(_entries((rendered or {}).get(r.file))) for r in batch.results]
+    data = batch.as_dict(lambda p: None)  # the frame and the counts; each file's report is ``files``
+    data["files"] = files
+    return _dumps(data, "")
 
 
 def batch_summary_line(batch: BatchResult) -> str:
