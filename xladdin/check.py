@@ -20,6 +20,7 @@ TOOL_SHEETS = {
     "成本测算",
     "填充记录",
     "新年度检查",
+    "导入记录",
     "xladdin设置",
     "xladdin撤销",
     "xladdin标记",
