@@ -221,80 +221,86 @@ def _pad(cells: list[Any], width: int) -> list[Any]:
     return [*cells, *([None] * (width - len(cells)))] if len(cells) < width else cells
 
 
+def _four(cols: dict[str, int]) -> tuple[int, int, int, int]:
+    """一级, 二级, 三级, 指标值 positions (a header may leave out 二级/三级: the next columns)."""
+    c1 = cols["level1"]
+    c2 = cols.get("level2", c1 + 1)
+    return c1, c2, cols.get("name", c2 + 1), cols["value"]
+
+
 def _indicator_rows(
     rows: list[Row], header: Row, cols: dict[str, int], width: int, grid: _Grid, log: list[LogEntry]
 ) -> None:
-    """Indicator rows into the header's columns.
+    """Indicator rows into the columns of the table's header row.
 
     A row as wide as the header row keeps its cells' positions (a Word/HTML/PDF table, or
-    tabbed text of one page).  A narrower row — a table continued on the next page,
-    whose empty leading cells the text lost — is read by content: the last text is the
+    tabbed text of one page); a header repeated on a later page gives that page's
+    positions.  A row of another width — a table continued on the next page in text,
+    whose empty leading cells were lost — is read by content: the last text is the
     指标值, the one before it the 三级指标, and leading texts are the 一级/二级 when the
     framework knows them (else, by position, 二级 then 一级).
     """
-    c1 = cols["level1"]
-    c2 = cols.get("level2", c1 + 1)
-    cn = cols.get("name", c2 + 1)
-    cv = cols["value"]
+    dst = _four(cols)  # where the grid handed to the sheet reader has them
+    src, src_row = dst, header  # where this page's rows have them
     header_text = squash("".join(header.texts))
-    pending: dict[int, str] = {}
+    pending: dict[int, str] = {}  # a 一级/二级 printed on a line of its own, for the next row
     for r in rows:
         texts = r.texts
-        if squash("".join(texts)) == header_text or _header_columns(r):
+        again = _header_columns(r)
+        if squash("".join(texts)) == header_text or again:
             log.append(LogEntry(str(r.where), REPAIR, _joined(r), "每页重复的表头，已去掉"))
+            if again:
+                src, src_row = _four(again), r
             continue
         if _is_title_line(r):
             log.append(LogEntry(str(r.where), REPAIR, _joined(r), "每页重复的标题（页眉），已去掉"))
             continue
-        out: list[Any] = [None] * width
-        if len(r.cells) == len(header.cells) and (r.table or len(texts) > 1):
-            placed = {c1, c2, cn, cv}
-            for i, c in enumerate(r.cells):
-                if i in placed:
-                    out[i] = c
-            extra = [c for i, c in enumerate(r.cells) if i not in placed and c.strip()]
+        found: list[str | None] = [None, None, None, None]  # 一级, 二级, 三级, 指标值
+        if len(r.cells) == len(src_row.cells) and r.table == src_row.table and (r.table or len(texts) > 1):
+            found = [r.cells[i] if i < len(r.cells) else None for i in src]
+            extra = [c for i, c in enumerate(r.cells) if i not in src and c.strip()]
             if extra:
                 log.append(LogEntry(str(r.where), UNPLACED, " | ".join(extra), "指标行中表头以外的列，未导入"))
-            if (
-                len(texts) == 1
-                and grid.rows
-                and texts[0] in (r.cells[cn], r.cells[cv])
-                and not (_is_level1(texts[0]) or _is_level2(texts[0]))
-            ):
-                col = cn if r.cells[cn].strip() else cv
+            if len(texts) == 1 and grid.rows and texts[0] in (found[2], found[3]) and not _is_level(texts[0]):
+                col = dst[2] if (found[2] or "").strip() else dst[3]
                 if _continue_previous(grid, col, texts[0], r.where, log):
                     continue
         elif len(texts) >= 2:
-            value, name, lead = texts[-1], texts[-2], texts[:-2]
+            lead = texts[:-2]
             if len(lead) > 2:
                 log.append(LogEntry(str(r.where), UNPLACED, " | ".join(lead[:-2]), "指标行前部多出的文字，未导入"))
                 lead = lead[-2:]
             if len(lead) == 2:
-                out[c1], out[c2] = lead
+                found[0], found[1] = lead
             elif len(lead) == 1:
                 if _is_level1(lead[0]) and not _is_level2(lead[0]):
-                    out[c1] = lead[0]
+                    found[0] = lead[0]
                 else:
-                    out[c2] = lead[0]
+                    found[1] = lead[0]
                     if not _is_level2(lead[0]):
                         log.append(LogEntry(str(r.where), NOTE, lead[0], "不是常见的二级指标名称，按位置作为二级指标"))
-            out[cn], out[cv] = name, value
+            found[2], found[3] = texts[-2], texts[-1]
         else:
             t = texts[0]
             if _is_level1(t):
-                pending[c1] = t
-                pending.pop(c2, None)
-                continue
-            if _is_level2(t):
-                pending[c2] = t
-                continue
-            log.append(LogEntry(str(r.where), UNPLACED, t, "指标区中只有一段文字，无法确定是三级指标还是指标值"))
+                pending = {0: t}
+            elif _is_level2(t):
+                pending[1] = t
+            else:
+                log.append(LogEntry(str(r.where), UNPLACED, t, "指标区中只有一段文字，无法确定是三级指标还是指标值"))
             continue
-        for col, label in pending.items():
-            if not (out[col] or "").strip():
-                out[col] = label
-        pending.clear()
+        for k, label in pending.items():
+            if not (found[k] or "").strip():
+                found[k] = label
+        pending = {}
+        out: list[Any] = [None] * width
+        for k, col in enumerate(dst):
+            out[col] = found[k]
         grid.add(out, r.where)
+
+
+def _is_level(text: str) -> bool:
+    return _is_level1(text) or _is_level2(text)
 
 
 def _continue_previous(grid: _Grid, col: int, text: str, where: Where, log: list[LogEntry]) -> bool:
@@ -399,10 +405,9 @@ def _notice(rows: list[Row]) -> NoticeText | None:
     lines = tuple((str(r.where), " ".join(r.texts)) for r in rows)
     if not lines:
         return None
-    unit = year = signature = day = None
+    signature = day = None
     for i, (_, t) in enumerate(lines):
-        s = squash(t)
-        m = _DATE.match(s)
+        m = _DATE.match(squash(t))
         if m:
             try:
                 day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -410,10 +415,9 @@ def _notice(rows: list[Row]) -> NoticeText | None:
                 day = None
             if i > 0:
                 signature = squash(lines[i - 1][1])
-        elif unit is None and "绩效" in s:
-            m2 = _UNIT_YEAR.match(s)
-            if m2:
-                unit, year = m2.group(1) or None, int(m2.group(2))
+    # the title starts with the unit and the year; a PDF may have wrapped it over two lines
+    m2 = _UNIT_YEAR.match("".join(squash(t) for _, t in lines[:3]))
+    unit, year = (m2.group(1) or None, int(m2.group(2))) if m2 else (None, None)
     return NoticeText(lines, unit, year, signature, day)
 
 
