@@ -17,6 +17,7 @@ Rows are emitted in reading order (top to bottom), tables row by row, each with 
 from __future__ import annotations
 
 import ctypes
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,7 +298,7 @@ def _pieces(line: list[_Char]) -> list[list[_Char]]:
     """A printed line cut where a wide gap separates its text (two cells of an unruled
     table, or a label dropped beside a page number)."""
     out = [[line[0]]]
-    for a, b in zip(line, line[1:], strict=False):
+    for a, b in itertools.pairwise(line):
         if b.x - a.x > GAP * max(a.h, b.h, 1.0):
             out.append([])
         out[-1].append(b)

@@ -95,6 +95,12 @@ def _header_columns(row: Row) -> dict[str, int] | None:
     return None
 
 
+def _is_summary_header(row: Row) -> bool:
+    """序号 | 项目名称 | 项目总额 …: a summary of the projects, not a project table."""
+    texts = row.texts
+    return len(texts) >= 3 and squash(texts[0]) == "序号" and label_key(texts[1]) == "name"
+
+
 def _has_name_label(row: Row) -> bool:
     return any(label_key(c) == "name" for c in row.cells)
 
@@ -131,15 +137,40 @@ def recognise(doc: Document) -> Imported:
     result = Imported(log=list(doc.notes))
     log = result.log
     rows: list[Row] = []
+    summary: list[Row] = []
     for row in doc.rows:
         if row.blank:
             continue
-        if _is_page_number(row):
+        if summary:
+            if row.table and not _has_name_label(row) and not _is_title_line(row):
+                summary.append(row)
+                continue
+            log.append(
+                LogEntry(
+                    str(summary[0].where),
+                    NOTE,
+                    _joined(summary[0]),
+                    f"项目汇总表（{len(summary)}行），导入后按各项目重新生成“项目汇总”",
+                )
+            )
+            summary = []
+        if _is_summary_header(row):
+            summary = [row]
+        elif _is_page_number(row):
             log.append(LogEntry(str(row.where), REPAIR, row.texts[0], "页码，已去掉"))
         elif _is_rule(row):
             log.append(LogEntry(str(row.where), REPAIR, " ".join(row.texts)[:40], "表格线（排版痕迹），已去掉"))
         else:
             rows.append(row)
+    if summary:
+        log.append(
+            LogEntry(
+                str(summary[0].where),
+                NOTE,
+                _joined(summary[0]),
+                f"项目汇总表（{len(summary)}行），导入后按各项目重新生成“项目汇总”",
+            )
+        )
     starts = [i for i, r in enumerate(rows) if _has_name_label(r)]
     if not starts:
         for r in rows:
