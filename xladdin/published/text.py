@@ -13,10 +13,8 @@ Form feeds (pdftotext's page breaks) give the page of each line, for the 导入�
 
 from __future__ import annotations
 
-import re
-
 from xladdin.errors import UserError
-from xladdin.published.document import Document, Row, Where
+from xladdin.published.document import Document, LogEntry, Row, Where
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # the published text of a thousand tables is ~5 MB
 
@@ -38,9 +36,6 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-_SPACE_RUN = re.compile(r"[ \u3000]{2,}")
-
-
 def read_text(text: str, name: str) -> Document:
     """Rows of a text: tab-separated when the text has tabs, else laid out by spaces."""
     if "\x00" in text[:4096]:
@@ -50,7 +45,9 @@ def read_text(text: str, name: str) -> Document:
         return Document(name, list(_tab_rows(lines)))
     from xladdin.published.layout import layout_rows
 
-    return Document(name, layout_rows(lines))
+    notes: list[LogEntry] = []
+    rows = layout_rows(lines, notes)
+    return Document(name, rows, notes=notes)
 
 
 def _tab_rows(lines: list[str]):
