@@ -332,12 +332,18 @@ def _indicator_block(block: list[_Line], first_heading: _Line, notes: list[LogEn
     starts1 = _block_starts(labels[3], anchors, spans, [])
     for k, t in starts2.items():
         rows[k][1] = t
-        parent = level2_parent(level2_key(t))
-        if parent is not None:  # the framework says which 一级 this block is under
-            before = [starts1[j] for j in sorted(starts1) if j <= k]
-            if not before or level1_key(before[-1]) != parent:
-                starts1 = {j: v for j, v in starts1.items() if j != k}
-                starts1[k] = LEVEL1_LABELS.get(parent, parent + "指标")
+    parents = {k: level2_parent(level2_key(t)) for k, t in starts2.items()}
+    if starts2 and all(parents.values()):
+        # the framework says which 一级 each 二级 block is under: the 一级 blocks follow,
+        # worded as the table's own 一级 labels where it has them
+        words = {level1_key(t): t for t in starts1.values()}
+        starts1 = {}
+        last = None
+        for k in sorted(parents):
+            parent = parents[k]
+            if parent != last and parent is not None:
+                starts1[k] = words.get(parent, LEVEL1_LABELS.get(parent, parent + "指标"))
+                last = parent
     for k, t in starts1.items():
         rows[k][0] = t
     out = [Row(tuple(r), a.where) for r, a in zip(rows, anchors, strict=True)]
