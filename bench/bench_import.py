@@ -57,7 +57,9 @@ def main() -> None:
         assert cli(["publish", str(book), "-o", str(pdf), "--date", "2026-02-27"]) == 0
         pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         n_pages = next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages"))
-        layout = best(lambda: subprocess.run(["pdftotext", "-layout", str(pdf), str(work / "l.txt")], check=True), args.repeat)
+        layout = best(
+            lambda: subprocess.run(["pdftotext", "-layout", str(pdf), str(work / "l.txt")], check=True), args.repeat
+        )
         plain = best(lambda: subprocess.run(["pdftotext", str(pdf), str(work / "p.txt")], check=True), args.repeat)
         got: list = []
         read = best(lambda: got.append(recognise(read_document(pdf))), args.repeat)
@@ -66,7 +68,9 @@ def main() -> None:
         assert [dataclasses.replace(s, sheet="") for s in got[-1].specs] == want, "the import lost something"
         print(f"{args.projects} 个项目，{n_pages} 页 PDF（{pdf.stat().st_size // 1024} KB）")
         print(f"(a) pdftotext -layout: {layout:.3f} s   pdftotext: {plain:.3f} s")
-        print(f"(b) 读取并识别（PDFium + 识别）: {read:.3f} s   = {read / layout:.2f} × pdftotext -layout, {read / plain:.2f} × pdftotext")
+        print(
+            f"(b) 读取并识别（PDFium + 识别）: {read:.3f} s   = {read / layout:.2f} × pdftotext -layout, {read / plain:.2f} × pdftotext"
+        )
         print(f"(c) 整个 xladdin import（含写入并排版工作簿）: {whole:.3f} s")
 
 

@@ -18,6 +18,7 @@ from xladdin.errors import UserError
 from xladdin.layout import SheetLayout, TableSpec
 from xladdin.published.document import REPAIR, UNPLACED, LogEntry
 from xladdin.published.recognise import Imported
+from xladdin.published.sheets import LOG_HEADERS
 from xladdin.style import StyleOptions
 
 
@@ -116,12 +117,28 @@ def write_workbook(specs: list[TableSpec], log: SheetLayout, target: Path, optio
 
 
 def _log_look(ws: Any) -> None:
+    """The 导入记录 sheet readable on screen and on paper: wide text columns wrapped,
+    landscape, one page wide, the heading row repeated."""
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.properties import PageSetupProperties
 
-    for col, width in zip("ABCDE", (8, 18, 8, 40, 60), strict=True):
+    for col, width in zip("ABCDE", (6, 16, 8, 40, 70), strict=True):
         ws.column_dimensions[col].width = width
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = Font(name="黑体", size=14)
     for row in ws.iter_rows(min_row=2):
         for c in row:
-            if isinstance(c.value, str) and len(c.value) > 10:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            if c.value in LOG_HEADERS:
+                c.font = Font(bold=True)
+        longest = max((len(str(c.value)) for c in row if c.value is not None and c.column >= 3), default=0)
+        if longest > 60:  # merged cells get no automatic height: about 60 characters a line
+            ws.row_dimensions[row[0].row].height = 15 * (longest // 60 + 1)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    header = next((c.row for c in ws["A"] if c.value == LOG_HEADERS[0]), None)
+    if header:
+        ws.print_title_rows = f"{header}:{header}"
+        ws.freeze_panes = ws.cell(row=header + 1, column=1)
