@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import generate  # noqa: E402
 
-from xladdin.cli import main as cli  # noqa: E402
-from xladdin.io.xlsx import read_sheets  # noqa: E402
+from xladdin.commands.cli import main as cli  # noqa: E402
+from xladdin.files.sources import read_sheets  # noqa: E402
 from xladdin.layout import read_project, spec_of  # noqa: E402
 from xladdin.published.recognise import recognise  # noqa: E402
 from xladdin.published.sources import read_document  # noqa: E402

@@ -6,39 +6,39 @@ Attribute VB_Name = "RibbonXladdin"
 Option Explicit
 
 Sub JxCheck(control As IRibbonControl)
-    RunPython "import xladdin.addin; xladdin.addin.check()"
+    RunPython "import xladdin.excel.addin; xladdin.excel.addin.check()"
 End Sub
 
 Sub JxClear(control As IRibbonControl)
-    RunPython "import xladdin.addin; xladdin.addin.clear()"
+    RunPython "import xladdin.excel.addin; xladdin.excel.addin.clear()"
 End Sub
 
 Sub JxCosts(control As IRibbonControl)
-    RunPython "import xladdin.addin; xladdin.addin.costs()"
+    RunPython "import xladdin.excel.addin; xladdin.excel.addin.costs()"
 End Sub
 
 Sub JxFill(control As IRibbonControl)
-    RunPython "import xladdin.addin; xladdin.addin.fill()"
+    RunPython "import xladdin.excel.addin; xladdin.excel.addin.fill()"
 End Sub
 
 Sub JxNewProject(control As IRibbonControl)
-    RunPython "import xladdin.addin; xladdin.addin.new_project()"
+    RunPython "import xladdin.excel.addin; xladdin.excel.addin.new_project()"
 End Sub
 
 Sub JxFormat(control As IRibbonControl)
-    RunPython "import xladdin.addin; xladdin.addin.format_sheets()"
+    RunPython "import xladdin.excel.addin; xladdin.excel.addin.format_sheets()"
 End Sub
 
 Sub JxRollover(control As IRibbonControl)
-    RunPython "import xladdin.addin; xladdin.addin.rollover()"
+    RunPython "import xladdin.excel.addin; xladdin.excel.addin.rollover()"
 End Sub
 
 Sub JxUndo(control As IRibbonControl)
-    RunPython "import xladdin.addin; xladdin.addin.undo()"
+    RunPython "import xladdin.excel.addin; xladdin.excel.addin.undo()"
 End Sub
 
 Sub JxImportFunctions(control As IRibbonControl)
-    ' Writes the VBA wrappers of the UDF Modules (xladdin.udfs) into this add-in and keeps them.
+    ' Writes the VBA wrappers of the UDF Modules (xladdin.excel.udfs) into this add-in and keeps them.
     ImportPythonUDFsToAddin
     ThisWorkbook.Save
 End Sub

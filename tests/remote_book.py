@@ -19,7 +19,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import xlwings as xw
 
-from xladdin.io.xlsx import read_sheets
+from xladdin.files.sources import read_sheets
 from xladdin.model import SheetData, cell_ref
 
 

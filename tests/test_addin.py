@@ -29,11 +29,11 @@ from tests.remote_book import (
     values_of,
     written_cells,
 )
-from xladdin import addin
-from xladdin.cli import main as cli_main
-from xladdin.io import excel
-from xladdin.io.excel_marks import REPORT_SHEET, STATE_SHEET
-from xladdin.io.xlsx import read_sheets
+from xladdin.commands.cli import main as cli_main
+from xladdin.excel import addin
+from xladdin.excel import bulk as excel
+from xladdin.excel.marks import REPORT_SHEET, STATE_SHEET
+from xladdin.files.sources import read_sheets
 from xladdin.model import Edit, SheetData
 from xladdin.undo import UNDO_SHEET
 
@@ -130,7 +130,7 @@ def test_check_writes_the_report_sheet_and_the_state(
     # rows as tall as their 说明, the heights the command line writes
     from openpyxl import load_workbook
 
-    from xladdin.io.checking import check_file
+    from xladdin.files.checking import check_file
     from xladdin.report_sheet import report_rows
 
     heights = report_rows(check_file(str(workbook_path), jobs=1)).row_heights
@@ -314,7 +314,7 @@ def test_undo_reads_the_journal_the_command_line_writes(tmp_path: Path) -> None:
     """One journal for both shells: an edit journalled by the CLI's writer is undone in Excel."""
     from openpyxl import Workbook
 
-    from xladdin.io.writing import journal
+    from xladdin.files.journal import journal
 
     wb = Workbook()
     ws = wb.active
@@ -370,8 +370,8 @@ def test_costs_writes_the_same_sheet_as_the_command_line(workbook_path: Path) ->
 
     from xladdin.check import read_projects
     from xladdin.costs import explain
-    from xladdin.io.costsheet import SHEET, write_cost_sheet
-    from xladdin.io.excel_ops import sheet_grid
+    from xladdin.excel.ops import sheet_grid
+    from xladdin.files.costsheet import SHEET, write_cost_sheet
 
     before = payload(read_sheets(workbook_path))
     book = rebook(before)
@@ -393,7 +393,7 @@ def test_costs_writes_the_same_sheet_as_the_command_line(workbook_path: Path) ->
 
 
 def test_rollover_changes_the_planned_cells_and_undo_restores_them(workbook_path: Path) -> None:
-    from xladdin.io.fill_apply import ROLLOVER_SHEET
+    from xladdin.files.fill_apply import ROLLOVER_SHEET
     from xladdin.rollover import plan_rollover
 
     sheets = read_sheets(workbook_path)
@@ -460,7 +460,7 @@ def test_format_applies_the_style_plan_and_changes_no_value(workbook_path: Path)
 
 
 def test_rectangles_cover_exactly_the_cells() -> None:
-    from xladdin.io.excel_ops import rectangles
+    from xladdin.excel.ops import rectangles
 
     cells = {(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (5, 5)}
     rects = rectangles(cells)
@@ -599,7 +599,7 @@ sys.path.insert(0, sys.argv[2])
 import xlwings as xw
 from xlwings.server import custom_scripts_call, custom_scripts_meta
 from tests.remote_book import remote_book
-import xladdin.addin as addin
+import xladdin.excel.addin as addin
 meta = custom_scripts_meta(addin)
 book = remote_book(sys.argv[1])
 asyncio.run(custom_scripts_call(addin, "check_script", typehint_to_value={xw.Book: book}))
@@ -634,7 +634,7 @@ CLASSIC_IMPORT = (
     CLASSIC_XLWINGS
     + r"""
 xlwings.script = classic.xlsub
-import xladdin.addin as a
+import xladdin.excel.addin as a
 print(json.dumps({k: getattr(a, k).__xlfunc__["sub"] for k in dir(a) if k.endswith("_script")}))
 """
 )
@@ -649,7 +649,7 @@ def test_the_module_imports_under_classic_xlwings_decorators() -> None:
 
 
 def test_table_width_ignores_notes_right_of_the_table(workbook_path: Path) -> None:
-    from xladdin.io.excel_ops import table_width
+    from xladdin.excel.ops import table_width
     from xladdin.layout import read_project
 
     sd = read_sheets(workbook_path)[1]

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from xladdin.check import read_projects
-from xladdin.cli import main
+from xladdin.commands.cli import main
 from xladdin.costs import explain
-from xladdin.io.costsheet import SHEET
-from xladdin.io.xlsx import read_sheets
+from xladdin.files.costsheet import SHEET
+from xladdin.files.sources import read_sheets
 from xladdin.undo import UNDO_SHEET
 
 from .conftest import run_soffice

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from xladdin.cli import main
+from xladdin.commands.cli import main
+from xladdin.files.formatting import format_file
+from xladdin.files.sources import read_sheets
 from xladdin.framework import squash
-from xladdin.io.formatting import format_file
-from xladdin.io.xlsx import read_sheets
 from xladdin.layout import read_project
 from xladdin.style import CHART_DATA_SHEET
 from xladdin.validation_lists import ATTRIBUTE_VALUES, LISTS_SHEET, level2_lists

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from xladdin.cli import main
-from xladdin.io.xlsx import read_sheets
+from xladdin.commands.cli import main
+from xladdin.files.sources import read_sheets
 from xladdin.layout import TableSpec, read_project, spec_of
 from xladdin.published.document import Document, Row, Where
 from xladdin.published.recognise import recognise

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xladdin.check import CheckResult, ProjectResult
-from xladdin.io.checking import check_file
+from xladdin.files.checking import check_file
 from xladdin.model import Finding
 from xladdin.report import to_json
 

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from xladdin import addin
+from xladdin.excel import addin
 
 ROOT = Path(__file__).resolve().parent.parent
 XLAM = ROOT / "macros" / "xladdin.xlam"
@@ -151,7 +151,7 @@ def test_the_config_sheet_is_active_and_names_importable_udf_modules(parts: dict
     for row in sheet.iter(f"{{{ns['m']}}}row"):
         cells = ["".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t")) for c in row.iter(f"{{{ns['m']}}}c")]
         values[cells[0]] = cells[1]
-    assert values["UDF Modules"] == "xladdin.udfs"
+    assert values["UDF Modules"] == "xladdin.excel.udfs"
     for mod in values["UDF Modules"].split(";"):
         assert importlib.import_module(mod)
     assert not any(k.lower().startswith(("interpreter", "conda")) for k in values), "left to each PC"

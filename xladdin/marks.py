@@ -1,6 +1,6 @@
 """The plan of marks a check leaves in a workbook: which cell gets which colour and note.
 
-Both shells apply the same plan: ``xladdin.io.marks`` (openpyxl, for ``check --mark``)
+Both shells apply the same plan: ``xladdin.files.marks`` (openpyxl, for ``check --mark``)
 and the add-in (xlwings, for the 校验 button).  The plan is plain data so that a cell
 marked in Excel and one marked on the command line look the same.
 

@@ -3,14 +3,14 @@
 The plan is computed from the ``Project`` read off the sheet (``layout.read_project``),
 not from fixed addresses, so a sheet with inserted rows or moved labels is styled by
 what its cells *are* (label, amount, narrative, indicator) rather than where the
-template put them.  The shell (``xladdin.io.formatting``) applies the plan with
+template put them.  The shell (``xladdin.files.formatting``) applies the plan with
 openpyxl; nothing here knows about Excel libraries.
 
 Fonts.  Government tables set titles in 方正小标宋简体 and bodies in 仿宋_GB2312, but
 neither ships with Windows (仿宋_GB2312 only with XP) and a cell can name one face
 only, without fallbacks.  So the title uses 黑体 (SimHei) and the body 仿宋 (FangSong):
 both are on every Chinese Windows since Vista and in WPS, and LibreOffice maps them to
-Noto Sans/Serif CJK SC (``xladdin.io.pdf`` pins that mapping).  Options allow the
+Noto Sans/Serif CJK SC (``xladdin.files.pdf`` pins that mapping).  Options allow the
 official faces where a department has them installed.
 
 Row heights.  Neither Excel nor LibreOffice grows a row for wrapped text in merged

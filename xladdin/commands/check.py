@@ -45,8 +45,8 @@ def split_codes(text: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
-    from xladdin.io.checking import check_file
-    from xladdin.io.inputs import is_single_file
+    from xladdin.files.checking import check_file
+    from xladdin.files.inputs import is_single_file
     from xladdin.report import to_console, to_json
 
     if args.jobs is not None and args.jobs < 1:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
         _write_report(BatchResult([result]), args.report, [Path(args.file)])
     if args.mark or args.output or args.in_place:  # an output file only makes sense for marks
-        from xladdin.io.marks import mark_file
+        from xladdin.files.marks import mark_file
         from xladdin.marks import plan_marks
 
         written = mark_file(args.file, result, output=args.output, in_place=args.in_place, force=args.force)
@@ -86,8 +86,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     """
     from xladdin.check import BatchResult
     from xladdin.errors import UserError
-    from xladdin.io.checking import check_file
-    from xladdin.io.inputs import expand_inputs
+    from xladdin.files.checking import check_file
+    from xladdin.files.inputs import expand_inputs
     from xladdin.report import batch_to_console, batch_to_json
 
     paths = expand_inputs(args.file)
@@ -132,7 +132,7 @@ def _check_report_path(report: str, inputs: list[Path]) -> None:
 
 def _write_report(batch: Any, report: str, paths: list[Path]) -> None:
     """The reviewer's workbook; each file linked by its path relative to the report."""
-    from xladdin.io.marks import write_batch_report
+    from xladdin.files.marks import write_batch_report
     from xladdin.report_sheet import batch_report
 
     out = Path(report)
@@ -178,7 +178,7 @@ def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict
 def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Namespace) -> int:
     """Mark every checked file; a file that cannot be written is said on stderr (count returned)."""
     from xladdin.errors import UserError
-    from xladdin.io.marks import mark_file
+    from xladdin.files.marks import mark_file
 
     failed = 0
     written = 0

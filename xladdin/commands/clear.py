@@ -13,7 +13,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xladdin.io.marks import clear_file
+    from xladdin.files.marks import clear_file
 
     path, counts = clear_file(args.file, output=args.output, in_place=args.in_place, force=args.force)
     line = f"已清除标记：恢复{counts['cells']}个单元格的颜色，去掉{counts['notes']}个批注"

@@ -26,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def explain_file(path: str) -> list[CostExplanation]:
     from xladdin.check import read_projects
     from xladdin.costs import explain
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
 
     projects, _ = read_projects(read_sheets(path))
     return [explain(p) for p in projects]
@@ -114,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write(source: str, explanations: list[CostExplanation], output: str | None, in_place: bool, force: bool) -> str:
-    from xladdin.io.costsheet import SHEET, write_cost_sheet
-    from xladdin.io.writing import journal, load_for_edit, resolve_output, save_edited
+    from xladdin.files.costsheet import SHEET, write_cost_sheet
+    from xladdin.files.journal import journal
+    from xladdin.files.writing import load_for_edit, resolve_output, save_edited
     from xladdin.model import Edit
 
     resolve_output(source, output, in_place)  # refuse a bad target before any work

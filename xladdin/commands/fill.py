@@ -28,7 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _projects(wb: Any) -> list[Any]:
     from xladdin.check import TOOL_SHEETS
-    from xladdin.io.xlsx import sheet_from_openpyxl
+    from xladdin.files.workbooks import sheet_from_openpyxl
     from xladdin.layout import read_project
 
     out = []
@@ -44,8 +44,8 @@ def _projects(wb: Any) -> list[Any]:
 def _library(file: str, projects: list[Any], others: list[str]) -> list[Any]:
     from xladdin.check import read_projects
     from xladdin.errors import UserError
+    from xladdin.files.sources import read_sheets
     from xladdin.fill import library_from
-    from xladdin.io.xlsx import read_sheets
 
     lib = library_from(projects, Path(file).name)
     for other in others:
@@ -58,10 +58,10 @@ def _library(file: str, projects: list[Any], others: list[str]) -> list[Any]:
 
 def run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
+    from xladdin.files.fill_apply import Recorder, add_project_sheet, add_summary_line, apply_fill, write_fill_record
+    from xladdin.files.workbooks import sheet_from_openpyxl
+    from xladdin.files.writing import load_for_edit, resolve_output, save_edited
     from xladdin.fill import plan_fill
-    from xladdin.io.fill_apply import Recorder, add_project_sheet, add_summary_line, apply_fill, write_fill_record
-    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
-    from xladdin.io.xlsx import sheet_from_openpyxl
     from xladdin.layout import read_project
     from xladdin.model import parse_ref
     from xladdin.summary import SUMMARY_SHEET, plan_summary_line
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             changes += 0 if isinstance(line, str) else len(line.edits)
         print(f"共 {changes} 处修改（--dry-run：未写入文件）。")
         return 0
-    from xladdin.io.fill_apply import RecordRow
+    from xladdin.files.fill_apply import RecordRow
 
     records = []
     notes = []

@@ -27,7 +27,7 @@ def options_from(args: argparse.Namespace) -> StyleOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xladdin.io.formatting import format_file
+    from xladdin.files.formatting import format_file
 
     start = time.perf_counter()
     target, result = format_file(args.file, args.output, args.in_place, args.force, options_from(args))

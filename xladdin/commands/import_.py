@@ -93,8 +93,9 @@ def write_workbook(specs: list[TableSpec], log: SheetLayout, target: Path, optio
     The same steps as ``workbook/build.py`` (``write_project`` layouts, ``summary_layout``
     with links), then ``format``'s styling, the 导入记录 sheet, and an atomic save.
     """
-    from xladdin.io.formatting import format_workbook
-    from xladdin.io.xlsx import new_workbook_from_layouts, save_atomic, set_internal_link
+    from xladdin.files.formatting import format_workbook
+    from xladdin.files.saving import save_atomic
+    from xladdin.files.workbooks import new_workbook_from_layouts, set_internal_link
     from xladdin.layout import read_project, write_project
     from xladdin.summary import link_targets, summary_layout
 

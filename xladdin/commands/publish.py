@@ -35,7 +35,7 @@ def parse_day(text: str | None) -> dt.date | None:
 
 def imported_notice(path: str) -> StoredNotice | None:
     """The notice ``xladdin import`` kept in the 导入记录 sheet, if the workbook has one."""
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
     from xladdin.published.sheets import LOG_SHEET, stored_notice
 
     try:
@@ -47,7 +47,7 @@ def imported_notice(path: str) -> StoredNotice | None:
 
 def run(args: argparse.Namespace) -> int:
     from xladdin.commands.format import options_from
-    from xladdin.io.pdf import publish_file
+    from xladdin.files.pdf import publish_file
 
     start = time.perf_counter()
     day, unit, year = parse_day(args.date), args.unit, args.year

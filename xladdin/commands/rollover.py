@@ -17,9 +17,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from xladdin.check import TOOL_SHEETS
     from xladdin.errors import UserError
-    from xladdin.io.fill_apply import ROLLOVER_SHEET, Recorder, apply_rollover
-    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
-    from xladdin.io.xlsx import sheet_from_openpyxl
+    from xladdin.files.fill_apply import ROLLOVER_SHEET, Recorder, apply_rollover
+    from xladdin.files.workbooks import sheet_from_openpyxl
+    from xladdin.files.writing import load_for_edit, resolve_output, save_edited
     from xladdin.layout import read_project
     from xladdin.rollover import CHANGED, CONFIRM, TODO, plan_rollover
 

@@ -14,8 +14,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
-    from xladdin.io.fill_apply import revert_last
-    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
+    from xladdin.files.fill_apply import revert_last
+    from xladdin.files.writing import load_for_edit, resolve_output, save_edited
 
     resolve_output(args.file, args.output, args.in_place)
     wb = load_for_edit(args.file)

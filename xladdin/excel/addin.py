@@ -6,7 +6,7 @@ button was clicked in (``xw.Book.caller()``, classic RunPython from
 scripts (``*_script``, decorated with ``@script`` and taking ``book: xw.Book``), so a
 department can also run it from a self-hosted xlwings Server.
 
-An entry point reads the sheets once (``xladdin.io.excel``), runs the same core as the
+An entry point reads the sheets once (``xladdin.excel.bulk``), runs the same core as the
 command line, so a file checked in Excel and on the command line gives the same
 findings, and writes back in batches.  Whatever happens, the user sees a short
 Chinese message box, never a Python traceback.
@@ -26,11 +26,11 @@ import xlwings as xw
 from xlwings import script
 
 from xladdin.errors import UserError
-from xladdin.io import excel
+from xladdin.excel import bulk as excel
 
 TITLE = "绩效目标"
 LOG_FILE = os.path.join(tempfile.gettempdir(), "xladdin.log")
-_log = logging.getLogger("xladdin.addin")
+_log = logging.getLogger("xladdin.excel.addin")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -119,7 +119,7 @@ def _require(module: str, what: str) -> Any:
 def check(book: Any) -> str:
     """Check every project sheet, mark each finding in its cell, list them in 校验结果."""
     from xladdin.check import check_sheets
-    from xladdin.io.excel_marks import clear_marks, mark_findings
+    from xladdin.excel.marks import clear_marks, mark_findings
     from xladdin.report import summary_line
 
     sheets = excel.read_book(book)
@@ -133,7 +133,7 @@ def check(book: Any) -> str:
 @entry_point("清除标记")
 def clear(book: Any) -> str:
     """Remove what 校验 added: fills (restored), its notes, the 校验结果 sheet."""
-    from xladdin.io.excel_marks import clear_marks
+    from xladdin.excel.marks import clear_marks
 
     n = clear_marks(book, excel.read_book(book))
     return f"已清除{n}处标记。" if n else "没有需要清除的标记。"
@@ -159,7 +159,7 @@ def undo(book: Any) -> str:
 @entry_point("测算成本")
 def costs(book: Any) -> str:
     """Explain each budget by its cost formulas and write the 成本测算 sheet."""
-    from xladdin.io.excel_ops import run_costs
+    from xladdin.excel.ops import run_costs
 
     _require("xladdin.costs", "测算成本")
     return run_costs(book)
@@ -171,7 +171,7 @@ def costs(book: Any) -> str:
 @entry_point("填充指标")
 def fill(book: Any) -> str:
     """Add missing indicator rows and derive cost indicators (undoable)."""
-    from xladdin.io.excel_ops import run_fill
+    from xladdin.excel.ops import run_fill
 
     _require("xladdin.fill", "填充指标")
     return run_fill(book)
@@ -180,7 +180,7 @@ def fill(book: Any) -> str:
 @entry_point("新建项目")
 def new_project(book: Any) -> str:
     """Add a project sheet from the template, header filled from the other projects."""
-    from xladdin.io.excel_ops import run_new_project
+    from xladdin.excel.ops import run_new_project
 
     _require("xladdin.fill", "新建项目")
     return run_new_project(book)
@@ -189,7 +189,7 @@ def new_project(book: Any) -> str:
 @entry_point("新年度")
 def rollover(book: Any) -> str:
     """Move the workbook's tables to the next budget year (undoable)."""
-    from xladdin.io.excel_ops import run_rollover
+    from xladdin.excel.ops import run_rollover
 
     _require("xladdin.rollover", "新年度")
     return run_rollover(book)
@@ -201,7 +201,7 @@ def rollover(book: Any) -> str:
 @entry_point("统一格式")
 def format_sheets(book: Any) -> str:
     """Make every project sheet look like the official table."""
-    from xladdin.io.excel_ops import run_format
+    from xladdin.excel.ops import run_format
 
     _require("xladdin.style", "统一格式")
     return run_format(book)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xladdin.errors import UserError
-from xladdin.io import excel
+from xladdin.excel import bulk as excel
 from xladdin.model import Edit, cell_ref, parse_ref, row_runs
 from xladdin.undo import JournalEntry
 
@@ -96,7 +96,7 @@ def run_costs(book: Any) -> str:
     from openpyxl import Workbook
 
     from xladdin.costs import explain
-    from xladdin.io.costsheet import SHEET, write_cost_sheet
+    from xladdin.files.costsheet import SHEET, write_cost_sheet
 
     _, projects = _read(book)
     excel.status(book, "测算成本：正在计算…")
@@ -138,7 +138,7 @@ def next_year(projects: list[Any]) -> int:
 def run_rollover(book: Any) -> str:
     from openpyxl import Workbook
 
-    from xladdin.io.fill_apply import ROLLOVER_SHEET, Recorder, write_rollover_sheet
+    from xladdin.files.fill_apply import ROLLOVER_SHEET, Recorder, write_rollover_sheet
     from xladdin.rollover import CONFIRM, TODO, plan_rollover
 
     sheets, projects = _read(book)
@@ -207,8 +207,8 @@ def apply_fill_plan(book: Any, sd: Any, project: Any, plan: Any, run: FillRun) -
     """Insert the plan's rows with Excel's own row insert (formats, formulas and merges
     below move with them), write the new rows, extend the 一级/二级 blocks over them,
     and queue the cell edits; all in final coordinates."""
+    from xladdin.files.fill_apply import RecordRow
     from xladdin.framework import level1_key, level2_key
-    from xladdin.io.fill_apply import RecordRow
 
     run.notes += [f"{plan.sheet}：{n}" for n in plan.notes]
     if plan.empty:
@@ -306,7 +306,7 @@ def finish_fill(book: Any, run: FillRun, sheets: list[Any]) -> None:
     """The 填充记录 sheet (appended, as the command line does) and one journal batch."""
     from openpyxl import Workbook
 
-    from xladdin.io.fill_apply import FILL_RECORD_SHEET, Recorder, write_fill_record
+    from xladdin.files.fill_apply import FILL_RECORD_SHEET, Recorder, write_fill_record
 
     wb = Workbook()
     ws = wb.active
@@ -382,7 +382,7 @@ def run_new_project(book: Any, name: str = "新项目") -> str:
 
 def summary_line(book: Any, sheets: list[Any], project: Any, run: FillRun) -> str:
     """Add the new project's line to 项目汇总 (as ``fill --new-project`` does); what to tell the user."""
-    from xladdin.io.fill_apply import RecordRow
+    from xladdin.files.fill_apply import RecordRow
     from xladdin.model import SheetData
     from xladdin.summary import SUMMARY_SHEET, plan_summary_line
 

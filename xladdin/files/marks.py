@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import UserError
-from xladdin.io.writing import load_for_edit, save_edited
-from xladdin.io.xlsx import set_internal_link, sheet_from_openpyxl
+from xladdin.files.workbooks import set_internal_link, sheet_from_openpyxl
+from xladdin.files.writing import load_for_edit, save_edited
 from xladdin.marks import (
     FILL,
     NOTE_AUTHOR,
@@ -254,7 +254,7 @@ def write_batch_report(path: str | Path, sheets: list[ReportSheet]) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
-    from xladdin.io.xlsx import save_atomic
+    from xladdin.files.saving import save_atomic
 
     wb = Workbook()
     wb.remove(wb.active)

@@ -53,7 +53,7 @@ class FormatResult:
 
 def format_workbook(wb: Any, options: StyleOptions | None = None, validations: bool = True) -> FormatResult:
     """Restyle every project sheet and the 项目汇总 sheet of an openpyxl workbook."""
-    from xladdin.io.xlsx import sheet_from_openpyxl
+    from xladdin.files.workbooks import sheet_from_openpyxl
 
     result = FormatResult()
     summary_ws = None
@@ -394,7 +394,7 @@ def format_file(
 ) -> tuple[Path, FormatResult]:
     """Load, format, save safely (backup when in place); returns the written path."""
     from xladdin.errors import UserError
-    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
+    from xladdin.files.writing import load_for_edit, resolve_output, save_edited
 
     resolve_output(source, output, in_place)  # refuse a bad target before the work
     wb = load_for_edit(source)

@@ -155,7 +155,7 @@ def build_publication(
     (LibreOffice prints no hidden sheet), so nothing but the notice and the tables
     reaches the PDF, and formulas that refer to hidden sheets still compute.
     """
-    from xladdin.io.formatting import apply_style, format_workbook
+    from xladdin.files.formatting import apply_style, format_workbook
     from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
 
     result = format_workbook(wb, options, validations=False)
@@ -205,8 +205,8 @@ def publish_file(
     options: Any = None,
 ) -> tuple[Path, list[str]]:
     """The disclosure PDF of a workbook; the workbook itself is not changed."""
-    from xladdin.io.writing import load_for_edit
-    from xladdin.io.xlsx import save_atomic
+    from xladdin.files.saving import save_atomic
+    from xladdin.files.writing import load_for_edit
 
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":

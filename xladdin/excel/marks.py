@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from xladdin.check import CheckResult
-from xladdin.io import excel
+from xladdin.excel import bulk as excel
 from xladdin.marks import NOTE_TAG, STATE_HEADER, STATE_SHEET, MarkState, combine_note, plan_marks, read_state
 from xladdin.model import SheetData, parse_ref, row_runs
 from xladdin.report_sheet import REPORT_SHEET, WIDTHS, report_rows

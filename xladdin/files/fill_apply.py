@@ -26,11 +26,11 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import fromstring, tostring
 
 from xladdin.errors import UserError
+from xladdin.files.journal import append_text_row, journal_entries
+from xladdin.files.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge, set_value
+from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.fill import FillPlan, NewRow
 from xladdin.framework import level1_key, level2_key
-from xladdin.io.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge, set_value
-from xladdin.io.writing import append_text_row, journal_entries
-from xladdin.io.xlsx import sheet_from_openpyxl
 from xladdin.model import Project, Scalar, cell_ref, parse_ref
 from xladdin.rollover import CATEGORIES, CHANGED, CheckItem, RolloverPlan
 from xladdin.undo import UNDO_SHEET, JournalEntry, next_batch, read_journal, undo_plan
@@ -454,8 +454,8 @@ def add_project_sheet(wb: Any, name: str, projects: list[Project], year: int, re
     projects share them); the look (styles, widths, heights) is copied from the first
     project sheet so the new table matches its neighbours.
     """
+    from xladdin.files.workbooks import put_layout
     from xladdin.fill import new_project_spec
-    from xladdin.io.xlsx import put_layout
     from xladdin.layout import write_project
 
     spec = new_project_spec(name, projects, year, wb.sheetnames)
