@@ -10,24 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from xladdin.conventions import TOOL_SHEETS
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
 from xladdin.rules import Rule, all_rules, run, select_rules, sort_findings
-
-# Sheets the tool writes itself; they are never project tables and never reported.
-TOOL_SHEETS = {
-    "校验结果",
-    "成本测算",
-    "填充记录",
-    "新年度检查",
-    "导入记录",
-    "xladdin设置",
-    "xladdin撤销",
-    "xladdin标记",
-    "下拉列表",
-    "图表数据",
-}
-# 下拉列表 / 图表数据: hidden helper sheets of 统一格式 (validation_lists.LISTS_SHEET, style.CHART_DATA_SHEET)
 
 
 @dataclass

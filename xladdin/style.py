@@ -29,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from xladdin.conventions import CHART_DATA_SHEET
 from xladdin.model import Merge, Project, SheetData, cell_ref, display_text, parse_ref
 from xladdin.summary import TOTAL_LABEL, find_summary_header, summary_extent
 
@@ -58,7 +59,7 @@ VALUE_WIDTHS = (12.0, 15.0)
 
 @dataclass(frozen=True)
 class FontSpec:
-    name: str
+    name: str | None  # None: the workbook's default font (the tool's own sheets)
     size: float
     bold: bool = False
 
@@ -66,12 +67,13 @@ class FontSpec:
 @dataclass(frozen=True)
 class CellStyle:
     font: FontSpec
-    horizontal: str = "center"  # "center" | "left" | "right"
-    vertical: str = "center"  # "center" | "top"
+    horizontal: str | None = "center"  # "center" | "left" | "right" | None (general)
+    vertical: str | None = "center"  # "center" | "top" | None (bottom, the default)
     wrap: bool = True
     border: bool = True
     number_format: str | None = None  # None: leave the cell's format alone
     indent: int = 0  # keeps left/right-aligned text off the border
+    fill: str | None = None  # RRGGBB of a solid fill; None: leave the cell's fill alone
 
 
 @dataclass(frozen=True)
@@ -464,7 +466,6 @@ def plan_summary_chart(sheet: SheetData) -> ChartPlan | None:
 
 COST_CHART_PREFIX = "成本构成："
 UNEXPLAINED_LABEL = "未由成本指标解释"
-CHART_DATA_SHEET = "图表数据"
 _LABEL_MAX = 18
 
 
@@ -500,6 +501,7 @@ def plan_cost_chart(sheet: str, lines: list[tuple[str, float]], unexplained: flo
 
 
 __all__ = [
+    "CHART_DATA_SHEET",
     "CellStyle",
     "ChartPlan",
     "CostChartPlan",

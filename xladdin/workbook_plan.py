@@ -17,7 +17,7 @@ fill before it is painted — is read by the applier at the time it paints.
 Journal (``plan.journal``): the applier records, as one batch of ``xladdin撤销``,
 ``SetCell`` → "set", ``Paint`` → "fill" (the fill before, as the journal's fill XML),
 ``InsertRows`` → "insert_rows", ``WriteSheet`` of a new sheet → "add_sheet",
-``SetLink`` → "link".  ``xladdin.plans.undo`` turns the newest batch back into steps.
+``SetLink`` → "link" (files; the link it replaces read by the applier) or "set" (Excel).  ``xladdin.plans.undo`` turns the newest batch back into steps.
 """
 
 from __future__ import annotations
@@ -155,12 +155,17 @@ class UnmergeCells:
 
 @dataclass(frozen=True)
 class SetLink:
-    """An internal hyperlink on a cell ('表'!A1), or none; ``old`` is the link it replaces."""
+    """An internal hyperlink on a cell ('表'!A1), or none, over the cell's text ``text``.
+
+    The file shell sets a hyperlink and journals the link it replaces ("link"); the Excel
+    shell writes ``=HYPERLINK("#'表'!A1","text")`` (xlwings has no portable call for an
+    internal hyperlink), journalled as the cell's value ("set").
+    """
 
     sheet: str
     cell: str
     location: str | None
-    old: str | None
+    text: Scalar
     why: str
 
 
@@ -272,8 +277,8 @@ class WorkbookPlan:
     """One verb's change to one workbook: steps in order, and what to tell the user.
 
     ``message`` is the sentence a shell shows (message box, console line); ``notes`` what
-    was looked at but left to the user; ``counts`` figures a shell may word its own way
-    (``changes``: cells the user will see changed).
+    was looked at but left to the user; ``counts`` figures and ``names`` sheet names a
+    shell may word its own way (``counts["changes"]``: cells the user will see changed).
     """
 
     verb: str
@@ -282,6 +287,7 @@ class WorkbookPlan:
     message: str = ""
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:

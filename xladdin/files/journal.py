@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from xladdin.files.workbooks import sheet_from_openpyxl
-from xladdin.model import Edit
-from xladdin.undo import UNDO_HEADER, UNDO_SHEET, JournalEntry, journal_edits, next_batch, read_journal
-
-
-def journal(wb: Any, edits: list[Edit], op: str = "set") -> int:
-    """Append edits to the workbook's hidden undo sheet as one new batch; returns the batch."""
-    ws = wb[UNDO_SHEET] if UNDO_SHEET in wb.sheetnames else None
-    batch = next_batch(read_journal(sheet_from_openpyxl(ws)) if ws is not None else [])
-    journal_entries(wb, journal_edits(edits, batch, dt.datetime.now().isoformat(sep=" ", timespec="seconds"), op))
-    return batch
+from xladdin.conventions import UNDO_SHEET
+from xladdin.undo import UNDO_HEADER, JournalEntry
 
 
 def journal_entries(wb: Any, entries: list[JournalEntry]) -> None:

@@ -20,7 +20,7 @@ def sheet_from_openpyxl(ws: Any) -> SheetData:
         for row in ws.iter_rows(max_row=min(ws.max_row, MAX_READ_ROWS), max_col=min(ws.max_column, MAX_READ_COLS))
     ]
     merges = tuple(Merge(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
-    return SheetData(ws.title, rows, merges, ws.sheet_state != "visible")
+    return SheetData(ws.title, rows, merges, ws.sheet_state != "visible", formulas=True)
 
 
 def new_workbook_from_layouts(layouts: list[SheetLayout]) -> Any:

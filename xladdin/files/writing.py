@@ -17,12 +17,17 @@ import datetime as dt
 import os
 import shutil
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from xladdin.errors import UserError
 from xladdin.files.saving import is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable
+from xladdin.files.workbooks import sheet_from_openpyxl
+from xladdin.model import SheetData
+from xladdin.workbook_plan import WorkbookPlan
 
 
 def resolve_output(source: str | Path, output: str | Path | None, in_place: bool) -> Path:
@@ -174,3 +179,56 @@ def _unsupported(src: Path) -> list[str]:
     except ModuleNotFoundError:
         return []
     return list(unsupported_content(src))
+
+
+# --------------------------------------------------------------------------- read → plan → apply → save
+
+
+def read_for_edit(wb: Any) -> list[SheetData]:
+    """The cells a plan is made from: every sheet as stored (formulas as text), merges included."""
+    return [sheet_from_openpyxl(ws) for ws in wb.worksheets]
+
+
+def close(wb: Any) -> None:
+    """Release what a loaded workbook keeps open (the .xlsm's macro archive), on every way out."""
+    archive = getattr(wb, "vba_archive", None)
+    if archive is not None:
+        archive.close()
+
+
+def edit_file(
+    source: str | Path,
+    plan_of: Callable[[list[SheetData]], WorkbookPlan],
+    output: str | Path | None = None,
+    in_place: bool = False,
+    force: bool = False,
+    dry_run: bool = False,
+) -> Edited:
+    """A writing command on a file: read → plan (the core) → apply (``files.apply``) → save safely.
+
+    The target is checked before any work; ``dry_run`` stops after the plan, and so does a
+    plan with nothing to do on ``in_place`` (the file is not rewritten for nothing).
+    """
+    from xladdin.files.apply import Applied, apply
+
+    if not dry_run:
+        resolve_output(source, output, in_place)
+    wb = load_for_edit(source)
+    try:
+        plan = plan_of(read_for_edit(wb))
+        if dry_run or (plan.empty and in_place):  # nothing to change: the file is not rewritten
+            return Edited(None, plan, Applied())
+        applied = apply(wb, plan)
+        target = save_edited(wb, source, output, in_place, force)
+    finally:
+        close(wb)
+    return Edited(target, plan, applied)
+
+
+@dataclass
+class Edited:
+    """What ``edit_file`` did: where it wrote (None on a dry run), the plan, what applying it found."""
+
+    target: Path | None
+    plan: WorkbookPlan
+    applied: Any

@@ -125,7 +125,8 @@ class XlsxSource:
             if meta.name in too_big:
                 if self._streamed is None:
                     self._streamed = _open_streaming(p)
-                out.append(SheetData(meta.name, _stream_rows(self._streamed, meta.name), (), hidden))
+                rows = _stream_rows(self._streamed, meta.name)
+                out.append(SheetData(meta.name, rows, (), hidden, merges_known=False))
                 continue
             try:
                 sh = self._wb.get_sheet_by_name(meta.name)

@@ -13,13 +13,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from xladdin.conventions import IMPORT_LOG_SHEET, SUMMARY_SHEET
 from xladdin.layout import SheetLayout, TableSpec
 from xladdin.model import SheetData, display_text
 from xladdin.published.document import LogEntry
 from xladdin.published.recognise import Imported
-from xladdin.summary import SUMMARY_SHEET
 
-LOG_SHEET = "导入记录"
+LOG_SHEET = IMPORT_LOG_SHEET
 NOTICE_MARK = "公开说明（原文，xladdin publish 沿用其单位、年度和日期）"
 LOG_HEADERS = ("序号", "位置", "类别", "内容", "说明")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\：]")
