@@ -76,7 +76,7 @@ class SheetContent:
 
     def grid(self) -> list[list[Any]]:
         """The values as rows from A1 (what one bulk write sends)."""
-        rows = [[None] * self.max_col for _ in range(self.max_row)]
+        rows: list[list[Any]] = [[None] * self.max_col for _ in range(self.max_row)]
         for (r, c), v in self.cells.items():
             rows[r - 1][c - 1] = v
         return rows

@@ -3,8 +3,8 @@
 Each file is read by the reader of its kind (``xladdin.published.sources``), its tables
 recognised by the core (``xladdin.published.recognise``), and the workbook written in
 the department's form — one sheet per project, 项目汇总, formatted as ``format`` does,
-and a 导入记录 sheet — through the same layout writer as the bundled workbook
-(``workbook/build.py``).  All file writing is in ``write_workbook``.
+and a 导入记录 sheet — as one ``WorkbookPlan`` (``xladdin.published.plan``, through the
+same layout writer as the bundled workbook) that ``write_workbook`` applies to a new file.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Any
 
 from xladdin.errors import UserError
-from xladdin.layout import SheetLayout, TableSpec
 from xladdin.published.document import REPAIR, UNPLACED, LogEntry
 from xladdin.published.recognise import Imported
-from xladdin.published.sheets import LOG_HEADERS
-from xladdin.style import StyleOptions
+from xladdin.workbook_plan import WorkbookPlan
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -59,7 +56,8 @@ def import_files(files: list[str]) -> Imported:
 
 def run(args: argparse.Namespace) -> int:
     from xladdin.commands.format import options_from
-    from xladdin.published.sheets import log_layout, named
+    from xladdin.published.plan import plan_import
+    from xladdin.published.sheets import named
 
     start = time.perf_counter()
     out = Path(args.output)
@@ -76,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
             "如果是扫描件，请先做文字识别（OCR）。"
         )
     specs = named(imported.specs)
-    log = log_layout(imported, [Path(f).name for f in args.files], [s.sheet for s in specs])
-    write_workbook(specs, log, out, options_from(args))
+    plan = plan_import(specs, imported, [Path(f).name for f in args.files], options_from(args))
+    write_workbook(plan, out)
     took = time.perf_counter() - start
     repairs = sum(e.kind == REPAIR for e in imported.log)
     unplaced = sum(e.kind == UNPLACED for e in imported.log)
@@ -87,59 +85,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_workbook(specs: list[TableSpec], log: SheetLayout, target: Path, options: StyleOptions) -> None:
-    """The file shell of the import, in one place: build, format and save the workbook.
+def write_workbook(plan: WorkbookPlan, target: Path) -> None:
+    """The file shell of the import, in one place: a new workbook, the plan applied, saved atomically."""
+    from openpyxl import Workbook
 
-    The same steps as ``workbook/build.py`` (``write_project`` layouts, ``summary_layout``
-    with links), then ``format``'s styling, the 导入记录 sheet, and an atomic save.
-    """
-    from xladdin.files.formatting import format_workbook
+    from xladdin.files.apply import apply
     from xladdin.files.saving import save_atomic
-    from xladdin.files.workbooks import new_workbook_from_layouts, set_internal_link
-    from xladdin.layout import read_project, write_project
-    from xladdin.summary import link_targets, summary_layout
 
-    layouts = [write_project(s) for s in specs]
-    projects = [p for p in (read_project(lay.to_sheet_data()) for lay in layouts) if p is not None]
-    years = [s.year for s in specs if s.year]
-    summary = summary_layout(projects, max(set(years), key=years.count) if years else None)
-    wb = new_workbook_from_layouts([summary, *layouts, log])
-    ws = wb[summary.name]
-    for r, ref in link_targets(summary).items():
-        set_internal_link(ws.cell(row=r, column=2), ref)
-    for lay in (*layouts, log):  # published text stays text, even "=100.00(%)"
-        sheet = wb[lay.name]
-        for (r, c), v in lay.cells.items():
-            if isinstance(v, str) and v[:1] in "=+-@":
-                sheet.cell(row=r, column=c).data_type = "s"
-    format_workbook(wb, options)
-    _log_look(wb[log.name])
+    wb = Workbook()
+    wb.remove(wb.active)
+    apply(wb, plan)
     save_atomic(wb, target)
-
-
-def _log_look(ws: Any) -> None:
-    """The 导入记录 sheet readable on screen and on paper: wide text columns wrapped,
-    landscape, one page wide, the heading row repeated."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    for col, width in zip("ABCDE", (6, 16, 8, 40, 70), strict=True):
-        ws.column_dimensions[col].width = width
-    ws["A1"].font = Font(name="黑体", size=14)
-    for row in ws.iter_rows(min_row=2):
-        for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-            if c.value in LOG_HEADERS:
-                c.font = Font(bold=True)
-        longest = max((len(str(c.value)) for c in row if c.value is not None and c.column >= 3), default=0)
-        if longest > 60:  # merged cells get no automatic height: about 60 characters a line
-            ws.row_dimensions[row[0].row].height = 15 * (longest // 60 + 1)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    header = next((c.row for c in ws["A"] if c.value == LOG_HEADERS[0]), None)
-    if header:
-        ws.print_title_rows = f"{header}:{header}"
-        ws.freeze_panes = ws.cell(row=header + 1, column=1)
