@@ -145,14 +145,7 @@ def recognise(doc: Document) -> Imported:
             if row.table and not _has_name_label(row) and not _is_title_line(row):
                 summary.append(row)
                 continue
-            log.append(
-                LogEntry(
-                    str(summary[0].where),
-                    NOTE,
-                    _joined(summary[0]),
-                    f"项目汇总表（{len(summary)}行），导入后按各项目重新生成“项目汇总”",
-                )
-            )
+            log.append(_summary_note(summary))
             summary = []
         if _is_summary_header(row):
             summary = [row]
@@ -163,14 +156,7 @@ def recognise(doc: Document) -> Imported:
         else:
             rows.append(row)
     if summary:
-        log.append(
-            LogEntry(
-                str(summary[0].where),
-                NOTE,
-                _joined(summary[0]),
-                f"项目汇总表（{len(summary)}行），导入后按各项目重新生成“项目汇总”",
-            )
-        )
+        log.append(_summary_note(summary))
     starts = [i for i, r in enumerate(rows) if _has_name_label(r)]
     if not starts:
         for r in rows:
@@ -193,6 +179,12 @@ def recognise(doc: Document) -> Imported:
             result.specs.append(spec)
             result.starts.append(str(rows[s].where))
     return result
+
+
+def _summary_note(summary: list[Row]) -> LogEntry:
+    """A summary of the projects is not imported: the workbook's 项目汇总 is made from the tables."""
+    text = f"项目汇总表（{len(summary)}行），导入后按各项目重新生成“项目汇总”"
+    return LogEntry(str(summary[0].where), NOTE, _joined(summary[0]), text)
 
 
 def _joined(row: Row) -> str:
