@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from xladdin.check import read_projects
 from xladdin.commands.cli import main
+from xladdin.conventions import COST_SHEET as SHEET
+from xladdin.conventions import UNDO_SHEET
 from xladdin.costs import explain
-from xladdin.files.costsheet import SHEET
 from xladdin.files.sources import read_sheets
-from xladdin.undo import UNDO_SHEET
 
 from .conftest import run_soffice
 

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from xladdin.commands.cli import main
-from xladdin.files.formatting import format_file
 from xladdin.files.sources import read_sheets
 from xladdin.framework import squash
 from xladdin.layout import read_project
@@ -63,6 +62,16 @@ def look(path: Path) -> dict[object, object]:
             ws.page_setup.fitToWidth,
         )
     return out
+
+
+def format_file(source: Path, output: Path) -> Path:
+    """The command line's 统一格式 of ``source`` into ``output``."""
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.format import plan_format
+
+    done = edit_file(source, plan_format, output)
+    assert done.target is not None
+    return done.target
 
 
 @pytest.fixture

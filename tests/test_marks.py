@@ -12,13 +12,14 @@ from openpyxl.styles import PatternFill
 
 from tests.rulekit import seed, seeds
 from xladdin.commands.cli import main
-from xladdin.files.marks import fill_to_json
+from xladdin.conventions import MARK_FILL as FILL
+from xladdin.conventions import REPORT_SHEET, STATE_SHEET
+from xladdin.files.marking import fill_to_json
 from xladdin.files.saving import save_atomic
 from xladdin.files.workbooks import new_workbook_from_layouts
 from xladdin.layout import write_project
-from xladdin.marks import FILL, NOTE_TAG, STATE_SHEET, plan_marks
+from xladdin.marks import NOTE_TAG, plan_marks
 from xladdin.model import Finding
-from xladdin.report_sheet import REPORT_SHEET
 
 
 def snapshot(path: Path) -> dict[str, Any]:

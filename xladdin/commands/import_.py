@@ -93,6 +93,6 @@ def write_workbook(plan: WorkbookPlan, target: Path) -> None:
     from xladdin.files.saving import save_atomic
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.active)  # type: ignore[arg-type]
     apply(wb, plan)
     save_atomic(wb, target)

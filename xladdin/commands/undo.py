@@ -15,10 +15,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
     from xladdin.files.writing import edit_file
+    from xladdin.model import SheetData
     from xladdin.plans.undo import plan_undo
     from xladdin.workbook_plan import WorkbookPlan
 
-    def plan_of(sheets: list) -> WorkbookPlan:  # type: ignore[type-arg]
+    def plan_of(sheets: list[SheetData]) -> WorkbookPlan:
         plan = plan_undo(sheets)
         if plan.empty:
             raise UserError("这个工作簿中没有 xladdin 的修改记录，无可撤销。")

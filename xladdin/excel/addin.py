@@ -249,7 +249,7 @@ def _script_for(entry: str, label: str) -> Callable[..., Any]:
         globals()[entry](book)
 
     run_script.__name__ = run_script.__qualname__ = f"{entry}_script"
-    return script(name=label)(run_script)  # type: ignore[no-any-return]
+    return script(name=label)(run_script)
 
 
 for _entry, _label in ENTRY_POINTS.items():

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from xladdin.model import Scalar
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 
@@ -31,7 +30,7 @@ def fill_from_xml(text: str) -> Any | None:
     from openpyxl.xml.functions import fromstring
 
     try:
-        return Fill.from_tree(fromstring(text))
+        return Fill.from_tree(fromstring(text))  # type: ignore[arg-type]
     except Exception:
         return None
 
@@ -51,12 +50,12 @@ def is_solid(fill: Any, hex_rgb: str) -> bool:
         return False
 
 
-def top_left(ws: Worksheet, ref: str) -> Cell:
+def top_left(ws: Worksheet, ref: str) -> Any:
     """The cell a mark or a note goes on: a merged range's top-left cell."""
     for m in ws.merged_cells.ranges:
         if ref in m:
             return ws.cell(row=m.min_row, column=m.min_col)
-    return ws[ref]  # type: ignore[return-value]
+    return ws[ref]
 
 
 def plain(value: Any) -> Scalar:
@@ -77,10 +76,10 @@ def set_value(ws: Worksheet, row: int, col: int, value: Any, formula: bool = Tru
 
     cur = ws._cells.get((row, col))
     if isinstance(cur, MergedCell):
-        cell = Cell(ws, row=row, column=col)
-        cell._style = copy(cur._style)
-        ws._cells[(row, col)] = cell
-    cell = ws.cell(row=row, column=col)
+        plain_cell = Cell(ws, row=row, column=col)
+        plain_cell._style = copy(cur._style)  # type: ignore[attr-defined]  # openpyxl's style array: kept exactly
+        ws._cells[(row, col)] = plain_cell
+    cell: Any = ws.cell(row=row, column=col)
     kept = _keep_runs(cell.value, value)
     cell.value = kept if kept is not None else value
     if isinstance(value, str) and value[:1] in "=+-@" and (not formula or not value.startswith("=")):

@@ -117,7 +117,7 @@ def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
                 customWidth=dim.customWidth,
             )
             new.min, new.max = a, b
-            new._style = copy(dim._style)
+            new._style = copy(dim._style)  # type: ignore[attr-defined]
             dims[column_letter(a)] = new
     for c, w in widths.items():
         d = dims[column_letter(c)]
@@ -131,7 +131,7 @@ def print_setup(ws: Worksheet, p: PrintSetup) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = p.orientation
+    ws.page_setup.orientation = p.orientation  # type: ignore[assignment]
     ws.page_setup.fitToWidth = p.fit_width
     ws.page_setup.fitToHeight = p.fit_height
     if ws.sheet_properties.pageSetUpPr is None:
@@ -147,10 +147,11 @@ def print_setup(ws: Worksheet, p: PrintSetup) -> None:
         ws.print_title_rows = f"{p.title_rows[0]}:{p.title_rows[1]}"
     if p.print_area:
         ws.print_area = p.print_area
-    if p.footer:
-        ws.oddFooter.center.text = p.footer
-        ws.oddFooter.center.size = 9
-        ws.oddFooter.center.font = f"{p.footer_font},Regular"
+    footer = ws.oddFooter
+    if p.footer and footer is not None:
+        footer.center.text = p.footer
+        footer.center.size = 9
+        footer.center.font = f"{p.footer_font},Regular"
 
 
 # --------------------------------------------------------------------------- validation
@@ -219,9 +220,9 @@ def apply_charts(wb: Workbook, ws: Worksheet, plan: ChartPlan, costs: tuple[Cost
     """
     from openpyxl.chart import Reference
 
-    ws._charts = [
+    ws._charts = [  # type: ignore[attr-defined]  # openpyxl keeps a sheet's charts there
         ch
-        for ch in ws._charts
+        for ch in ws._charts  # type: ignore[attr-defined]
         if _chart_title(ch) != CHART_TITLE and not _chart_title(ch).startswith(COST_CHART_PREFIX)
     ]
     chart = _bar_chart(plan.title, 7.5 + 0.6 * (plan.categories[2] - plan.categories[1]))
@@ -260,7 +261,7 @@ def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
             page_top = y
 
 
-def _cost_charts(wb: Any, ws: Any, costs: list[CostChartPlan], row: int, placed: list[tuple[int, float]]) -> None:
+def _cost_charts(wb: Any, ws: Any, costs: tuple[CostChartPlan, ...], row: int, placed: list[tuple[int, float]]) -> None:
     from openpyxl.chart import Reference
 
     from xladdin.model import cell_ref
@@ -296,7 +297,7 @@ def _bar_chart(title: str, height_cm: float) -> Any:
     chart.title = title
     chart.y_axis.majorGridlines = None
     chart.height = height_cm
-    chart.width = 17.0
+    chart.width = 17.0  # type: ignore[assignment]
     chart.x_axis.scaling.orientation = "maxMin"  # first item on top, as in the table
     chart.x_axis.delete = False
     chart.y_axis.delete = False

@@ -183,14 +183,14 @@ def build_publication(
     while name in wb.sheetnames:
         name += "_"
     ws = wb.create_sheet(name, 0)
-    cells, plan = notice_plan(
+    cells, look = notice_plan(
         notice,
         title_font=getattr(options, "title_font", None),
         body_font=getattr(options, "body_font", None),
     )
     for (r, c), text in cells.items():
         ws.cell(row=r, column=c).value = text
-    apply_style(ws, plan)
+    apply_style(ws, look)
     ws.sheet_view.showGridLines = False
     published = formatted
     for other in wb.worksheets:

@@ -117,11 +117,11 @@ def add_merge(ws: Any, rng: CellRange, style_row: int | None = None) -> None:
                 continue
             mc = MergedCell(ws, row=row, column=col)
             if cur is not None and cur.has_style:
-                mc._style = copy(cur._style)
+                mc._style = copy(cur._style)  # type: ignore[attr-defined]
             elif style_row is not None:
                 src = ws._cells.get((style_row, col))
                 if src is not None and src.has_style:
-                    mc._style = copy(src._style)
+                    mc._style = copy(src._style)  # type: ignore[attr-defined]
             ws._cells[(row, col)] = mc
     ws.merged_cells.add(_merged_range(ws, rng.coord))
 
@@ -150,7 +150,7 @@ def remove_merge(ws: Any, coord: str) -> None:
                     cur = ws._cells.get((row, col))
                     if isinstance(cur, MergedCell):
                         cell = Cell(ws, row=row, column=col)
-                        cell._style = copy(cur._style)
+                        cell._style = copy(cur._style)  # type: ignore[attr-defined]
                         ws._cells[(row, col)] = cell
             return
 

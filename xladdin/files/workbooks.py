@@ -28,7 +28,7 @@ def new_workbook_from_layouts(layouts: list[SheetLayout]) -> Any:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.active)  # type: ignore[arg-type]
     for lay in layouts:
         ws = wb.create_sheet(lay.name)
         put_layout(ws, lay)

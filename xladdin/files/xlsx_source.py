@@ -409,8 +409,8 @@ class _StreamSource:
         self.date_formats: set[int] = set()
         self.timedelta_formats: set[int] = set()
         if "xl/styles.xml" in names:
-            sheet = Stylesheet.from_tree(fromstring(self.zf.read("xl/styles.xml")))
-            self.date_formats = sheet.date_formats
+            sheet: Any = Stylesheet.from_tree(fromstring(self.zf.read("xl/styles.xml")))  # type: ignore[arg-type]
+            self.date_formats = sheet.date_formats  # set by openpyxl's reader, not in its stubs
             self.timedelta_formats = sheet.timedelta_formats
         wb_xml = self.zf.read("xl/workbook.xml")[:100_000] if "xl/workbook.xml" in names else b""
         self.epoch = CALENDAR_MAC_1904 if re.search(rb"date1904\s*=\s*[\"'](1|true)", wb_xml) else CALENDAR_WINDOWS_1900

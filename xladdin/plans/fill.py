@@ -20,7 +20,7 @@ from xladdin.errors import UserError
 from xladdin.fill import FillPlan, LibraryEntry, NewRow, new_project_spec, plan_fill
 from xladdin.framework import level1_key, level2_key
 from xladdin.layout import read_project, write_project
-from xladdin.model import Merge, Project, SheetData, cell_ref, display_text, parse_ref
+from xladdin.model import Merge, Project, Scalar, SheetData, cell_ref, display_text, parse_ref
 from xladdin.style import BODY_FONT, BODY_SIZE, CellStyle, FontSpec, plan_project
 from xladdin.summary import plan_summary_line
 from xladdin.toolsheets.records import RecordRow, fill_record_steps
@@ -205,7 +205,7 @@ def _relabel(
         top, bottom = block[0], block[-1]
         text = labels[top][level]
 
-        def current(r: int) -> object:
+        def current(r: int) -> Scalar:
             return sd.value(original[r], col) if r in original else None
 
         if merged:
