@@ -14,6 +14,7 @@ from xladdin.conventions import TOOL_SHEETS
 from xladdin.layout import read_tables
 from xladdin.model import Finding, Project, SheetData, parse_ref
 from xladdin.rules import Rule, all_rules, run, select_rules, sort_findings
+from xladdin.settings import settings_from_sheets
 
 NOT_A_TABLE = "SHEET001"  # a sheet that holds no project table (info)
 NO_TABLE = "SHEET002"  # a workbook that holds none at all (a warning: the file needs a look)
@@ -29,10 +30,11 @@ class ProjectResult:
     name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
     rows: tuple[int, int] = (0, 0)  # the table's first and last row (several tables may share a sheet)
     total_label: str = "项目总额"  # what the form calls ``total`` (年度资金总额 in a form without 项目总额)
-    # This project's part of the JSON report, rendered by the process that checked it (a
-    # worker of a parallel check) so the report is not rendered serially at the end; None
-    # when not asked for.  Findings are never changed once a check has returned.
-    json: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        """The table among the workbook's: its sheet, and its first row where a sheet holds several."""
+        return f"{self.sheet}\n{self.rows[0]}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,9 +50,6 @@ class CheckResult:
     file: str
     projects: list[ProjectResult]
     other: list[Finding] = field(default_factory=list)  # findings about non-project sheets
-    # codes of the selected workbook rules not yet run: a part of a parallel check leaves
-    # them to the process that has every part (``apply_workbook_rules``)
-    pending: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -183,15 +182,12 @@ def check_sheets(
 ) -> CheckResult:
     """Run the selected rules over every project sheet.
 
-    ``part``: these sheets are some of a workbook's, so the workbook rules are left
-    pending for ``apply_workbook_rules`` once every part is in.
+    ``part``: these sheets are some of a workbook's (a parallel check), so the workbook
+    rules are left for ``apply_workbook_rules`` once every part is in.
     """
-    from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
-    chosen = rules if rules is not None else all_rules()
-    chosen = select_rules(chosen, settings.select or None, settings.ignore)
-    chosen = select_rules(chosen, select, ignore)
+    chosen = chosen_rules(sheets, select, ignore, rules)
     projects, skipped = read_projects(sheets)
     results = [
         ProjectResult(
@@ -211,41 +207,48 @@ def check_sheets(
     ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     result = CheckResult(file=file, projects=results, other=other)
-    result.pending = [r.code for r in chosen if r.scope == "workbook"]
     if not part:
-        apply_workbook_rules(result)
+        apply_workbook_rules(result, [r.code for r in chosen if r.scope == "workbook"])
     return result
 
 
-def apply_workbook_rules(result: CheckResult) -> None:
-    """Run the pending workbook rules over all of the result's tables, in place.
+def chosen_rules(
+    sheets: list[SheetData],
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    rules: list[Rule] | None = None,
+) -> list[Rule]:
+    """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's."""
 
-    Also settles the "no table found" warning, which a part of a parallel check adds
-    when its own sheets hold none: kept once when no part found a table, else dropped.
-    A table that gets a finding is sorted again and its pre-rendered JSON dropped, so
-    the report renders it with the new finding.
+    settings = settings_from_sheets(sheets)
+    chosen = rules if rules is not None else all_rules()
+    chosen = select_rules(chosen, settings.select or None, settings.ignore)
+    return select_rules(chosen, select, ignore)
+
+
+def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:
+    """Run the workbook rules ``codes`` over all of the result's tables, in place; the keys
+    (``ProjectResult.key``) of the tables that got a finding (sorted again with it).
+
+    Also settles the "no table found" warning, which a part of a parallel check adds when
+    its own sheets hold none: kept once when no part found a table, else dropped.
     """
     none = [f for f in result.other if f.rule == NO_TABLE]
     if none and (result.projects or len(none) > 1):
         keep = [] if result.projects else none[:1]
         result.other = [f for f in result.other if f.rule != NO_TABLE or f in keep]
-    if not result.pending:
-        return
     by_code = {r.code: r for r in all_rules()}
     added: dict[int, list[Finding]] = {}
-    for code in result.pending:
+    for code in codes:
         r = by_code[code]
         for f in r.check(result.projects, r):
             owner = _owner(result.projects, f)
             if owner is not None:
                 added.setdefault(owner, []).append(f)
-    result.pending = []
-    if not added:
-        return
     for i, p in enumerate(result.projects):
         if i in added:
             p.findings = sort_findings([*p.findings, *added[i]])
-            p.json = None
+    return {result.projects[i].key for i in added}
 
 
 def _owner(projects: list[ProjectResult], f: Finding) -> int | None:

@@ -1200,7 +1200,6 @@ def write_indicators(lay: SheetLayout, first_row: int, rows: tuple[IndicatorSpec
 
 def template_spec(year: int) -> TableSpec:
     """A blank project: the layout with the classic framework's groups, one empty row each."""
-    from xladdin.framework import CLASSIC, LEVEL1_LABELS
 
     rows = tuple(
         IndicatorSpec(LEVEL1_LABELS[l1], label, "", "") for l1, groups in CLASSIC.items() for _, label in groups

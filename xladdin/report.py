@@ -6,13 +6,15 @@ The result is data first (``CheckResult.as_dict``); these functions only render 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring as _quote  # what the encoder quotes text with (C)
 from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
 from xladdin.conventions import SEVERITY_ZH
-from xladdin.model import Project
-from xladdin.target import target
+from xladdin.model import Project, display_text
+from xladdin.target import target, target_text
+from xladdin.values import format_value
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
@@ -21,9 +23,6 @@ _RESET = "\033[0m"
 def table_view(p: Project) -> dict[str, Any]:
     """What the reader read of one table, as plain data: its rows, its form, its money and every
     indicator row with its target (``check --tables``: to see how a form was understood)."""
-    from xladdin.target import target_text
-    from xladdin.values import format_value
-
     form = p.form
     rows = []
     for ind in p.indicators:
@@ -59,21 +58,26 @@ def table_view(p: Project) -> dict[str, Any]:
     }
 
 
-def to_json(result: CheckResult, tables: list[dict[str, Any]] | None = None) -> str:
+def to_json(
+    result: CheckResult, rendered: Mapping[str, str] | None = None, tables: list[dict[str, Any]] | None = None
+) -> str:
     """The JSON contract, indented for reading, each finding on one line.
 
     ``json.dumps(indent=2)`` would spread every finding over nine lines and runs the
     pure-Python encoder (a third of a second for 6,000 findings); flat objects are
     written by the C encoder, one per line, which also keeps a finding greppable.
+    ``rendered``: projects' entries already rendered (by the worker processes of a parallel
+    check, ``project_json``), by table (``ProjectResult.key``).  ``tables`` (``check --tables``):
+    what was read of each table (``table_view``), added to its entry.
     """
-    if tables is not None:  # --tables: each project's entry with what was read of it
+    if tables is not None:
         entries = iter(tables)
 
         def entry(p: ProjectResult) -> Any:
             return {**p.as_dict(), "table": next(entries, None)}
 
         return _dumps(result.as_dict(entry), "")
-    return _dumps(result.as_dict(_project_entry), "")
+    return _dumps(result.as_dict(_entries(rendered)), "")
 
 
 # A project's place in the report: the "projects" list of the top-level object.
@@ -89,8 +93,12 @@ def project_json(p: ProjectResult) -> str:
     return _dumps(p.as_dict(), _PROJECT_INDENT)
 
 
-def _project_entry(p: ProjectResult) -> _Rendered:
-    return _Rendered(p.json if p.json is not None else project_json(p))
+def _entries(rendered: Mapping[str, str] | None) -> Callable[[ProjectResult], _Rendered]:
+    def entry(p: ProjectResult) -> _Rendered:
+        text = rendered.get(p.key) if rendered else None
+        return _Rendered(text if text is not None else project_json(p))
+
+    return entry
 
 
 _CONTAINERS = (dict, list, _Rendered)
@@ -189,9 +197,15 @@ def _table_lines(table: dict[str, Any]) -> list[str]:
     return out
 
 
-def batch_to_json(batch: BatchResult) -> str:
-    """Several files: ``{"files": [the one-file report of each], "unreadable": […], "summary": {…}}``."""
-    return _dumps(batch.as_dict(_project_entry), "")
+def batch_to_json(batch: BatchResult, rendered: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """Several files: ``{"files": [the one-file report of each], "unreadable": […], "summary": {…}}``.
+
+    ``rendered``: per file, its projects' entries already rendered (see ``to_json``).
+    """
+    files = [r.as_dict(_entries((rendered or {}).get(r.file))) for r in batch.results]
+    data = batch.as_dict(lambda p: None)  # the frame and the counts; each file's report is ``files``
+    data["files"] = files
+    return _dumps(data, "")
 
 
 def batch_summary_line(batch: BatchResult) -> str:
@@ -213,6 +227,5 @@ def batch_to_console(batch: BatchResult, color: bool = False) -> str:
 
 
 def _fmt(x: Any) -> str:
-    from xladdin.model import display_text
 
     return display_text(x)

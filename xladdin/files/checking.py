@@ -17,11 +17,13 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from xladdin.check import CheckResult, apply_workbook_rules, check_sheets
+from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules
 from xladdin.files.sources import Source, open_source
 from xladdin.report import project_json
+from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
 
 # How workers start: fork where it is safe and cheap (Linux), elsewhere the platform's
@@ -41,17 +43,31 @@ MAX_WORKERS = 8
 MIN_PART = 20
 
 
+@dataclass
+class FileCheck(CheckResult):
+    """A file's ``CheckResult``, with what the parallel check worked out on the way.
+
+    ``rendered``: the projects' entries of the JSON report, by table (``ProjectResult.key``), rendered by the
+    process that checked them (a worker of a parallel check) so the report is not
+    rendered serially at the end; empty when JSON was not asked for.  ``pending``: the
+    workbook rules a part leaves to the process that has every part.
+    """
+
+    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # by ProjectResult.key
+    pending: list[str] = field(default_factory=list, repr=False, compare=False)
+
+
 def check_file(
     path: str | os.PathLike[str],
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     jobs: int | None = None,
     json: bool = False,
-) -> CheckResult:
+) -> FileCheck:
     """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off).
 
     ``json``: the JSON report will be written, so each part renders its projects' entries
-    (``ProjectResult.json``) in the process that checked them.
+    (``FileCheck.rendered``) in the process that checked them.
 
     The result carries findings only (``ProjectResult.project`` is None): what a file
     check reports needs nothing else, and keeping every parsed table alive until the
@@ -65,7 +81,10 @@ def check_file(
         result = _parallel(reader, file, names, opts, n) if n > 1 else None
         if result is None:
             result = _check_part(reader, file, None, opts)
-    apply_workbook_rules(result)  # the rules that compare tables, now that every part is in
+    # the rules that compare tables, now that every part is in; a table they add to is rendered again
+    for key in apply_workbook_rules(result, result.pending):
+        result.rendered.pop(key, None)
+    result.pending = []
     return result
 
 
@@ -150,7 +169,7 @@ class _Options(NamedTuple):
     json: bool
 
 
-def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Options) -> CheckResult:
+def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
     """Some of the file's sheets — and the settings sheet, which every part obeys — checked;
     every sheet when ``names`` is None.
 
@@ -158,11 +177,14 @@ def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Optio
     sent back, and pickled, from a worker.
     """
     wanted = None if names is None else [*names, SETTINGS_SHEET] if SETTINGS_SHEET not in names else names
-    result = check_sheets(file, reader.read(wanted), opts.select, opts.ignore, part=True)
+    sheets = reader.read(wanted)
+    checked = check_sheets(file, sheets, opts.select, opts.ignore, part=True)
+    pending = [r.code for r in chosen_rules(sheets, opts.select, opts.ignore) if r.scope == "workbook"]
+    result = FileCheck(file, checked.projects, checked.other, pending=pending)
     for p in result.projects:
         p.project = None
         if opts.json:
-            p.json = project_json(p)
+            result.rendered[p.key] = project_json(p)
     return result
 
 
@@ -174,7 +196,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
     whole check and travels back to be raised there; a worker that dies sends nothing,
     and the runs it took are checked again by the main process.
     """
-    done: list[tuple[int, int, CheckResult]] = []  # (first sheet, last + 1, result) of each run
+    done: list[tuple[int, int, FileCheck]] = []  # (first sheet, last + 1, result) of each run
     gc.disable()  # see gc_paused; never switched back on: this process ends with the check
     try:
         with open_source(file) as reader:
@@ -191,7 +213,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
         conn.close()
 
 
-def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: int) -> CheckResult | None:
+def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: int) -> FileCheck | None:
     """The check in ``n`` processes — this one and ``n - 1`` workers — or None when no worker can start.
 
     Every process takes the next run of sheets from a shared counter as soon as it is
@@ -208,7 +230,6 @@ def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: in
     if method == "fork":
         # Import the rules (and the engine they use, ~80 ms) before forking, so the workers
         # inherit them instead of each importing them again; a spawned worker imports anyway.
-        from xladdin.rules import all_rules
 
         all_rules()
     floor = max(1, min(MIN_PART, len(names) // (4 * n)))
@@ -234,7 +255,7 @@ def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: in
             conns.append(receiver)
         if not procs:
             return None
-        done: dict[int, tuple[int, CheckResult]] = {}
+        done: dict[int, tuple[int, FileCheck]] = {}
         while (part := _take(bounds, n, floor, from_end=True)) is not None:
             lo, hi = part
             done[lo] = (hi, _check_part(reader, file, names[lo:hi], opts))
@@ -250,7 +271,7 @@ def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: in
                 done[lo] = (hi, res)
         if error is not None:
             raise error
-        results: list[CheckResult] = []
+        results: list[FileCheck] = []
         pos = 0
         for lo in sorted(done):
             if lo > pos:  # taken by a worker that died
@@ -272,9 +293,11 @@ def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: in
     return _merge(file, results)
 
 
-def _merge(file: str, results: list[CheckResult]) -> CheckResult:
+def _merge(file: str, results: list[FileCheck]) -> FileCheck:
     projects = [p for r in results for p in r.projects]
     other: list[Any] = [f for r in results for f in r.other]
-    merged = CheckResult(file=file, projects=projects, other=other)
+    merged = FileCheck(file=file, projects=projects, other=other)
+    for r in results:
+        merged.rendered.update(r.rendered)
     merged.pending = results[0].pending if results else []  # every part obeys the same settings
     return merged

@@ -20,7 +20,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from xladdin.errors import UserError
+from xladdin.errors import NoProjectTables, UserError
+from xladdin.files.apply import apply
+from xladdin.files.looks import apply_style
+from xladdin.files.saving import save_atomic
+from xladdin.files.writing import load_for_edit, read_for_edit
+from xladdin.layout import read_project
+from xladdin.plans.format import plan_format
+from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
+from xladdin.workbook_plan import StyleSheet
 
 DEFAULT_TIMEOUT = 300
 _WINDOWS_PATHS = (
@@ -162,19 +170,12 @@ def build_publication(
     (LibreOffice prints no hidden sheet), so nothing but the notice and the tables
     reaches the PDF, and formulas that refer to hidden sheets still compute.
     """
-    from xladdin.files.apply import apply
-    from xladdin.files.looks import apply_style
-    from xladdin.files.writing import read_for_edit
-    from xladdin.layout import read_project
-    from xladdin.plans.format import plan_format
-    from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
-    from xladdin.workbook_plan import StyleSheet
 
     sheets = read_for_edit(wb)
     plan = plan_format(sheets, options, validations=False)
     formatted = set(plan.names["formatted"])
     if not formatted:
-        raise UserError("工作簿中没有找到绩效目标表（缺少“项目名称”和“一级指标…指标值”表头），无法生成公开文档。")
+        raise NoProjectTables("无法生成公开文档")
     overflow = [(st.style.sheet, ref, need) for st in plan.of(StyleSheet) for ref, need in st.style.overflow]
     if overflow:
         sheet, cell, need = overflow[0]
@@ -221,8 +222,6 @@ def publish_file(
     options: Any = None,
 ) -> tuple[Path, list[str]]:
     """The disclosure PDF of a workbook; the workbook itself is not changed."""
-    from xladdin.files.saving import save_atomic
-    from xladdin.files.writing import load_for_edit
 
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":
