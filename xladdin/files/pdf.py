@@ -231,7 +231,7 @@ def publish_file(
         raise UserError(f"输出文件夹不存在：{folder}。请先创建该文件夹，或换一个输出路径。")
     if find_soffice() is None:
         raise UserError(_NO_SOFFICE)
-    from xladdin.files.other_formats import as_xlsx
+    from xladdin.files.other_formats import as_xlsx  # it converts through this module: imported when asked
 
     with as_xlsx(src) as readable:  # an .xls / .ods is read through a converted copy; the file itself is untouched
         wb = load_for_edit(readable)

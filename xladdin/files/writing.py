@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import FileDamaged, FileLocked, OutputIsInput, UserError
+from xladdin.files.other_formats import OTHER_FORMATS, as_xlsx, is_other_format
 from xladdin.files.saving import is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable
 from xladdin.files.workbooks import sheet_from_openpyxl
@@ -208,7 +209,6 @@ def edit_file(
     plan with nothing to do on ``in_place`` (the file is not rewritten for nothing).
     """
     from xladdin.files.apply import Applied, apply
-    from xladdin.files.other_formats import OTHER_FORMATS, as_xlsx, is_other_format
 
     if is_other_format(source):  # .xls, .et, .xlsb, .ods: written as a new .xlsx, the original untouched
         src = Path(source)

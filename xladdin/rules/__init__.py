@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any, Literal, TypeVar
 
 from xladdin.model import Finding, Fix, Project, Severity
+from xladdin.values import parse
 
 FixKind = Literal["safe", "unsafe"]
 
@@ -40,8 +41,7 @@ class Context:
     def values(self) -> dict[int, Any]:
         """Indicator row → its target (``xladdin.target.target``: the 指标值 parsed, with the
         comparator and unit of their own columns where the form has them)."""
-        from xladdin.rules.facts import rows
-        from xladdin.values import parse
+        from xladdin.rules.facts import rows  # facts builds on this module: imported when asked
 
         return {x.row: parse(x.value) for x in rows(self)}  # x.value is the target's text
 
