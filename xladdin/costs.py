@@ -493,7 +493,7 @@ def _make_line(
         cell=ind.value.cell,
         name_cell=ind.name.cell,
         row=ind.row,
-        unit_cost=target_text(ind),
+        unit_cost=v.text,  # the target's text as parsed (``target_text``)
         value=v,
         quantities=uses,
         factors=factors,
@@ -540,7 +540,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
         lines.append(_expand(line, used))
         used_rows.update(s.ind.row for s in used)
     unmatched_q = tuple(
-        Unmatched(s.name, s.ind.value.cell, s.ind.row, target_text(s.ind), "没有成本指标使用这个数量")
+        Unmatched(s.name, s.ind.value.cell, s.ind.row, s.value.text, "没有成本指标使用这个数量")
         for s in sources
         if s.level2 in QUANTITY_GROUPS and s.ind.row not in used_rows
     )
