@@ -204,3 +204,61 @@ def test_a_reviewers_batch_lists_a_file_without_tables_as_needing_a_look(
     verdicts = {str(r[0]): r[5] for r in ws.iter_rows(min_row=5, values_only=True) if r[0] and r[0] != "合计"}
     assert len(verdicts) == 2
     assert all(v == "没有找到绩效目标表，需人工查看" for v in verdicts.values()), verdicts
+
+
+# --------------------------------------------------------------------------- tables anywhere, exports without titles
+
+
+def test_a_table_anywhere_on_the_sheet_reads_the_same(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bundled tables moved 7 rows down and 3 columns right: the same findings, moved with them."""
+    from openpyxl.utils import get_column_letter
+    from shapes import specs, write
+
+    from xladdin.layout import SheetLayout, write_project
+    from xladdin.model import Merge
+
+    def shifted(lay: SheetLayout) -> SheetLayout:
+        out = SheetLayout(lay.name)
+        out.cells = {(r + 7, c + 3): v for (r, c), v in lay.cells.items()}
+        out.roles = {(r + 7, c + 3): v for (r, c), v in lay.roles.items()}
+        out.merges = [Merge(m.min_row + 7, m.min_col + 3, m.max_row + 7, m.max_col + 3) for m in lay.merges]
+        return out
+
+    tables = specs()
+    plain = write(tmp_path / "原样.xlsx", [write_project(s) for s in tables])
+    moved = write(tmp_path / "挪动.xlsx", [shifted(write_project(s)) for s in tables])
+
+    def findings(path: Path, dr: int = 0, dc: int = 0) -> list[tuple[str, str, str]]:
+        _, data = check_json(path, capsys)
+        out = []
+        for p in data["projects"]:
+            for f in p["findings"]:
+                col = "".join(ch for ch in f["cell"] if ch.isalpha())
+                row = int(f["cell"][len(col) :])
+                idx = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(col)))
+                out.append((f["rule"], f"{get_column_letter(idx - dc)}{row - dr}", f["severity"]))
+        return out
+
+    assert findings(moved, 7, 3) == findings(plain)
+
+
+def test_a_system_export_with_one_title_for_many_projects(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Projects one after another in one sheet, the title and year written once at the top."""
+    from shapes import h_layout, specs, write
+
+    from xladdin.layout import SheetLayout
+
+    sheet = SheetLayout("导出")
+    offset = 0
+    for n, spec in enumerate(specs()[:3]):
+        lay = h_layout(spec)
+        skip = 0 if n == 0 else 2  # later projects: no title, no year line
+        for (r, c), v in lay.cells.items():
+            if r > skip:
+                sheet.cells[(r - skip + offset, c)] = v
+        offset += max(r for r, _ in lay.cells) - skip + 1
+    path = write(tmp_path / "导出.xlsx", [sheet])
+    _, data = check_json(path, capsys, "--tables")
+    assert [p["name"] for p in data["projects"]] == [s.name for s in specs()[:3]]
+    assert not any(f["rule"] == "HDR005" for p in data["projects"] for f in p["findings"])  # the year is inherited
+    assert [p["total"] for p in data["projects"]] == [400.0, 80.0, 300.0]  # 元 → 万元
