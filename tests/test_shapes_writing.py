@@ -126,3 +126,16 @@ def test_rollover_and_marks_on_another_form(
     cols = _columns(ws)
     unit = ws.cell(15, cols["计量单位"])  # 出差人数: its 计量单位 is blank (VAL001 points there)
     assert unit.comment is not None and "VAL001" in unit.comment.text
+
+
+def test_fill_on_a_tree_says_which_groups_to_add(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The budget system's grid keeps 一级/二级 as rows of their own: fill names the missing groups
+    instead of writing group names into the indicator names."""
+    src = SHAPES["Q"].save(tmp_path / "表样Q.xlsx")
+    out = tmp_path / "填充.xlsx"
+    assert main(["fill", str(src), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "未自动插入新行" in said and "满意度指标—服务对象满意度" in said
+    before, after = load_workbook(src)["表样Q"], load_workbook(out)["表样Q"]
+    assert after.max_row == before.max_row
+    assert [[c.value for c in r] for r in after.iter_rows()] == [[c.value for c in r] for r in before.iter_rows()]

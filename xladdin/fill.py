@@ -450,6 +450,12 @@ def plan_fill(
     if comparators:
         plan.edits.extend(comparator_edits(project))
     _order_check(plan, project, order, groups)
+    if plan.new_rows and project.columns.get("level1") == project.columns.get("name"):
+        # 一级/二级 as rows of their own (the budget system's tree): a new group is a node row the
+        # system adds; said, not guessed at
+        missing = "、".join(dict.fromkeys(f"{nr.level1}—{nr.level2}" for nr in plan.new_rows))
+        plan.notes.append(f"一级、二级指标是单独的行的表样，未自动插入新行，请补充：{missing}")
+        plan.new_rows = []
     return plan
 
 
