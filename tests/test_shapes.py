@@ -262,3 +262,36 @@ def test_a_system_export_with_one_title_for_many_projects(tmp_path: Path, capsys
     assert [p["name"] for p in data["projects"]] == [s.name for s in specs()[:3]]
     assert not any(f["rule"] == "HDR005" for p in data["projects"] for f in p["findings"])  # the year is inherited
     assert [p["total"] for p in data["projects"]] == [400.0, 80.0, 300.0]  # 元 → 万元
+
+
+def test_long_and_annual_tables_of_one_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """E1's 申报表 holds two indicator tables (长期, 年度): one project, the 年度 table judged, the
+    长期 one read and listed (the same indicator with another target is no duplicate)."""
+    from openpyxl import Workbook
+
+    rows = [
+        ["佳县财政支出项目绩效目标申报表 (2026年度)"],
+        ["项目名称", "老年人助餐服务"],
+        ["项目绩效目标", "长期目标", "年度目标"],
+        [None, "三年内覆盖全县。", "为全县老年人提供助餐服务。"],
+        ["长期绩效指标"],
+        ["一级指标", "二级指标", "指标内容", "指标值", "备注"],
+        ["产出指标", "数量指标", "助餐人数", "≥1000人", ""],
+        ["年度绩效指标"],
+        ["一级指标", "二级指标", "指标内容", "指标值", "备注"],
+        ["产出指标", "数量指标", "助餐人数", "≥300人", ""],
+        ["效益指标", "社会效益指标", "老年人生活便利程度", "明显改善", ""],
+        ["满意度指标", "服务对象满意度指标", "老年人满意度", "≥90%", ""],
+    ]
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(tmp_path / "E1.xlsx")
+    _, data = check_json(tmp_path / "E1.xlsx", capsys, "--tables")
+    (p,) = data["projects"]
+    table = p["table"]
+    assert [t["kind"] for t in table["form"]["tables"]] == ["长期", "年度"]
+    assert [r["value"] for r in table["indicators"]] == ["≥300人", "明显改善", "≥90%"]
+    assert [r["value"] for r in table["other_tables"][0]["indicators"]] == ["≥1000人"]
+    assert table["goal"]["text"] == "为全县老年人提供助餐服务。"
+    assert not [f for f in p["findings"] if f["rule"] in ("IND009", "IND010")]

@@ -12,7 +12,7 @@ from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
 from xladdin.conventions import SEVERITY_ZH
-from xladdin.model import Project, display_text
+from xladdin.model import Indicator, Project, display_text
 from xladdin.target import target, target_text
 from xladdin.values import format_value
 
@@ -24,24 +24,6 @@ def table_view(p: Project) -> dict[str, Any]:
     """What the reader read of one table, as plain data: its rows, its form, its money and every
     indicator row with its target (``check --tables``: to see how a form was understood)."""
     form = p.form
-    rows = []
-    for ind in p.indicators:
-        row: dict[str, Any] = {
-            "row": ind.row,
-            "level1": ind.level1.text,
-            "level2": ind.level2.text,
-            "name": ind.name.text,
-            "value": ind.value.text,
-        }
-        for key in ("comparator", "unit", "weight", "direction"):
-            f = getattr(ind, key)
-            if f is not None:
-                row[key] = f.text
-        for key, f in ind.more:
-            row[key] = f.text
-        row["target"] = target_text(ind)
-        row["target_canonical"] = format_value(target(ind))
-        rows.append(row)
     return {
         "rows": [p.first_row, p.last_row],
         "form": {
@@ -54,8 +36,29 @@ def table_view(p: Project) -> dict[str, Any]:
         },
         "money": [{"label": label, "cell": a.cell, "wan": a.number} for label, a in p.money.items()],
         "goal": {"cell": p.goal.cell, "text": p.goal.text},
-        "indicators": rows,
+        "indicators": [_row_view(ind) for ind in p.indicators],
+        # 中期/长期 tables beside the year's: read, listed, not judged
+        "other_tables": [{"kind": kind, "indicators": [_row_view(i) for i in rows]} for kind, rows in p.other_tables],
     }
+
+
+def _row_view(ind: Indicator) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "row": ind.row,
+        "level1": ind.level1.text,
+        "level2": ind.level2.text,
+        "name": ind.name.text,
+        "value": ind.value.text,
+    }
+    for key in ("comparator", "unit", "weight", "direction"):
+        f = getattr(ind, key)
+        if f is not None:
+            row[key] = f.text
+    for key, f in ind.more:
+        row[key] = f.text
+    row["target"] = target_text(ind)
+    row["target_canonical"] = format_value(target(ind))
+    return row
 
 
 def to_json(
