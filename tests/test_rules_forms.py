@@ -153,6 +153,8 @@ def test_val005_the_forms_direction_column_decides() -> None:
 def test_val009_leaves_a_comparator_columns_symbols_alone() -> None:
     assert findings(shape("H"), "VAL009") == []
     assert findings(shape("Q"), "VAL009") == []
+    assert findings(shape("G"), "VAL009") == []  # "=100.00(%)" is what that budget system prints
+    assert [f.cell for f in findings(shape("B", {"E21": ">=95%"}), "VAL009")] == ["E21"]
 
 
 # --------------------------------------------------------------------------- weights

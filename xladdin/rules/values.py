@@ -346,6 +346,8 @@ _ASCII = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤", ">": "＞", "<": "
 
 @rule("VAL009", "comparator-ascii", "info", "比较符号宜写成“≥”“≤”，不要用半角的“>=”“<=”", fix="safe")
 def comparator_ascii(ctx: Context, r: Rule) -> Iterator[Finding]:
+    if not ctx.project.form.standard:
+        return  # another form's values are what its system prints ("=100.00(%)"): its convention, not a slip
     for x, v in _rows(ctx):
         raw = v.comparator_raw
         if raw not in _ASCII or not x.ind.value.text.startswith(raw):
