@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from xladdin import forms
@@ -173,6 +174,7 @@ class _Block:
     order: list[tuple[str, int, int]] = field(default_factory=list)  # (key, row, col) of each first label
     others: list[tuple[int, int, str]] = field(default_factory=list)  # labels of fields the Project has no slot for
     top: int = 0  # the first row with anything in it
+    scored: list[tuple[int, int]] = field(default_factory=list)  # texts stating weights (绩效指标(权重分值90分…))
 
 
 def _scan(sheet: SheetData, start: int, until_name: bool = False) -> _Block:
@@ -204,6 +206,8 @@ def _scan(sheet: SheetData, start: int, until_name: bool = False) -> _Block:
             if not t:
                 if v.strip():
                     row_content.append((r, c))
+                    if "分" in v:
+                        blk.scored.append((r, c))
                 continue
             k = headings.get(t)
             if k is not None:
@@ -216,6 +220,8 @@ def _scan(sheet: SheetData, start: int, until_name: bool = False) -> _Block:
                 row_labels.append((lk, c, v))
             elif k is None:
                 row_content.append((r, c))
+                if "分" in v:
+                    blk.scored.append((r, c))
         if cols and ("value" in cols or "mid_value" in cols) and ("level1" in cols or "name" in cols):
             blk.header = (r, cols, heads)
             return blk
@@ -342,6 +348,12 @@ class _Table:
     tree: bool  # 一级/二级 are rows of the name column, not columns of their own
     above: int = 1  # the first row after the table before it (where its section label may be)
 
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """(column key, heading as written) of the columns that have a heading (``Form.columns``)."""
+        heads = self.heads
+        return tuple([(k, str(heads[k])) for k in self.cols if k in heads])
+
 
 def _read_table(
     sheet: SheetData, start: int, inherited: tuple[Field, int | None, str] | None
@@ -362,6 +374,7 @@ def _read_table(
                 blk.first[k] = rc
                 blk.order.append((k, *rc))
         blk.others.extend(look.others)
+        blk.scored.extend(look.scored)
         blk.money.extend(look.money)
         blk.stops |= look.stops
         blk.texts.update(look.texts)
@@ -786,11 +799,10 @@ def _project(
 
     weight_total, weight_sections, weight_cell = _weight_budget(sheet, blk, tables)
     unplaced = _unplaced(sheet, blk, placed, tables)
+    clean, texts = forms.clean_label, blk.texts
     form = Form(
-        fields=tuple(
-            (("goal" if k == goal_key else k), forms.clean_label(str(blk.texts[(r, c)][0]))) for k, r, c in blk.order
-        ),
-        columns=tuple((k, str(judged.heads[k])) for k in judged.cols if k in judged.heads),
+        fields=tuple([("goal" if k == goal_key else k, clean(str(texts[(r, c)][0]))) for k, r, c in blk.order]),
+        columns=judged.columns,
         money_unit=unit,
         standard=standard,
         weight_total=weight_total,
@@ -987,7 +999,7 @@ def _weight_budget(
     sheet: SheetData, blk: _Block, tables: list[_Table]
 ) -> tuple[float | None, tuple[tuple[str, float], ...], str]:
     """The weights a section label states (绩效指标(权重分值90分,其中产出指标权重分值50分…)), and where."""
-    cells = list(blk.content)
+    cells = list(blk.scored)  # a section label above the table (a long text: ``label_text`` gives it no key)
     for t in tables:  # a vertical section label beside the table
         c0 = min(t.cols.values())
         if c0 > 1:
@@ -1011,24 +1023,30 @@ def _unplaced(
     out = []
     for r, c in [rc for rc in blk.content if rc not in placed]:
         v = sheet.value(r, c)
-        t = squash(display_text(v))
-        if len(t) <= 1 or not isinstance(v, str):
-            if len(t) > 1:
+        if isinstance(v, str):
+            if not _known_line(v):
                 out.append((r, c))
-            continue
-        if (
-            forms.title_like(t)
-            or _YEAR_LINE.match(t)
-            or forms.money_unit_of(t)
-            or forms.section_label(t) is not None
-            or forms.footer_line(t)
-            or ("分" in t and ("权重" in t or "分值" in t))
-        ):
-            continue
-        out.append((r, c))
+        elif len(display_text(v)) > 1:
+            out.append((r, c))
     for table in tables:
         out.extend(table.unknown)
     return sorted(set(out))
+
+
+@lru_cache(maxsize=4096)  # the same titles and unit lines stand above every table of a workbook
+def _known_line(text: str) -> bool:
+    """A text above a table that is no field but known: a title, a year or unit line, a
+    section label, a note, a stated weight budget, a single character of a vertical label."""
+    t = squash(text)
+    return (
+        len(t) <= 1
+        or forms.title_like(t)
+        or bool(_YEAR_LINE.match(t))
+        or forms.money_unit_of(t) is not None
+        or forms.section_label(t) is not None
+        or forms.footer_line(t)
+        or ("分" in t and ("权重" in t or "分值" in t))
+    )
 
 
 def _title_and_year(sheet: SheetData, start: int, name_row: int) -> tuple[Field, int | None, str]:

@@ -188,6 +188,7 @@ class MoneyBlock:
     parts: tuple[tuple[str, Amount], ...]
 
 
+@fast_init  # one per table read
 @dataclass(frozen=True)
 class Money:
     """项目资金 block of the form, all in 万元 (a form in 元 is converted when read; ``raw`` keeps the cell).
@@ -283,6 +284,7 @@ class Indicator:
         )
 
 
+@fast_init  # one per table read
 @dataclass(frozen=True)
 class Form:
     """What the form a table was read from holds: its fields, its columns, its conventions.
@@ -325,6 +327,7 @@ class Form:
 STANDARD_FORM = Form()
 
 
+@fast_init  # one per table read
 @dataclass(frozen=True)
 class Project:
     """One sheet's 项目支出预算绩效目标表."""
