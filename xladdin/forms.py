@@ -381,10 +381,8 @@ HEADINGS: dict[str, str] = {
     "偏差原因分析": "reason",
     "操作": "action",
 }
-# Column keys that make a row an indicator table's heading row (with at least one of
-# the value keys and one of the name keys).
+# The column keys of a target: a row whose 指标值 cell holds one of their headings is the next table's heading row.
 VALUE_KEYS = frozenset({"value", "mid_value"})
-NAME_KEYS = frozenset({"level1", "name"})
 
 
 def heading_key(value: Any) -> str | None:

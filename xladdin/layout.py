@@ -40,9 +40,7 @@ from xladdin.units import WAN
 
 # --------------------------------------------------------------------------- labels
 
-# The vocabulary of every form lives in ``xladdin.forms``; these are the published form's
-# (B) keys the writer and the callers of ``label_key`` know.
-HEADER_LABELS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "name", "指标值": "value"}
+# The vocabulary of every form lives in ``xladdin.forms``.
 
 
 def label_key(value: Any) -> str | None:
@@ -138,8 +136,6 @@ def parse_amount(value: Any) -> float | None:
 _YEAR = re.compile(r"(\d{4})\s*年")
 _YEAR_LINE = re.compile(r"^[(（]?\d{4}\s*年度?[)）]?$")
 _MONEY_KEYS_ALL = forms.MONEY_TOTALS | forms.MONEY_PARTS
-# Labels that start a table of their own: met where indicator rows were expected, they end the table.
-_STARTS_TABLE = frozenset({"name", "cover_name", "code", "department", "unit", "reporter", "money_group", "total"})
 
 
 # --------------------------------------------------------------------------- reading
@@ -744,7 +740,7 @@ def _project(
         return Amount(number, v, ref)
 
     if standard:
-        a = {k: text_amount(k, label_cells, amount_at) for k in MONEY_KEYS}
+        a = {k: _published_amount(k, label_cells, amount_at) for k in MONEY_KEYS}
         money = Money(
             a["total"],
             a["annual"],
@@ -840,7 +836,7 @@ def _last_row(t: _Table) -> int:
     return t.indicators[-1].row if t.indicators else t.header_row
 
 
-def text_amount(key: str, label_cells: dict[str, tuple[int, int]], amount_at: Any) -> Amount:
+def _published_amount(key: str, label_cells: dict[str, tuple[int, int]], amount_at: Any) -> Amount:
     """A money field of the published form; a deleted label points at the published cell."""
     if key not in label_cells:
         r, c = CANONICAL[key]
