@@ -204,6 +204,21 @@ def build_publication(
     return [p.sheet for p in projects]
 
 
+def imported_notice(path: str | Path) -> Any:
+    """The notice ``xladdin import`` kept in the 导入记录 sheet (a ``StoredNotice``), or None.
+
+    A workbook made by ``xladdin import`` signs and dates its disclosure as the original did.
+    """
+    from xladdin.files.sources import read_sheets
+    from xladdin.published.sheets import LOG_SHEET, stored_notice
+
+    try:
+        sheets = read_sheets(path, [LOG_SHEET])
+    except (UserError, KeyError, ValueError):
+        return None  # an unreadable file is reported by publish itself
+    return stored_notice(sheets[0]) if sheets else None
+
+
 def publish_file(
     source: str | Path,
     output: str | Path,
