@@ -261,8 +261,10 @@ def create_app(settings: WebSettings) -> Starlette:
             raise
         if not summary["files"]:  # nothing readable: say why, keep nothing
             store.remove(folder)
-            reasons = "；".join(f"{u['file']}：{u['message']}" for u in summary["unreadable"])
-            raise UserError(reasons or "没有收到可以检查的工作簿。")
+            bad = summary["unreadable"]
+            if len(bad) == 1:  # its message names the file already
+                raise UserError(bad[0]["message"])
+            raise UserError("；".join(f"{u['file']}：{u['message']}" for u in bad) or "没有收到可以检查的工作簿。")
         return summary
 
     async def _progress(job: asyncio.Future[Any], folder: Path) -> AsyncIterator[bytes]:

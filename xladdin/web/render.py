@@ -45,7 +45,7 @@ def download_name(display: str, download: Download) -> str:
 
 BAR_WIDTH = 260  # px of the longest bar
 BAR_HEIGHT = 18
-LABEL_WIDTH = 170
+LABEL_WIDTH = 232  # the chart's labels are at most 18 characters (style.short_label) of 12 px
 
 
 def chart_bars(chart: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -196,7 +196,7 @@ def unpack_zip(
                 continue
             suffix = path.suffix.lower()
             if suffix == ".zip":
-                refused.append((f"{display}/{name}", "压缩包中的压缩包不会被解开，请解压后重新打包上传。"))
+                refused.append((name, "压缩包中的压缩包不会被解开，请解压后重新打包上传。"))
             elif suffix in WORKBOOK_SUFFIXES:
                 wanted.append((info, name))
         if len(wanted) > max_files:
@@ -208,7 +208,7 @@ def unpack_zip(
             )
         entries: list[Entry] = []
         for n, (info, name) in enumerate(wanted, start=first):
-            shown = f"{display}/{name}"
+            shown = name  # the path inside the .zip: the reviewer's folder as it was zipped
             if info.flag_bits & 0x1:
                 refused.append((shown, "该文件在压缩包中设置了密码，无法解压。"))
                 continue
