@@ -31,7 +31,9 @@ SCREENSHOTS = Path(os.environ.get("XLADDIN_SCREENSHOTS", ROOT / "build" / "scree
 if not have_browser():
     if os.environ.get("XLADDIN_REQUIRE_BROWSER") == "1":
         pytest.fail("Chromium and chromedriver are required in CI but were not found", pytrace=False)
-    pytest.skip("Chromium / chromedriver not installed (apt-get install chromium chromium-driver)", allow_module_level=True)
+    pytest.skip(
+        "Chromium / chromedriver not installed (apt-get install chromium chromium-driver)", allow_module_level=True
+    )
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -145,7 +147,9 @@ def test_a_department_checks_its_workbook_and_downloads_it_marked(server: Server
     cell = driver.find_element(By.ID, first.get_attribute("data-target"))
     WebDriverWait(driver, 5).until(lambda d: "current" in (cell.get_attribute("class") or ""))
     assert "sev-error" in cell.get_attribute("class")
-    assert cell.text == _cell_value(first.find_element(By.CSS_SELECTOR, ".sheet").text, first.get_attribute("data-cell"))
+    assert cell.text == _cell_value(
+        first.find_element(By.CSS_SELECTOR, ".sheet").text, first.get_attribute("data-cell")
+    )
     assert in_view(driver, cell)
     shot(driver, "03-点击错误.png")
 
@@ -181,7 +185,9 @@ def _cell_value(sheet: str, cell: str) -> str:
     return display_text(sd.value(*parse_ref(cell)))
 
 
-def test_a_file_that_is_no_workbook_gets_a_chinese_message_on_the_page(server: Server, browser: Any, work: Path) -> None:
+def test_a_file_that_is_no_workbook_gets_a_chinese_message_on_the_page(
+    server: Server, browser: Any, work: Path
+) -> None:
     bad = work / "不是工作簿.xlsx"
     bad.write_text("这是一段文字，不是 Excel 工作簿。", encoding="utf-8")
     upload(browser, server, bad)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -65,7 +64,17 @@ def serve(temp_dir: Path, *args: str, env: dict[str, str] | None = None) -> Iter
     """``xladdin serve --port P --temp-dir DIR ARGS…`` running until the block ends."""
     port = free_port()
     log = temp_dir.parent / f"serve-{port}.log"
-    cmd = [sys.executable, "-m", "xladdin.commands.cli", "serve", "--port", str(port), "--temp-dir", str(temp_dir), *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "xladdin.commands.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--temp-dir",
+        str(temp_dir),
+        *args,
+    ]
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(
             cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})}
@@ -128,7 +137,3 @@ def wait_for_download(folder: Path, before: set[str], timeout: float = 60) -> Pa
 def files_under(folder: Path) -> list[Path]:
     """Every file below ``folder`` except the server's signing key (kept across requests by design)."""
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != ".secret")
-
-
-def copy_tree(src: Path, dst: Path) -> None:
-    shutil.copytree(src, dst, dirs_exist_ok=True)

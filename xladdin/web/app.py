@@ -457,11 +457,16 @@ def create_app(settings: WebSettings) -> Starlette:
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.error("error on %s %s", request.method, request.url.path, exc_info=exc)
+        # answered outside the other middleware (Starlette's last resort): the headers are set here
+        response: Response
         if _wants_json(request):
-            return JSONResponse({"error": _BUG}, status_code=500)
-        return templates.TemplateResponse(
-            request, "error.html", {"message": _BUG, "user": None, "auth": False, "csrf": ""}, status_code=500
-        )
+            response = JSONResponse({"error": _BUG}, status_code=500)
+        else:
+            response = templates.TemplateResponse(
+                request, "error.html", {"message": _BUG, "user": None, "auth": False, "csrf": ""}, status_code=500
+            )
+        response.headers.update({**security.SECURITY_HEADERS, "cache-control": "no-store"})
+        return response
 
     # ------------------------------------------------------------------ lifetime
 
