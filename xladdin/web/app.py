@@ -22,9 +22,17 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -119,7 +127,8 @@ def create_app(settings: WebSettings) -> Starlette:
                 return False
         return security.csrf_ok(key, request.cookies.get(security.CSRF_COOKIE), token)
 
-    def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    async def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        """A page; rendered in a thread, so a large one (60 tables) does not hold up the other requests."""
         cookie, fresh = csrf_cookie(request)
         context.setdefault("user", page_user(request))
         context.update(
@@ -131,17 +140,19 @@ def create_app(settings: WebSettings) -> Starlette:
                 "minutes": f"{settings.keep_minutes:g}",
             },
         )
-        response = templates.TemplateResponse(request, name, context, status_code=status)
+        context["request"] = request
+        html = await run_in_threadpool(templates.get_template(name).render, context)
+        response = HTMLResponse(html, status_code=status)
         if fresh:
             response.set_cookie(
                 security.CSRF_COOKIE, cookie, httponly=True, samesite="strict", secure=request.url.scheme == "https"
             )
         return response
 
-    def error_page(request: Request, message: str, status: int = 400) -> Response:
+    async def error_page(request: Request, message: str, status: int = 400) -> Response:
         if _wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
-        return render(request, "error.html", status=status, message=message)
+        return await render(request, "error.html", status=status, message=message)
 
     def need_page_user(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
         async def wrapped(request: Request) -> Response:
@@ -171,15 +182,17 @@ def create_app(settings: WebSettings) -> Starlette:
     async def login_page(request: Request) -> Response:
         if not settings.auth_required:
             return RedirectResponse("/", status_code=303)
-        return render(request, "login.html", next=_local(request.query_params.get("next")), users=bool(settings.users))
+        return await render(
+            request, "login.html", next=_local(request.query_params.get("next")), users=bool(settings.users)
+        )
 
     async def login(request: Request) -> Response:
         try:
             form = await _small_form(request)
         except UploadRefused as exc:
-            return error_page(request, exc.message, exc.status)
+            return await error_page(request, exc.message, exc.status)
         if not csrf_valid(request, form.get(security.CSRF_FIELD)):
-            return error_page(request, "页面已过期（安全校验未通过），请刷新页面后重试。", 403)
+            return await error_page(request, "页面已过期（安全校验未通过），请刷新页面后重试。", 403)
         user = None
         token = form.get("token", "").strip()
         if token and security.same_token(token, settings.token):
@@ -190,7 +203,7 @@ def create_app(settings: WebSettings) -> Starlette:
         target = _local(form.get("next"))
         if user is None:
             await asyncio.sleep(0.5)  # slows down guessing
-            return render(
+            return await render(
                 request,
                 "login.html",
                 status=401,
@@ -212,7 +225,7 @@ def create_app(settings: WebSettings) -> Starlette:
     async def logout(request: Request) -> Response:
         form = await _small_form(request)
         if not csrf_valid(request, form.get(security.CSRF_FIELD)):
-            return error_page(request, "页面已过期（安全校验未通过），请刷新页面后重试。", 403)
+            return await error_page(request, "页面已过期（安全校验未通过），请刷新页面后重试。", 403)
         response = RedirectResponse("/login" if settings.auth_required else "/", status_code=303)
         response.delete_cookie(security.SESSION_COOKIE)
         return response
@@ -222,7 +235,7 @@ def create_app(settings: WebSettings) -> Starlette:
     async def index(request: Request) -> Response:
         from xladdin.files.pdf import find_soffice
 
-        return render(request, "index.html", pdf=find_soffice() is not None)
+        return await render(request, "index.html", pdf=find_soffice() is not None)
 
     async def upload(request: Request) -> Response:
         folder = store.new()
@@ -236,7 +249,7 @@ def create_app(settings: WebSettings) -> Starlette:
             set_entries(folder, received.entries)
         except UploadRefused as exc:
             store.remove(folder)
-            return error_page(request, exc.message, exc.status)
+            return await error_page(request, exc.message, exc.status)
         except BaseException:
             store.remove(folder)
             raise
@@ -246,7 +259,7 @@ def create_app(settings: WebSettings) -> Starlette:
         try:
             summary = await job
         except UserError as exc:
-            return error_page(request, exc.message, 422)
+            return await error_page(request, exc.message, 422)
         return RedirectResponse(_result_url(folder, summary), status_code=303)
 
     def _zip_limits() -> tuple[int, int, int]:
@@ -298,7 +311,7 @@ def create_app(settings: WebSettings) -> Starlette:
     async def batch_page(request: Request) -> Response:
         folder = _job(request)
         summary = _summary(folder)
-        return render(request, "batch.html", job=folder.name, summary=summary)
+        return await render(request, "batch.html", job=folder.name, summary=summary)
 
     async def file_page(request: Request) -> Response:
         folder = _job(request)
@@ -312,7 +325,7 @@ def create_app(settings: WebSettings) -> Starlette:
         from xladdin.files.pdf import find_soffice
 
         rules = sorted({f["rule"] for p in report["projects"] for f in p["findings"]})
-        return render(
+        return await render(
             request,
             "file.html",
             job=folder.name,
@@ -337,7 +350,7 @@ def create_app(settings: WebSettings) -> Starlette:
         try:
             path = await pool.run(work.make_file, str(folder), entry.stored, kind)
         except UserError as exc:
-            return error_page(request, exc.message, 422)
+            return await error_page(request, exc.message, 422)
         return _file(Path(path), download_name(entry.display, KINDS[kind]))
 
     async def review_download(request: Request) -> Response:
@@ -346,7 +359,7 @@ def create_app(settings: WebSettings) -> Starlette:
         try:
             path = await pool.run(work.review_package, str(folder), marked)
         except UserError as exc:
-            return error_page(request, exc.message, 422)
+            return await error_page(request, exc.message, 422)
         return _file(Path(path), "审核结果.zip" if marked else work.REPORT_NAME)
 
     async def status(request: Request) -> Response:
@@ -449,11 +462,11 @@ def create_app(settings: WebSettings) -> Starlette:
         assert isinstance(exc, HTTPException)
         messages = {404: "找不到该页面。", 405: "不支持这种请求方式。"}
         detail = exc.detail if exc.detail and not exc.detail.isascii() else messages.get(exc.status_code, "请求有误。")
-        return error_page(request, detail, exc.status_code)
+        return await error_page(request, detail, exc.status_code)
 
     async def user_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, UserError)
-        return error_page(request, exc.message, 503 if isinstance(exc, Busy) else 422)
+        return await error_page(request, exc.message, 503 if isinstance(exc, Busy) else 422)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.error("error on %s %s", request.method, request.url.path, exc_info=exc)
