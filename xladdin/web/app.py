@@ -388,70 +388,59 @@ def create_app(settings: WebSettings) -> Starlette:
             raise
         return folder, received.fields
 
-    async def api_check(request: Request) -> Response:
-        got = await _api_upload(request, one=False)
+    async def api(request: Request, one: bool, job: Callable[[Path, dict[str, str]], Awaitable[Response]]) -> Response:
+        """An API call: the upload, ``job`` on it, a Chinese error as JSON; the folder gone once answered."""
+        got = await _api_upload(request, one=one)
         if isinstance(got, Response):
             return got
         folder, fields = got
         try:
-            text = await pool.run(
-                work.api_check, str(folder), *_zip_limits(), fields.get("select", ""), fields.get("ignore", "")
-            )
-        except UserError as exc:
-            return JSONResponse({"error": exc.message}, status_code=422)
-        finally:
-            store.remove(folder)
-        return Response(text, media_type="application/json; charset=utf-8")
-
-    async def api_costs(request: Request) -> Response:
-        got = await _api_upload(request, one=True)
-        if isinstance(got, Response):
-            return got
-        folder, _ = got
-        try:
-            data = await pool.run(work.api_costs, str(folder))
-        except UserError as exc:
-            return JSONResponse({"error": exc.message}, status_code=422)
-        finally:
-            store.remove(folder)
-        return JSONResponse(data)
-
-    def api_file(kind: str) -> Callable[[Request], Awaitable[Response]]:
-        async def handler(request: Request) -> Response:
-            got = await _api_upload(request, one=True)
-            if isinstance(got, Response):
-                return got
-            folder, _ = got
-            entry = entries_of(folder)[0]
-            try:
-                path = await pool.run(work.make_file, str(folder), entry.stored, kind)
-            except UserError as exc:
-                store.remove(folder)
-                return JSONResponse({"error": exc.message}, status_code=422)
-            except BaseException:
-                store.remove(folder)
-                raise
-            return _file(Path(path), download_name(entry.display, KINDS[kind]), BackgroundTask(store.remove, folder))
-
-        return handler
-
-    async def api_report(request: Request) -> Response:
-        got = await _api_upload(request, one=False)
-        if isinstance(got, Response):
-            return got
-        folder, fields = got
-        marked = fields.get("marked", "") in ("1", "true", "yes")
-        try:
-            await pool.run(work.check_request, str(folder), *_zip_limits())
-            path = await pool.run(work.review_package, str(folder), marked)
+            response = await job(folder, fields)
         except UserError as exc:
             store.remove(folder)
             return JSONResponse({"error": exc.message}, status_code=422)
         except BaseException:
             store.remove(folder)
             raise
-        name = "审核结果.zip" if marked else work.REPORT_NAME
-        return _file(Path(path), name, BackgroundTask(store.remove, folder))
+        if isinstance(response, FileResponse):  # sent after this returns: removed when sent
+            response.background = BackgroundTask(store.remove, folder)
+        else:
+            store.remove(folder)
+        return response
+
+    async def api_check(request: Request) -> Response:
+        async def job(folder: Path, fields: dict[str, str]) -> Response:
+            select, ignore = fields.get("select", ""), fields.get("ignore", "")
+            text = await pool.run(work.api_check, str(folder), *_zip_limits(), select, ignore)
+            return Response(text, media_type="application/json; charset=utf-8")
+
+        return await api(request, False, job)
+
+    async def api_costs(request: Request) -> Response:
+        async def job(folder: Path, fields: dict[str, str]) -> Response:
+            return JSONResponse(await pool.run(work.api_costs, str(folder)))
+
+        return await api(request, True, job)
+
+    def api_file(kind: str) -> Callable[[Request], Awaitable[Response]]:
+        async def job(folder: Path, fields: dict[str, str]) -> Response:
+            entry = entries_of(folder)[0]
+            path = await pool.run(work.make_file, str(folder), entry.stored, kind)
+            return _file(Path(path), download_name(entry.display, KINDS[kind]))
+
+        async def handler(request: Request) -> Response:
+            return await api(request, True, job)
+
+        return handler
+
+    async def api_report(request: Request) -> Response:
+        async def job(folder: Path, fields: dict[str, str]) -> Response:
+            marked = fields.get("marked", "") in ("1", "true", "yes")
+            await pool.run(work.check_request, str(folder), *_zip_limits())
+            path = await pool.run(work.review_package, str(folder), marked)
+            return _file(Path(path), "审核结果.zip" if marked else work.REPORT_NAME)
+
+        return await api(request, False, job)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "waiting": pool.waiting})
@@ -574,13 +563,13 @@ def _result_url(folder: Path, summary: dict[str, Any]) -> str:
     return f"/job/{folder.name}"
 
 
-def _file(path: Path, name: str, background: BackgroundTask | None = None) -> Response:
+def _file(path: Path, name: str) -> FileResponse:
     media = {
         ".pdf": "application/pdf",
         ".zip": "application/zip",
         ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
     }.get(path.suffix.lower(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return FileResponse(path, media_type=media, filename=name, background=background)
+    return FileResponse(path, media_type=media, filename=name)
 
 
 async def _small_form(request: Request) -> dict[str, str]:
