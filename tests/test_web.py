@@ -118,7 +118,7 @@ def test_the_server_refuses_to_start_on_a_network_without_a_token(tmp_path: Path
 
 PAGES = ["/", "/job/AAAAAAAAAAAAAAAAAAAAAAAA", "/job/AAAAAAAAAAAAAAAAAAAAAAAA/f/file-000",
          "/job/AAAAAAAAAAAAAAAAAAAAAAAA/f/file-000/mark", "/job/AAAAAAAAAAAAAAAAAAAAAAAA/report.xlsx",
-         "/job/AAAAAAAAAAAAAAAAAAAAAAAA/package.zip", "/job/AAAAAAAAAAAAAAAAAAAAAAAA/status"]  # fmt: skip
+         "/job/AAAAAAAAAAAAAAAAAAAAAAAA/package.zip"]  # fmt: skip
 APIS = ["/api/check", "/api/costs", "/api/mark", "/api/fix", "/api/format", "/api/fill", "/api/rollover",
         "/api/pdf", "/api/report"]  # fmt: skip
 

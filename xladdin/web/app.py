@@ -362,13 +362,6 @@ def create_app(settings: WebSettings) -> Starlette:
             return await error_page(request, exc.message, 422)
         return _file(Path(path), "审核结果.zip" if marked else work.REPORT_NAME)
 
-    async def status(request: Request) -> Response:
-        folder = _job(request)
-        try:
-            return JSONResponse(read_json(folder / PROGRESS))
-        except (OSError, ValueError):
-            return JSONResponse({"text": "排队等待处理", "done": 0, "total": 0})
-
     # ------------------------------------------------------------------ the JSON API
 
     async def _api_upload(request: Request, one: bool) -> tuple[Path, dict[str, str]] | Response:
@@ -499,7 +492,6 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/logout", logout, methods=["POST"]),
         Route("/upload", need_page_user(upload), methods=["POST"]),
         Route("/job/{job}", need_page_user(batch_page)),
-        Route("/job/{job}/status", need_page_user(status)),
         Route("/job/{job}/report.xlsx", need_page_user(review_download)),
         Route("/job/{job}/package.zip", need_page_user(review_download)),
         Route("/job/{job}/f/{stored}", need_page_user(file_page)),
