@@ -197,6 +197,23 @@ def test_a_file_that_is_no_workbook_gets_a_chinese_message_on_the_page(
     shot(browser, "08-上传错误.png")
 
 
+def test_progress_is_shown_while_a_large_workbook_is_checked(server: Server, browser: Any, work: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from xladdin.files.checking import check_file
+    from xladdin.report import summary_line
+
+    big = generate(work / "六十个项目.xlsx", n_projects=60, seed=7)
+    upload(browser, server, big)
+    text = browser.find_element(By.ID, "progress-text")
+    WebDriverWait(browser, 30, poll_frequency=0.05).until(lambda d: "检查" in text.text or "整理" in text.text)
+    assert browser.find_element(By.ID, "progress").is_displayed()
+    shot(browser, "09-处理进度.png")
+    WebDriverWait(browser, 120).until(lambda d: "/f/" in d.current_url)
+    assert browser.find_element(By.ID, "summary-line").text == summary_line(check_file(big))
+
+
 # --------------------------------------------------------------------------- a reviewer
 
 

@@ -116,6 +116,7 @@ def check_request(folder_: str, max_files: int, max_file_bytes: int, max_total: 
             batch.unreadable.append((entry.display, exc.message))
             _source(folder, entry).unlink(missing_ok=True)
             continue
+        progress(folder, f"正在整理 {entry.display} 的结果（画出项目表、测算成本）", i, len(entries))
         kept.append(entry)
         batch.results.append(result)
         stem = Path(entry.stored).stem

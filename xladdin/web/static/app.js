@@ -63,6 +63,7 @@ function setupUpload() {
       }
     };
     xhr.upload.onload = function () {
+      fill.style.width = "";  // the moving bar's own width
       fill.classList.add("indeterminate");
       text.textContent = "上传完成，正在检查……";
     };
@@ -79,9 +80,9 @@ function setupUpload() {
         if (msg.url) { finished = true; window.location.href = msg.url; return; }
         if (msg.error) { finished = true; fail(msg.error); return; }
         if (msg.text) {
-          var where = msg.total ? "（" + msg.done + "/" + msg.total + "）" : "";
+          var where = msg.total > 1 ? "（第 " + (Math.min(msg.done + 1, msg.total)) + " 个，共 " + msg.total + " 个）" : "";
           text.textContent = msg.text + where;
-          if (msg.total) {
+          if (msg.total > 1) {  // one workbook: the bar keeps moving until it is done
             fill.classList.remove("indeterminate");
             fill.style.width = Math.round(msg.done * 100 / msg.total) + "%";
           }
