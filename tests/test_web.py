@@ -524,5 +524,6 @@ def test_progress_is_streamed_while_the_workbooks_are_checked(client: TestClient
         client, [(f"表{i}.xlsx", WORKBOOK.read_bytes()) for i in range(3)], headers={"accept": "application/x-ndjson"}
     )
     lines = [json.loads(line) for line in r.text.splitlines() if line.strip()]
-    assert any("正在检查" in m.get("text", "") for m in lines)
+    stages = [m for m in lines if "text" in m]
+    assert any(m["text"].startswith(("正在检查", "正在整理")) and m["total"] == 3 for m in stages), lines
     assert lines[-1]["url"].startswith("/job/")
