@@ -519,11 +519,13 @@ def test_the_reviewer_report_and_package(tmp_path: Path, client: TestClient) -> 
     assert (tmp_path / "pkg" / links[0]).exists()
 
 
-def test_progress_is_streamed_while_the_workbooks_are_checked(client: TestClient) -> None:
-    r = post(
-        client, [(f"表{i}.xlsx", WORKBOOK.read_bytes()) for i in range(3)], headers={"accept": "application/x-ndjson"}
-    )
+def test_progress_is_streamed_while_the_workbooks_are_checked(tmp_path: Path, client: TestClient) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    big = generate(tmp_path / "大.xlsx", n_projects=40, seed=3).read_bytes()  # ~0.5 s of checking: several polls
+    r = post(client, [("大.xlsx", big), ("表.xlsx", WORKBOOK.read_bytes())], headers={"accept": "application/x-ndjson"})
     lines = [json.loads(line) for line in r.text.splitlines() if line.strip()]
     stages = [m for m in lines if "text" in m]
-    assert any(m["text"].startswith(("正在检查", "正在整理")) and m["total"] == 3 for m in stages), lines
+    assert any(m["text"].startswith(("正在检查 大.xlsx", "正在整理 大.xlsx")) and m["total"] == 2 for m in stages), lines
     assert lines[-1]["url"].startswith("/job/")

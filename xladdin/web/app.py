@@ -290,7 +290,7 @@ def create_app(settings: WebSettings) -> Starlette:
             if now != last:
                 last = now
                 yield now.encode("utf-8") + b"\n"
-            await asyncio.wait([job], timeout=0.25)
+            await asyncio.wait([job], timeout=0.1)
         try:
             summary = job.result()
         except UserError as exc:
