@@ -527,5 +527,7 @@ def test_progress_is_streamed_while_the_workbooks_are_checked(tmp_path: Path, cl
     r = post(client, [("大.xlsx", big), ("表.xlsx", WORKBOOK.read_bytes())], headers={"accept": "application/x-ndjson"})
     lines = [json.loads(line) for line in r.text.splitlines() if line.strip()]
     stages = [m for m in lines if "text" in m]
-    assert any(m["text"].startswith(("正在检查 大.xlsx", "正在整理 大.xlsx")) and m["total"] == 2 for m in stages), lines
+    assert any(m["text"].startswith(("正在检查 大.xlsx", "正在整理 大.xlsx")) and m["total"] == 2 for m in stages), (
+        lines
+    )
     assert lines[-1]["url"].startswith("/job/")
