@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from xladdin import __version__
 from xladdin.conventions import SEVERITY_ZH
 from xladdin.errors import UserError
+from xladdin.files.pdf import find_soffice
 from xladdin.web import security, work
 from xladdin.web.pool import Busy, JobPool
 from xladdin.web.render import DOWNLOADS, KINDS, chart_bars, download_name
@@ -233,8 +234,6 @@ def create_app(settings: WebSettings) -> Starlette:
     # ------------------------------------------------------------------ pages
 
     async def index(request: Request) -> Response:
-        from xladdin.files.pdf import find_soffice
-
         return await render(request, "index.html", pdf=find_soffice() is not None)
 
     async def upload(request: Request) -> Response:
@@ -322,8 +321,6 @@ def create_app(settings: WebSettings) -> Starlette:
             raise HTTPException(404, "找不到该文件。")
         report = read_json(folder / "out" / f"{stored}.check.json")
         view = read_json(folder / "out" / f"{stored}.view.json")
-        from xladdin.files.pdf import find_soffice
-
         rules = sorted({f["rule"] for p in report["projects"] for f in p["findings"]})
         return await render(
             request,

@@ -16,15 +16,27 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.check import BatchResult, read_projects
+from xladdin.commands.check import split_codes
 from xladdin.conventions import now_text
 from xladdin.costs import CostExplanation
 from xladdin.errors import UserError
 from xladdin.files.checking import FileCheck, check_file
+from xladdin.files.pdf import imported_notice, publish_file
+from xladdin.files.reports import mark_file, write_batch_report
 from xladdin.files.sources import read_sheets
+from xladdin.files.writing import edit_file
+from xladdin.fill import library_from
 from xladdin.model import SheetData
+from xladdin.plans.costs import explanations_of
+from xladdin.plans.fill import fill_tables, plan_fill_workbook
+from xladdin.plans.fix import plan_fix
+from xladdin.plans.format import plan_format
+from xladdin.plans.rollover import next_year, plan_rollover_workbook
 from xladdin.report import batch_summary_line, batch_to_json, summary_line, to_json
 from xladdin.rules import all_rules
 from xladdin.sheet_view import table_view, workbook_unit
+from xladdin.style import StyleOptions, plan_cost_chart
+from xladdin.toolsheets.report import batch_report, verdict
 from xladdin.values import format_number
 from xladdin.web.store import (
     PROGRESS,
@@ -149,16 +161,12 @@ def check_request(folder_: str, max_files: int, max_file_bytes: int, max_total: 
 
 
 def _verdict(result: Any) -> dict[str, str | None]:
-    from xladdin.toolsheets.report import verdict
-
     text, severity = verdict(result)
     return {"text": text, "severity": severity}
 
 
 def file_view(result: FileCheck, sheets: list[SheetData]) -> dict[str, Any]:
     """What the page draws for one workbook: each project's table with its findings placed, its costs."""
-    from xladdin.plans.costs import explanations_of
-
     by_name = {s.name: s for s in sheets}
     projects, _ = read_projects(sheets)
     costs = {e.sheet: cost_view(e) for e in explanations_of(sheets)}
@@ -177,8 +185,6 @@ def _n(x: float | None) -> str:
 
 def cost_view(e: CostExplanation) -> dict[str, Any]:
     """A project's cost explanation as the page lists it, with the chart ``xladdin format`` draws."""
-    from xladdin.style import plan_cost_chart
-
     chart = plan_cost_chart(e.sheet, [(line.indicator, line.amount_wan) for line in e.lines], e.unexplained)
     return {
         "total": _n(e.total),
@@ -225,8 +231,6 @@ def _output(folder: Path, entry: Entry, kind: str) -> Path:
 
 def _edit(folder: Path, entry: Entry, kind: str, plan_of: Callable[[list[SheetData]], WorkbookPlan]) -> str:
     """``edit_file`` to a new file in ``out/`` (the upload itself is never changed)."""
-    from xladdin.files.writing import edit_file
-
     target = _output(folder, entry, kind)
     try:
         edit_file(_source(folder, entry), plan_of, target)
@@ -252,8 +256,6 @@ def make_file(folder_: str, stored: str, kind: str) -> str:
 
 def _mark(folder: Path, entry: Entry) -> str:
     """``xladdin check FILE --mark -o OUT``."""
-    from xladdin.files.reports import mark_file
-
     result = _check(folder, entry)
     target = _output(folder, entry, "mark")
     try:
@@ -265,24 +267,17 @@ def _mark(folder: Path, entry: Entry) -> str:
 
 def _fix(folder: Path, entry: Entry, unsafe: bool = False) -> str:
     """``xladdin check FILE --fix -o OUT``: the safe fixes applied, journalled, highlighted."""
-    from xladdin.plans.fix import plan_fix
-
     before = _check(folder, entry)
     return _edit(folder, entry, "fix", lambda sheets: plan_fix(sheets, before.findings, unsafe=unsafe, time=now_text()))
 
 
 def _format(folder: Path, entry: Entry) -> str:
     """``xladdin format FILE -o OUT``."""
-    from xladdin.plans.format import plan_format
-    from xladdin.style import StyleOptions
-
     return _edit(folder, entry, "format", lambda sheets: plan_format(sheets, StyleOptions()))
 
 
 def _fill(folder: Path, entry: Entry) -> str:
     """``xladdin fill FILE -o OUT``: the workbook's own projects as the library of suggestions."""
-    from xladdin.fill import library_from
-    from xladdin.plans.fill import fill_tables, plan_fill_workbook
 
     def plan_of(sheets: list[SheetData]) -> WorkbookPlan:
         projects, _ = read_projects(sheets)
@@ -294,15 +289,11 @@ def _fill(folder: Path, entry: Entry) -> str:
 
 def _rollover(folder: Path, entry: Entry) -> str:
     """``xladdin rollover FILE --to <next year> -o OUT`` (the year after the tables', as the ribbon's 新年度)."""
-    from xladdin.plans.rollover import next_year, plan_rollover_workbook
-
     return _edit(folder, entry, "rollover", lambda sheets: plan_rollover_workbook(sheets, next_year(sheets))[0])
 
 
 def _pdf(folder: Path, entry: Entry) -> str:
     """``xladdin publish FILE -o OUT.pdf``."""
-    from xladdin.files.pdf import imported_notice, publish_file
-
     source = _source(folder, entry)
     target = folder / "out" / f"{Path(entry.stored).stem}.pdf"
     kept = imported_notice(source)
@@ -325,9 +316,6 @@ def review_package(folder_: str, marked: bool) -> str:
     Without ``marked``: the report workbook.  With it: a .zip holding the report and every
     marked copy under 标记后/ in the folders of the upload, the report's links pointing at them.
     """
-    from xladdin.files.reports import mark_file, write_batch_report
-    from xladdin.toolsheets.report import batch_report
-
     folder = Path(folder_)
     entries = entries_of(folder)
     summary = read_json(folder / "out" / "summary.json")
@@ -383,8 +371,6 @@ def api_check(folder_: str, max_files: int, max_file_bytes: int, max_total: int,
     folder = Path(folder_)
     refused = unpack(folder_, max_files, max_file_bytes, max_total)
     entries = entries_of(folder)
-    from xladdin.commands.check import split_codes
-
     sel, ign = split_codes(select or ""), split_codes(ignore or "")
     if len(entries) == 1 and not refused:
         result = _check(folder, entries[0], sel, ign)
@@ -400,8 +386,6 @@ def api_check(folder_: str, max_files: int, max_file_bytes: int, max_total: int,
 
 def api_costs(folder_: str) -> dict[str, Any]:
     """``xladdin costs FILE --format json``."""
-    from xladdin.plans.costs import explanations_of
-
     folder = Path(folder_)
     entry = entries_of(folder)[0]
     try:
