@@ -12,6 +12,10 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xladdin.web.settings import WebSettings
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -53,8 +57,8 @@ def default_workers() -> int:
     return max(1, min(cpus, 4))
 
 
-def settings_from(args: argparse.Namespace) -> object:
-    from xladdin.web.settings import WebSettings, load_secret, load_token, load_users
+def settings_from(args: argparse.Namespace) -> WebSettings:
+    from xladdin.web.settings import WebSettings, load_token, load_users
 
     settings = WebSettings(
         host=args.host,
@@ -69,7 +73,6 @@ def settings_from(args: argparse.Namespace) -> object:
     )
     if args.temp_dir:
         settings.temp_dir = Path(args.temp_dir).resolve()
-    settings.secret = load_secret(settings.temp_dir)
     return settings
 
 
@@ -108,11 +111,11 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from xladdin.web.app import create_app
-    from xladdin.web.settings import WebSettings, check_access
+    from xladdin.web.settings import check_access, load_secret
 
     settings = settings_from(args)
-    assert isinstance(settings, WebSettings)
-    check_access(settings)
+    check_access(settings)  # before anything is written: a refused server leaves nothing behind
+    settings.secret = load_secret(settings.temp_dir)
     app = create_app(settings)
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     where = "只供本机使用" if settings.loopback else "局域网中的用户需输入访问口令或用户名、密码"

@@ -84,7 +84,7 @@ class Store:
         folder.mkdir(mode=0o700)
         (folder / "in").mkdir()
         (folder / "out").mkdir()
-        write_json(folder / MANIFEST, {"created": time.time(), "kind": kind, "files": [], "zips": []})
+        write_json(folder / MANIFEST, {"created": time.time(), "kind": kind, "files": []})
         self.mine.add(job)
         return folder
 

@@ -281,7 +281,7 @@ def _fill(folder: Path, entry: Entry) -> str:
 
     def plan_of(sheets: list[SheetData]) -> WorkbookPlan:
         projects, _ = read_projects(sheets)
-        library = library_from(projects, entry.display)
+        library = library_from(projects, Path(entry.display).name)  # as `fill` names it: the file's name
         return plan_fill_workbook(fill_tables(sheets, library), sheets, time=now_text())
 
     return _edit(folder, entry, "fill", plan_of)
