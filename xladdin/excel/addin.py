@@ -235,6 +235,20 @@ def format_sheets(book: Any) -> str:
 
 format = format_sheets
 
+
+@entry_point("生成自评表")
+def selfeval(book: Any) -> str:
+    """A 项目支出绩效自评表 per project, scored by formulas (undoable), as ``xladdin selfeval``."""
+    from xladdin.plans.selfeval import plan_selfeval
+
+    plan = plan_selfeval(bulk.read_book(book))
+    if plan.empty:
+        return plan.message
+    bulk.status(book, "生成自评表：正在写入…")
+    _apply(book, plan)
+    return plan.message + ("" if not plan.notes else "\n" + "\n".join(plan.notes))
+
+
 # Entry point → the label of its button (xladdin.excel.ribbon declares the buttons).
 ENTRY_POINTS: dict[str, str] = entry_points()
 

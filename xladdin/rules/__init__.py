@@ -21,7 +21,7 @@ from xladdin.model import Finding, Fix, Project, Severity
 FixKind = Literal["safe", "unsafe"]
 
 # Rule families, imported in this order; a missing module is simply not there yet.
-FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative")
+FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative", "selfeval")
 
 
 @dataclass
@@ -98,7 +98,8 @@ Check = Callable[[Context, "Rule"], Iterable[Finding]]
 class Rule:
     """A check.  ``scope`` "project" sees one table (``check(ctx, rule)``); "workbook"
     sees every table's ``ProjectResult`` at once (``check(results, rule)``), for the
-    mistakes that only show between tables, and runs after the per-table rules."""
+    mistakes that only show between tables, and runs after the per-table rules;
+    "selfeval" sees one 自评表 (``check(SelfContext, rule)``, ``xladdin.rules.selfeval``)."""
 
     code: str
     name: str
