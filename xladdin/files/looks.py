@@ -36,8 +36,18 @@ def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle]) -> None:
 
     thin = Side(style="thin", color="000000")
     boxed = Border(left=thin, right=thin, top=thin, bottom=thin)
+    # The new look depends only on the cell's look before and the style asked for: worked out
+    # once per pair and copied (as the workbook's style indexes) to every other such cell.
+    # Building openpyxl's style objects and finding them in the workbook's lists per cell was
+    # nine tenths of writing a sheet.
+    done: dict[tuple[CellStyle, tuple[int, ...]], Any] = {}
     for (r, c), st in cells.items():
-        cell = ws.cell(row=r, column=c)
+        cell: Any = ws.cell(row=r, column=c)  # ``_style``: the cell's style indexes (not in the type stubs)
+        key = (st, tuple(cell._style or ()))  # None: a new cell, default look
+        hit = done.get(key)
+        if hit is not None:
+            cell._style = copy(hit)
+            continue
         f = cell.font
         cell.font = Font(
             name=st.font.name if st.font.name is not None else f.name,
@@ -62,6 +72,7 @@ def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle]) -> None:
             cell.number_format = st.number_format
         if st.fill is not None:
             cell.fill = PatternFill(fill_type="solid", fgColor="FF" + st.fill.upper())
+        done[key] = copy(cell._style)
 
 
 def apply_style(ws: Worksheet, plan: SheetStyle) -> None:
