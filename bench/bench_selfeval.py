@@ -21,27 +21,17 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from format_publish import timed  # noqa: E402
 from generate import generate  # noqa: E402
 
 from xladdin.check import read_tables  # noqa: E402
-from xladdin.commands.cli import main as cli  # noqa: E402
 from xladdin.files.sources import read_sheets  # noqa: E402
-
-
-def timed(argv: list[str]) -> float:
-    start = time.perf_counter()
-    code = cli(argv)
-    took = time.perf_counter() - start
-    if code != 0:
-        raise SystemExit(f"xladdin {' '.join(argv)} exited {code}")
-    return took
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ from functools import cached_property
 from typing import Any
 
 from xladdin.framework import level2_key, squash
-from xladdin.model import Finding, Project, Severity, cell_ref, display_text
-from xladdin.rules import Rule, rule, sort_findings
+from xladdin.model import Finding, Project, cell_ref, display_text
+from xladdin.rules import Reporter, Rule, rule, sort_findings
 from xladdin.rules.wording import label_of, name_key, short, wan
 from xladdin.selfeval import RowScore, SelfEval, SelfRow, SheetScore, round_cents, score
 from xladdin.values import parse, written_number
@@ -30,7 +30,7 @@ PAIRED = ("SELF003",)
 
 
 @dataclass
-class SelfContext:
+class SelfContext(Reporter):
     """What a SELF rule sees: the 自评表, its scores, and the 绩效目标表 it came from (if in the workbook)."""
 
     sheet: SelfEval
@@ -41,24 +41,9 @@ class SelfContext:
     def scores(self) -> SheetScore:
         return score(self.sheet)
 
-    def finding(
-        self,
-        rule: Rule,
-        cell: str,
-        message: str,
-        expected: Any = None,
-        actual: Any = None,
-        severity: Severity | None = None,
-    ) -> Finding:
-        return Finding(
-            rule=rule.code,
-            severity=severity or rule.severity,
-            sheet=self.sheet.sheet,
-            cell=cell,
-            message=message,
-            expected=None if expected is None else str(expected),
-            actual=None if actual is None else str(actual),
-        )
+    @property
+    def sheet_name(self) -> str:
+        return self.sheet.sheet
 
 
 def run_selfeval(ctx: SelfContext, rules: list[Rule]) -> list[Finding]:
