@@ -103,6 +103,22 @@ def test_default_weights_follow_the_usual_scheme_on_every_seed_project() -> None
         assert {k: round(v, 2) for k, v in groups.items()} == {"产出": 50, "效益": 30, "满意度": 10}, name
 
 
+def test_cost_as_a_level1_shares_the_output_points_and_a_missing_group_is_said() -> None:
+    from tests.rulekit import drop, set_group
+    from xladdin.plans.selfeval import plan_selfeval
+
+    spec = seed(TRAINING)
+    for name in ("区内三类培训费定额", "培训班讲师课时费", "培训班讲师差旅费", "培训场地租赁费"):
+        spec = set_group(spec, name, level1="成本指标", level2="经济成本指标")
+    p = project(spec)
+    weights = default_weights(p)
+    output = [weights[i.row] or 0 for i in p.indicators if i.level1.text in ("产出指标", "成本指标")]
+    assert len(output) == 10 and round(sum(output), 2) == 50
+    without = drop(seed(TRAINING), lambda i: i.level1 == "满意度指标")
+    plan = plan_selfeval([write_project(without).to_sheet_data()])
+    assert plan.counts["made"] == 1 and "没有满意度指标" in plan.notes[0]
+
+
 def test_points_written_in_a_level1_label_and_a_weight_column_are_used() -> None:
     spec = seed(TRAINING)
     lay = write_project(spec)

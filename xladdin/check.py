@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xladdin.conventions import TOOL_SHEETS
+from xladdin.conventions import SETTINGS_SHEET, TOOL_SHEETS
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
 from xladdin.rules import Rule, all_rules, run, select_rules, sort_findings
+from xladdin.rules.selfeval import PAIRED, SelfContext, run_selfeval
 from xladdin.selfeval import SelfEval, has_selfeval_headings, project_key, read_selfeval
+from xladdin.settings import settings_from_sheets
 
 
 def tables_phrase(projects: int, selfevals: int) -> str:
@@ -207,7 +209,6 @@ def check_sheets(
     ``part``: these sheets are some of a workbook's (a parallel check), so the workbook
     rules are left for ``apply_workbook_rules`` once every part is in.
     """
-    from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
     chosen = chosen_rules(sheets, select, ignore, rules)
@@ -243,8 +244,6 @@ def check_selfevals(
     ``part``: these are some of a workbook's sheets; a 自评表 whose table is not among them is
     marked ``unpaired``, and ``pair_selfevals`` compares it once every part is in.
     """
-    from xladdin.rules.selfeval import SelfContext, run_selfeval
-
     targets: dict[str, Project] = {}
     for p in projects:
         targets.setdefault(project_key(p.name.text), p)
@@ -277,9 +276,6 @@ def pair_selfevals(
     parts could not make, made now: for each unpaired 自评表, the two sheets are read again
     (``read``: sheet names → ``SheetData``, the settings sheet included when asked for) and
     checked together.  Returns the sheets that got findings (sorted again with them)."""
-    from xladdin.rules.selfeval import PAIRED
-    from xladdin.settings import SETTINGS_SHEET
-
     waiting = [p for p in result.projects if p.unpaired]
     if not waiting:
         return set()
@@ -313,7 +309,6 @@ def chosen_rules(
     rules: list[Rule] | None = None,
 ) -> list[Rule]:
     """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's."""
-    from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
     chosen = rules if rules is not None else all_rules()

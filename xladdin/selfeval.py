@@ -27,6 +27,7 @@ from typing import Any, Literal
 from xladdin.direction import polarity
 from xladdin.framework import is_cost, level1_key, level2_key, squash
 from xladdin.model import Field, Merge, Project, SheetData, cell_ref, display_text
+from xladdin.rules.wording import bare_name
 from xladdin.values import Written, excel_trim, number_formula, parse, written, written_number
 
 # --------------------------------------------------------------------------- the form's words
@@ -237,8 +238,6 @@ class Scoring:
 
 def scoring_of(target: Any, level1: str, level2: str, name: str) -> Scoring:
     """The scoring rule of a row: its target's number and direction (``direction.polarity``)."""
-    from xladdin.rules.wording import bare_name
-
     v = parse(target)
     w = written(target)
     if v.kind not in _NUMERIC or w is None or (v.kind == "percent") != (w.unit == "%"):
