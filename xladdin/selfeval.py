@@ -131,12 +131,14 @@ _END_ROWS = ("总分", "合计", "总计")
 _NOISE = re.compile(r"[（(][A-Za-z/／]{1,4}[）)]|其中|[：:（）()\[\]【】,，、.。]")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分?[）)]分?$|(\d+(?:\.\d+)?)分$")
+_LABEL_MAX = 40
 _PLACEHOLDER = re.compile(r"^[.。…·\s]*$")
 
 
 def norm(value: Any) -> str:
-    """A cell as a label: whitespace, punctuation, "(A)"/"(B/A)" and "其中" removed."""
-    return _norm(value) if isinstance(value, str) else ""
+    """A cell as a label: whitespace, punctuation, "(A)"/"(B/A)" and "其中" removed.  Labels are
+    short: a long text is judged by its start (and the cache stays small whatever a sheet holds)."""
+    return _norm(value[:_LABEL_MAX]) if isinstance(value, str) else ""
 
 
 @lru_cache(maxsize=16384)  # labels repeat on every sheet
