@@ -509,3 +509,26 @@ def test_a_parallel_check_compares_each_selfeval_with_its_table(tmp_path: Path) 
     assert [(p.sheet, p.findings) for p in parallel.projects] == [(p.sheet, p.findings) for p in serial.projects]
     target_changed = [f for f in serial.findings if f.rule == "SELF003"]
     assert [(f.sheet, f.cell) for f in target_changed] == [(last, "D13")]
+
+
+# --------------------------------------------------------------------------- the Excel shell
+
+
+def test_excel_marks_the_selfeval_mistakes_as_the_command_line_does(
+    made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """校验 in Excel (xlwings' remote engine) and ``check --mark`` mark the same 自评表 cells."""
+    import xladdin.conventions
+    from tests.test_shells import excel_run, files_run, same
+    from xladdin.excel import addin
+
+    monkeypatch.setattr(addin, "LOG_FILE", str(tmp_path / "xladdin.log"))
+    monkeypatch.setattr(xladdin.conventions, "now_text", lambda: "2026-12-03 09:00:00")
+    src = fill(made, tmp_path / "filled.xlsx", {**FILLED, "G16": 5, "F6": 30})
+    by_file = files_run(src, ["check", "--mark"], tmp_path / "file.xlsx")
+    by_excel, message = excel_run(src, addin.check, tmp_path / "excel.xlsx")
+    same(by_file, by_excel)
+    assert "6个项目、6张自评表" in message
+    marked = load_workbook(by_file)[SHEET]
+    assert marked["G16"].comment is not None and "SELF002" in marked["G16"].comment.text
+    assert marked["F6"].comment is not None and "SELF006" in marked["F6"].comment.text
