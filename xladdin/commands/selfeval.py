@@ -13,15 +13,14 @@ import argparse
 import json
 from typing import Any
 
+from xladdin.commands.output_options import add_output_arguments
 from xladdin.errors import UserError
 from xladdin.selfeval import DEFAULT_GRADES, Grades, SheetScore
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="绩效目标表工作簿（.xlsx）；加 --score 时为含自评表的工作簿")
-    p.add_argument("-o", "--output", help="输出文件：原工作簿加上各项目的自评表（原文件保持不变）")
-    p.add_argument("--in-place", action="store_true", help="直接在原文件中加入自评表（会先在旁边留一个备份）")
-    p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
+    add_output_arguments(p, "生成自评表时：")
     p.add_argument(
         "--grades",
         default=None,
