@@ -249,9 +249,10 @@ def _com_validation(rng: Any, v: Validation) -> None:
         api = rng.api.Validation
         api.Delete()
         if v.kind == "list":
-            api.Add(
-                Type=3, AlertStyle=2, Operator=1, Formula1="=" + str(v.formula)
-            )  # xlValidateList, xlValidAlertWarning
+            # a literal list is given to COM as its items ("a,b,c"); a name or range as a formula
+            f = str(v.formula)
+            formula1 = f[1:-1] if f.startswith('"') else "=" + f
+            api.Add(Type=3, AlertStyle=2, Operator=1, Formula1=formula1)  # xlValidateList, xlValidAlertWarning
         else:
             api.Add(Type=0)  # xlValidateInputOnly
         api.IgnoreBlank = True
