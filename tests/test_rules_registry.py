@@ -21,6 +21,7 @@ FAMILY_PREFIX = {
     "narrative": "NARR",
     "weights": "WGT",
     "form": "FORM",
+    "selfeval": "SELF",
 }
 
 

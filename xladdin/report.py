@@ -148,7 +148,7 @@ def _flat_object(obj: dict[Any, Any]) -> str | None:
 def summary_line(result: CheckResult) -> str:
     """E.g. “6个项目：错误3处，警告9处，提示2处”."""
     return (
-        f"{len(result.projects)}个项目：错误{result.count('error')}处，"
+        f"{result.counted}：错误{result.count('error')}处，"
         f"警告{result.count('warning')}处，提示{result.count('info')}处"
     )
 
@@ -168,10 +168,13 @@ def to_console(result: CheckResult, color: bool = False, tables: list[dict[str, 
         per_sheet[p.sheet] = per_sheet.get(p.sheet, 0) + 1
     lines = [f"文件：{result.file}"]
     for i, p in enumerate(result.projects):
-        total = "—" if p.total is None else _fmt(p.total)
         where = p.sheet if per_sheet[p.sheet] == 1 else f"{p.sheet} 第{p.rows[0]}–{p.rows[1]}行"
         lines.append("")
-        lines.append(f"【{where}】{p.name}（{p.total_label} {total} 万元）")
+        if p.kind == "selfeval":
+            lines.append(f"【{where}】{p.name}（自评表，得分 {'—' if p.score is None else _fmt(p.score)}）")
+        else:
+            total = "—" if p.total is None else _fmt(p.total)
+            lines.append(f"【{where}】{p.name}（{p.total_label} {total} 万元）")
         if tables is not None and i < len(tables):
             lines.extend(_table_lines(tables[i]))
         if not p.findings:
@@ -215,7 +218,7 @@ def batch_summary_line(batch: BatchResult) -> str:
     """E.g. “共3个文件，15个项目：错误4处，警告40处，提示3处；1个文件无法读取”."""
     files = len(batch.results) + len(batch.unreadable)
     line = (
-        f"共{files}个文件，{batch.projects}个项目：错误{batch.count('error')}处，"
+        f"共{files}个文件，{batch.counted}：错误{batch.count('error')}处，"
         f"警告{batch.count('warning')}处，提示{batch.count('info')}处"
     )
     return line + (f"；{len(batch.unreadable)}个文件无法读取" if batch.unreadable else "")

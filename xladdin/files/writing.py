@@ -29,7 +29,7 @@ from xladdin.files.saving import is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import SheetData
-from xladdin.workbook_plan import WorkbookPlan
+from xladdin.workbook_plan import Applied, WorkbookPlan
 
 
 def resolve_output(source: str | Path, output: str | Path | None, in_place: bool) -> Path:
@@ -208,7 +208,7 @@ def edit_file(
     The target is checked before any work; ``dry_run`` stops after the plan, and so does a
     plan with nothing to do on ``in_place`` (the file is not rewritten for nothing).
     """
-    from xladdin.files.apply import Applied, apply
+    from xladdin.files.apply import apply
 
     if is_other_format(source):  # .xls, .et, .xlsb, .ods: written as a new .xlsx, the original untouched
         src = Path(source)
@@ -247,4 +247,4 @@ class Edited:
 
     target: Path | None
     plan: WorkbookPlan
-    applied: Any
+    applied: Applied

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xladdin.model import Finding, Fix, Indicator
-from xladdin.rules import Context, Rule, rule
+from xladdin.model import Finding, Indicator
+from xladdin.rules import Context, Rule, rule, text_fix
 from xladdin.rules.facts import rows, valued
 from xladdin.rules.wording import indicator_label
 from xladdin.values import Value
@@ -46,7 +46,7 @@ def date_before_year(ctx: Context, r: Rule) -> Iterator[Finding]:
                 actual=shown,
                 # likely, not certain (the date may be a real one): an unsafe fix, applied only when asked;
                 # only where the cell itself holds the year (not an Excel day number shown as a date)
-                fix=Fix(ind.value.cell, ind.value.value, ind.value.text.replace(str(v.year), str(year), 1), False)
+                fix=text_fix(ind.value, ind.value.text.replace(str(v.year), str(year), 1), safe=False)
                 if in_cell
                 else None,
             )

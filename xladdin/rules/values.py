@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from xladdin.direction import COMPARATOR, Polarity, stated
 from xladdin.direction import polarity as _polarity
 from xladdin.framework import is_money_cost
 from xladdin.model import Field, Finding, Fix, Indicator
-from xladdin.rules import Context, Rule, per_project, rule
+from xladdin.rules import Context, Rule, per_project, rule, text_fix
 from xladdin.rules.facts import Row, valued
 from xladdin.rules.wording import indicator_label
 from xladdin.target import target
@@ -140,11 +141,15 @@ def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, sa
         nv = target(replace(ind, comparator=Field(sign, c.cell)))
         if nv.comparator != sign or replace(nv, comparator=None) != replace(v, comparator=None):
             return None
-        return Fix(c.cell, old, sign, safe and c.empty)  # a word the user wrote there (定量 …) is theirs to change
-    raw = ind.value.value
-    if not isinstance(raw, str):
-        return None  # a number or a formatted cell: the fix would have to change its type
-    text = ind.value.text
+        # a symbol turned round or a blank filled in; a word the user wrote there (定量 …) is theirs to change
+        return Fix(c.cell, old, sign, safe and (c.empty or strip))
+    new = _with_comparator(ind.value.text, sign, strip)
+    return text_fix(ind.value, new, safe) if new is not None else None
+
+
+@lru_cache(maxsize=16384)  # the same few hundred values recur over a workbook's tables
+def _with_comparator(text: str, sign: str, strip: bool) -> str | None:
+    v = parse(text)
     body = text.lstrip(_SYMBOLS) if strip else text
     if strip and len(text) - len(body) != len(v.comparator_raw or ""):
         return None
@@ -152,7 +157,7 @@ def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, sa
     nv = parse(new)
     if nv.comparator != sign or replace(nv, comparator=None) != replace(v, comparator=None):
         return None
-    return Fix(ind.value.cell, raw, new, safe)
+    return new
 
 
 def _missing_comparator(x: Row, v: Value) -> tuple[str, str | None] | None:
@@ -206,8 +211,10 @@ def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
     "comparator-direction",
     "error",
     "比较符号方向错误：越高越好（正向）的指标应为≥，越低越好（反向）的指标应为≤",
+    fix="unsafe",
 )
 def comparator_direction(ctx: Context, r: Rule) -> Iterator[Finding]:
+    wrong = {"higher": (("≤", "＜"), "越高越好", "不高于", "≥"), "lower": (("≥", "＞"), "越低越好", "不低于", "≤")}
     for x, v in _rows(ctx):
         ind = x.ind
         said = _stated(x)
@@ -216,25 +223,21 @@ def comparator_direction(ctx: Context, r: Rule) -> Iterator[Finding]:
         if not said and (v.kind == "date" or x.l2 == "数量"):
             continue  # a guess from the name is not enough for dates and counts; the form's own word is
         pol = polarity(x)
-        body = x.value.lstrip("≥≤<>=＜＞＝≧≦")
-        higher = "越高越好" if not said else f"本表写明是{said}指标（越高越好）"
-        lower = "越低越好" if not said else f"本表写明是{said}指标（越低越好）"
-        if pol == "higher" and v.comparator in ("≤", "＜"):
-            yield ctx.finding(
-                r,
-                _comparator_cell(ind),
-                f"{indicator_label(ind)}{higher}，指标值却写成“{x.value}”（不高于），应为“≥{body}”。",
-                expected=f"≥{body}",
-                actual=x.value,
-            )
-        elif pol == "lower" and v.comparator in ("≥", "＞"):
-            yield ctx.finding(
-                r,
-                _comparator_cell(ind),
-                f"{indicator_label(ind)}{lower}，指标值却写成“{x.value}”（不低于），应为“≤{body}”。",
-                expected=f"≤{body}",
-                actual=x.value,
-            )
+        if pol is None or v.comparator not in wrong[pol][0]:
+            continue
+        _, better, written, sign = wrong[pol]
+        if said:
+            better = f"本表写明是{said}指标（{better}）"
+        body = x.value.lstrip(_SYMBOLS)
+        yield ctx.finding(
+            r,
+            _comparator_cell(ind),
+            f"{indicator_label(ind)}{better}，指标值却写成“{x.value}”（{written}），应为“{sign}{body}”。",
+            expected=f"{sign}{body}",
+            actual=x.value,
+            # the comparator turned round is the likely correction, but the number may be wrong too: unsafe
+            fix=_comparator_fix(ind, v, sign, strip=True, safe=False),
+        )
 
 
 def _kind_problem(x: Row, v: Value) -> tuple[str, str] | None:
@@ -355,7 +358,6 @@ def comparator_ascii(ctx: Context, r: Rule) -> Iterator[Finding]:
         ind = x.ind
         sign = _ASCII[raw]
         fixed = sign + x.value[len(raw) :]
-        fix = Fix(ind.value.cell, ind.value.value, fixed, True) if isinstance(ind.value.value, str) else None
         yield ctx.finding(
             r,
             ind.value.cell,
@@ -363,5 +365,5 @@ def comparator_ascii(ctx: Context, r: Rule) -> Iterator[Finding]:
             f"公开的表格写作“{sign}”，建议改为“{fixed}”。",
             expected=fixed,
             actual=ind.value.text,
-            fix=fix,
+            fix=text_fix(ind.value, fixed, safe=True),
         )
