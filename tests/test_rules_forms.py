@@ -202,3 +202,50 @@ def test_form001_names_the_cells_it_could_not_place() -> None:
     assert all(ref in fs[0].message for ref in ("C9", "D9", "B10", "C10", "D10"))
     for key in ("A", "B", "C", "D", "G", "H", "Q"):
         assert findings(shape(key), "FORM001") == [], key
+
+
+# --------------------------------------------------------------------------- the old 投入/产出/效益 forms (F)
+
+
+def _old_form(rows: list[list[Any]]) -> SheetData:
+    """F1's 范本: 评价内容 ∣ 绩效内容 ∣ 参考标准 ∣ 绩效目标值, its preprinted 一级/二级 merged down."""
+    head: list[list[Any]] = [
+        ["财政支出项目绩效目标申报表"],
+        ["填报单位(盖章)", "佳县教育局"],
+        ["项目名称", "乡村教师培训"],
+        ["项目资金申请(万元)", "资金总额:", 60],
+        ["项目年度绩效目标", "培训乡村教师200人次，合格率95%以上。"],
+        ["评价内容", "绩效内容", "参考标准", "绩效目标值"],
+    ]
+    width = 4
+    return SheetData("表", [r + [None] * (width - len(r)) for r in head + rows])
+
+
+OLD_ROWS: list[list[Any]] = [
+    ["投入", "时效目标", "培训完成时间", "2026年10月前"],
+    ["", "成本目标", "培训成本", "≤60万元"],
+    ["产出", "数量目标", "培训人次", "200人次"],
+    ["", "质量目标", "培训合格率", "≥95%"],
+    ["效益", "社会效益目标", "乡村教师教学能力", "明显提升"],
+    ["", "服务对象满意度目标", "参训教师满意度", "≥90%"],
+]
+
+
+def test_an_old_form_is_judged_by_its_own_framework() -> None:
+    # 投入 is a 一级 there, 时效/成本 live under it, and 满意度 is a 效益: nothing to report
+    sheet = _old_form(OLD_ROWS)
+    for code in ("IND001", "IND002", "IND003", "IND004", "IND005"):
+        assert findings(sheet, code) == [], code
+
+
+def test_an_old_form_still_needs_its_output_and_benefit_groups() -> None:
+    fs = findings(_old_form(OLD_ROWS[:4]), "IND004")  # no 效益 rows
+    assert len(fs) == 1 and "没有效益（" in fs[0].message
+    fs = findings(_old_form([*OLD_ROWS[:2], ["投入", "数量目标", "培训人次", "200人次"], *OLD_ROWS[3:]]), "IND002")
+    assert [f.cell for f in fs] == ["B9"] and "投入下应为：时效目标、成本目标、其他资源投入目标" in fs[0].message
+    # a 投入 over a current table's groups is a mistake, not an old form
+    fs = findings(_old_form([["投入", "服务对象满意度指标", "满意度", "≥90%"], *OLD_ROWS[2:]]), "IND001")
+    assert [f.cell for f in fs] == ["A7"]
+    # a 一级 the old forms do not have either is still reported
+    fs = findings(_old_form([["投入指标X", "时效目标", "培训完成时间", "2026年10月前"], *OLD_ROWS[1:]]), "IND001")
+    assert [f.cell for f in fs] == ["A7"]

@@ -26,7 +26,16 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from xladdin.costs import explain
-from xladdin.framework import LEVEL1_LABELS, framework_of, level1_key, level2_key, level2_parent, squash
+from xladdin.framework import (
+    FRAMEWORK_2021,
+    LEVEL1_LABELS,
+    framework_of,
+    level1_key,
+    level2_key,
+    level2_parent,
+    old_input,
+    squash,
+)
 from xladdin.layout import TableSpec, template_spec
 from xladdin.model import Edit, Field, Indicator, Project, cell_ref, display_text
 from xladdin.narrative import StatedQuantity
@@ -393,9 +402,13 @@ def plan_fill(
     """Everything the table lacks, as new rows and cell edits; empty when nothing does."""
     plan = FillPlan(project.sheet)
     inds = [i for i in project.indicators]
-    l1_keys = {level1_key(i.level1.text) for i in inds if i.level1.text}
+    l1_keys = {
+        k1
+        for i in inds
+        if i.level1.text and ((k1 := level1_key(i.level1.text)) != "投入" or old_input(k1, level2_key(i.level2.text)))
+    }
     fw = framework_of(l1_keys)
-    cost_key = "经济成本" if fw is not framework_of(set()) else "成本"
+    cost_key = "经济成本" if fw is FRAMEWORK_2021 else "成本"
     l1_label = {level1_key(i.level1.text): i.level1.text for i in inds if i.level1.text}
 
     groups: dict[tuple[str, str], list[Indicator]] = {}

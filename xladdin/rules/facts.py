@@ -10,7 +10,16 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from xladdin.framework import LEVEL1_LABELS, is_cost, level1_key, level2_key, resolve_levels
+from xladdin.framework import (
+    FRAMEWORK_OLD,
+    LEVEL1_LABELS,
+    is_cost,
+    level1_key,
+    level2_key,
+    level2_parent,
+    old_input,
+    resolve_levels,
+)
 from xladdin.model import Indicator, display_text
 from xladdin.rules import Context, per_project
 from xladdin.rules.wording import bare_name, name_key
@@ -47,6 +56,7 @@ def rows(ctx: Context) -> list[Row]:
     out = []
     columns = ctx.project.columns
     in_cell = "comparator" not in columns and "unit" not in columns  # the whole target in the 指标值 cell
+    old = False  # an old form's 一级 投入: its 时效/成本 rows belong there, not to 产出
     for ind in ctx.project.indicators:
         name = display_text(ind.name.value)
         value = display_text(ind.value.value) if in_cell and not name_may_carry_unit(name) else target_text(ind)
@@ -56,6 +66,7 @@ def rows(ctx: Context) -> list[Row]:
         l2 = level2_key(level2)
         if l1 not in LEVEL1_LABELS:  # left empty, or a 二级 name written over both columns
             l1, l2 = resolve_levels(l1, l2)
+            old = old or old_input(l1, l2)
         # positional, in field order: a NamedTuple built from keywords takes 2.4× as long
         out.append(
             Row(
@@ -73,7 +84,19 @@ def rows(ctx: Context) -> list[Row]:
                 is_cost(l1, l2),  # cost
             )
         )
+    if old:
+        out = [_in_old_form(r) for r in out]
     return out
+
+
+def _in_old_form(r: Row) -> Row:
+    """A row whose 一级 was left empty, placed by its 二级 in the old framework (成本目标 → 投入)."""
+    if r.level1.strip():
+        return r
+    parent = level2_parent(r.l2, FRAMEWORK_OLD) if r.l2 else None
+    if parent is None or parent == r.l1:
+        return r
+    return r._replace(l1=parent, cost=is_cost(parent, r.l2))
 
 
 @per_project
