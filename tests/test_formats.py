@@ -140,3 +140,16 @@ def test_a_file_that_is_not_what_its_name_says_gets_one_line(
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and said in err[0] and "Traceback" not in err[0]
+
+
+@pytest.mark.skipif(not REALFILES.exists(), reason="../shared/realfiles is not next to this clone")
+@pytest.mark.parametrize("name", ["sheetjs/Attendance.numbers", "sheetjs/LO7322.fods", "sheetjs/crlf.csv"])
+def test_a_format_not_read_is_named_with_the_formats_that_are(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / Path(name).name
+    shutil.copyfile(REALFILES / name, src)
+    assert main(["check", str(src)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and (f"（{src.suffix}）" in err[0] or "CSV" in err[0])
+    assert ".xls、.xlsb、.ods" in err[0] and "只能处理 .xlsx" not in err[0]
