@@ -146,6 +146,39 @@ H2_ROWS = [
     ["产出指标", "成本指标", "年度预算总成本", "反向", "=", "3", "万元", "4", ""],
 ]
 Q1_COLUMNS = ["指标名称", "计算符号", "指标值", "计量单位", "备注", "指标值说明"]
+M1_COLUMNS = ["一级指标", "二级指标", "三级指标", "单位", "指标值"]
+M1_ROWS = [
+    ["绩效指标", "产出指标", "数量指标", "猪肉产量稳定率", "%", "≥95%"],
+    ["", "", "", "能繁母猪稳定率", "%", "90%"],
+]
+N1_COLUMNS = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指 标 解 释",
+    "西坪镇尧山村",
+    "桃舟乡吾培村",
+    "芦田镇三洋村",
+    "蓬莱镇植洋村",
+    "魁斗镇奇观村",
+    "龙涓乡长塔村",
+    "尚卿乡尤俊村",
+]
+N1_ROWS = [
+    [
+        "产出 指标",
+        "数量指标",
+        "开展小型水利工程建设(个)",
+        "反映小型水利工程建设项目开展情况",
+        "1",
+        "1",
+        "1",
+        "1",
+        "1",
+        "1",
+        "1",
+    ]
+]
 
 # Every quoted text the shapes use, by layouts.json entry, for the comparison with the notes.
 QUOTED: dict[str, dict[str, Any]] = {
@@ -156,6 +189,8 @@ QUOTED: dict[str, dict[str, Any]] = {
     "G1-shanghai-putuo-jianguanwei-2026": {"grid_top": G1_GRID_TOP},
     "H2-neimenggu-wuhai-gongxiao-2021": {"sample_rows": H2_ROWS, "columns": H2_COLUMNS, "section": H2_SECTION},
     "Q1-fasp2-pmkpi-treeindex": {"visible_columns": ["操作", *Q1_COLUMNS[:5]]},
+    "M1-chongqing-zhongxian-shengzhu-2022": {"sample_rows": M1_ROWS, "columns": M1_COLUMNS},
+    "N1-fujian-anxi-shuili-2022": {"sample_rows": N1_ROWS, "columns": N1_COLUMNS},
 }
 
 
@@ -405,3 +440,62 @@ def shape_q() -> Shape:
 
 
 SHAPES = {s.key: s for s in (shape_a(), shape_b(), shape_c(), shape_d(), shape_e(), shape_g(), shape_h(), shape_q())}
+
+
+# --------------------------------------------------------------------------- shapes read as far as they go
+
+
+def shape_m() -> Shape:
+    """M: a transfer-payment fund table (M1): 资金名称 for 项目名称, a chain of authorities, the
+    unit column before 指标值, the vertical 绩效指标 label in the first data row.  M1 is cut
+    off after its 数量指标 rows, so the table lacks 效益/满意度 (real errors of the quote)."""
+    rows: list[list[Any]] = [
+        ["生猪(牛羊)调出大县奖励资金区域绩效目标表"],
+        ["资金名称", "生猪(牛羊)调出大县奖励资金"],  # the name: the title's
+        ["中央主管部门", "农业农村部"],  # the authorities: not quoted
+        ["省级财政部门", "重庆市财政局"],
+        ["省级主管部门", "重庆市农业农村委员会"],
+        ["区县财政部门", "忠县财政局"],
+        ["区县主管部门", "忠县农业农村委员会"],
+        ["资金情况", "年度金额(万元):", 397],
+        [None, "其中:中央补助(万元)", 397],
+        [None, "地方资金(万元)", None],
+        ["年度目标", "稳定生猪生产，保障猪肉供应。"],  # not quoted
+        [None, *M1_COLUMNS],
+        *[list(r) for r in M1_ROWS],
+    ]
+    return Shape(
+        "M",
+        "M1-chongqing-zhongxian-shengzhu-2022",
+        rows,
+        ["A8:A10"],
+        name="生猪(牛羊)调出大县奖励资金",
+        total=397.0,
+        indicators=[(r[3], r[5]) for r in M1_ROWS],
+        unit_column=True,
+    )
+
+
+def shape_n() -> Shape:
+    """N: one target column per recipient village (N1), all money on one row, no 指标值 heading:
+    the first village's column is read as the value, the others are named as not read."""
+    rows: list[list[Any]] = [
+        ["2022年省级第七批水利专项资金绩效目标表"],
+        ["项目名称", "省级第七批水利专项资金", "主管部门(单位)名称", "安溪县水利局"],
+        ["资金情况(万元)", "资金总额", 100, "其中:财政拨款", 100, "其他资金", None],
+        ["总 体 目 标", "完成小型水利工程建设。"],  # not quoted
+        ["绩效 指标", *N1_COLUMNS],
+        *[[None, *r] for r in N1_ROWS],
+    ]
+    return Shape(
+        "N",
+        "N1-fujian-anxi-shuili-2022",
+        rows,
+        [],
+        name="省级第七批水利专项资金",
+        total=100.0,
+        indicators=[(r[2], r[4]) for r in N1_ROWS],
+    )
+
+
+PARTLY = {s.key: s for s in (shape_m(), shape_n())}

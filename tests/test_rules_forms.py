@@ -249,3 +249,20 @@ def test_an_old_form_still_needs_its_output_and_benefit_groups() -> None:
     # a 一级 the old forms do not have either is still reported
     fs = findings(_old_form([["投入指标X", "时效目标", "培训完成时间", "2026年10月前"], *OLD_ROWS[1:]]), "IND001")
     assert [f.cell for f in fs] == ["A7"]
+
+
+def test_a_list_without_groups_is_not_told_its_groups_are_missing() -> None:
+    # F3's 指标名称 ∣ 上年度实际水平 ∣ 本年度计划水平: no 一级/二级 at all, so none is missing
+    rows: list[list[Any]] = [
+        ["大庆市部门预算项目支出绩效目标申报表"],
+        ["项目名称", "社区养老服务", "项目负责人", "李明"],
+        ["指标名称", "上年度\n实际水平", "本年度\n计划水平", "指标内容/计算公式"],
+        ["服务老人人数", "100人", "120人", "——"],
+        ["服务合格率", "90%", "≥95%", "*"],
+    ]
+    sheet = SheetData("表", [r + [None] * (4 - len(r)) for r in rows])
+    for code in ("IND001", "IND002", "IND004", "IND005"):
+        assert findings(sheet, code) == [], code
+    # a tree (Q) has its groups as rows: H2's rows are all 产出, and it is told so
+    fs = findings(shape("Q"), "IND004")
+    assert len(fs) == 2 and "效益指标" in fs[0].message and "满意度指标" in fs[1].message

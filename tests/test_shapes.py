@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from tests.shapes import QUOTED, SHAPES, Shape
+from tests.shapes import PARTLY, QUOTED, SHAPES, Shape
 from xladdin.commands.cli import main
 from xladdin.framework import squash
 
@@ -58,7 +58,27 @@ def _sheet_text(shape: Shape) -> str:
 def test_each_shape_is_read_with_its_name_total_and_rows(
     key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shape = SHAPES[key]
+    _read_as_written(SHAPES[key], tmp_path, capsys)
+
+
+def test_shapes_the_reader_places_in_part_are_read_as_far_as_they_go(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # M: 资金名称 for 项目名称, the unit column before 指标值; cut off after 数量指标 in the notes
+    m = _read_as_written(PARTLY["M"], tmp_path, capsys)
+    assert {f["rule"] for f in m["findings"] if f["severity"] == "error"} == {"IND004"}
+    assert [r["unit"] for r in m["table"]["indicators"]] == ["%", "%"]
+    # N: one target column per village; the first read as the value, the other six named once
+    n = _read_as_written(PARTLY["N"], tmp_path, capsys)
+    (form001,) = [f for f in n["findings"] if f["rule"] == "FORM001"]
+    assert form001["severity"] == "info" and "G5、H5、I5、J5、K5、L5" in form001["message"]
+    assert not [f for f in n["findings"] if f["rule"] in ("IND007", "VAL001")]  # the unit is in the name: (个)
+
+
+def _read_as_written(shape: Shape, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    """``check --format json --tables`` of the shape: its name, total and rows as written, no
+    finding about a field it lacks, no missing unit where the unit has a column; the project."""
+    key = shape.key
     path = shape.save(tmp_path / f"表样{key}.xlsx")
     code, data = check_json(path, capsys, "--tables")
     assert code in (0, 1)
@@ -81,6 +101,7 @@ def test_each_shape_is_read_with_its_name_total_and_rows(
     # the default JSON is the contract's: the listing only with --tables
     _, plain = check_json(path, capsys)
     assert "table" not in plain["projects"][0] and plain["projects"][0]["findings"] == project["findings"]
+    return project  # type: ignore[no-any-return]
 
 
 @pytest.mark.skipif(not NOTES.exists(), reason="../shared/notes is not next to this clone")

@@ -197,10 +197,23 @@ def read_tables(sheets: list[SheetData]) -> tuple[list[Project], list[SelfEval],
                     severity="info",
                     sheet=sh.name,
                     cell="A1",
-                    message=f"工作表“{sh.name}”不是项目支出绩效目标表（未找到“项目名称”和“一级指标…指标值”表头），已跳过。",
+                    message=f"工作表“{sh.name}”中没有认出项目支出绩效目标表（未找到“项目名称”和“一级指标…指标值”表头），已跳过。",
                 )
             )
     return projects, selfevals, skipped
+
+
+def target_table(sheet: SheetData) -> Project | None:
+    """The sheet's (first) 绩效目标表 for a writing verb; None where there is none, or where the
+    table is a 自评表 (its headings are the target table's plus 实际完成值, 得分 …): fill, format
+    and rollover leave a 自评表 to ``xladdin selfeval``, as ``read_tables`` keeps it from check."""
+    found = tables_of_sheet(sheet, limit=1)
+    if not found:
+        return None
+    p = found[0]
+    if _selfeval_header(sheet, p) and read_selfeval(sheet) is not None:
+        return None
+    return p
 
 
 def _selfeval_header(sheet: SheetData, p: Project) -> bool:

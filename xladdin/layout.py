@@ -218,6 +218,8 @@ def _scan(sheet: SheetData, start: int, until_name: bool = False) -> _Block:
                 row_content.append((r, c))
                 if "分" in v:
                     blk.scored.append((r, c))
+        if cols and "value" not in cols and "name" in cols and "level2" in cols and "mid_value" not in cols:
+            _recipient_value(row, r, row_content, cols, heads)
         if cols and ("value" in cols or "mid_value" in cols) and ("level1" in cols or "name" in cols):
             blk.header = (r, cols, heads)
             return blk
@@ -242,6 +244,19 @@ def _scan(sheet: SheetData, start: int, until_name: bool = False) -> _Block:
         if not blk.top and (row_content or row_labels or row_heads):
             blk.top = r
     return blk
+
+
+def _recipient_value(
+    row: list[Any], r: int, content: list[tuple[int, int]], cols: dict[str, int], heads: dict[str, str]
+) -> None:
+    """A table with one target column per recipient (shape N: 一级 ∣ 二级 ∣ 三级 ∣ 指标解释 ∣
+    西坪镇尧山村 ∣ 桃舟乡吾培村 …) and no 指标值 heading: the first recipient's column is read
+    as the value, the others are named as not placed (``_columns`` lists them).  Two or more
+    unknown headings right of the names are asked for, so that one stray cell is no column."""
+    right = [c for rr, c in content if rr == r and c > cols["name"] and type(row[c - 1]) is str]
+    if len(right) >= 2:
+        cols["value"] = right[0]
+        heads["value"] = row[right[0] - 1]
 
 
 def _merge_index(
@@ -424,6 +439,10 @@ def _columns(
         if key not in cols:
             cols[key] = c
             texts[key] = v if isinstance(v, str) else t
+    if "value" not in cols and "value" in found:  # a recipient's column read as the value (shape N)
+        cols["value"] = found["value"]
+        texts["value"] = heads["value"]
+        unknown.remove((header_row, found["value"]))
     tree = False
     if "level1" not in cols:
         if "level2" in cols:

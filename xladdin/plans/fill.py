@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from xladdin.check import target_table
 from xladdin.conventions import FILL_RECORD_SHEET, NEW_COLOR, SUMMARY_SHEET, TOOL_SHEETS
 from xladdin.errors import NoProjectTables, UserError
 from xladdin.fill import FillPlan, LibraryEntry, NewRow, new_project_spec, plan_fill
@@ -60,7 +61,7 @@ def project_sheets(sheets: Sequence[SheetData]) -> list[tuple[SheetData, Project
     for sd in sheets:
         if sd.name in TOOL_SHEETS:
             continue
-        p = read_project(sd)
+        p = target_table(sd)
         if p is not None:
             out.append((sd, p))
     return out

@@ -33,8 +33,18 @@ def framework(ctx: Context) -> dict[str, list[tuple[str, str]]]:
     return framework_of({r.l1 for r in rows(ctx) if r.l1 != "投入" or old_input(r.l1, r.l2)})
 
 
+def ungrouped(ctx: Context) -> bool:
+    """A table that groups nothing: no 一级/二级 columns and no group rows (an old form's bare
+    指标名称 ∣ 上年度实际水平 ∣ 本年度计划水平 list).  Its groups are not missing — the form has
+    none — so the group rules stay silent on it."""
+    cols = ctx.project.columns
+    return cols.get("level1") == cols.get("name") and not any(r.level1 or r.level2 for r in rows(ctx))
+
+
 @rule("IND001", "level1-name", "error", "一级指标只能是产出指标、效益指标、满意度指标（2021版框架另有成本指标）")
 def level1_name(ctx: Context, r: Rule) -> Iterator[Finding]:
+    if ungrouped(ctx):
+        return
     old = framework(ctx) is FRAMEWORK_OLD
     seen: set[str] = set()
     for row in rows(ctx):
@@ -125,6 +135,8 @@ def _anchor(p: Project) -> str:
 @rule("IND004", "level1-coverage", "error", "产出指标、效益指标、满意度指标下都至少要有一个三级指标")
 def level1_coverage(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
+    if ungrouped(ctx):
+        return
     present = {x.l1 for x in filled(ctx)}
     fw = framework(ctx)
     for key in required_level1(fw):
