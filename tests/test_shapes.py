@@ -208,6 +208,16 @@ def test_unrelated_sheets_say_no_table_was_found(tmp_path: Path, capsys: pytest.
     assert "“通讯录”" in warning["message"]
 
 
+def test_a_blank_workbook_is_not_reported_as_passed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "空白.xlsx"
+    Workbook().save(path)
+    assert main(["check", str(path)]) == 1
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("没有找到绩效目标表：") and "警告1处" in last and "0个项目" not in last
+    code, data = check_json(path, capsys)
+    assert code == 1 and [f["rule"] for f in data["skipped"] if f["severity"] == "warning"] == ["SHEET002"]
+
+
 def test_a_reviewers_batch_lists_a_file_without_tables_as_needing_a_look(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

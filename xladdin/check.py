@@ -23,7 +23,10 @@ NO_TABLE = "SHEET002"  # a workbook that holds none at all (a warning: the file 
 
 
 def tables_phrase(projects: int, selfevals: int) -> str:
-    """ "6个项目", or "6个项目、6张自评表" — what a check looked at, as its summaries say it."""
+    """ "6个项目", or "6个项目、6张自评表" — what a check looked at, as its summaries say it;
+    "没有找到绩效目标表" when it looked at nothing (never "0个项目：错误0处", which reads as passed)."""
+    if not projects and not selfevals:
+        return "没有找到绩效目标表"
     return f"{projects}个项目" + (f"、{selfevals}张自评表" if selfevals else "")
 
 
