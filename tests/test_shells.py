@@ -174,7 +174,10 @@ SEQUENCES: list[tuple[str, list[tuple[list[str], Callable[[Any], Any]]]]] = [
     # the second run appends to the 填充记录 the first one wrote (cells and links journalled one by one)
     ("fix then fill", [(["check", "--fix"], addin.fix), (["fill"], addin.fill)]),
     # the second 新年度 rewrites the 新年度检查 the first one wrote
-    ("rollover twice", [(["rollover", "--to", "2027"], addin.rollover), (["rollover", "--to", "2028"], addin.rollover)]),
+    (
+        "rollover twice",
+        [(["rollover", "--to", "2027"], addin.rollover), (["rollover", "--to", "2028"], addin.rollover)],
+    ),
     # a marked workbook marked again: the old marks taken off first
     ("mark twice", [(["check", "--mark"], addin.check), (["check", "--mark"], addin.check)]),
     # costs written twice: the sheet replaced in place
@@ -193,6 +196,8 @@ def test_a_second_run_on_the_tools_own_sheets_gives_the_same_workbook_in_both_sh
         same(by_file, by_excel)
     # and the last run is taken back alike in both (a fill the tool painted over its own colour
     # comes back as it was: desktop Excel reads it; xlwings Server/Lite cannot, see the docs)
-    back = (["clear"], addin.clear) if steps[-1][0][0] == "check" and "--mark" in steps[-1][0] else (["undo"], addin.undo)
+    back = (
+        (["clear"], addin.clear) if steps[-1][0][0] == "check" and "--mark" in steps[-1][0] else (["undo"], addin.undo)
+    )
     back_file = files_run(by_file, back[0], tmp_path / "file-back.xlsx")
     same(back_file, excel_run(by_excel, back[1], tmp_path / "x.xlsx", colors=True)[0])
