@@ -69,6 +69,13 @@ def target_text(ind: Indicator) -> str:
     return _compose(ind.value.text, _cell(ind.comparator), _cell(ind.unit), ind.name.text, ind.level2.text)
 
 
+def compose_target(value: str, comparator: str | None, unit: str | None, name: str = "", level2: str = "") -> str:
+    """The target of a row whose comparator and unit stand in columns of their own, as one text
+    (``=`` ∣ ``100`` ∣ ``%`` → ``＝100%``): what ``target_text`` gives for an ``Indicator``, for a
+    caller holding the cells' texts (the import of a published table in such a form)."""
+    return _compose(value, comparator, unit, name, level2)
+
+
 def _cell(f: Field | None) -> str | None:
     """The text of a cell the form has (``""`` when empty), None when the form has no such column."""
     return None if f is None else f.text
