@@ -12,7 +12,7 @@ from typing import Any
 
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
-from xladdin.rules import Rule, all_rules, run, select_rules, sort_findings
+from xladdin.rules import Rule, Workbook, all_rules, evaluate, select_rules, sort_findings
 
 # Sheets the tool writes itself; they are never project tables and never reported.
 TOOL_SHEETS = {
@@ -21,6 +21,7 @@ TOOL_SHEETS = {
     "填充记录",
     "新年度检查",
     "xladdin设置",
+    "xladdin支出标准",
     "xladdin撤销",
     "xladdin标记",
     "下拉列表",
@@ -37,6 +38,9 @@ class ProjectResult:
     findings: list[Finding] = field(default_factory=list)
     project: Project | None = None
     name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
+    # What the workbook rules' collectors gathered from this table (``rules.fact_key`` →
+    # plain data): the table itself is dropped after its part of a check, these travel on.
+    facts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     # This project's part of the JSON report, rendered by the process that checked it (a
     # worker of a parallel check) so the report is not rendered serially at the end; None
     # when not asked for.  Findings are never changed once a check has returned.
@@ -56,13 +60,18 @@ class CheckResult:
     file: str
     projects: list[ProjectResult]
     other: list[Finding] = field(default_factory=list)  # findings about non-project sheets
+    # findings of the workbook rules on sheets that are no project table (a 项目汇总 cell)
+    workbook: list[Finding] = field(default_factory=list)
     # codes of the selected workbook rules not yet run: a part of a parallel check leaves
     # them to the process that has every part (``apply_workbook_rules``)
     pending: list[str] = field(default_factory=list, repr=False, compare=False)
+    # facts of the sheets that are no project table but that workbook rules read (a
+    # 项目汇总, a standards sheet), gathered by the part that read them
+    sheets: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for p in self.projects for f in p.findings] + self.other
+        return [f for p in self.projects for f in p.findings] + self.workbook + self.other
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -72,6 +81,7 @@ class CheckResult:
         return {
             "file": self.file,
             "projects": [project(p) for p in self.projects],
+            "workbook": [f.as_dict() for f in self.workbook],
             "skipped": [f.as_dict() for f in self.other],
             "summary": {
                 "projects": len(self.projects),
@@ -169,44 +179,89 @@ def check_sheets(
     chosen = select_rules(chosen, settings.select or None, settings.ignore)
     chosen = select_rules(chosen, select, ignore)
     projects, skipped = read_projects(sheets)
-    results = [
-        ProjectResult(
-            sheet=p.sheet,
-            name=p.name.text,
-            total=p.money.total.number,
-            findings=run(p, chosen),
-            project=p,
-            name_cell=p.name.cell,
+    results = []
+    for p in projects:
+        findings, facts = evaluate(p, chosen)
+        results.append(
+            ProjectResult(
+                sheet=p.sheet,
+                name=p.name.text,
+                total=p.money.total.number,
+                findings=findings,
+                project=p,
+                name_cell=p.name.cell,
+                facts=facts,
+            )
         )
-        for p in projects
-    ]
+    facts_of_sheets, recognised = sheet_facts(sheets, {f.sheet for f in skipped})
+    skipped = [f for f in skipped if f.sheet not in recognised]
     ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     result = CheckResult(file=file, projects=results, other=other)
     result.pending = [r.code for r in chosen if r.scope == "workbook"]
+    result.sheets = facts_of_sheets
     if not part:
         apply_workbook_rules(result)
     return result
+
+
+def sheet_facts(sheets: list[SheetData], skipped: set[str]) -> tuple[list[Any], set[str]]:
+    """What the workbook rules read from sheets that are no project table, and which of the
+    ``skipped`` sheets that recognises (a 项目汇总 is checked, not skipped).
+
+    The summary sheet is read in full here, by whichever part of a parallel check holds
+    it, so that only its plain facts travel (``merge_parts``).
+    """
+    from xladdin.standards import STANDARDS_SHEET, read_table
+    from xladdin.summary import read_summary
+
+    out: list[Any] = []
+    recognised: set[str] = set()
+    for sh in sheets:
+        if sh.name == STANDARDS_SHEET:
+            out.append(read_table(sh))
+        elif sh.name in skipped:
+            table = read_summary(sh)
+            if table is not None:
+                out.append(table)
+                recognised.add(sh.name)
+    return out, recognised
+
+
+def merge_parts(file: str, results: list[CheckResult]) -> CheckResult:
+    """The parts of a parallel check as one result, in sheet order (the workbook rules still pending)."""
+    merged = CheckResult(
+        file=file,
+        projects=[p for r in results for p in r.projects],
+        other=[f for r in results for f in r.other],
+    )
+    merged.sheets = [s for r in results for s in r.sheets]
+    merged.pending = results[0].pending if results else []  # every part obeys the same settings
+    return merged
 
 
 def apply_workbook_rules(result: CheckResult) -> None:
     """Run the pending workbook rules over all of the result's tables, in place.
 
     A table that gets a finding is sorted again and its pre-rendered JSON dropped, so
-    the report renders it with the new finding.
+    the report renders it with the new finding; a finding on another sheet (a 项目汇总
+    cell) goes to ``result.workbook``.
     """
     if not result.pending:
         return
     by_code = {r.code: r for r in all_rules()}
     added: dict[str, list[Finding]] = {}
+    wb = Workbook(result.projects, result.sheets)
     for code in result.pending:
         r = by_code[code]
-        for f in r.check(result.projects, r):
+        for f in r.check(wb, r):
             added.setdefault(f.sheet, []).append(f)
     result.pending = []
     if not added:
         return
     for p in result.projects:
         if p.sheet in added:
-            p.findings = sort_findings([*p.findings, *added[p.sheet]])
+            p.findings = sort_findings([*p.findings, *added.pop(p.sheet)])
             p.json = None
+    for fs in added.values():  # sheets that are no project table, in the order they were found
+        result.workbook.extend(sort_findings(fs))

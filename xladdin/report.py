@@ -107,6 +107,13 @@ def to_console(result: CheckResult, color: bool = False) -> str:
             lines.append("  未发现问题。")
         for f in p.findings:
             lines.append(f"  {f.cell:<6} {paint(f.severity, SEVERITY_ZH[f.severity])} {f.rule}  {f.message}")
+    sheet = None
+    for f in result.workbook:  # cells of sheets that are no project table, such as 项目汇总
+        if f.sheet != sheet:
+            sheet = f.sheet
+            lines.append("")
+            lines.append(f"【{sheet}】（与各项目表核对）")
+        lines.append(f"  {f.cell:<6} {paint(f.severity, SEVERITY_ZH[f.severity])} {f.rule}  {f.message}")
     for f in result.other:
         lines.append(f"  [{f.sheet}] {paint(f.severity, SEVERITY_ZH[f.severity])} {f.rule}  {f.message}")
     lines.append("")

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, NamedTuple
 
-from xladdin.check import CheckResult, apply_workbook_rules, check_sheets
+from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, merge_parts
 from xladdin.io.xlsx import SheetReader
 from xladdin.report import project_json
 from xladdin.settings import SETTINGS_SHEET
@@ -273,8 +273,4 @@ def _parallel(reader: SheetReader, file: str, names: list[str], opts: _Options, 
 
 
 def _merge(file: str, results: list[CheckResult]) -> CheckResult:
-    projects = [p for r in results for p in r.projects]
-    other: list[Any] = [f for r in results for f in r.other]
-    merged = CheckResult(file=file, projects=projects, other=other)
-    merged.pending = results[0].pending if results else []  # every part obeys the same settings
-    return merged
+    return merge_parts(file, results)  # the core knows what a part carries (tables, the other sheets' facts)
