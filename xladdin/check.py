@@ -13,6 +13,7 @@ from typing import Any
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
 from xladdin.rules import Rule, Workbook, all_rules, evaluate, select_rules, sort_findings
+from xladdin.standards import STANDARDS_SHEET
 
 # Sheets the tool writes itself; they are never project tables and never reported.
 TOOL_SHEETS = {
@@ -21,7 +22,7 @@ TOOL_SHEETS = {
     "填充记录",
     "新年度检查",
     "xladdin设置",
-    "xladdin支出标准",
+    STANDARDS_SHEET,  # a department's own expenditure standards (xladdin.standards)
     "xladdin撤销",
     "xladdin标记",
     "下拉列表",
@@ -212,7 +213,7 @@ def sheet_facts(sheets: list[SheetData], skipped: set[str]) -> tuple[list[Any], 
     The summary sheet is read in full here, by whichever part of a parallel check holds
     it, so that only its plain facts travel (``merge_parts``).
     """
-    from xladdin.standards import STANDARDS_SHEET, read_table
+    from xladdin.standards import read_table
     from xladdin.summary import read_summary
 
     out: list[Any] = []

@@ -1,4 +1,4 @@
-"""Command line: ``xladdin check | costs | fill | rollover | format | publish | clear | rules``.
+"""Command line: ``xladdin check | costs | fill | rollover | format | publish | clear | undo | rules | standards``.
 
 The same verbs as the ribbon.  Each verb lives in ``xladdin/commands/<verb>.py`` with
 ``add_arguments(parser)`` and ``run(args) -> int``.  A user's mistake ends with a
@@ -27,6 +27,7 @@ VERBS: dict[str, str] = {
     "clear": "清除标记：去掉校验留下的颜色、批注和结果表",
     "undo": "撤销：撤销 xladdin 对工作簿所做的修改",
     "rules": "列出全部校验规则",
+    "standards": "支出标准：列出核对成本指标所用的标准及其出处",
 }
 
 

@@ -189,7 +189,12 @@ def name_target_conflict(ctx: Context, r: Rule) -> Iterator[Finding]:
 _RANGE = re.compile(r"(\d{4})\s*(?:年|[.\-/])?[^至到~～\-—–]{0,8}?[至到~～\-—–]+\s*(\d{4})")
 
 
+_ONE_YEAR = re.compile(r"^\s*(?:19|20|21)\d{2}\s*年?度?\s*$")
+
+
 def _multi_year(period: str) -> bool:
+    if _ONE_YEAR.match(period):
+        return False  # "2026年" is a year, not 2026 years (period_years reads any N年 ≥ 99 as ongoing)
     span = period_years(period)
     if span == "ongoing":
         return True

@@ -323,10 +323,10 @@ def parse_rows(rows: Sequence[Sequence[Any]], origin: str, cells: bool = False) 
             continue
         limit = _float(row[cols["limit"]])
         if limit is None or limit < 0:
-            problems.append((where, f"{origin} {where} 的限额“{raw_limit}”不是数字，这一行未使用。"))
+            problems.append((where, f"{origin}中{where}的限额“{raw_limit}”不是数字，这一行未使用。"))
             continue
         if not get("category") or not get("item") or "/" not in get("unit"):
-            problems.append((where, f"{origin} {where} 缺少类别、项目或单位（单位应写成如“元/人/天”），这一行未使用。"))
+            problems.append((where, f"{origin}中{where}缺少类别、项目或单位（单位应写成如“元/人/天”），这一行未使用。"))
             continue
         day3_raw = get("day3")
         lines.append(
