@@ -17,13 +17,12 @@ line, and only the process that holds every part sees both.  The facts of each t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from xladdin.framework import is_money_cost, squash
 from xladdin.model import Finding
 from xladdin.rules import Context, Rule, Workbook, per_workbook, rule
-from xladdin.rules.facts import valued
+from xladdin.rules.facts import money_rates
 from xladdin.rules.wording import short
 from xladdin.standards import Line, Table, applicable, classify, in_effect, layers, per_units
 from xladdin.values import format_number
@@ -31,9 +30,8 @@ from xladdin.values import format_number
 _VENUE = ("场地", "会场", "会议室", "场租")
 
 
-@dataclass(frozen=True)
-class CostFact:
-    """A money 成本指标 recognised as an expense some standard covers."""
+class CostFact(NamedTuple):
+    """A money 成本指标 recognised as an expense some standard covers (NamedTuple: sent back by workers)."""
 
     row: int
     name: str
@@ -46,24 +44,25 @@ class CostFact:
     days: tuple[tuple[float, str], ...] = ()  # the day quantities the cost engine multiplied it by (n, cell)
 
 
-@dataclass(frozen=True)
-class StandardFacts:
+class StandardFacts(NamedTuple):
     costs: tuple[CostFact, ...]
     venues: tuple[tuple[str, str, str], ...]  # money cost rows for a venue: (name, cell, value)
+
+
+@lru_cache(maxsize=1024)
+def _per(per: tuple[str, ...]) -> frozenset[str]:
+    return per_units("元/" + "/".join(per))
+
+
+_classify = lru_cache(maxsize=16384)(classify)  # a workbook names the same expenses in table after table
 
 
 def standard_facts(ctx: Context) -> StandardFacts:
     costs: list[CostFact] = []
     venues: list[tuple[str, str, str]] = []
-    values = ctx.values
-    for x in valued(ctx):
-        if not x.cost or not is_money_cost(x.l1, x.l2):
-            continue
-        v = values[x.row]
-        if v.kind != "rate" or not v.is_money or v.number is None:
-            continue
-        per = per_units("元/" + "/".join(v.per))
-        kind = classify(x.bare, per)
+    for x, v in money_rates(ctx):
+        per = _per(v.per)
+        kind = _classify(x.bare, per)
         if kind is None:
             if any(w in x.bare for w in _VENUE):
                 venues.append((x.bare, x.ind.value.cell, x.value))
@@ -80,6 +79,21 @@ def standard_facts(ctx: Context) -> StandardFacts:
 @per_workbook
 def lines_in_use(wb: Workbook) -> list[Line]:
     return in_effect(layers(wb.sheets_of(Table)))
+
+
+@per_workbook
+def _applicable_memo(wb: Workbook) -> dict[tuple[str, str, frozenset[str], str], tuple[list[Line], bool]]:
+    return {}
+
+
+def lines_for(wb: Workbook, c: CostFact) -> tuple[list[Line], bool]:
+    """``standards.applicable`` for a cost row, once per kind of row in a workbook (rows repeat from table to table)."""
+    memo = _applicable_memo(wb)
+    key = (c.category, c.item, c.per, c.name)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = applicable(lines_in_use(wb), c.category, c.item, c.per, c.name)
+    return found
 
 
 def _rows(wb: Workbook) -> Iterator[tuple[Any, StandardFacts]]:
@@ -103,10 +117,9 @@ def _money(x: float) -> str:
     collect=standard_facts,
 )
 def over_standard(wb: Workbook, r: Rule) -> Iterator[Finding]:
-    lines = lines_in_use(wb)
     for p, facts in _rows(wb):
         for c in facts.costs:
-            cands, stated = applicable(lines, c.category, c.item, c.per, c.name)
+            cands, stated = lines_for(wb, c)
             if not cands:
                 continue
             top = max(cands, key=lambda ln: ln.limit)
@@ -154,14 +167,13 @@ def _short_line(line: Line) -> str:
     collect=standard_facts,
 )
 def venue_on_top(wb: Workbook, r: Rule) -> Iterator[Finding]:
-    lines = lines_in_use(wb)
     for p, facts in _rows(wb):
         if not facts.venues:
             continue
         for c in facts.costs:
             if c.item != "综合定额":
                 continue
-            cands, _ = applicable(lines, c.category, c.item, c.per, c.name)
+            cands, _ = lines_for(wb, c)
             covering = [ln for ln in cands if ln.includes_venue()]
             if not cands or len(covering) != len(cands):
                 continue  # some applicable line leaves the venue out: the venue may well be separate
@@ -190,7 +202,6 @@ def venue_on_top(wb: Workbook, r: Rule) -> Iterator[Finding]:
     collect=standard_facts,
 )
 def flat_expert_fee(wb: Workbook, r: Rule) -> Iterator[Finding]:
-    lines = lines_in_use(wb)
     for p, facts in _rows(wb):
         for c in facts.costs:
             if c.category != "专家咨询费" or not c.days:
@@ -198,7 +209,7 @@ def flat_expert_fee(wb: Workbook, r: Rule) -> Iterator[Finding]:
             days, day_cell = max(c.days)
             if days <= 2:
                 continue
-            cands, _ = applicable(lines, c.category, c.item, c.per, c.name)
+            cands, _ = lines_for(wb, c)
             halved = [ln for ln in cands if ln.day3 is not None]
             if not halved or c.price <= min(ln.day3 or 0 for ln in halved) + 1e-9:
                 continue  # within every line's ceiling from the third day: the halving cannot matter
@@ -240,6 +251,3 @@ def standards_sheet(wb: Workbook, r: Rule) -> Iterator[Finding]:
 
     for _, cell, message in _problems(wb):
         yield Finding(r.code, r.severity, STANDARDS_SHEET, cell if cell[:1].isalpha() else "A1", message)
-
-
-__all__ = ["CostFact", "StandardFacts", "squash"]

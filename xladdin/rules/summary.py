@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from xladdin.framework import squash
 from xladdin.model import MONEY_LABELS, Finding, column_letter, display_text, parse_ref
@@ -30,22 +30,30 @@ SAME_PROJECT = 0.6  # name likeness above which a line is taken to be a table's,
 _TOLERANCE = 1e-6  # 万元: the amounts are typed to 0.01; anything beyond is float noise
 
 
-@dataclass(frozen=True)
-class TableFacts:
-    """What the summary rules need of a table: its name and money cells."""
+_KEYS = tuple(MONEY_LABELS)
+
+
+class TableFacts(NamedTuple):
+    """What the summary rules need of a table: its name and money cells.
+
+    A NamedTuple: built for every table of every check and sent back by every worker of
+    a parallel one, where it pickles in a fraction of a dataclass's time.
+    """
 
     name: str
     name_cell: str
-    money: tuple[tuple[str, float | None, str], ...]  # (key, amount in 万元, cell)
+    numbers: tuple[float | None, ...]  # 万元, in ``MONEY_LABELS`` order
+    cells: tuple[str, ...]
 
     def amount(self, key: str) -> tuple[float | None, str]:
-        return next(((n, c) for k, n, c in self.money if k == key), (None, ""))
+        i = _KEYS.index(key)
+        return self.numbers[i], self.cells[i]
 
 
 def table_facts(ctx: Context) -> TableFacts:
     p = ctx.project
-    money = tuple((key, getattr(p.money, key).number, getattr(p.money, key).cell) for key in MONEY_LABELS)
-    return TableFacts(p.name.text, p.name.cell, money)
+    amounts = [getattr(p.money, key) for key in _KEYS]
+    return TableFacts(p.name.text, p.name.cell, tuple(a.number for a in amounts), tuple(a.cell for a in amounts))
 
 
 @dataclass

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from xladdin.model import Finding
 from xladdin.narrative import ROUNDING_WAN, StatedAmount, StatedQuantity
 from xladdin.rules import Context, Rule, rule
-from xladdin.rules.facts import Row, valued
+from xladdin.rules.facts import Row, money_rates, valued
 from xladdin.rules.header import period_years
 from xladdin.rules.narrative import quantity_pairs
 from xladdin.rules.wording import indicator_label, short
@@ -52,27 +53,39 @@ def quantity_from_money(ctx: Context, r: Rule) -> Iterator[Finding]:
     n = ctx.costs.narrative
     if not n.quantities or not n.amounts:
         return
-    values = ctx.values
-    rows = valued(ctx)
-    prices = [(x, values[x.row]) for x in rows if x.cost and _is_price(values[x.row])]
+    prices = money_rates(ctx)
     if not prices:
         return
-    paired = {ind.row for _, ind in quantity_pairs(ctx)}  # NARR002 already compares these
-    amounts = [a for a in n.amounts if not a.in_formula or any(f.span[1] == a.span[1] for f in n.formulas)]
-    for x in rows:
+    by_unit: dict[str, list[StatedQuantity]] = {}
+    for q in n.quantities:
+        if q.value.number is not None:
+            by_unit.setdefault(q.value.unit, []).append(q)
+    priced = {v.per[0] for _, v in prices}
+    values = ctx.values
+    paired: set[int] | None = None
+    amounts: list[StatedAmount] | None = None
+    for x in valued(ctx):
+        if x.l2 != "数量":
+            continue
         v = values[x.row]
-        if x.l2 != "数量" or x.row in paired or not _is_count(v):
+        if v.unit not in priced or v.unit not in by_unit or not _is_count(v):
             continue
         count, unit = v.number or 0.0, v.unit
-        stated = [q for q in n.quantities if q.value.unit == unit and q.value.number is not None]
-        if not stated or any(abs((q.value.number or 0) - count) < 1e-9 for q in stated):
+        stated = by_unit[unit]
+        if any(abs((q.value.number or 0) - count) < 1e-9 for q in stated):
             continue  # the narrative states this very count: it is one
+        if amounts is None:
+            amounts = [a for a in n.amounts if not a.in_formula or any(f.span[1] == a.span[1] for f in n.formulas)]
         hit = _division(x, count, unit, prices, amounts)
         if hit is None:
             continue
         other = _counted(x, count, stated, n.text)
         if other is None:
             continue
+        if paired is None:
+            paired = {ind.row for _, ind in quantity_pairs(ctx)}
+        if x.row in paired:
+            continue  # NARR002 compares this count with the narrative's already
         amount, (price_row, _) = hit
         yield ctx.finding(
             r,
@@ -86,10 +99,6 @@ def quantity_from_money(ctx: Context, r: Rule) -> Iterator[Finding]:
             expected=other.text,
             actual=x.value,
         )
-
-
-def _is_price(v: Value) -> bool:
-    return v.kind == "rate" and v.is_money and bool(v.number) and bool(v.per)
 
 
 def _is_count(v: Value) -> bool:
@@ -146,6 +155,7 @@ _NAME_TARGET = re.compile(
 _OPPOSITE = {"≥": "≤", "＞": "≤", "≤": "≥", "＜": "≥"}
 
 
+@lru_cache(maxsize=16384)  # names repeat from table to table
 def name_target(name: str) -> tuple[str, Value] | None:
     """The target a name carries (“合格率100%”, “不少于50人”), as written and parsed; None when none."""
     for m in _NAME_TARGET.finditer(name):
@@ -160,8 +170,6 @@ def name_target(name: str) -> tuple[str, Value] | None:
 def name_target_conflict(ctx: Context, r: Rule) -> Iterator[Finding]:
     values = ctx.values
     for x in valued(ctx):
-        if not any(ch.isdigit() for ch in x.bare):
-            continue
         found = name_target(x.bare)
         if found is None:
             continue

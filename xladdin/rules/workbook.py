@@ -12,21 +12,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from xladdin.framework import is_money_cost
 from xladdin.model import Finding
 from xladdin.rules import Context, Rule, Workbook, per_workbook, rule
-from xladdin.rules.facts import valued
+from xladdin.rules.facts import money_rates, valued
 from xladdin.rules.wording import short
 from xladdin.similarity import item_key
 from xladdin.summary import SummaryTable
 
 
-@dataclass(frozen=True)
-class YearFacts:
-    """Every place a table states its year."""
+class YearFacts(NamedTuple):
+    """Every place a table states its year (a NamedTuple: cheap to build and to send back from a worker)."""
 
     year: int | None
     year_cell: str
@@ -42,9 +40,10 @@ def year_facts(ctx: Context) -> YearFacts:
     values = ctx.values
     dates = []
     for x in valued(ctx):
-        v = values[x.row]
-        if v.kind == "date" and v.year is not None and x.l2 == "时效":
-            dates.append((x.ind.value.cell, x.value, v.year))
+        if x.l2 == "时效":
+            v = values[x.row]
+            if v.kind == "date" and v.year is not None:
+                dates.append((x.ind.value.cell, x.value, v.year))
     years = tuple(y for y, _ in ctx.costs.narrative.years)
     return YearFacts(p.year, p.year_cell, p.title.text, p.title.cell, p.goal.cell, years, tuple(dates))
 
@@ -104,8 +103,7 @@ def stale_table(wb: Workbook, r: Rule) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- the same expense, two prices
 
 
-@dataclass(frozen=True)
-class Price:
+class Price(NamedTuple):
     key: str  # ``similarity.item_key`` of the name
     unit: str  # 元/人/天 (per-units in a fixed order)
     price: float  # 元
@@ -116,17 +114,16 @@ class Price:
 
 def price_facts(ctx: Context) -> tuple[Price, ...]:
     out = []
-    values = ctx.values
-    for x in valued(ctx):
-        if not x.cost or not is_money_cost(x.l1, x.l2):
-            continue
-        v = values[x.row]
-        if v.kind != "rate" or not v.is_money or not v.number:
-            continue
+    for x, v in money_rates(ctx):
         key = item_key(x.bare)
         if key:
-            out.append(Price(key, "元/" + "/".join(sorted(v.per)), v.number, x.bare, x.ind.value.cell, x.value))
+            out.append(Price(key, _unit(v.per), v.number, x.bare, x.ind.value.cell, x.value))
     return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _unit(per: tuple[str, ...]) -> str:
+    return "元/" + "/".join(sorted(per))
 
 
 @rule(
