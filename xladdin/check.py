@@ -46,6 +46,9 @@ class ProjectResult:
     # worker of a parallel check) so the report is not rendered serially at the end; None
     # when not asked for.  Findings are never changed once a check has returned.
     json: str | None = field(default=None, repr=False, compare=False)
+    # Findings the workbook rules added after ``json`` was rendered: the report renders
+    # just these and puts them in their places (``report.project_json_with_late``).
+    late: list[Finding] = field(default_factory=list, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -244,9 +247,9 @@ def merge_parts(file: str, results: list[CheckResult]) -> CheckResult:
 def apply_workbook_rules(result: CheckResult) -> None:
     """Run the pending workbook rules over all of the result's tables, in place.
 
-    A table that gets a finding is sorted again and its pre-rendered JSON dropped, so
-    the report renders it with the new finding; a finding on another sheet (a 项目汇总
-    cell) goes to ``result.workbook``.
+    A table that gets a finding has its findings sorted again and the new ones noted in
+    ``late``, so the report renders only those into its pre-rendered JSON; a finding on
+    another sheet (a 项目汇总 cell) goes to ``result.workbook``.
     """
     if not result.pending:
         return
@@ -262,7 +265,8 @@ def apply_workbook_rules(result: CheckResult) -> None:
         return
     for p in result.projects:
         if p.sheet in added:
-            p.findings = sort_findings([*p.findings, *added.pop(p.sheet)])
-            p.json = None
+            new = added.pop(p.sheet)
+            p.findings = sort_findings([*p.findings, *new])
+            p.late = [*p.late, *new]
     for fs in added.values():  # sheets that are no project table, in the order they were found
         result.workbook.extend(sort_findings(fs))

@@ -40,7 +40,33 @@ def project_json(p: ProjectResult) -> str:
 
 
 def _project_entry(p: ProjectResult) -> _Rendered:
-    return _Rendered(p.json if p.json is not None else project_json(p))
+    if p.json is None:
+        return _Rendered(project_json(p))
+    return _Rendered(project_json_with_late(p, p.json) if p.late else p.json)
+
+
+_FINDINGS_OPEN = '"findings": ['
+
+
+def project_json_with_late(p: ProjectResult, rendered: str) -> str:
+    """``project_json(p)`` from ``rendered`` (its JSON before ``p.late`` were added): only the late
+    findings are rendered and put in their places, one line each as ``_dumps`` writes them.
+
+    The workbook rules add findings to many tables after a parallel check rendered them in
+    its workers; rendering each such table again would be serial work in the main process.
+    """
+    lines = rendered.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.endswith(_FINDINGS_OPEN)), None)
+    late = {id(f) for f in p.late}
+    old = [f for f in p.findings if id(f) not in late]
+    if start is None or len(lines) < start + 2 + len(old):
+        return project_json(p)  # no findings before ("findings": [] on one line), or not our layout
+    inner = lines[start + 1][: len(lines[start + 1]) - len(lines[start + 1].lstrip())] if old else ""
+    if not inner:
+        return project_json(p)
+    kept = iter(line.rstrip(",") for line in lines[start + 1 : start + 1 + len(old)])
+    body = [inner + _dumps(f.as_dict(), inner) if id(f) in late else next(kept) for f in p.findings]
+    return "\n".join([*lines[: start + 1], ",\n".join(body), *lines[start + 1 + len(old) :]])
 
 
 _CONTAINERS = (dict, list, _Rendered)
