@@ -10,6 +10,7 @@ from json.encoder import encode_basestring as _quote  # what the encoder quotes 
 from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
+from xladdin.model import Finding
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -35,8 +36,40 @@ class _Rendered(str):
 
 
 def project_json(p: ProjectResult) -> str:
-    """One project's entry of ``to_json``'s "projects" list, as it appears there."""
-    return _dumps(p.as_dict(), _PROJECT_INDENT)
+    """One project's entry of ``to_json``'s "projects" list, as it appears there.
+
+    The text ``_dumps(p.as_dict(), _PROJECT_INDENT)`` gives, written directly: a check of
+    1,000 tables renders ten thousand findings, and each as a fixed template (``finding_json``)
+    costs a third of the general walk over its dictionary.
+    """
+    inner = _PROJECT_INDENT + "  "
+    head = (
+        f'{{\n{inner}"sheet": {_quote(p.sheet)},\n{inner}"name": {_quote(p.name)},\n'
+        f'{inner}"total": {_FLAT.encode(p.total)},\n{inner}"findings": '
+    )
+    if not p.findings:
+        return f"{head}[]\n{_PROJECT_INDENT}}}"
+    lines = inner + "  "
+    body = f",\n{lines}".join(finding_json(f) for f in p.findings)
+    return f"{head}[\n{lines}{body}\n{inner}]\n{_PROJECT_INDENT}}}"
+
+
+def finding_json(f: Finding) -> str:
+    """``_FLAT.encode(f.as_dict())``, the finding on one line, from a template."""
+    e, a = f.expected, f.actual
+    if (e is not None and type(e) is not str) or (a is not None and type(a) is not str):
+        return _dumps(f.as_dict(), "")
+    text = (
+        f'{{"rule": {_quote(f.rule)}, "severity": {_quote(f.severity)}, "sheet": {_quote(f.sheet)}, '
+        f'"cell": {_quote(f.cell)}, "message": {_quote(f.message)}, '
+        f'"expected": {"null" if e is None else _quote(e)}, "actual": {"null" if a is None else _quote(a)}'
+    )
+    if f.fix is not None:
+        fix = _flat_object(f.fix.as_dict())
+        if fix is None:
+            return _dumps(f.as_dict(), "")
+        text += f', "fix": {fix}'
+    return text + "}"
 
 
 def _project_entry(p: ProjectResult) -> _Rendered:
@@ -65,7 +98,7 @@ def project_json_with_late(p: ProjectResult, rendered: str) -> str:
     if not inner:
         return project_json(p)
     kept = iter(line.rstrip(",") for line in lines[start + 1 : start + 1 + len(old)])
-    body = [inner + _dumps(f.as_dict(), inner) if id(f) in late else next(kept) for f in p.findings]
+    body = [inner + finding_json(f) if id(f) in late else next(kept) for f in p.findings]
     return "\n".join([*lines[: start + 1], ",\n".join(body), *lines[start + 1 + len(old) :]])
 
 

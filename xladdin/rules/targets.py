@@ -26,13 +26,13 @@ from xladdin.similarity import name_similarity, text_similarity
 from xladdin.units import is_money, is_percent_unit, is_time_unit
 from xladdin.values import Value, format_number, parse
 
-_SENTENCE = re.compile(r"[。；;！!？?\n]")
+_SENTENCE_ENDS = "。；;！!？?\n"
 _SLIP = 0.02  # counts this close are a slip of the pen (NARR002's business), not another quantity
 
 
 def _sentence(text: str, span: tuple[int, int]) -> str:
     """The words of the sentence before a number, to tell what it counts."""
-    start = max((m.end() for m in _SENTENCE.finditer(text, 0, span[0])), default=0)
+    start = max(text.rfind(ch, 0, span[0]) for ch in _SENTENCE_ENDS) + 1
     return text[start : span[0]]
 
 

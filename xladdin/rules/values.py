@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from xladdin.direction import COMPARATOR, Polarity
 from xladdin.direction import polarity as _polarity
@@ -86,21 +87,29 @@ def percent_at_least_100(ctx: Context, r: Rule) -> Iterator[Finding]:
                 f"{indicator_label(ind)}的指标值“{ind.value.text}”：比率不可能超过100%，请写成“＝100%”。",
                 expected="＝100%",
                 actual=ind.value.text,
-                fix=_comparator_fix(ind, v, "＝", strip=True),
+                fix=_comparator_fix(ind, "＝", strip=True),
             )
 
 
 _SYMBOLS = "≥≤<>=＜＞＝≧≦"
 
 
-def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, safe: bool = True) -> Fix | None:
+def _comparator_fix(ind: Indicator, sign: str, strip: bool = False, safe: bool = True) -> Fix | None:
     """The value with ``sign`` in front (``strip``: instead of the symbols it starts with), when
     the result reads back as the same value with that comparator and nothing else changed;
     None otherwise (a comparator written in words, "不低于95%", is left to the user)."""
     raw = ind.value.value
     if not isinstance(raw, str):
         return None  # a number or a formatted cell: the fix would have to change its type
-    text = ind.value.text
+    new = _fixed_text(ind.value.text, sign, strip)
+    return None if new is None else Fix(ind.value.cell, raw, new, safe)
+
+
+@lru_cache(maxsize=16384)  # the same 指标值 texts get the same fix in table after table
+def _fixed_text(text: str, sign: str, strip: bool) -> str | None:
+    """``sign`` put in front of ``text`` (``strip``: instead of its symbols), when it reads back as
+    the same value with that comparator; None otherwise.  ``text`` is what ``parse`` read."""
+    v = parse(text)
     body = text.lstrip(_SYMBOLS) if strip else text
     if strip and len(text) - len(body) != len(v.comparator_raw or ""):
         return None
@@ -108,7 +117,7 @@ def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, sa
     nv = parse(new)
     if nv.comparator != sign or replace(nv, comparator=None) != replace(v, comparator=None):
         return None
-    return Fix(ind.value.cell, raw, new, safe)
+    return new
 
 
 def _missing_comparator(x: Row, v: Value) -> tuple[str, str | None] | None:
@@ -145,7 +154,7 @@ def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
                 f"{indicator_label(ind)}的指标值“{ind.value.text}”没有写比较符号：{hint}。",
                 expected=hint.rsplit("“", 1)[-1].rstrip("”") if sign else "≥ / ≤ / ＝",
                 actual=ind.value.text,
-                fix=_comparator_fix(ind, v, sign) if sign else None,
+                fix=_comparator_fix(ind, sign) if sign else None,
             )
 
 
