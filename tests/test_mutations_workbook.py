@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from xladdin.io.checking import check_file
 from xladdin.standards import STANDARDS_SHEET
 
-from .conftest import WORKBOOK
+from .conftest import WORKBOOK, run_soffice
 
 Key = tuple[str, str, str]  # rule, sheet, cell
 
@@ -269,25 +269,30 @@ def test_a_standards_file_that_cannot_be_used_is_refused_in_chinese(tmp_path: Pa
 def test_a_standards_workbook_made_by_libreoffice(tmp_path: Path, soffice: str) -> None:
     local = tmp_path / "本单位支出标准.csv"
     local.write_text(LOCAL_CSV, encoding="utf-8")
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            "--infilter=CSV:44,34,76",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(tmp_path),
-            str(local),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=True,
-    )
+    res = run_soffice(soffice, ["--infilter=CSV:44,34,76", "--convert-to", "xlsx", local.name], tmp_path)
     xlsx = tmp_path / "本单位支出标准.xlsx"
+    assert xlsx.exists(), res.stderr
     path = copy_with(tmp_path, "quota", over_the_standard)
     res = run_cli("check", str(path), "--standards", str(xlsx), "--format", "json")
     found = [g for p in json.loads(res.stdout)["projects"] for g in p["findings"]]
     assert not any(g["rule"] == "STD001" for g in found)
     listed = run_cli("standards", "--standards", str(xlsx)).stdout
     assert "宁财（行）发〔2024〕1号" in listed and "F2" in listed  # the file's own cell
+
+
+@pytest.mark.libreoffice
+def test_a_summary_whose_formulas_libreoffice_calculated(tmp_path: Path, soffice: str) -> None:
+    """Saved by a program that calculates, the summary's formulas carry their values: they agree
+    with the tables, and a number typed over one of them is the one finding."""
+    typed = copy_with(tmp_path, "typed", lambda wb: wb["项目汇总"].__setitem__("C5", 500))
+    out = tmp_path / "calc"
+    out.mkdir()
+    for src in (WORKBOOK, typed):
+        res = run_soffice(soffice, ["--convert-to", "xlsx", "--outdir", str(out), str(src)], tmp_path)
+        assert res.returncode == 0, res.stderr
+    calculated = check_file(out / WORKBOOK.name)
+    assert [f for f in calculated.findings if f.rule[:3] in ("SUM", "WB0")] == []
+    summary = load_workbook(out / WORKBOOK.name, data_only=True)["项目汇总"]
+    assert summary["C5"].value == 300 and summary["C9"].value == 1208  # the values the check compared
+    [f] = [f for f in check_file(out / "typed.xlsx").findings if f.rule.startswith("SUM")]
+    assert (f.rule, f.cell) == ("SUM001", "C5")  # the 合计 that LibreOffice summed over it adds up
