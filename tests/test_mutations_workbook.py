@@ -192,7 +192,7 @@ def test_a_summary_finding_in_every_view(tmp_path: Path) -> None:
     assert [r[0].value for r in rows if r[1].value == "（与各项目表核对）"] == ["项目汇总"]
     body = load_workbook(report)["问题清单"]
     [listed] = [r for r in body.iter_rows(min_row=2) if r[3].value == "SUM001"]
-    assert (listed[1].value, listed[2].value) == ("项目汇总", "C5")
+    assert (listed[1].value, listed[2].value, listed[6].value) == ("项目汇总", "C5", "（与各项目表核对）")
     assert listed[2].hyperlink.target.endswith("部门甲.xlsx") and listed[2].hyperlink.location == "'项目汇总'!C5"
     # clearing the marks gives the summary cell back as it was
     cleared = tmp_path / "cleared.xlsx"

@@ -135,7 +135,7 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
     body.rows.append(list(BATCH_FINDING_HEADER))
     body.header_rows.append(1)
     for r in batch.results:
-        names = {p.sheet: p.name for p in r.projects}
+        names = {p.sheet: p.name for p in r.projects} | {f.sheet: WORKBOOK_LABEL for f in r.workbook}
         for f in r.findings:
             body.rows.append(
                 [
