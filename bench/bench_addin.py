@@ -26,9 +26,9 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import xlwings as xw  # noqa: E402
 
 from tests.remote_book import payload  # noqa: E402
-from xladdin import addin  # noqa: E402
 from xladdin.check import check_sheets  # noqa: E402
-from xladdin.io.xlsx import read_sheets  # noqa: E402
+from xladdin.excel import addin  # noqa: E402
+from xladdin.files.sources import read_sheets  # noqa: E402
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_costs import machine  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from xladdin.cli import main  # noqa: E402
+from xladdin.commands.cli import main  # noqa: E402
 
 
 def build(folder: Path, files: int, projects: int) -> list[Path]:
@@ -64,7 +64,9 @@ def main_(argv: list[str] | None = None) -> None:
         sample = paths[: min(10, len(paths))]
         t0 = time.perf_counter()
         for p in sample:
-            subprocess.run([sys.executable, "-m", "xladdin.cli", "check", str(p)], capture_output=True, check=False)
+            subprocess.run(
+                [sys.executable, "-m", "xladdin.commands.cli", "check", str(p)], capture_output=True, check=False
+            )
         each = (time.perf_counter() - t0) / len(sample)
         print(f"逐个文件各起一个进程（{len(sample)}个文件的平均）：每个文件 {each * 1000:.0f} ms")
 

@@ -59,7 +59,7 @@ def forget_caches() -> None:
 def full_check(path: Path, jobs: int | None = None) -> tuple[int, int]:
     """(b) What ``xladdin check FILE --format json`` does, minus printing; starts with cold caches."""
     forget_caches()
-    from xladdin.io.checking import check_file
+    from xladdin.files.checking import check_file
     from xladdin.report import to_json
 
     result = check_file(path, jobs=jobs, json=True)
@@ -130,7 +130,7 @@ def phases(path: Path, repeat: int = 1) -> dict[str, float]:
 
 def _phases(path: Path) -> dict[str, float]:
     from xladdin.check import ProjectResult, read_projects
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
     from xladdin.rules import Context, Workbook, all_rules, fact_key
 
     forget_caches()
@@ -200,10 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"各 {len(a.walls)} 轮中最短（每轮依次计时 a、b、b1）：")
     print(f"(a) calamine 读取全部单元格：{a.wall:.3f} s（CPU {a.cpu:.3f} s）")
     print(f"(b) 完整校验（读取＋识别＋全部规则＋JSON）：{b.wall:.3f} s（CPU {b.cpu:.3f} s），{findings}条结果")
-    from xladdin.io.checking import workers
-    from xladdin.io.xlsx import SheetReader
+    from xladdin.files.checking import workers
+    from xladdin.files.xlsx_source import XlsxSource
 
-    with SheetReader(path) as reader:
+    with XlsxSource(path) as reader:
         n_workers = workers(len(reader.names))
     print(f"   其中用了 {n_workers} 个进程（xladdin check 的默认）")
     print(f"(b1) 同一校验只用一个进程（--jobs 1）：{b1.wall:.3f} s（CPU {b1.cpu:.3f} s）")

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.gen_costs import generate  # noqa: E402
 from xladdin.check import read_projects  # noqa: E402
-from xladdin.cli import main  # noqa: E402
+from xladdin.commands.cli import main  # noqa: E402
 from xladdin.costs import explain  # noqa: E402
-from xladdin.io.xlsx import read_sheets  # noqa: E402
+from xladdin.files.sources import read_sheets  # noqa: E402
 from xladdin.values import _parse_cached, parse, parse_uncached  # noqa: E402
 
 

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.workbook_snapshot import specs  # noqa: E402
-from xladdin.cli import main  # noqa: E402
-from xladdin.io.xlsx import new_workbook_from_layouts  # noqa: E402
+from xladdin.commands.cli import main  # noqa: E402
+from xladdin.files.workbooks import new_workbook_from_layouts  # noqa: E402
 from xladdin.layout import write_project  # noqa: E402
 
 

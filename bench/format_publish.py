@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xladdin.cli import main  # noqa: E402
+from xladdin.commands.cli import main  # noqa: E402
 
 WORKBOOK = ROOT / "workbook" / "社保局本级2026绩效目标表.xlsx"
 

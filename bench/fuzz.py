@@ -537,7 +537,7 @@ def _across_processes(path: Path) -> list[str]:
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONIOENCODING": "utf-8"}
         r = subprocess.run(
-            [sys.executable, "-m", "xladdin.cli", "check", str(path), "--format", "json"],
+            [sys.executable, "-m", "xladdin.commands.cli", "check", str(path), "--format", "json"],
             capture_output=True,
             text=True,
             env=env,
@@ -549,7 +549,7 @@ def _across_processes(path: Path) -> list[str]:
 
 def check_file(path: Path) -> tuple[int, list[dict[str, Any]], str]:
     """Run the CLI as a user would; (exit code, findings, stderr)."""
-    from xladdin.cli import main
+    from xladdin.commands.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -573,8 +573,8 @@ def write_problems(path: Path, workdir: Path) -> list[str]:
     the input untouched, and an output the checker can read back."""
     import importlib.util
 
-    from xladdin.cli import main
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.commands.cli import main
+    from xladdin.files.sources import read_sheets
 
     problems = []
     before = path.read_bytes()
@@ -619,7 +619,7 @@ _BASE: list[SheetData] | None = None
 def base_sheets() -> list[SheetData]:
     global _BASE
     if _BASE is None:
-        from xladdin.io.xlsx import read_sheets
+        from xladdin.files.sources import read_sheets
 
         _BASE = read_sheets(WORKBOOK)
     return _BASE
@@ -699,7 +699,7 @@ def _run_case(seed: int, index: int, as_file: bool, workdir: Path) -> Outcome:
             if code not in (0, 1):
                 problems.append(f"CLI exit {code}: {err.strip()[:500]}")
             else:
-                from xladdin.io.xlsx import read_sheets
+                from xladdin.files.sources import read_sheets
 
                 problems += finding_problems(found, read_sheets(path))
                 code2, found2, _ = check_file(path)

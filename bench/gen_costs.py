@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xladdin.check import read_projects  # noqa: E402
-from xladdin.io.xlsx import read_sheets, save_atomic  # noqa: E402
+from xladdin.files.saving import save_atomic  # noqa: E402
+from xladdin.files.sources import read_sheets  # noqa: E402
 from xladdin.values import format_number, parse  # noqa: E402
 
 WORKBOOK = ROOT / "workbook" / "社保局本级2026绩效目标表.xlsx"

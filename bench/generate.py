@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xladdin.io.xlsx import new_workbook_from_layouts, save_atomic  # noqa: E402
+from xladdin.files.saving import save_atomic  # noqa: E402
+from xladdin.files.workbooks import new_workbook_from_layouts  # noqa: E402
 from xladdin.layout import MONEY_KEYS, IndicatorSpec, TableSpec, write_project  # noqa: E402
 from xladdin.values import format_number  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Time and peak memory of ``xladdin check`` on oversized input.
 
-Each case runs ``xladdin.cli.main(["check", FILE, "--format", "json"])`` in a fresh
+Each case runs ``xladdin.commands.cli.main(["check", FILE, "--format", "json"])`` in a fresh
 child interpreter and reports wall time (interpreter start included) and the child's
 peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``).
 
@@ -48,7 +48,7 @@ def build(folder: Path) -> dict[str, Path]:
 
 _CHILD = (
     "import contextlib, io, resource, sys\n"
-    "from xladdin.cli import main\n"
+    "from xladdin.commands.cli import main\n"
     "with contextlib.redirect_stdout(io.StringIO()):\n"
     "    code = main(['check', sys.argv[1], '--format', 'json'])\n"
     "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"

@@ -8,9 +8,9 @@ Starts from the template that the pinned xlwings itself produces
 Python package's version (the add-in loads a DLL named after it), then applies
 xlwings' custom add-in rules (docs: "Custom Add-ins"):
 
-* the ribbon: ``customUI/customUI.xml`` ← ``macros/customUI.xml``;
+* the ribbon: ``customUI/customUI.xml`` ← ``xladdin.excel.ribbon.ribbon_xml()`` (the button table);
 * the callback module: ``RibbonMyAddin`` renamed ``RibbonXladdin``, its code ←
-  ``macros/RibbonXladdin.bas``;
+  ``xladdin.excel.ribbon.callbacks_bas()`` (the same table);
 * ``PROJECT_NAME`` in the xlwings module ← "xladdin", the VBA project renamed;
 * the config sheet ``_myaddin.conf`` renamed ``xladdin.conf`` (active) with the values
   of ``macros/xladdin.conf.toml``.
@@ -30,6 +30,9 @@ import tomllib
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from xladdin.excel.ribbon import callbacks_bas, ribbon_xml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -79,8 +82,8 @@ def quickstart_template(workdir: Path) -> Path:
 
 
 def ribbon_source() -> str:
-    """The .bas text with CRLF, checked: it names its module and stays in the project's code page."""
-    text = (HERE / f"{RIBBON_MODULE}.bas").read_text(encoding="ascii").replace("\r\n", "\n")
+    """The callback module (from the button table), checked: it names its module and stays ASCII."""
+    text = callbacks_bas()
     first = text.split("\n", 1)[0]
     if first != f'Attribute VB_Name = "{RIBBON_MODULE}"':
         raise BuildError(f"{RIBBON_MODULE}.bas must start with its Attribute VB_Name line")
@@ -139,7 +142,7 @@ def build(output: Path = OUTPUT) -> bytes:
     out_parts = []
     for name, data in parts:
         if name == "customUI/customUI.xml":
-            data = (HERE / "customUI.xml").read_bytes()
+            data = ribbon_xml().encode("utf-8")
         elif name == "xl/vbaProject.bin":
             data = patch_vba(data, version)
         elif name == "xl/workbook.xml":

@@ -19,7 +19,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import xlwings as xw
 
-from xladdin.io.xlsx import read_sheets
+from xladdin.files.sources import read_sheets
 from xladdin.model import SheetData, cell_ref
 
 
@@ -31,7 +31,7 @@ def _json_value(v: Any) -> Any:
     return v
 
 
-def sheet_payload(sh: SheetData) -> dict[str, Any]:
+def sheet_payload(sh: SheetData, notes: list[str] | None = None) -> dict[str, Any]:
     values = [[_json_value(v) for v in row] for row in sh.rows]
     width = sh.max_col
     values = [row + [""] * (width - len(row)) for row in values] or [[]]
@@ -42,25 +42,39 @@ def sheet_payload(sh: SheetData) -> dict[str, Any]:
         "shapes": [],
         "charts": [],
         "tables": [],
-        "notes": [],
+        "notes": [{"address": ref} for ref in notes or []],
         "visibility": "Hidden" if sh.hidden else "Visible",
         "show_gridlines": True,
         "pivot_tables": [],
     }
 
 
-def payload(sheets: list[SheetData], name: str = "绩效目标表.xlsx") -> dict[str, Any]:
+def payload(
+    sheets: list[SheetData], name: str = "绩效目标表.xlsx", notes: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """What Office.js sends: every sheet's values, and which cells carry a note (their text is not sent)."""
+    notes = notes or {}
     return {
         "client": "Office.js",
         "version": xw.__version__,
         "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
         "names": [],
-        "sheets": [sheet_payload(s) for s in sheets],
+        "sheets": [sheet_payload(s, notes.get(s.name)) for s in sheets],
+    }
+
+
+def notes_of(path: str | Path) -> dict[str, list[str]]:
+    """The cells of each sheet that carry a note (批注), as Office.js lists them."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return {
+        ws.title: [c.coordinate for row in ws.iter_rows() for c in row if c.comment is not None] for ws in wb.worksheets
     }
 
 
 def remote_book(path: str | Path) -> Any:
-    return xw.Book(json=payload(read_sheets(path), Path(path).name))
+    return xw.Book(json=payload(read_sheets(path), Path(path).name, notes_of(path)))
 
 
 def book_from_sheets(sheets: list[SheetData]) -> Any:

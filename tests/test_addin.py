@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import xlwings as xw
 
+from tests.excel_replay import excel_value
 from tests.remote_book import (
     CLASSIC_XLWINGS,
     actions,
@@ -29,13 +30,12 @@ from tests.remote_book import (
     values_of,
     written_cells,
 )
-from xladdin import addin
-from xladdin.cli import main as cli_main
-from xladdin.io import excel
-from xladdin.io.excel_marks import REPORT_SHEET, STATE_SHEET
-from xladdin.io.xlsx import read_sheets
-from xladdin.model import Edit, SheetData
-from xladdin.undo import UNDO_SHEET
+from xladdin.commands.cli import main as cli_main
+from xladdin.conventions import REPORT_SHEET, STATE_SHEET, UNDO_SHEET
+from xladdin.excel import addin
+from xladdin.excel import bulk as excel
+from xladdin.files.sources import read_sheets
+from xladdin.model import SheetData
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ def test_check_marks_exactly_the_cells_the_cli_reports(workbook_path: Path, caps
     message = addin.check(book)
     acts = actions(book, start)
 
-    colored = {k for k, v in colored_cells(acts).items() if v}
+    colored = {k for k, v in colored_cells(acts).items() if v and k[0] != REPORT_SHEET}
     assert colored == expected
     assert set(noted_cells(acts)) == expected
     # every message of a cell is in its note
@@ -91,7 +91,7 @@ def test_check_marks_exactly_the_cells_the_cli_reports(workbook_path: Path, caps
         if f["severity"] == "error":
             assert colored_cells(acts)[(f["sheet"], f["cell"])] == "#ffc7ce"  # Excel's "Bad" red
     # one colour call per marked sheet, never one per cell
-    color_calls = [a for a in acts if a.func in ("setRangeColors", "setRangeColor")]
+    color_calls = [a for a in acts if a.func in ("setRangeColors", "setRangeColor") and a.sheet != REPORT_SHEET]
     assert len(color_calls) == len({s for s, _ in expected})
     # the summary box
     n_err = sum(f["severity"] == "error" for f in findings)
@@ -130,8 +130,8 @@ def test_check_writes_the_report_sheet_and_the_state(
     # rows as tall as their 说明, the heights the command line writes
     from openpyxl import load_workbook
 
-    from xladdin.io.checking import check_file
-    from xladdin.report_sheet import report_rows
+    from xladdin.files.checking import check_file
+    from xladdin.toolsheets.report import report_rows
 
     heights = report_rows(check_file(str(workbook_path), jobs=1)).row_heights
     assert heights
@@ -176,7 +176,7 @@ def test_clear_takes_back_what_check_added_and_keeps_the_users_note(workbook_pat
     before = payload(read_sheets(workbook_path))
     book = rebook(before)
     addin.check(book)
-    marked = colored_cells(actions(book, names(rebook(before))))
+    marked = {k: v for k, v in colored_cells(actions(book, names(rebook(before)))).items() if k[0] != REPORT_SHEET}
     target_sheet, target_cell = sorted(marked)[0]
     # the user had a note of their own on one flagged cell
     for sh in before["sheets"]:
@@ -261,18 +261,28 @@ def small_book() -> tuple[Any, dict[str, Any]]:
     return rebook(data), data
 
 
+def _edits(book: Any, steps: list[Any]) -> int:
+    """Apply cell steps as one journalled plan on the Excel shell; returns the journal batch."""
+    from xladdin.excel.apply import apply
+    from xladdin.workbook_plan import WorkbookPlan
+
+    return apply(book, WorkbookPlan("test", steps, journal=True)).batch
+
+
 def test_edits_are_written_in_blocks_and_journalled() -> None:
+    from xladdin.workbook_plan import SetCell
+
     book, data = small_book()
-    edits = [
-        Edit("表一", "A2", "甲", "丙", "测试"),
-        Edit("表一", "B2", 3, 4, "测试"),
-        Edit("表一", "A3", "乙", "=不是公式", "测试"),
-        Edit("表二", "A1", "x", "x", "不变"),
+    steps = [
+        SetCell("表一", "A2", "丙", "甲", "测试"),
+        SetCell("表一", "B2", 4, 3, "测试"),
+        SetCell("表一", "A3", "=不是公式", "乙", "测试"),
+        SetCell("表二", "A1", "x", "x", "不变"),
     ]
-    batch = excel.apply_edits(book, edits)
-    assert batch == 1
+    assert _edits(book, steps) == 1
     acts = actions(book, ["表一", "表二"])
     writes = [a for a in acts if a.func == "setValues" and a.sheet == "表一"]
+    # a text that Excel's input parser would turn into a formula, a number or a date gets its apostrophe
     assert [(a.ref, a.values) for a in writes] == [("A2", [["丙", 4]]), ("A3", [["'=不是公式"]])]
     after = replay(book, data)
     from xladdin.undo import read_journal
@@ -287,17 +297,19 @@ def test_edits_are_written_in_blocks_and_journalled() -> None:
 
 
 def test_undo_puts_back_the_newest_batch_only() -> None:
+    from xladdin.workbook_plan import SetCell
+
     book, data = small_book()
-    excel.apply_edits(book, [Edit("表一", "A2", "甲", "丙", "第一次")])
+    _edits(book, [SetCell("表一", "A2", "丙", "甲", "第一次")])
     state1 = replay(book, data)
     book2 = rebook(state1)
-    excel.apply_edits(book2, [Edit("表一", "A2", "丙", "丁", "第二次"), Edit("表一", "B2", 3, 30, "第二次")])
+    _edits(book2, [SetCell("表一", "A2", "丁", "丙", "第二次"), SetCell("表一", "B2", 30, 3, "第二次")])
     state2 = replay(book2, state1)
     assert values_of(state2, "表一")[1][:2] == ["丁", 30]
 
     undoing = rebook(state2)
     message = addin.undo(undoing)
-    assert message == "已撤销最近一次操作：2个单元格（表一）。"
+    assert message == "已撤销最近一次操作（第2批）：2个单元格。"
     state3 = replay(undoing, state2)
     assert values_of(state3, "表一")[1][:2] == ["丙", 3]
 
@@ -311,16 +323,17 @@ def test_undo_puts_back_the_newest_batch_only() -> None:
 
 
 def test_undo_reads_the_journal_the_command_line_writes(tmp_path: Path) -> None:
-    """One journal for both shells: an edit journalled by the CLI's writer is undone in Excel."""
+    """One journal for both shells: an edit journalled by the file shell's applier is undone in Excel."""
     from openpyxl import Workbook
 
-    from xladdin.io.writing import journal
+    from xladdin.files.apply import apply
+    from xladdin.workbook_plan import SetCell, WorkbookPlan
 
     wb = Workbook()
     ws = wb.active
     ws.title = "表一"
-    ws["A1"] = "新值"
-    journal(wb, [Edit("表一", "A1", "原值", "新值", "命令行")])
+    ws["A1"] = "原值"
+    apply(wb, WorkbookPlan("test", [SetCell("表一", "A1", "新值", "原值", "命令行")], journal=True))
     path = tmp_path / "j.xlsx"
     wb.save(path)
     book = remote_book(path)
@@ -346,9 +359,13 @@ def test_color_matrix_keeps_unnamed_cells_and_splits_big_ranges() -> None:
     assert all(len(mm) * len(mm[0]) <= excel.MAX_COLOR_CELLS for _, _, mm in chunks)
 
 
-def test_text_that_looks_like_a_formula_stays_text() -> None:
+def test_text_that_excel_would_convert_stays_text() -> None:
     assert excel.as_text("=1+1") == "'=1+1"
-    assert excel.as_text("-") == "-"
+    assert excel.as_text("95%") == "'95%"  # not 0.95
+    assert excel.as_text("2026年12月") == "'2026年12月"  # not a date in Chinese Excel
+    assert excel.as_text("true") == "'true"
+    assert excel.as_text("-") == "'-"
+    assert excel.as_text("满意") == "满意"
     assert excel.as_text(5) == 5
 
 
@@ -366,12 +383,10 @@ def test_read_book_gives_the_cells_the_file_reader_gives(workbook_path: Path) ->
 
 
 def test_costs_writes_the_same_sheet_as_the_command_line(workbook_path: Path) -> None:
-    from openpyxl import Workbook
-
     from xladdin.check import read_projects
+    from xladdin.conventions import COST_SHEET as SHEET
     from xladdin.costs import explain
-    from xladdin.io.costsheet import SHEET, write_cost_sheet
-    from xladdin.io.excel_ops import sheet_grid
+    from xladdin.toolsheets.costs import cost_sheet
 
     before = payload(read_sheets(workbook_path))
     book = rebook(before)
@@ -379,9 +394,8 @@ def test_costs_writes_the_same_sheet_as_the_command_line(workbook_path: Path) ->
     assert message is not None and message.startswith("6个项目：6个项目的成本指标与项目总额一致")
     after = replay(book, before)
     projects, _ = read_projects(read_sheets(workbook_path))
-    wb = Workbook()
-    write_cost_sheet(wb, [explain(p) for p in projects])
-    expected = [[("" if v is None else v) for v in r] for r in sheet_grid(wb[SHEET])]
+    content = cost_sheet([explain(p) for p in projects])
+    expected = [[("" if v is None else v) for v in r] for r in content.grid()]
     got = [r[: len(expected[0])] for r in values_of(after, SHEET)]
     assert [r + [""] * (len(expected[0]) - len(r)) for r in got] == expected
     assert any(str(v).startswith("=PRODUCT(") or str(v).startswith("=SUM(") for r in got for v in r)
@@ -393,7 +407,7 @@ def test_costs_writes_the_same_sheet_as_the_command_line(workbook_path: Path) ->
 
 
 def test_rollover_changes_the_planned_cells_and_undo_restores_them(workbook_path: Path) -> None:
-    from xladdin.io.fill_apply import ROLLOVER_SHEET
+    from xladdin.conventions import ROLLOVER_SHEET
     from xladdin.rollover import plan_rollover
 
     sheets = read_sheets(workbook_path)
@@ -403,7 +417,7 @@ def test_rollover_changes_the_planned_cells_and_undo_restores_them(workbook_path
     message = addin.rollover(book)
     assert message is not None and message.startswith("已改为2027年度")
     acts = actions(book, [s["name"] for s in before["sheets"]])
-    written = {k: v for k, v in written_cells(acts).items() if k[0] not in (ROLLOVER_SHEET, UNDO_SHEET)}
+    written = {k: excel_value(v) for k, v in written_cells(acts).items() if k[0] not in (ROLLOVER_SHEET, UNDO_SHEET)}
     assert written == {(e.sheet, e.cell): e.new for e in plan.edits}
     assert written[("项目汇总", "A1")] == "2027年项目支出预算绩效目标汇总表（单位：万元）"  # as the command line
     after = replay(book, before)
@@ -431,7 +445,13 @@ def test_format_applies_the_style_plan_and_changes_no_value(workbook_path: Path)
     message = addin.format_sheets(book)
     assert message is not None and "数值未改动" in message
     acts = actions(book, [s.name for s in sheets])
-    assert not [a for a in acts if a.func in ("setValues", "rangeClearContents", "sheetClearContents")]
+    # values are written only on the hidden helper sheets (the lists, the charts' data)
+    helpers = {"下拉列表", "图表数据"}
+    assert not [
+        a
+        for a in acts
+        if a.func in ("setValues", "rangeClearContents", "sheetClearContents") and a.sheet not in helpers
+    ]
     for sd in excel.read_book(remote_book(workbook_path)):
         project = read_project(sd)
         if project is None:
@@ -460,7 +480,7 @@ def test_format_applies_the_style_plan_and_changes_no_value(workbook_path: Path)
 
 
 def test_rectangles_cover_exactly_the_cells() -> None:
-    from xladdin.io.excel_ops import rectangles
+    from xladdin.excel.looks import rectangles
 
     cells = {(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (5, 5)}
     rects = rectangles(cells)
@@ -599,7 +619,7 @@ sys.path.insert(0, sys.argv[2])
 import xlwings as xw
 from xlwings.server import custom_scripts_call, custom_scripts_meta
 from tests.remote_book import remote_book
-import xladdin.addin as addin
+import xladdin.excel.addin as addin
 meta = custom_scripts_meta(addin)
 book = remote_book(sys.argv[1])
 asyncio.run(custom_scripts_call(addin, "check_script", typehint_to_value={xw.Book: book}))
@@ -634,7 +654,7 @@ CLASSIC_IMPORT = (
     CLASSIC_XLWINGS
     + r"""
 xlwings.script = classic.xlsub
-import xladdin.addin as a
+import xladdin.excel.addin as a
 print(json.dumps({k: getattr(a, k).__xlfunc__["sub"] for k in dir(a) if k.endswith("_script")}))
 """
 )
@@ -649,8 +669,8 @@ def test_the_module_imports_under_classic_xlwings_decorators() -> None:
 
 
 def test_table_width_ignores_notes_right_of_the_table(workbook_path: Path) -> None:
-    from xladdin.io.excel_ops import table_width
     from xladdin.layout import read_project
+    from xladdin.plans.fill import _table_width as table_width
 
     sd = read_sheets(workbook_path)[1]
     rows = [list(r) for r in sd.rows]

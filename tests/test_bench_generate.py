@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from xladdin.check import check_sheets
-from xladdin.io.xlsx import read_sheets
+from xladdin.files.sources import read_sheets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate

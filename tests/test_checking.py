@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from xladdin.cli import main
+from xladdin.commands.cli import main
 from xladdin.errors import UserError
-from xladdin.io.checking import PARALLEL_MIN_SHEETS, check_file, part_size, workers
+from xladdin.files.checking import PARALLEL_MIN_SHEETS, check_file, part_size, workers
 from xladdin.report import to_json
 from xladdin.settings import SETTINGS_SHEET
 
@@ -53,7 +53,7 @@ def test_runs_shrink_towards_the_end() -> None:
 
 
 def test_workers_only_for_large_workbooks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import xladdin.io.checking as checking
+    import xladdin.files.checking as checking
 
     monkeypatch.setattr(checking, "START_METHOD", "fork")
     assert workers(6) == 1
@@ -117,7 +117,7 @@ def test_a_check_leaves_no_reference_cycles(big: Path) -> None:
     import gc
 
     from xladdin.check import check_sheets
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
 
     check_sheets(str(big), read_sheets(big))  # imports, memo tables and compiled patterns
     gc.collect()
@@ -157,7 +157,7 @@ def _dying_part(*args: Any) -> Any:
     """In a worker, die at once (as an out-of-memory kill would); here, check as usual."""
     import os
 
-    from xladdin.io import checking
+    from xladdin.files import checking
 
     if os.getpid() != checking.__dict__["_main_pid"]:
         os._exit(3)
@@ -168,7 +168,7 @@ def test_a_worker_that_dies_costs_nothing_but_time(big: Path, monkeypatch: pytes
     """The runs a dead worker took are checked by this process: the same result, no hang, no traceback."""
     import os
 
-    import xladdin.io.checking as checking
+    import xladdin.files.checking as checking
 
     serial = to_json(check_file(big, jobs=1))
     monkeypatch.setitem(checking.__dict__, "_main_pid", os.getpid())
@@ -186,7 +186,7 @@ def _recording_part(*args: Any) -> Any:
     import os
     import time
 
-    from xladdin.io import checking
+    from xladdin.files import checking
 
     _SEEN.append(os.getpid())
     if os.getpid() == checking.__dict__["_main_pid"]:
@@ -197,7 +197,7 @@ def _recording_part(*args: Any) -> Any:
 def _record(monkeypatch: pytest.MonkeyPatch, delay: float) -> None:
     import os
 
-    import xladdin.io.checking as checking
+    import xladdin.files.checking as checking
 
     monkeypatch.setitem(checking.__dict__, "_main_pid", os.getpid())
     monkeypatch.setitem(checking.__dict__, "_delay", delay)
@@ -208,7 +208,7 @@ def _record(monkeypatch: pytest.MonkeyPatch, delay: float) -> None:
 
 def test_every_process_takes_part(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The runs are shared out as the processes are free: this process checks some, the worker the others."""
-    import xladdin.io.checking as checking
+    import xladdin.files.checking as checking
 
     monkeypatch.setattr(checking, "START_METHOD", "fork")
     _record(monkeypatch, 0.05)
@@ -220,7 +220,7 @@ def test_every_process_takes_part(big: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_workers_started_the_windows_way(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows has no fork: a spawned worker imports xladdin afresh and must give the same result."""
-    import xladdin.io.checking as checking
+    import xladdin.files.checking as checking
 
     serial = to_json(check_file(big, jobs=1))
     monkeypatch.setattr(checking, "START_METHOD", "spawn")
@@ -237,7 +237,7 @@ def test_many_parallel_checks_in_a_row_never_hang(big: Path) -> None:
     import subprocess
 
     code = (
-        "import sys; from xladdin.io.checking import check_file; from xladdin.report import to_json\n"
+        "import sys; from xladdin.files.checking import check_file; from xladdin.report import to_json\n"
         f"p = {str(big)!r}; ref = to_json(check_file(p, jobs=1))\n"
         "for i in range(150):\n"
         "    assert to_json(check_file(p, jobs=2 + i % 3)) == ref, i\n"

@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from xladdin.cli import main
+from xladdin.commands.cli import main
 
 from .conftest import WORKBOOK
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xladdin.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "xladdin.commands.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_json_contract_on_the_bundled_workbook():
@@ -244,7 +246,11 @@ def test_several_files_mistakes_are_said_in_chinese(tmp_path: Path, args: list[s
     _reviewer_folder(tmp_path)
     (tmp_path / "空文件夹").mkdir()
     res = subprocess.run(
-        [sys.executable, "-m", "xladdin.cli", "check", *args], capture_output=True, text=True, timeout=120, cwd=tmp_path
+        [sys.executable, "-m", "xladdin.commands.cli", "check", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert res.returncode == 2 and said in res.stderr and "Traceback" not in res.stderr
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xladdin.check import read_projects
-from xladdin.cli import main
+from xladdin.commands.cli import main
 from xladdin.costs import CostExplanation, explain
-from xladdin.io.xlsx import read_sheets
+from xladdin.files.sources import read_sheets
 from xladdin.model import Field, Indicator, Project
 from xladdin.similarity import name_similarity as similarity
 

@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 from xladdin.check import read_projects
-from xladdin.cli import main
+from xladdin.commands.cli import main
+from xladdin.conventions import COST_SHEET as SHEET
+from xladdin.conventions import UNDO_SHEET
 from xladdin.costs import explain
-from xladdin.io.costsheet import SHEET
-from xladdin.io.xlsx import read_sheets
-from xladdin.undo import UNDO_SHEET
+from xladdin.files.sources import read_sheets
 
 from .conftest import run_soffice
 

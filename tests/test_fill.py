@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from xladdin.cli import main
+from xladdin.commands.cli import main
 from xladdin.costs import explain
 from xladdin.fill import derive_unit_cost, plan_fill, round_unit_cost, value_template
 from xladdin.framework import CLASSIC, level1_key, level2_key
@@ -217,7 +217,7 @@ def test_missing_first_group_goes_to_the_top(tmp_path: Path) -> None:
 def test_fill_clears_the_checkers_comparator_warnings(tmp_path: Path, workbook_path: Path) -> None:
     """What fill adds is what VAL004 asks for, and it adds no finding of its own."""
     from xladdin.check import check_sheets
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
 
     out = tmp_path / "c.xlsx"
     _fill(workbook_path, out)
@@ -256,7 +256,7 @@ def test_comparators_where_direction_is_clear(tmp_path: Path, workbook_path: Pat
 def _fill_and_advice(path: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
     """The comparators 填充指标 would write, and the comparators the checker asks for (cell → value)."""
     from xladdin.check import check_sheets, read_projects
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
 
     sheets = read_sheets(path)
     projects_, _ = read_projects(sheets)
@@ -404,7 +404,7 @@ def test_2021_framework_keeps_cost_as_first_level(tmp_path: Path) -> None:
     """成本指标 as a 一级 (财预〔2021〕101号): cost rows go there, its 二级 groups come first."""
     from dataclasses import replace as dc_replace
 
-    from xladdin.io.xlsx import new_workbook_from_layouts
+    from xladdin.files.workbooks import new_workbook_from_layouts
     from xladdin.layout import IndicatorSpec, write_project
 
     s = next(x for x in specs() if x.sheet == CARD)

@@ -11,10 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from xladdin.cli import main
+from xladdin.commands.cli import main
+from xladdin.files.sources import read_sheets
 from xladdin.framework import squash
-from xladdin.io.formatting import format_file
-from xladdin.io.xlsx import read_sheets
 from xladdin.layout import read_project
 from xladdin.style import CHART_DATA_SHEET
 from xladdin.validation_lists import ATTRIBUTE_VALUES, LISTS_SHEET, level2_lists
@@ -63,6 +62,16 @@ def look(path: Path) -> dict[object, object]:
             ws.page_setup.fitToWidth,
         )
     return out
+
+
+def format_file(source: Path, output: Path) -> Path:
+    """The command line's 统一格式 of ``source`` into ``output``."""
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.format import plan_format
+
+    done = edit_file(source, plan_format, output)
+    assert done.target is not None
+    return done.target
 
 
 @pytest.fixture

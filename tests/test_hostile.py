@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from xladdin.cli import main
-from xladdin.io import xlsx
+from xladdin.commands.cli import main
+from xladdin.files import sources, vetting, xlsx_source
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -197,7 +197,7 @@ def test_a_member_larger_than_declared_is_refused(tmp_path: Path, capsys: pytest
 
 
 def test_too_many_parts_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    extra: dict[str, bytes | str] = {f"xl/junk/{i}.bin": b"" for i in range(xlsx.MAX_PARTS + 1)}
+    extra: dict[str, bytes | str] = {f"xl/junk/{i}.bin": b"" for i in range(vetting.MAX_PARTS + 1)}
     p = package(tmp_path / "many.xlsx", sheet(""), extra)
     refused(["check", str(p)], capsys, "部件")
 
@@ -335,7 +335,7 @@ def run_isolated(args: list[str], timeout: int = 120) -> subprocess.CompletedPro
     """Run the CLI in a child process, so a reader that aborts cannot take the test run down."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "xladdin.cli", *args], capture_output=True, text=True, timeout=timeout, env=env
+        [sys.executable, "-m", "xladdin.commands.cli", *args], capture_output=True, text=True, timeout=timeout, env=env
     )
 
 
@@ -351,22 +351,22 @@ def test_a_stray_value_far_away_is_read_within_bounds(tmp_path: Path, far: str) 
     r = run_isolated(["check", str(p)])
     assert r.returncode in (0, 1), r.stderr
     assert "Traceback" not in r.stderr
-    sheets = xlsx.read_sheets(p)
-    assert sheets[0].max_row <= xlsx.MAX_READ_ROWS and sheets[0].max_col <= xlsx.MAX_READ_COLS
+    sheets = sources.read_sheets(p)
+    assert sheets[0].max_row <= xlsx_source.MAX_READ_ROWS and sheets[0].max_col <= xlsx_source.MAX_READ_COLS
     assert sheets[0].value(1, 1) == "项目名称"
 
 
 def test_openpyxl_view_of_a_far_sheet_is_bounded(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
-    from xladdin.io.xlsx import sheet_from_openpyxl
+    from xladdin.files.workbooks import sheet_from_openpyxl
 
     wb = Workbook()
     ws = wb.active
     ws["A1"] = "项目名称"
     ws["XFD1048576"] = 1
     data = sheet_from_openpyxl(ws)
-    assert data.max_row == xlsx.MAX_READ_ROWS and data.max_col == xlsx.MAX_READ_COLS
+    assert data.max_row == xlsx_source.MAX_READ_ROWS and data.max_col == xlsx_source.MAX_READ_COLS
 
 
 def big_sheet_package(path: Path, rows: int, cols: int = 6) -> Path:
@@ -393,9 +393,9 @@ def big_sheet_package(path: Path, rows: int, cols: int = 6) -> Path:
 def test_a_big_sheet_is_streamed_and_cut_at_the_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The streaming path, exercised at a small scale (the million-row run is in the slow tests)."""
     p = big_sheet_package(tmp_path / "big.xlsx", 3_000, 4)
-    monkeypatch.setattr(xlsx, "STREAM_SHEET_BYTES", 10_000)
-    monkeypatch.setattr(xlsx, "MAX_READ_ROWS", 1_000)
-    [sh] = xlsx.read_sheets(p)
+    monkeypatch.setattr(xlsx_source, "STREAM_SHEET_BYTES", 10_000)
+    monkeypatch.setattr(xlsx_source, "MAX_READ_ROWS", 1_000)
+    [sh] = sources.read_sheets(p)
     assert sh.max_row == 1_000 and sh.max_col == 4
     assert sh.value(1000, 4) == 10_003 and sh.value(1, 1) == 10
 
@@ -405,14 +405,14 @@ def test_a_million_rows_in_bounded_time_and_memory(tmp_path: Path) -> None:
     """Bench-like: a real 1,000,000 × 6 sheet next to the 2026 tables; measured by bench/hostile_sizes.py."""
     p = big_sheet_package(tmp_path / "million.xlsx", 1_000_000)
     code = (
-        "import resource, sys, time; from xladdin.io.xlsx import read_sheets; t = time.time(); "
+        "import resource, sys, time; from xladdin.files.sources import read_sheets; t = time.time(); "
         f"s = read_sheets({str(p)!r}); "
         "print(len(s[0].rows), round(time.time() - t, 1), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     rows, _seconds, rss_mb = r.stdout.split()
-    assert int(rows) == xlsx.MAX_READ_ROWS
+    assert int(rows) == xlsx_source.MAX_READ_ROWS
     assert int(rss_mb) < 400
 
 
@@ -490,8 +490,8 @@ EXPECTED: list[Any] = [
 def test_cells_of_every_type_are_read_correctly(tmp_path: Path, path: str, monkeypatch: pytest.MonkeyPatch) -> None:
     p = typed_book(tmp_path / "types.xlsx")
     if path == "stream":
-        monkeypatch.setattr(xlsx, "STREAM_SHEET_BYTES", 0)
-    [sh] = xlsx.read_sheets(p)
+        monkeypatch.setattr(xlsx_source, "STREAM_SHEET_BYTES", 0)
+    [sh] = sources.read_sheets(p)
     got = [sh.value(r, 1) for r in range(1, len(EXPECTED) + 1)]
     assert got == EXPECTED
     assert type(got[1]) is dt.date
@@ -503,7 +503,7 @@ def test_error_value_from_a_formula_is_read(tmp_path: Path) -> None:
         tmp_path / "ref.xlsx",
         sheet('<row r="2"><c r="C2" t="e"><f>#REF!+1</f><v>#REF!</v></c><c r="D2"><f>1+1</f><v>2</v></c></row>'),
     )
-    [sh] = xlsx.read_sheets(p)
+    [sh] = sources.read_sheets(p)
     assert sh.value(2, 3) == "#REF!" and sh.value(2, 4) == 2
 
 
@@ -555,7 +555,7 @@ def test_text_beginning_with_formula_characters_stays_text(tmp_path: Path, workb
     # and the calamine reader sees text, not a computed value
     values = {
         (s.name, r, c): s.value(r, c)
-        for s in xlsx.read_sheets(out)
+        for s in sources.read_sheets(out)
         for r in range(1, s.max_row + 1)
         for c in range(1, s.max_col + 1)
     }
@@ -577,7 +577,7 @@ def test_numbers_excel_cannot_hold_read_as_num_error(tmp_path: Path, workbook_pa
     with zipfile.ZipFile(p, "w") as zf:
         for n, d in parts.items():
             zf.writestr(n, d)
-    values = [v for s in xlsx.read_sheets(p) for row in s.rows for v in row]
+    values = [v for s in sources.read_sheets(p) for row in s.rows for v in row]
     assert values.count("#NUM!") >= 2
     assert not any(isinstance(v, float) and v in (float("inf"), float("-inf")) for v in values)
     assert main(["check", str(p)]) in (0, 1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xladdin.io.xlsx import read_sheets
+from xladdin.files.sources import read_sheets
 from xladdin.layout import label_key, parse_amount, read_project, spec_of
 from xladdin.model import Merge, SheetData, column_letter, parse_ref
 

@@ -11,13 +11,15 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from tests.rulekit import seed, seeds
-from xladdin.cli import main
-from xladdin.io.marks import fill_to_json
-from xladdin.io.xlsx import new_workbook_from_layouts, save_atomic
+from xladdin.commands.cli import main
+from xladdin.conventions import MARK_FILL as FILL
+from xladdin.conventions import REPORT_SHEET, STATE_SHEET
+from xladdin.files.marking import fill_to_json
+from xladdin.files.saving import save_atomic
+from xladdin.files.workbooks import new_workbook_from_layouts
 from xladdin.layout import write_project
-from xladdin.marks import FILL, NOTE_TAG, STATE_SHEET, plan_marks
+from xladdin.marks import NOTE_TAG, plan_marks
 from xladdin.model import Finding
-from xladdin.report_sheet import REPORT_SHEET
 
 
 def snapshot(path: Path) -> dict[str, Any]:
@@ -87,7 +89,7 @@ def test_clear_keeps_a_colour_the_user_chose_after_marking(workbook_copy: Path, 
 
 def test_report_sheet_lists_every_finding_with_a_link(workbook_copy: Path, tmp_path: Path) -> None:
     from xladdin.check import check_sheets
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
 
     result = check_sheets(str(workbook_copy), read_sheets(workbook_copy))
     marked = tmp_path / "marked.xlsx"
@@ -108,7 +110,7 @@ def test_report_sheet_lists_every_finding_with_a_link(workbook_copy: Path, tmp_p
 
 def test_a_marked_workbook_checks_the_same(workbook_copy: Path, tmp_path: Path) -> None:
     from xladdin.check import check_sheets
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
 
     marked = tmp_path / "marked.xlsx"
     cli("check", workbook_copy, "--mark", "-o", marked)

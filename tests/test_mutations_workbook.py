@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from xladdin.io.checking import check_file
+from xladdin.files.checking import check_file
 from xladdin.standards import STANDARDS_SHEET
 
 from .conftest import WORKBOOK, run_soffice
@@ -28,7 +28,9 @@ Key = tuple[str, str, str]  # rule, sheet, cell
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xladdin.cli", *args], capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "xladdin.commands.cli", *args], capture_output=True, text=True, timeout=180
+    )
 
 
 def copy_with(tmp_path: Path, name: str, change: Callable[[Any], None] | None = None) -> Path:

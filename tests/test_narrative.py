@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xladdin.check import read_projects
-from xladdin.io.xlsx import read_sheets
+from xladdin.files.sources import read_sheets
 from xladdin.narrative import scan
 
 from .conftest import WORKBOOK

@@ -1,7 +1,7 @@
 """Nothing is dropped silently: the detector agrees with what openpyxl really keeps, and
 every writing command either carries a workbook's features over or refuses.
 
-The detector (``xladdin.io.preserve``) is judged against reality, not against itself:
+The detector (``xladdin.files.preserve``) is judged against reality, not against itself:
 for every feature a workbook is built with it, loaded and saved by openpyxl exactly as
 the write path does, and the feature is looked for in the result.  A feature that is
 gone must be reported; one that survived must not be (refusing for nothing would make
@@ -21,8 +21,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import xlsx_features as xf
 
-from xladdin.cli import main
-from xladdin.io.preserve import pillow_available, unsupported_content
+from xladdin.commands.cli import main
+from xladdin.files.preserve import pillow_available, unsupported_content
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning"),
@@ -88,7 +88,7 @@ def test_not_a_package_is_left_to_check_readable(tmp_path: Path) -> None:
 
 def test_scan_of_a_huge_sheet_skips_its_cells(tmp_path: Path) -> None:
     """Elements after a large <sheetData> are still found (the scan streams in chunks)."""
-    from xladdin.io import preserve
+    from xladdin.files import preserve
 
     cells = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 200_001))
     xml = (
@@ -340,7 +340,7 @@ def test_force_is_refused_in_place_when_something_would_be_lost(
 
 def test_round_trip_case_list_names_the_missing_commands() -> None:
     """Keeps the skip reasons honest: every verb named in COMMANDS is a verb of the CLI."""
-    from xladdin.cli import VERBS
+    from xladdin.commands.cli import VERBS
 
     for name in COMMANDS:
         for verb in _verbs(name):

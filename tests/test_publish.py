@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xladdin.cli import main
+from xladdin.commands.cli import main
 from xladdin.errors import UserError
+from xladdin.files.pdf import build_publication
+from xladdin.files.sources import read_sheets
 from xladdin.framework import squash
-from xladdin.io.pdf import build_publication
-from xladdin.io.xlsx import read_sheets
 from xladdin.layout import read_project
 from xladdin.publish import NOTICE_SHEET
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xladdin.check import CheckResult, ProjectResult
-from xladdin.io.checking import check_file
+from xladdin.files.checking import check_file
 from xladdin.model import Finding
 from xladdin.report import to_json
 
@@ -76,7 +76,7 @@ def test_a_flat_object_is_written_as_the_encoder_writes_it(d: dict[str, object])
 
 def test_late_findings_are_put_in_their_places_in_the_rendered_json() -> None:
     from xladdin.check import apply_workbook_rules, check_sheets
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
     from xladdin.report import project_json, project_json_with_late
 
     result = check_sheets(str(WORKBOOK), read_sheets(WORKBOOK), part=True)

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from xladdin.check import check_sheets
-from xladdin.cli import main
-from xladdin.io.xlsx import read_sheets
+from xladdin.commands.cli import main
+from xladdin.files.sources import read_sheets
 from xladdin.rollover import CHANGED, CONFIRM, TODO, roll_text, year_mentions
 
 from .workbook_snapshot import projects, specs

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from xladdin.cli import main
+from xladdin.commands.cli import main
 from xladdin.rules import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from xladdin.cli import main
+from xladdin.commands.cli import main
 from xladdin.errors import UserError
-from xladdin.io.writing import backup_path, load_for_edit, save_edited
-from xladdin.io.xlsx import is_read_only, save_atomic
+from xladdin.files.saving import is_read_only, save_atomic
+from xladdin.files.writing import backup_path, load_for_edit, save_edited
 
 
 def small_book(value: str = "新") -> Any:
@@ -279,7 +279,7 @@ def test_save_edited_writes_the_output_and_leaves_the_source(tmp_path: Path, wor
 def test_a_workbook_too_big_to_edit_is_refused_before_loading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workbook_copy: Path
 ) -> None:
-    from xladdin.io import writing
+    from xladdin.files import writing
 
     monkeypatch.setattr(writing, "MAX_EDIT_SHEET_BYTES", 1000)
     with pytest.raises(UserError) as e:

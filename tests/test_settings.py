@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tests.rulekit import seeds
 from xladdin.check import check_sheets
-from xladdin.cli import main
+from xladdin.commands.cli import main
 from xladdin.layout import write_project
 from xladdin.model import SheetData
 from xladdin.settings import SETTINGS_SHEET, parse_settings

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from xladdin.cli import main
-from xladdin.io.xlsx import sheet_from_openpyxl
+from xladdin.commands.cli import main
+from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.layout import read_project
 from xladdin.model import Project, SheetData, parse_ref
 from xladdin.summary import SUMMARY_SHEET, SummaryLine, plan_summary_line

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.remote_book import CLASSIC_XLWINGS
-from xladdin import functions, udfs
+from xladdin import functions
+from xladdin.excel import udfs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +63,7 @@ def test_every_cost_line_of_the_workbook_computes_with_jx_cost(workbook_path: Pa
     """What a user types next to a cost row gives the cost engine's amount."""
     from xladdin.check import read_projects
     from xladdin.costs import explain
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
 
     projects, _ = read_projects(read_sheets(workbook_path))
     checked = 0
@@ -84,7 +85,7 @@ SERVER_RUNNER = r"""
 import asyncio, json
 import xlwings as xw
 from xlwings.server import custom_functions_call, custom_functions_meta
-import xladdin.udfs as u
+import xladdin.excel.udfs as u
 
 async def call(name, *args):
     data = {"func_name": name, "args": [[[a]] if not isinstance(a, list) else a for a in args],
@@ -129,9 +130,9 @@ def test_functions_register_and_compute_on_xlwings_server() -> None:
 CLASSIC_RUNNER = (
     CLASSIC_XLWINGS
     + r"""
-import xladdin.udfs as u
+import xladdin.excel.udfs as u
 out = io.StringIO()
-classic.generate_vba_wrapper("xladdin.udfs", u, out, types.SimpleNamespace(Name="xladdin.xlam"))
+classic.generate_vba_wrapper("xladdin.excel.udfs", u, out, types.SimpleNamespace(Name="xladdin.xlam"))
 meta = {k: f.__xlfunc__ for k, f in u.UDFS.items()}
 print(json.dumps({"vba": out.getvalue(), "meta": meta}, ensure_ascii=False, default=str))
 """
@@ -157,4 +158,4 @@ def test_classic_import_functions_generates_vba_for_each_function() -> None:
     assert "Function JX_COST(unit_cost, ParamArray quantities())" in vba
     assert "Function JX_VALUE(text, Optional unit)" in vba
     assert "Function JX_KIND(text)" in vba
-    assert 'Py.CallUDF("xladdin.udfs", "JX_COST"' in vba
+    assert 'Py.CallUDF("xladdin.excel.udfs", "JX_COST"' in vba

@@ -10,8 +10,8 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from xladdin.cli import main
-from xladdin.io.rows import delete_rows, insert_rows, shift_formula
+from xladdin.commands.cli import main
+from xladdin.files.rows import delete_rows, insert_rows, shift_formula
 
 from .workbook_snapshot import build, snapshot
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from xladdin.io.xlsx import read_sheets
+from xladdin.files.sources import read_sheets
 from xladdin.layout import read_project, spec_of, write_project
 from xladdin.model import display_text
 

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from xladdin import addin
+from xladdin.excel import addin
 
 ROOT = Path(__file__).resolve().parent.parent
 XLAM = ROOT / "macros" / "xladdin.xlam"
@@ -151,7 +151,7 @@ def test_the_config_sheet_is_active_and_names_importable_udf_modules(parts: dict
     for row in sheet.iter(f"{{{ns['m']}}}row"):
         cells = ["".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t")) for c in row.iter(f"{{{ns['m']}}}c")]
         values[cells[0]] = cells[1]
-    assert values["UDF Modules"] == "xladdin.udfs"
+    assert values["UDF Modules"] == "xladdin.excel.udfs"
     for mod in values["UDF Modules"].split(";"):
         assert importlib.import_module(mod)
     assert not any(k.lower().startswith(("interpreter", "conda")) for k in values), "left to each PC"
@@ -163,7 +163,24 @@ def test_the_committed_add_in_is_what_the_sources_build() -> None:
 
 
 def test_the_callback_module_stays_in_the_projects_code_page() -> None:
-    (ROOT / "macros" / "RibbonXladdin.bas").read_text(encoding="ascii")
+    from xladdin.excel.ribbon import callbacks_bas
+
+    callbacks_bas().encode("ascii")
+
+
+def test_each_button_is_declared_once_and_runs_an_existing_entry_point() -> None:
+    """The ribbon XML, the VBA callbacks and the Server/Lite scripts all come from one table."""
+    from xladdin.excel.ribbon import BUTTONS, callbacks_bas, ribbon_xml
+
+    xml, bas = ribbon_xml(), callbacks_bas()
+    for b in BUTTONS:
+        assert xml.count(f'id="{b.id}"') == 1 and f'label="{b.label}"' in xml
+        assert bas.count(f"Sub {b.callback}(") == 1
+        if b.entry:
+            assert callable(getattr(addin, b.entry)), b.entry
+            assert getattr(addin, f"{b.entry}_script") is not None
+            assert f"xladdin.excel.addin.{b.entry}()" in bas
+    assert len({b.id for b in BUTTONS}) == len({b.callback for b in BUTTONS}) == len(BUTTONS)
 
 
 # --------------------------------------------------------------------------- vbaproject building blocks

@@ -13,7 +13,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.io.xlsx import MAX_READ_COLS, MAX_READ_ROWS, _extent, _has_dtd, _surely_small
+from xladdin.files.vetting import _has_dtd
+from xladdin.files.xlsx_source import MAX_READ_COLS, MAX_READ_ROWS, _extent, _surely_small
 
 _COLS = ["A", "Z", "AA", "IV", "IW", "XFD", "ABCD", "a", ""]
 _ROWS = [1, 9, 9999, 10000, 10001, 99999, 1048576, 123456789]
@@ -99,7 +100,7 @@ def test_the_fast_unpacking_gives_what_zipfile_gives(tmp_path: Path) -> None:
     a part whose bytes were damaged after packing, and one larger than its directory says."""
     import pytest
 
-    from xladdin.io.xlsx import _unpack
+    from xladdin.files.xlsx_source import _unpack
 
     root = Path(__file__).resolve().parent.parent
     with zipfile.ZipFile(root / "workbook" / "社保局本级2026绩效目标表.xlsx") as zf:
@@ -133,13 +134,14 @@ def test_the_fast_unpacking_gives_what_zipfile_gives(tmp_path: Path) -> None:
 
 def test_a_workbook_read_in_parts_is_the_workbook_read_whole(tmp_path: Path) -> None:
     """What a parallel check does in each process: one reader, several reads of some sheets each."""
-    from xladdin.io.xlsx import SheetReader, read_sheets
+    from xladdin.files.sources import read_sheets
+    from xladdin.files.xlsx_source import XlsxSource
 
     root = Path(__file__).resolve().parent.parent
     path = root / "workbook" / "社保局本级2026绩效目标表.xlsx"
     whole = read_sheets(path)
     names = [s.name for s in whole]
-    with SheetReader(path) as reader:
+    with XlsxSource(path) as reader:
         assert reader.names == names
         parts = reader.read(names[4:]) + reader.read(names[:2]) + reader.read(names[2:4]) + reader.read(["没有这张表"])
     assert sorted(parts, key=lambda s: names.index(s.name)) == whole
@@ -150,7 +152,7 @@ def test_a_doctype_in_a_sheet_read_later_is_refused_then(tmp_path: Path) -> None
     import pytest
 
     from xladdin.errors import UserError
-    from xladdin.io.xlsx import SheetReader
+    from xladdin.files.xlsx_source import XlsxSource
 
     root = Path(__file__).resolve().parent.parent
     src = root / "workbook" / "社保局本级2026绩效目标表.xlsx"
@@ -161,7 +163,7 @@ def test_a_doctype_in_a_sheet_read_later_is_refused_then(tmp_path: Path) -> None
             if info.filename == "xl/worksheets/sheet3.xml":
                 data = b'<!DOCTYPE x [<!ENTITY a "b">]>' + data
             b.writestr(info, data)
-    with SheetReader(p) as reader:
+    with XlsxSource(p) as reader:
         names = reader.names
         assert [s.name for s in reader.read(names[:2])] == names[:2]
         with pytest.raises(UserError, match="实体"):

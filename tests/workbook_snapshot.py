@@ -15,7 +15,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from xladdin.io.xlsx import new_workbook_from_layouts, read_sheets
+from xladdin.files.sources import read_sheets
+from xladdin.files.workbooks import new_workbook_from_layouts
 from xladdin.layout import IndicatorSpec, TableSpec, read_project, write_project
 from xladdin.model import Project
 

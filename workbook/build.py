@@ -16,7 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from xladdin.io.xlsx import new_workbook_from_layouts, save_atomic, set_internal_link  # noqa: E402
+from xladdin.files.saving import save_atomic  # noqa: E402
+from xladdin.files.workbooks import new_workbook_from_layouts, set_internal_link  # noqa: E402
 from xladdin.layout import TableSpec, read_project, template_spec, write_project  # noqa: E402
 from xladdin.summary import link_targets, summary_layout  # noqa: E402
 

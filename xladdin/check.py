@@ -10,25 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from xladdin.conventions import TOOL_SHEETS
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
 from xladdin.rules import Rule, Workbook, all_rules, evaluate, select_rules, sort_findings
-from xladdin.standards import STANDARDS_SHEET
-
-# Sheets the tool writes itself; they are never project tables and never reported.
-TOOL_SHEETS = {
-    "校验结果",
-    "成本测算",
-    "填充记录",
-    "新年度检查",
-    "xladdin设置",
-    STANDARDS_SHEET,  # a department's own expenditure standards (xladdin.standards)
-    "xladdin撤销",
-    "xladdin标记",
-    "下拉列表",
-    "图表数据",
-}
-# 下拉列表 / 图表数据: hidden helper sheets of 统一格式 (validation_lists.LISTS_SHEET, style.CHART_DATA_SHEET)
 
 
 @dataclass
@@ -216,6 +201,7 @@ def sheet_facts(sheets: list[SheetData], skipped: set[str]) -> tuple[list[Any], 
     The summary sheet is read in full here, by whichever part of a parallel check holds
     it, so that only its plain facts travel (``merge_parts``).
     """
+    from xladdin.conventions import STANDARDS_SHEET
     from xladdin.standards import read_table
     from xladdin.summary import read_summary
 

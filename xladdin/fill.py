@@ -14,7 +14,7 @@ Four kinds of change, each small enough to be checked at a glance:
   indicators of the most similar projects in the library, units kept, numbers left
   as ``XX`` for the user.
 
-The plan is pure data (``FillPlan``); ``xladdin.io.fill_apply`` writes it.  A plan
+The plan is pure data (``FillPlan``); ``xladdin.files.fill_apply`` writes it.  A plan
 computed on a filled table is empty: filling twice changes nothing.
 """
 

@@ -1,6 +1,6 @@
 """The plan of marks a check leaves in a workbook: which cell gets which colour and note.
 
-Both shells apply the same plan: ``xladdin.io.marks`` (openpyxl, for ``check --mark``)
+Both shells apply the same plan: ``xladdin.files.marks`` (openpyxl, for ``check --mark``)
 and the add-in (xlwings, for the 校验 button).  The plan is plain data so that a cell
 marked in Excel and one marked on the command line look the same.
 
@@ -30,14 +30,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from xladdin.conventions import MARK_FILL, SEVERITY_ZH
 from xladdin.model import Finding, SheetData, display_text
 
-# Excel's own "Bad" / "Neutral" / light blue: familiar to users, readable when printed.
-FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 NOTE_TAG = "【xladdin校验】"
 NOTE_AUTHOR = "xladdin"
-STATE_SHEET = "xladdin标记"
 STATE_HEADER = ("工作表", "单元格", "原填充", "原批注", "标记填充", "标记批注")
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -73,7 +70,7 @@ def plan_marks(findings: Iterable[Finding] | Any) -> list[Mark]:
         fs = sorted(fs, key=lambda f: (_RANK.get(f.severity, 3), f.rule))
         worst = fs[0].severity
         lines = [NOTE_TAG] + [f"{SEVERITY_ZH.get(f.severity, f.severity)} {f.rule}：{f.message}" for f in fs]
-        marks.append(Mark(sheet, cell, worst, FILL.get(worst, FILL["info"]), "\n".join(lines)))
+        marks.append(Mark(sheet, cell, worst, MARK_FILL.get(worst, MARK_FILL["info"]), "\n".join(lines)))
     return marks
 
 

@@ -133,15 +133,20 @@ class Merge:
 class SheetData:
     """The cells of one sheet as any shell reads them: a rectangular grid of plain values.
 
-    ``rows[r][c]`` is the value of cell (r+1, c+1).  ``merges`` may be empty when the
-    source cannot tell (xlwings used-range values, calamine without merge info): the
-    layout reader copes without them.
+    ``rows[r][c]`` is the value of cell (r+1, c+1): what the user sees (a formula's cached
+    value) when read for checking; what the cell stores (a formula as its text) when read
+    for changing the workbook, where the shell can tell (``formulas``).  ``merges`` may be
+    empty when the source cannot tell (``merges_known`` False: xlwings has no bulk call
+    for them): the layout reader copes without them, and a plan that would need them
+    takes the form's usual merges instead.
     """
 
     name: str
     rows: list[list[Any]]
     merges: tuple[Merge, ...] = ()
     hidden: bool = False
+    merges_known: bool = True
+    formulas: bool = False  # ``rows`` hold formulas as text (the shell could read them)
 
     def value(self, row: int, col: int) -> Any:
         """1-based access; outside the grid is empty (None)."""

@@ -4,7 +4,7 @@ After approval a department publishes its 项目支出预算绩效目标 on its 
 page saying what is published and under which rules, then one table per project (see
 the department's 2026 publication in ``shared/seeds``).  This module writes that page
 as plain data from the projects themselves — the unit from their 实施单位, the year
-from their titles — so nobody retypes it; ``xladdin.io.pdf`` lays it out and prints.
+from their titles — so nobody retypes it; ``xladdin.files.pdf`` lays it out and prints.
 """
 
 from __future__ import annotations

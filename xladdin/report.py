@@ -10,9 +10,9 @@ from json.encoder import encode_basestring as _quote  # what the encoder quotes 
 from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
+from xladdin.conventions import SEVERITY_ZH
 from xladdin.model import Finding
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
 

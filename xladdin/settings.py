@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from xladdin.conventions import SETTINGS_SHEET
 from xladdin.model import SheetData, display_text
 
-SETTINGS_SHEET = "xladdin设置"
 _KEYS = {"忽略规则": "ignore", "ignore": "ignore", "只用规则": "select", "select": "select"}
 _SPLIT = re.compile(r"[\s,，;；、]+")
 

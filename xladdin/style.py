@@ -3,14 +3,14 @@
 The plan is computed from the ``Project`` read off the sheet (``layout.read_project``),
 not from fixed addresses, so a sheet with inserted rows or moved labels is styled by
 what its cells *are* (label, amount, narrative, indicator) rather than where the
-template put them.  The shell (``xladdin.io.formatting``) applies the plan with
+template put them.  The shell (``xladdin.files.formatting``) applies the plan with
 openpyxl; nothing here knows about Excel libraries.
 
 Fonts.  Government tables set titles in 方正小标宋简体 and bodies in 仿宋_GB2312, but
 neither ships with Windows (仿宋_GB2312 only with XP) and a cell can name one face
 only, without fallbacks.  So the title uses 黑体 (SimHei) and the body 仿宋 (FangSong):
 both are on every Chinese Windows since Vista and in WPS, and LibreOffice maps them to
-Noto Sans/Serif CJK SC (``xladdin.io.pdf`` pins that mapping).  Options allow the
+Noto Sans/Serif CJK SC (``xladdin.files.pdf`` pins that mapping).  Options allow the
 official faces where a department has them installed.
 
 Row heights.  Neither Excel nor LibreOffice grows a row for wrapped text in merged
@@ -29,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from xladdin.conventions import CHART_DATA_SHEET
 from xladdin.model import Merge, Project, SheetData, cell_ref, display_text, parse_ref
 from xladdin.summary import TOTAL_LABEL, find_summary_header, summary_extent
 
@@ -58,7 +59,7 @@ VALUE_WIDTHS = (12.0, 15.0)
 
 @dataclass(frozen=True)
 class FontSpec:
-    name: str
+    name: str | None  # None: the workbook's default font (the tool's own sheets)
     size: float
     bold: bool = False
 
@@ -66,12 +67,13 @@ class FontSpec:
 @dataclass(frozen=True)
 class CellStyle:
     font: FontSpec
-    horizontal: str = "center"  # "center" | "left" | "right"
-    vertical: str = "center"  # "center" | "top"
+    horizontal: str | None = "center"  # "center" | "left" | "right" | None (general)
+    vertical: str | None = "center"  # "center" | "top" | None (bottom, the default)
     wrap: bool = True
     border: bool = True
     number_format: str | None = None  # None: leave the cell's format alone
     indent: int = 0  # keeps left/right-aligned text off the border
+    fill: str | None = None  # RRGGBB of a solid fill; None: leave the cell's fill alone
 
 
 @dataclass(frozen=True)
@@ -464,7 +466,6 @@ def plan_summary_chart(sheet: SheetData) -> ChartPlan | None:
 
 COST_CHART_PREFIX = "成本构成："
 UNEXPLAINED_LABEL = "未由成本指标解释"
-CHART_DATA_SHEET = "图表数据"
 _LABEL_MAX = 18
 
 
@@ -500,6 +501,7 @@ def plan_cost_chart(sheet: str, lines: list[tuple[str, float]], unexplained: flo
 
 
 __all__ = [
+    "CHART_DATA_SHEET",
     "CellStyle",
     "ChartPlan",
     "CostChartPlan",

@@ -11,18 +11,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from xladdin.conventions import SUMMARY_SHEET, quote_sheet
 from xladdin.framework import squash
 from xladdin.layout import SheetLayout
 from xladdin.model import MONEY_LABELS, Edit, Project, SheetData, cell_ref, column_letter, display_text
 
-SUMMARY_SHEET = "项目汇总"
 SUMMARY_HEADERS = ("序号", "项目名称", "项目总额", "年度资金总额", "财政拨款")
 TOTAL_LABEL = "合计"
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name as a formula reference: '信息系统维护'."""
-    return "'" + name.replace("'", "''") + "'"
 
 
 def summary_layout(projects: list[Project], year: int | None) -> SheetLayout:

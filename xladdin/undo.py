@@ -22,7 +22,6 @@ from typing import Any
 
 from xladdin.model import Edit, Scalar, SheetData, display_text
 
-UNDO_SHEET = "xladdin撤销"
 UNDO_HEADER = ("批次", "操作", "工作表", "单元格", "原值", "新值", "说明", "时间")
 
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xladdin.conventions import LISTS_SHEET
 from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS
 from xladdin.model import Project, cell_ref, column_letter, parse_ref, row_runs
-
-LISTS_SHEET = "下拉列表"
 
 # 项目属性 on the department's form is 经常性项目 / 一次性项目; the national form
 # (CY285 填报说明) says 新增项目 / 延续项目.  Both pairs are offered.

@@ -22,7 +22,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--mark", action="store_true", help="把问题标在单元格上（颜色+批注）并加“校验结果”表，写入 -o 指定的文件"
     )
-    p.add_argument("-o", "--output", help="--mark 时的输出文件（检查多个文件时为输出文件夹）")
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="把改法确定的问题直接改好（安全修正，如满意度补“≥”），写入 -o 指定的文件；可用 xladdin undo 撤销",
+    )
+    p.add_argument("--unsafe-fixes", action="store_true", help="--fix 时也应用需确认的修正（如把上年的日期改为本年）")
+    p.add_argument("-o", "--output", help="--mark / --fix 时的输出文件（检查多个文件时为输出文件夹）")
     p.add_argument(
         "--report",
         metavar="汇总.xlsx",
@@ -58,15 +64,19 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
-    from xladdin.io.checking import check_file
-    from xladdin.io.inputs import is_single_file
+    from xladdin.files.checking import check_file
+    from xladdin.files.inputs import is_single_file
     from xladdin.report import to_console, to_json
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs 应为不小于1的整数（写的是 {args.jobs}）。不想并行请写 --jobs 1。")
     if not is_single_file(args.file):
+        if args.fix or args.unsafe_fixes:
+            raise UserError("--fix 一次只能修正一个文件，请逐个文件运行。")
         return _run_batch(args)
     args.file = args.file[0]
+    if args.fix or args.unsafe_fixes:
+        return _run_fix(args)
     if args.report:
         _check_report_path(args.report, [Path(args.file)])
     result = check_file(
@@ -81,13 +91,52 @@ def _run(args: argparse.Namespace) -> int:
 
         _write_report(BatchResult([result]), args.report, [Path(args.file)])
     if args.mark or args.output or args.in_place:  # an output file only makes sense for marks
-        from xladdin.io.marks import mark_file
+        from xladdin.files.reports import mark_file
         from xladdin.marks import plan_marks
 
         written = mark_file(args.file, result, output=args.output, in_place=args.in_place, force=args.force)
         marked = len(plan_marks(result))
         print(f"已写入 {written}：{marked} 个单元格已标色并加批注，详见“校验结果”表。", file=sys.stderr)
     return result.exit_code
+
+
+def _run_fix(args: argparse.Namespace) -> int:
+    """``--fix``: the safe fixes (and with ``--unsafe-fixes`` the others) of the selected rules
+    applied and journalled, then the fixed workbook checked again: the report is what is left,
+    as ruff reports after fixing."""
+    from xladdin.conventions import now_text
+    from xladdin.errors import UserError
+    from xladdin.files.checking import check_file
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.fix import plan_fix
+    from xladdin.report import to_console, to_json
+
+    if args.mark or args.report:
+        raise UserError("--fix 不能与 --mark 或 --report 同时使用：请先修正，再对修正后的文件校验。")
+    select, ignore = split_codes(args.select), split_codes(args.ignore)
+    before = check_file(args.file, select, ignore, jobs=args.jobs)
+    unsafe = bool(args.unsafe_fixes)
+    done = edit_file(
+        args.file,
+        lambda sheets: plan_fix(sheets, before.findings, unsafe=unsafe, time=now_text()),
+        args.output,
+        args.in_place,
+        args.force,
+    )
+    after = check_file(str(done.target or args.file), select, ignore, jobs=args.jobs, json=args.format == "json")
+    if args.format == "json":
+        print(to_json(after))
+    else:
+        print(to_console(after, color=sys.stdout.isatty()))
+    plan = done.plan
+    where = f"已写入 {done.target}" if done.target else "文件未改动"
+    print(f"{plan.message}{where}。", file=sys.stderr)
+    for note in plan.notes:
+        print(f"未修正：{note}", file=sys.stderr)
+    left = sum(1 for f in after.findings if f.fix is not None and not f.fix.safe)
+    if left and not unsafe:
+        print(f"另有{left}处需确认的修正未应用（加 --unsafe-fixes 可一并修正）。", file=sys.stderr)
+    return after.exit_code
 
 
 def _run_batch(args: argparse.Namespace) -> int:
@@ -99,8 +148,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     """
     from xladdin.check import BatchResult
     from xladdin.errors import UserError
-    from xladdin.io.checking import check_file
-    from xladdin.io.inputs import expand_inputs
+    from xladdin.files.checking import check_file
+    from xladdin.files.inputs import expand_inputs
     from xladdin.report import batch_to_console, batch_to_json
 
     paths = expand_inputs(args.file)
@@ -145,8 +194,8 @@ def _check_report_path(report: str, inputs: list[Path]) -> None:
 
 def _write_report(batch: Any, report: str, paths: list[Path]) -> None:
     """The reviewer's workbook; each file linked by its path relative to the report."""
-    from xladdin.io.marks import write_batch_report
-    from xladdin.report_sheet import batch_report
+    from xladdin.files.reports import write_batch_report
+    from xladdin.toolsheets.report import batch_report
 
     out = Path(report)
     links = {}
@@ -191,7 +240,7 @@ def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict
 def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Namespace) -> int:
     """Mark every checked file; a file that cannot be written is said on stderr (count returned)."""
     from xladdin.errors import UserError
-    from xladdin.io.marks import mark_file
+    from xladdin.files.reports import mark_file
 
     failed = 0
     written = 0

@@ -1,4 +1,4 @@
-"""``xladdin clear FILE (-o OUT.xlsx | --in-place)``: take the check's marks off a workbook."""
+"""``xladdin clear FILE (-o OUT.xlsx | --in-place)``: take the check's marks off a workbook (``xladdin.plans.marks``)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xladdin.io.marks import clear_file
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.marks import clear_message, plan_clear
 
-    path, counts = clear_file(args.file, output=args.output, in_place=args.in_place, force=args.force)
-    line = f"已清除标记：恢复{counts['cells']}个单元格的颜色，去掉{counts['notes']}个批注"
-    if counts["sheets"]:
-        line += "，删除“校验结果”表"
-    if counts["kept"]:
-        line += f"；{counts['kept']}个单元格在标记后被改过颜色，保留了现在的颜色"
-    print(f"{line}。已写入 {path}")
+    done = edit_file(args.file, plan_clear, args.output, args.in_place, args.force)
+    print(f"{clear_message(done.applied.cleared, bool(done.plan.counts.get('report')))}已写入 {done.target}")
     return 0

@@ -24,12 +24,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def explain_file(path: str) -> list[CostExplanation]:
-    from xladdin.check import read_projects
-    from xladdin.costs import explain
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
+    from xladdin.plans.costs import explanations_of
 
-    projects, _ = read_projects(read_sheets(path))
-    return [explain(p) for p in projects]
+    return explanations_of(read_sheets(path))
 
 
 def to_dict(file: str, explanations: list[CostExplanation]) -> dict[str, Any]:
@@ -114,13 +112,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write(source: str, explanations: list[CostExplanation], output: str | None, in_place: bool, force: bool) -> str:
-    from xladdin.io.costsheet import SHEET, write_cost_sheet
-    from xladdin.io.writing import journal, load_for_edit, resolve_output, save_edited
-    from xladdin.model import Edit
+    """The 成本测算 sheet into the workbook (``xladdin.plans.costs``, the ribbon's 测算成本)."""
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.costs import plan_cost_sheet
 
-    resolve_output(source, output, in_place)  # refuse a bad target before any work
-    wb = load_for_edit(source)
-    _, created = write_cost_sheet(wb, explanations)
-    if created:
-        journal(wb, [Edit(SHEET, "A1", None, SHEET, "添加成本测算表")], op="add_sheet")
-    return str(save_edited(wb, source, output, in_place, force))
+    done = edit_file(source, lambda sheets: plan_cost_sheet(sheets, explanations), output, in_place, force)
+    return str(done.target)

@@ -1,9 +1,12 @@
-"""``xladdin fill FILE [--sheet NAME] -o OUT.xlsx [--dry-run] [--in-place] [--new-project NAME] [--library FILE…]``."""
+"""``xladdin fill FILE [--sheet NAME] -o OUT.xlsx [--dry-run] [--in-place] [--new-project NAME] [--library FILE…]``.
+
+Read → plan (``xladdin.plans.fill``) → apply (``xladdin.files.apply``) → say: the same plan
+the ribbon's 填充指标 / 新建项目 buttons apply.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,27 +29,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
 
 
-def _projects(wb: Any) -> list[Any]:
-    from xladdin.check import TOOL_SHEETS
-    from xladdin.io.xlsx import sheet_from_openpyxl
-    from xladdin.layout import read_project
-
-    out = []
-    for ws in wb.worksheets:
-        if ws.title in TOOL_SHEETS:
-            continue
-        p = read_project(sheet_from_openpyxl(ws))
-        if p is not None:
-            out.append(p)
-    return out
-
-
-def _library(file: str, projects: list[Any], others: list[str]) -> list[Any]:
+def _library(file: str, sheets: list[Any], others: list[str]) -> list[Any]:
     from xladdin.check import read_projects
     from xladdin.errors import UserError
+    from xladdin.files.sources import read_sheets
     from xladdin.fill import library_from
-    from xladdin.io.xlsx import read_sheets
 
+    projects, _ = read_projects(sheets)
     lib = library_from(projects, Path(file).name)
     for other in others:
         found, _ = read_projects(read_sheets(other))
@@ -57,90 +46,42 @@ def _library(file: str, projects: list[Any], others: list[str]) -> list[Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.conventions import now_text
     from xladdin.errors import UserError
-    from xladdin.fill import plan_fill
-    from xladdin.io.fill_apply import Recorder, add_project_sheet, add_summary_line, apply_fill, write_fill_record
-    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
-    from xladdin.io.xlsx import sheet_from_openpyxl
-    from xladdin.layout import read_project
-    from xladdin.model import parse_ref
-    from xladdin.summary import SUMMARY_SHEET, plan_summary_line
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.fill import fill_tables, plan_fill_workbook, plan_new_project
 
-    if not args.dry_run:
-        resolve_output(args.file, args.output, args.in_place)
-    wb = load_for_edit(args.file)
-    projects = _projects(wb)
-    library = _library(args.file, projects, args.library)
-    rec = Recorder.for_workbook(wb)
+    if args.new_project is not None and not args.new_project.strip():
+        raise UserError("--new-project 需要项目名称，例如 --new-project 社保卡服务网点建设。")
+    said: list[str] = []
 
-    if args.new_project:
-        name = args.new_project.strip()
-        if not name:
-            raise UserError("--new-project 需要项目名称，例如 --new-project 社保卡服务网点建设。")
-        if any(p.name.text == name for p in projects):
-            raise UserError(f"工作簿中已有项目“{name}”。请换一个名称，或用 --sheet 填充已有项目。")
-        years = Counter(p.year for p in projects if p.year)
-        import datetime as dt
-
-        year = years.most_common(1)[0][0] if years else dt.date.today().year
-        title = add_project_sheet(wb, name, projects, year, rec)
-        new = read_project(sheet_from_openpyxl(wb[title]))
-        assert new is not None
-        targets = [new]
-        print(f"新建项目表“{title}”：主管部门、实施单位、项目属性取自本工作簿其他项目。")
-    elif args.sheet:
-        targets = [p for p in projects if p.sheet == args.sheet]
-        if not targets:
-            if args.sheet in wb.sheetnames:
-                raise UserError(f"工作表“{args.sheet}”不是项目绩效目标表（未找到“项目名称”和指标表头）。")
-            raise UserError(f"找不到工作表“{args.sheet}”。现有工作表：{'、'.join(wb.sheetnames)}。")
-    else:
-        targets = projects
-        if not targets:
-            raise UserError(f"{Path(args.file).name} 中没有找到项目绩效目标表。")
-
-    plans = [(p, plan_fill(p, library, comparators=not args.no_comparators)) for p in targets]
-    changes = sum(len(pl.new_rows) + len(pl.edits) for _, pl in plans)
-    for p, pl in plans:
-        _print_plan(p, pl)
-    if args.dry_run:
+    def plan_of(sheets: list[Any]) -> Any:
+        library = _library(args.file, sheets, args.library)
         if args.new_project:
-            changes += 1  # the new sheet, as a real run counts it
-        if args.new_project and SUMMARY_SHEET in wb.sheetnames:
-            line = plan_summary_line(sheet_from_openpyxl(wb[SUMMARY_SHEET]), targets[0])
-            print(line if isinstance(line, str) else f"将在“{line.sheet}”第{line.at}行加入新项目，合计包括该行。")
-            changes += 0 if isinstance(line, str) else len(line.edits)
+            new = plan_new_project(sheets, args.new_project, library, time=now_text())
+            said.append(f"新建项目表“{new.title}”：主管部门、实施单位、项目属性取自本工作簿其他项目。")
+            _print_plan(new.project, new.fill)
+            if new.summary_row is not None:
+                where = f"“项目汇总”第{new.summary_row}行"
+                said.append(f"{'将在' if args.dry_run else '已在'}{where}加入新项目，合计包括该行。")
+            elif new.summary:
+                said.append(new.summary)
+            return new.plan
+        tables = fill_tables(sheets, library, only=args.sheet, comparators=not args.no_comparators)
+        for t in tables:
+            _print_plan(t.project, t.plan)
+        return plan_fill_workbook(tables, sheets, time=now_text())
+
+    done = edit_file(args.file, plan_of, args.output, args.in_place, args.force, dry_run=args.dry_run)
+    for line in said:
+        print(line)
+    changes = done.plan.counts.get("changes", 0)
+    if args.dry_run:
         print(f"共 {changes} 处修改（--dry-run：未写入文件）。")
         return 0
-    from xladdin.io.fill_apply import RecordRow
-
-    records = []
-    notes = []
-    if args.new_project:
-        why = "新建项目表：主管部门、实施单位、项目属性取自本工作簿其他项目"
-        records.append(RecordRow(targets[0].sheet, targets[0].name.cell, None, targets[0].name.text, why))
-        changes += 1
-    for p, pl in plans:
-        records += apply_fill(wb, pl, p, rec)
-        notes += [f"{p.sheet}：{n}" for n in pl.notes]
-    if args.new_project:
-        added, summary_notes = add_summary_line(wb, targets[0], rec)
-        records += added
-        notes += summary_notes
-        changes += len(added)
-        if added:
-            print(f"已在“{added[0].sheet}”第{parse_ref(added[0].cell)[0]}行加入新项目，合计已包括。")
-        for n in summary_notes:
-            print(n)
-    if not records:
+    if not changes:
         print("没有需要填充的内容。")
-        if args.in_place:
-            return 0
-    else:
-        write_fill_record(wb, records, notes, rec)
-        rec.commit(wb)
-    out = save_edited(wb, args.file, args.output, args.in_place, args.force)
-    print(f"共 {changes} 处修改，已写入 {out}（修改记录见“填充记录”表，可用 xladdin undo 撤销）。")
+    print(f"共 {changes} 处修改，已写入 {done.target}（修改记录见“填充记录”表，可用 xladdin undo 撤销）。")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""``xladdin format FILE -o OUT.xlsx [--in-place]``: 统一格式 for every project sheet."""
+"""``xladdin format FILE -o OUT.xlsx [--in-place]``: 统一格式 for every project sheet (``xladdin.plans.format``)."""
 
 from __future__ import annotations
 
@@ -27,22 +27,22 @@ def options_from(args: argparse.Namespace) -> StyleOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xladdin.io.formatting import format_file
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.format import plan_format
 
     start = time.perf_counter()
-    target, result = format_file(args.file, args.output, args.in_place, args.force, options_from(args))
+    options = options_from(args)
+    done = edit_file(args.file, lambda sheets: plan_format(sheets, options), args.output, args.in_place, args.force)
     took = time.perf_counter() - start
-    names = "、".join(result.projects)
+    names = done.plan.names
+    summary = names.get("summary") or []
     print(
-        f"已统一格式：{len(result.projects)} 张项目表（{names}）"
-        + (f"，以及“{result.summary}”" if result.summary else "")
+        f"已统一格式：{len(names['formatted'])} 张项目表（{'、'.join(names['formatted'])}）"
+        + (f"，以及“{summary[0]}”" if summary else "")
     )
-    if result.untouched:
-        print("未改动的其他工作表：" + "、".join(result.untouched))
-    for sheet, cell, need in result.overflow:
-        print(
-            f"提示：工作表“{sheet}”单元格 {cell} 的文字太长（约需 {need:.0f} 磅行高，超过 Excel 上限 409 磅），"
-            "即使缩小字号也显示不全。请精简该单元格内容。"
-        )
-    print(f"已写入 {target}（用时 {took:.1f} 秒）")
+    if names.get("untouched"):
+        print("未改动的其他工作表：" + "、".join(names["untouched"]))
+    for note in done.plan.notes:
+        print(f"提示：{note}")
+    print(f"已写入 {done.target}（用时 {took:.1f} 秒）")
     return 0

@@ -32,7 +32,7 @@ def parse_day(text: str | None) -> dt.date | None:
 
 def run(args: argparse.Namespace) -> int:
     from xladdin.commands.format import options_from
-    from xladdin.io.pdf import publish_file
+    from xladdin.files.pdf import publish_file
 
     start = time.perf_counter()
     out, published = publish_file(

@@ -1,8 +1,10 @@
-"""``xladdin rollover FILE --to 2027 -o OUT.xlsx [--in-place] [--dry-run]``."""
+"""``xladdin rollover FILE --to 2027 -o OUT.xlsx [--in-place] [--dry-run]``: the plan of
+``xladdin.plans.rollover``, the same the ribbon's 新年度 applies."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -15,40 +17,36 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xladdin.check import TOOL_SHEETS
+    from xladdin.conventions import ROLLOVER_SHEET
     from xladdin.errors import UserError
-    from xladdin.io.fill_apply import ROLLOVER_SHEET, Recorder, apply_rollover
-    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
-    from xladdin.io.xlsx import sheet_from_openpyxl
-    from xladdin.layout import read_project
-    from xladdin.rollover import CHANGED, CONFIRM, TODO, plan_rollover
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.rollover import plan_rollover_workbook
+    from xladdin.rollover import CHANGED, CONFIRM, TODO
 
     if not 1900 < args.to < 2200:
         raise UserError(f"--to {args.to} 不是有效的年度。请写四位年份，例如 --to 2027。")
-    if not args.dry_run:
-        resolve_output(args.file, args.output, args.in_place)
-    wb = load_for_edit(args.file)
-    sheets = [sheet_from_openpyxl(ws) for ws in wb.worksheets]
-    if not any(read_project(s) for s in sheets if s.name not in TOOL_SHEETS):
-        raise UserError("工作簿中没有找到项目绩效目标表，无法生成新年度。")
-    plan = plan_rollover(sheets, args.to)
-    counts = {c: sum(1 for x in plan.checks if x.category == c) for c in (CHANGED, TODO, CONFIRM)}
+    found: list[Any] = []
+
+    def plan_of(sheets: list[Any]) -> Any:
+        plan, rp = plan_rollover_workbook(sheets, args.to)
+        found.append(rp)
+        return plan
+
+    done = edit_file(args.file, plan_of, args.output, args.in_place, args.force, dry_run=args.dry_run)
+    rp = found[0]
+    counts = done.plan.counts
     if args.dry_run:
-        for e in plan.edits:
+        for e in rp.edits:
             print(f"{e.sheet}!{e.cell}：{_short(e.old)} → {_short(e.new)}")
-        for c in plan.checks:
+        for c in rp.checks:
             if c.category != CHANGED:
                 print(f"[{c.category}] {c.sheet}!{c.cell}：{_short(c.text)} —— {c.note}")
         print(
-            f"修改 {len(plan.edits)} 个单元格；待更新 {counts[TODO]} 处，需确认 {counts[CONFIRM]} 处（--dry-run：未写入文件）。"
+            f"修改 {counts['edits']} 个单元格；待更新 {counts[TODO]} 处，需确认 {counts[CONFIRM]} 处（--dry-run：未写入文件）。"
         )
         return 0
-    rec = Recorder.for_workbook(wb)
-    apply_rollover(wb, plan, rec)
-    rec.commit(wb)
-    out = save_edited(wb, args.file, args.output, args.in_place, args.force)
     print(
-        f"已生成{args.to}年度工作簿 {out}：修改 {len(plan.edits)} 个单元格；"
+        f"已生成{args.to}年度工作簿 {done.target}：修改 {counts['edits']} 个单元格；"
         f"待更新 {counts[TODO]} 处（橙色），需确认 {counts[CONFIRM]} 处，详见“{ROLLOVER_SHEET}”表。"
     )
     return 0

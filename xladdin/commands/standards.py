@@ -47,7 +47,7 @@ def read_standards_file(path: str | Path) -> Table:
             text = data.decode("gb18030", errors="replace")  # Excel on Chinese Windows saves CSV so
         table = parse_csv(text, f"文件“{p.name}”")
     elif suffix in (".xlsx", ".xlsm"):
-        from xladdin.io.xlsx import read_sheets
+        from xladdin.files.sources import read_sheets
 
         sheets = read_sheets(p)
         sheet = next((s for s in sheets if s.name == STANDARDS_SHEET), sheets[0])
@@ -63,7 +63,7 @@ def read_standards_file(path: str | Path) -> Table:
 def _workbook_tables(file: str | None) -> list[Table]:
     if not file:
         return []
-    from xladdin.io.xlsx import read_sheets
+    from xladdin.files.sources import read_sheets
     from xladdin.standards import read_table
 
     return [read_table(s) for s in read_sheets(file, [STANDARDS_SHEET])]

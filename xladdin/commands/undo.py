@@ -1,4 +1,4 @@
-"""``xladdin undo FILE -o OUT.xlsx | --in-place``: take back the newest change xladdin made."""
+"""``xladdin undo FILE -o OUT.xlsx | --in-place``: take back the newest change xladdin made (``xladdin.plans.undo``)."""
 
 from __future__ import annotations
 
@@ -14,22 +14,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
-    from xladdin.io.fill_apply import revert_last
-    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
+    from xladdin.files.writing import edit_file
+    from xladdin.plans.undo import plan_undo
+    from xladdin.model import SheetData
+    from xladdin.workbook_plan import WorkbookPlan
 
-    resolve_output(args.file, args.output, args.in_place)
-    wb = load_for_edit(args.file)
-    reverted = revert_last(wb)
-    if not reverted:
-        raise UserError("这个工作簿中没有 xladdin 的修改记录，无可撤销。")
-    out = save_edited(wb, args.file, args.output, args.in_place, args.force)
-    cells = sum(1 for e in reverted if e.op == "set")
-    rows = sum(int(float(str(e.new or 0))) for e in reverted if e.op == "insert_rows")
-    sheets = [e.sheet for e in reverted if e.op == "add_sheet"]
-    parts = [f"{cells} 个单元格"]
-    if rows:
-        parts.append(f"删除插入的 {rows} 行")
-    if sheets:
-        parts.append("删除工作表 " + "、".join(f"“{s}”" for s in sheets))
-    print(f"已撤销第 {reverted[0].batch} 批修改（{'，'.join(parts)}），已写入 {out}。")
+    def plan_of(sheets: list[SheetData]) -> WorkbookPlan:
+        plan = plan_undo(sheets)
+        if plan.empty:
+            raise UserError("这个工作簿中没有 xladdin 的修改记录，无可撤销。")
+        return plan
+
+    done = edit_file(args.file, plan_of, args.output, args.in_place, args.force)
+    print(f"{done.plan.message}已写入 {done.target}。")
     return 0

@@ -19,12 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from xladdin.conventions import quote_sheet
 from xladdin.framework import squash
 from xladdin.model import MONEY_LABELS, Finding, column_letter, display_text, parse_ref
 from xladdin.rules import Context, Rule, Workbook, per_workbook, rule
 from xladdin.rules.wording import short, wan
 from xladdin.similarity import text_similarity
-from xladdin.summary import SUM_FORMULA, SummaryRow, SummaryTable, formula_refs, quote_sheet, reference_of
+from xladdin.summary import SUM_FORMULA, SummaryRow, SummaryTable, formula_refs, reference_of
 
 SAME_PROJECT = 0.6  # name likeness above which a line is taken to be a table's, misspelt
 _TOLERANCE = 1e-6  # 万元: the amounts are typed to 0.01; anything beyond is float noise

@@ -40,10 +40,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from xladdin.conventions import STANDARDS_SHEET
 from xladdin.framework import squash
 from xladdin.model import SheetData, cell_ref, display_text
 
-STANDARDS_SHEET = "xladdin支出标准"
 CENTRAL = "内置（中央标准）"
 
 COLUMNS = {

@@ -155,35 +155,44 @@ def build_publication(
     (LibreOffice prints no hidden sheet), so nothing but the notice and the tables
     reaches the PDF, and formulas that refer to hidden sheets still compute.
     """
-    from xladdin.io.formatting import apply_style, format_workbook
+    from xladdin.files.apply import apply
+    from xladdin.files.looks import apply_style
+    from xladdin.files.writing import read_for_edit
+    from xladdin.layout import read_project
+    from xladdin.plans.format import plan_format
     from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
+    from xladdin.workbook_plan import StyleSheet
 
-    result = format_workbook(wb, options, validations=False)
-    if not result.projects:
+    sheets = read_for_edit(wb)
+    plan = plan_format(sheets, options, validations=False)
+    formatted = set(plan.names["formatted"])
+    if not formatted:
         raise UserError("工作簿中没有找到绩效目标表（缺少“项目名称”和“一级指标…指标值”表头），无法生成公开文档。")
-    if result.overflow:
-        sheet, cell, need = result.overflow[0]
-        more = f"（另有 {len(result.overflow) - 1} 处类似）" if len(result.overflow) > 1 else ""
+    overflow = [(st.style.sheet, ref, need) for st in plan.of(StyleSheet) for ref, need in st.style.overflow]
+    if overflow:
+        sheet, cell, need = overflow[0]
+        more = f"（另有 {len(overflow) - 1} 处类似）" if len(overflow) > 1 else ""
         raise UserError(
             f"工作表“{sheet}”单元格 {cell} 的文字太长（约需 {need:.0f} 磅行高，超过一行最多 409 磅），"
             f"打印时会被截断{more}。请精简或拆分该单元格内容后再生成公开文档。"
         )
-    projects = [result.read[name] for name in result.projects]
+    apply(wb, plan)
+    projects = [p for s in sheets if s.name in formatted and (p := read_project(s)) is not None]
     notice = opening_notice(projects, day=day, unit=unit, year=year)
     name = NOTICE_SHEET
     while name in wb.sheetnames:
         name += "_"
     ws = wb.create_sheet(name, 0)
-    cells, plan = notice_plan(
+    cells, look = notice_plan(
         notice,
         title_font=getattr(options, "title_font", None),
         body_font=getattr(options, "body_font", None),
     )
     for (r, c), text in cells.items():
         ws.cell(row=r, column=c).value = text
-    apply_style(ws, plan)
+    apply_style(ws, look)
     ws.sheet_view.showGridLines = False
-    published = set(result.projects)
+    published = formatted
     for other in wb.worksheets:
         other.sheet_view.tabSelected = other is ws
         if other is not ws and other.title not in published:
@@ -192,7 +201,7 @@ def build_publication(
             other.sheet_state = "visible"
             other.print_options.gridLines = False
     wb.active = 0
-    return result.projects
+    return [p.sheet for p in projects]
 
 
 def publish_file(
@@ -205,8 +214,8 @@ def publish_file(
     options: Any = None,
 ) -> tuple[Path, list[str]]:
     """The disclosure PDF of a workbook; the workbook itself is not changed."""
-    from xladdin.io.writing import load_for_edit
-    from xladdin.io.xlsx import save_atomic
+    from xladdin.files.saving import save_atomic
+    from xladdin.files.writing import load_for_edit
 
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":

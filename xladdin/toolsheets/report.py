@@ -1,8 +1,9 @@
-"""Rows of the 校验结果 sheet: counts per project, then every finding with a link to its cell.
+"""The 校验结果 sheet (counts per project, then every finding linked to its cell) and the
+reviewer's 审核汇总 / 问题清单 sheets.
 
-Plain data for both shells (openpyxl for ``check --mark``, xlwings for the 校验 button).
-The sheet holds no time stamp: checking the same workbook twice must give the same
-sheet, so that "mark twice" equals "mark once".
+``report_rows`` / ``batch_report`` give the rows as a ``ReportSheet``; ``as_content`` turns
+one into the ``SheetContent`` both shells write.  The sheet holds no time stamp: checking
+the same workbook twice must give the same sheet, so that "mark twice" equals "mark once".
 """
 
 from __future__ import annotations
@@ -10,10 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from xladdin.marks import SEVERITY_ZH
-from xladdin.summary import quote_sheet
+from xladdin.conventions import (
+    BATCH_FINDINGS_SHEET,
+    BATCH_SUMMARY_SHEET,
+    MARK_FILL,
+    REPORT_SHEET,
+    SEVERITY_ZH,
+    quote_sheet,
+)
+from xladdin.model import column_letter
+from xladdin.style import CellStyle, PrintSetup
+from xladdin.toolsheets import BODY, HEADER, TITLE, severity_cell
+from xladdin.workbook_plan import SheetContent
 
-REPORT_SHEET = "校验结果"
 COUNT_HEADER = ("工作表", "项目名称", "错误", "警告", "提示")
 FINDING_HEADER = ("工作表", "单元格", "规则", "级别", "说明", "项目名称")
 WIDTHS = (16, 10, 10, 8, 90, 30)
@@ -84,8 +94,6 @@ def report_rows(result: Any) -> ReportSheet:
 
 # --------------------------------------------------------------------------- several files
 
-BATCH_SUMMARY_SHEET = "审核汇总"
-BATCH_FINDINGS_SHEET = "问题清单"
 BATCH_FILE_HEADER = ("文件", "项目数", "错误", "警告", "提示", "结论")
 BATCH_FINDING_HEADER = ("文件", "工作表", "单元格", "规则", "级别", "说明", "项目名称")
 
@@ -159,6 +167,47 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
 
 
 _REPORT_FONT_PT = 11.0
+_WRAP_TOP = CellStyle(BODY, horizontal=None, vertical="top", wrap=True, border=False)
+_TOP = CellStyle(BODY, horizontal=None, vertical="top", wrap=False, border=False)
+
+
+def as_content(rs: ReportSheet, batch: bool = False) -> SheetContent:
+    """The sheet as both shells write it: header rows grey and bold, links, severities coloured,
+    the messages wrapped in rows as tall as their text, A4 landscape one page wide.
+
+    ``batch``: a sheet of the reviewer's report workbook, also frozen below its header,
+    filtered when the header is its first row, every long text wrapped.
+    """
+    sh = SheetContent(rs.name)
+    for r, row in enumerate(rs.rows, start=1):
+        for c, v in enumerate(row, start=1):
+            if v is not None and v != "":
+                sh.cells[(r, c)] = v
+    sh.styles[(1, 1)] = TITLE
+    for r in rs.header_rows:
+        for c in range(1, len(rs.rows[r - 1]) + 1):
+            sh.styles[(r, c)] = HEADER
+    header = rs.header_rows[-1] if rs.header_rows else 0
+    if batch and header:
+        for r in range(header + 1, len(rs.rows) + 1):
+            for c, v in enumerate(rs.rows[r - 1], start=1):
+                sh.styles[(r, c)] = _WRAP_TOP if isinstance(v, str) and len(v) > 12 else _TOP
+    message_col = rs.severity_col + 1
+    for r, sev in rs.severity_of_row.items():
+        sh.styles[(r, rs.severity_col)] = severity_cell(MARK_FILL.get(sev, MARK_FILL["info"]))
+        if message_col <= len(rs.rows[r - 1]):
+            sh.styles[(r, message_col)] = _WRAP_TOP
+    sh.links = dict(rs.links)
+    sh.file_links = dict(rs.file_links)
+    sh.widths = {i: float(w) for i, w in enumerate(rs.widths, start=1)}
+    sh.heights = dict(rs.row_heights)
+    sh.print_setup = PrintSetup(orientation="landscape", title_rows=(header, header) if header else None)
+    if batch and header:
+        sh.freeze = f"A{header + 1}"
+        if header == 1:
+            width = len(rs.rows[0])
+            sh.autofilter = f"A1:{column_letter(width)}{len(rs.rows)}"
+    return sh
 
 
 def _fit_heights(rs: ReportSheet, first: int) -> None:

@@ -1,131 +1,46 @@
-"""Apply 统一格式 plans (``xladdin.style``, ``xladdin.validation_lists``) with openpyxl.
+"""The look of a file's sheets, with openpyxl: cell styles, column widths, row heights, print
+setup, data validation, the drop-down list sheet, charts, and sheets the tool writes whole.
 
-The workbook is changed in place — loaded, restyled, saved — never rebuilt, so sheets,
-names, links and marks the tool does not know survive.  Only styles, merges of empty
-cells, print settings, data validation, the hidden list sheet and the 项目汇总 chart
-are touched; no cell value changes.  Applying the same plan twice gives the same file.
+Each function carries out one kind of step of a ``WorkbookPlan`` (``xladdin.workbook_plan``);
+nothing here decides what a sheet should look like (``xladdin.style``,
+``xladdin.validation_lists`` and the tool-sheet builders do), and no cell value changes
+except in a ``SheetContent`` the tool writes whole.
 """
 
 from __future__ import annotations
 
 from copy import copy
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from xladdin.layout import read_project
-from xladdin.model import Project, column_letter
-from xladdin.style import (
-    CHART_DATA_SHEET,
-    CHART_TITLE,
-    COST_CHART_PREFIX,
-    ChartPlan,
-    CostChartPlan,
-    SheetStyle,
-    StyleOptions,
-    plan_cost_chart,
-    plan_project,
-    plan_summary,
-    plan_summary_chart,
-)
-from xladdin.validation_lists import (
-    LISTS_SHEET,
-    VALUE_PROMPT_TITLE,
-    Validation,
-    lists_sheet,
-    plan_validations,
-)
+from xladdin.conventions import CHART_DATA_SHEET, LISTS_SHEET
+from xladdin.model import column_letter, parse_ref
+from xladdin.style import CHART_TITLE, COST_CHART_PREFIX, CellStyle, ChartPlan, CostChartPlan, PrintSetup, SheetStyle
+from xladdin.validation_lists import VALUE_PROMPT_TITLE, ListsSheet, Validation
+from xladdin.workbook_plan import SheetContent
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 _OUR_PROMPTS = {"项目属性", "一级指标", "二级指标", VALUE_PROMPT_TITLE}
-_SKIP_SHEETS = {LISTS_SHEET, CHART_DATA_SHEET, "xladdin撤销"}
 _ROW_CM = 0.53  # a default row (15 pt) in centimetres, to stack charts without overlap
-
-
-@dataclass
-class FormatResult:
-    projects: list[str] = field(default_factory=list)
-    summary: str | None = None
-    untouched: list[str] = field(default_factory=list)
-    overflow: list[tuple[str, str, float]] = field(default_factory=list)  # sheet, cell, points needed
-    plans: dict[str, SheetStyle] = field(default_factory=dict)
-    read: dict[str, Project] = field(default_factory=dict)
-
-
-def format_workbook(wb: Any, options: StyleOptions | None = None, validations: bool = True) -> FormatResult:
-    """Restyle every project sheet and the 项目汇总 sheet of an openpyxl workbook."""
-    from xladdin.io.xlsx import sheet_from_openpyxl
-
-    result = FormatResult()
-    summary_ws = None
-    chart: ChartPlan | None = None
-    for ws in wb.worksheets:
-        if ws.title in _SKIP_SHEETS:
-            continue
-        data = sheet_from_openpyxl(ws)
-        project = read_project(data)
-        if project is not None:
-            plan = plan_project(data, project, options)
-            apply_style(ws, plan)
-            if validations:
-                apply_validations(ws, plan_validations(project))
-            result.projects.append(ws.title)
-            result.plans[ws.title] = plan
-            result.read[ws.title] = project
-            result.overflow.extend((ws.title, ref, need) for ref, need in plan.overflow)
-            continue
-        splan = plan_summary(data, options)
-        if splan is not None and summary_ws is None:
-            apply_style(ws, splan)
-            chart = plan_summary_chart(data)
-            summary_ws = ws
-            result.summary = ws.title
-            result.plans[ws.title] = splan
-            continue
-        result.untouched.append(ws.title)
-    if validations and result.projects:
-        ensure_lists(wb)
-    if summary_ws is not None and chart is not None:
-        apply_charts(wb, summary_ws, chart, cost_charts([result.read[n] for n in result.projects]))
-    return result
-
-
-def cost_charts(projects: list[Project]) -> list[CostChartPlan]:
-    """Each project's cost composition, when the cost engine is installed.
-
-    Imported lazily: formatting must work in a build without ``xladdin.costs``, and a
-    chart is never worth failing the whole format for.
-    """
-    try:
-        from xladdin.costs import explain
-    except ImportError:
-        return []
-    out: list[CostChartPlan] = []
-    for p in projects:
-        try:
-            e = explain(p)
-        except Exception:
-            continue
-        plan = plan_cost_chart(p.sheet, [(line.indicator, line.amount_wan) for line in e.lines], e.unexplained)
-        if plan is not None:
-            out.append(plan)
-    return out
 
 
 # --------------------------------------------------------------------------- styles
 
 
-def apply_style(ws: Any, plan: SheetStyle) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
+def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle]) -> None:
+    """Fonts, alignment, borders, number formats and fills of some cells (italic, underline,
+    colour and rotation the cell had are kept: they are the user's emphasis)."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="000000")
     boxed = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for m in plan.merges:
-        ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
-    for (r, c), st in plan.cells.items():
+    for (r, c), st in cells.items():
         cell = ws.cell(row=r, column=c)
         f = cell.font
         cell.font = Font(
-            name=st.font.name,
+            name=st.font.name if st.font.name is not None else f.name,
             size=st.font.size,
             bold=st.font.bold,
             italic=f.italic,
@@ -145,15 +60,24 @@ def apply_style(ws: Any, plan: SheetStyle) -> None:
         cell.border = boxed if st.border else Border()
         if st.number_format is not None:
             cell.number_format = st.number_format
-    _set_widths(ws, plan.column_widths)
+        if st.fill is not None:
+            cell.fill = PatternFill(fill_type="solid", fgColor="FF" + st.fill.upper())
+
+
+def apply_style(ws: Worksheet, plan: SheetStyle) -> None:
+    """统一格式 of one sheet: merges of empty cells, cell styles, widths, heights, print setup, frozen header."""
+    for m in plan.merges:
+        ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
+    style_cells(ws, plan.cells)
+    set_widths(ws, plan.column_widths)
     for r, h in plan.row_heights.items():
         ws.row_dimensions[r].height = h
-    _apply_print(ws, plan)
+    print_setup(ws, plan.print_setup)
     if plan.freeze:
         ws.freeze_panes = plan.freeze
 
 
-def _set_widths(ws: Any, widths: dict[int, float]) -> None:
+def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
     """Set column widths, first splitting <col min..max> groups that cover our columns.
 
     Two overlapping <col> ranges make Excel call the file corrupt, so a loaded range
@@ -193,7 +117,7 @@ def _set_widths(ws: Any, widths: dict[int, float]) -> None:
                 customWidth=dim.customWidth,
             )
             new.min, new.max = a, b
-            new._style = copy(dim._style)
+            new._style = copy(dim._style)  # type: ignore[attr-defined]
             dims[column_letter(a)] = new
     for c, w in widths.items():
         d = dims[column_letter(c)]
@@ -201,13 +125,13 @@ def _set_widths(ws: Any, widths: dict[int, float]) -> None:
         d.min = d.max = c
 
 
-def _apply_print(ws: Any, plan: SheetStyle) -> None:
+def print_setup(ws: Worksheet, p: PrintSetup) -> None:
+    """A4, orientation, fit to width, margins, centred, repeated title rows, print area, page numbers."""
     from openpyxl.worksheet.page import PageMargins
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    p = plan.print_setup
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = p.orientation
+    ws.page_setup.orientation = p.orientation  # type: ignore[assignment]
     ws.page_setup.fitToWidth = p.fit_width
     ws.page_setup.fitToHeight = p.fit_height
     if ws.sheet_properties.pageSetUpPr is None:
@@ -223,16 +147,17 @@ def _apply_print(ws: Any, plan: SheetStyle) -> None:
         ws.print_title_rows = f"{p.title_rows[0]}:{p.title_rows[1]}"
     if p.print_area:
         ws.print_area = p.print_area
-    if p.footer:
-        ws.oddFooter.center.text = p.footer
-        ws.oddFooter.center.size = 9
-        ws.oddFooter.center.font = f"{p.footer_font},Regular"
+    footer = ws.oddFooter
+    if p.footer and footer is not None:
+        footer.center.text = p.footer
+        footer.center.size = 9
+        footer.center.font = f"{p.footer_font},Regular"
 
 
 # --------------------------------------------------------------------------- validation
 
 
-def apply_validations(ws: Any, rules: list[Validation]) -> None:
+def apply_validations(ws: Worksheet, rules: tuple[Validation, ...] | list[Validation]) -> None:
     """Replace the rules xladdin put here before (recognised by their titles), keep others."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -255,11 +180,10 @@ def apply_validations(ws: Any, rules: list[Validation]) -> None:
         dvs.append(dv)
 
 
-def ensure_lists(wb: Any) -> None:
+def write_lists(wb: Workbook, plan: ListsSheet) -> None:
     """The hidden sheet with the drop-down values and the names that point at it."""
     from openpyxl.workbook.defined_name import DefinedName
 
-    plan = lists_sheet()
     if LISTS_SHEET in wb.sheetnames:
         ws = wb[LISTS_SHEET]
         for row in ws.iter_rows():
@@ -288,7 +212,7 @@ def _chart_title(chart: Any) -> str:
         return ""
 
 
-def apply_charts(wb: Any, ws: Any, plan: ChartPlan, costs: list[CostChartPlan]) -> None:
+def apply_charts(wb: Workbook, ws: Worksheet, plan: ChartPlan, costs: tuple[CostChartPlan, ...]) -> None:
     """The amounts chart below the summary table, then one cost chart per project below it.
 
     Charts xladdin added before (recognised by their titles) are replaced, others kept.
@@ -296,11 +220,9 @@ def apply_charts(wb: Any, ws: Any, plan: ChartPlan, costs: list[CostChartPlan]) 
     """
     from openpyxl.chart import Reference
 
-    from xladdin.model import parse_ref
-
-    ws._charts = [
+    ws._charts = [  # type: ignore[attr-defined]  # openpyxl keeps a sheet's charts there
         ch
-        for ch in ws._charts
+        for ch in ws._charts  # type: ignore[attr-defined]
         if _chart_title(ch) != CHART_TITLE and not _chart_title(ch).startswith(COST_CHART_PREFIX)
     ]
     chart = _bar_chart(plan.title, 7.5 + 0.6 * (plan.categories[2] - plan.categories[1]))
@@ -339,7 +261,9 @@ def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
             page_top = y
 
 
-def _cost_charts(wb: Any, ws: Any, costs: list[CostChartPlan], row: int, placed: list[tuple[int, float]]) -> None:
+def _cost_charts(
+    wb: Any, ws: Any, costs: tuple[CostChartPlan, ...], row: int, placed: list[tuple[int, float]]
+) -> None:
     from openpyxl.chart import Reference
 
     from xladdin.model import cell_ref
@@ -375,33 +299,46 @@ def _bar_chart(title: str, height_cm: float) -> Any:
     chart.title = title
     chart.y_axis.majorGridlines = None
     chart.height = height_cm
-    chart.width = 17.0
+    chart.width = 17.0  # type: ignore[assignment]
     chart.x_axis.scaling.orientation = "maxMin"  # first item on top, as in the table
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     return chart
 
 
-# --------------------------------------------------------------------------- file
+# --------------------------------------------------------------------------- a sheet written whole
 
 
-def format_file(
-    source: str | Path,
-    output: str | Path | None = None,
-    in_place: bool = False,
-    force: bool = False,
-    options: StyleOptions | None = None,
-) -> tuple[Path, FormatResult]:
-    """Load, format, save safely (backup when in place); returns the written path."""
-    from xladdin.errors import UserError
-    from xladdin.io.writing import load_for_edit, resolve_output, save_edited
+def write_content(ws: Worksheet, content: SheetContent) -> None:
+    """A ``SheetContent`` into an empty sheet: values (text stays text, formulas where marked),
+    merges, styles, links (styled as links), widths, heights, frozen panes, print setup, filter."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
-    resolve_output(source, output, in_place)  # refuse a bad target before the work
-    wb = load_for_edit(source)
-    result = format_workbook(wb, options)
-    if not result.projects and result.summary is None:
-        raise UserError(
-            f"{Path(source).name} 中没有找到绩效目标表（缺少“项目名称”和“一级指标…指标值”表头），未做任何修改。"
-        )
-    target = save_edited(wb, source, output, in_place, force)
-    return target, result
+    from xladdin.files.cells import set_value
+
+    for (r, c), v in sorted(content.cells.items()):
+        if v is None:
+            continue
+        set_value(ws, r, c, v, formula=(r, c) in content.formulas)
+    for m in content.merges:
+        ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
+    style_cells(ws, content.styles)
+    for (r, c), target in content.links.items():
+        cell = ws.cell(row=r, column=c)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
+        cell.style = "Hyperlink"
+    for (r, c), (target, place) in content.file_links.items():
+        cell = ws.cell(row=r, column=c)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=place or None)
+        cell.style = "Hyperlink"
+    set_widths(ws, content.widths)
+    for r, h in content.heights.items():
+        ws.row_dimensions[r].height = h
+    if content.freeze:
+        ws.freeze_panes = content.freeze
+    if content.print_setup is not None:
+        print_setup(ws, content.print_setup)
+    if content.autofilter:
+        ws.auto_filter.ref = content.autofilter
+    if content.hidden:
+        ws.sheet_state = "hidden"

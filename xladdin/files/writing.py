@@ -1,7 +1,6 @@
 """The one way xladdin writes a user's workbook: load → change → check → save safely.
 
-Every writing command (check --mark, clear, costs --write, fill, rollover, format,
-undo) goes through ``load_for_edit`` and ``save_edited`` so the same guarantees hold
+Every writing command goes through ``load_for_edit`` and ``save_edited`` so the same guarantees hold
 everywhere:
 
 * the input is never overwritten unless ``in_place`` is asked, and then a backup is
@@ -9,9 +8,7 @@ everywhere:
 * content openpyxl cannot carry over is detected before writing, and the write is
   refused unless ``force`` (and then only to a new file);
 * the file is written to a temporary name in the target folder and renamed, so a
-  crash never leaves half a workbook;
-* every cell change is journalled in the hidden ``xladdin撤销`` sheet (see
-  ``xladdin.undo``) so it can be reverted.
+  crash never leaves half a workbook.
 """
 
 from __future__ import annotations
@@ -20,13 +17,17 @@ import datetime as dt
 import os
 import shutil
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from xladdin.errors import UserError
-from xladdin.io.xlsx import check_readable, is_read_only, lock_file, save_atomic, sheet_from_openpyxl
-from xladdin.model import Edit
-from xladdin.undo import UNDO_HEADER, UNDO_SHEET, JournalEntry, journal_edits, next_batch, read_journal
+from xladdin.files.saving import is_read_only, lock_file, save_atomic
+from xladdin.files.vetting import check_readable
+from xladdin.files.workbooks import sheet_from_openpyxl
+from xladdin.model import SheetData
+from xladdin.workbook_plan import WorkbookPlan
 
 
 def resolve_output(source: str | Path, output: str | Path | None, in_place: bool) -> Path:
@@ -75,7 +76,7 @@ def load_for_edit(source: str | Path) -> Any:
 
     try:
         with warnings.catch_warnings():
-            # openpyxl warns in English about what it drops; xladdin.io.preserve says it in
+            # openpyxl warns in English about what it drops; xladdin.files.preserve says it in
             # Chinese, once, before anything is written (and the CLI keeps stderr one line)
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
             wb = load_workbook(p, keep_vba=p.suffix.lower() == ".xlsm", rich_text=True)
@@ -91,7 +92,7 @@ def load_for_edit(source: str | Path) -> Any:
 # stray value in XFD1048576 makes the range 17 billion cells: every shell loop over the
 # range (and openpyxl's iter_rows, which creates each cell it visits) would run for hours
 # and take the machine's memory (check --mark did not finish in 120 s).  Checking is
-# not affected: it reads a bounded window (xladdin.io.xlsx.read_sheets).
+# not affected: it reads a bounded window (xladdin.files.sources.read_sheets).
 MAX_EDIT_AREA = 1_000_000
 
 
@@ -172,47 +173,62 @@ def save_edited(
 
 
 def _unsupported(src: Path) -> list[str]:
-    """What openpyxl would drop (see ``xladdin.io.preserve``); empty when nothing."""
+    """What openpyxl would drop (see ``xladdin.files.preserve``); empty when nothing."""
     try:
-        from xladdin.io.preserve import unsupported_content
+        from xladdin.files.preserve import unsupported_content
     except ModuleNotFoundError:
         return []
     return list(unsupported_content(src))
 
 
-# --------------------------------------------------------------------------- journal
+# --------------------------------------------------------------------------- read → plan → apply → save
 
 
-def journal(wb: Any, edits: list[Edit], op: str = "set") -> int:
-    """Append edits to the workbook's hidden undo sheet as one new batch; returns the batch."""
-    ws = wb[UNDO_SHEET] if UNDO_SHEET in wb.sheetnames else None
-    batch = next_batch(read_journal(sheet_from_openpyxl(ws)) if ws is not None else [])
-    journal_entries(wb, journal_edits(edits, batch, dt.datetime.now().isoformat(sep=" ", timespec="seconds"), op))
-    return batch
+def read_for_edit(wb: Any) -> list[SheetData]:
+    """The cells a plan is made from: every sheet as stored (formulas as text), merges included."""
+    return [sheet_from_openpyxl(ws) for ws in wb.worksheets]
 
 
-def journal_entries(wb: Any, entries: list[JournalEntry]) -> None:
-    """Append ready-made entries to the undo sheet, creating it (hidden) on first use."""
-    if not entries:
-        return
-    if UNDO_SHEET in wb.sheetnames:
-        ws = wb[UNDO_SHEET]
-    else:
-        ws = wb.create_sheet(UNDO_SHEET)
-        ws.sheet_state = "hidden"
-        ws.append(list(UNDO_HEADER))
-    for e in entries:
-        append_text_row(ws, e.row())
+def close(wb: Any) -> None:
+    """Release what a loaded workbook keeps open (the .xlsm's macro archive), on every way out."""
+    archive = getattr(wb, "vba_archive", None)
+    if archive is not None:
+        archive.close()
 
 
-def append_text_row(ws: Any, values: list[Any]) -> None:
-    """Append a row whose text cells stay text even when they begin with = + - @.
+def edit_file(
+    source: str | Path,
+    plan_of: Callable[[list[SheetData]], WorkbookPlan],
+    output: str | Path | None = None,
+    in_place: bool = False,
+    force: bool = False,
+    dry_run: bool = False,
+) -> Edited:
+    """A writing command on a file: read → plan (the core) → apply (``files.apply``) → save safely.
 
-    ``ws.append`` keeps openpyxl's running row counter (O(1)); asking ``ws.max_row``
-    per row would make writing a long record sheet quadratic.
+    The target is checked before any work; ``dry_run`` stops after the plan, and so does a
+    plan with nothing to do on ``in_place`` (the file is not rewritten for nothing).
     """
-    ws.append(values)
-    r = ws._current_row
-    for c, v in enumerate(values, start=1):
-        if isinstance(v, str) and v[:1] in "=+-@":
-            ws.cell(row=r, column=c).data_type = "s"
+    from xladdin.files.apply import Applied, apply
+
+    if not dry_run:
+        resolve_output(source, output, in_place)
+    wb = load_for_edit(source)
+    try:
+        plan = plan_of(read_for_edit(wb))
+        if dry_run or (plan.empty and in_place):  # nothing to change: the file is not rewritten
+            return Edited(None, plan, Applied())
+        applied = apply(wb, plan)
+        target = save_edited(wb, source, output, in_place, force)
+    finally:
+        close(wb)
+    return Edited(target, plan, applied)
+
+
+@dataclass
+class Edited:
+    """What ``edit_file`` did: where it wrote (None on a dry run), the plan, what applying it found."""
+
+    target: Path | None
+    plan: WorkbookPlan
+    applied: Any

@@ -13,15 +13,12 @@ build a real remote book from the bundled workbook's cells).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xladdin.model import Edit, SheetData, cell_ref, parse_ref
-from xladdin.undo import UNDO_HEADER, UNDO_SHEET, JournalEntry, journal_edits, next_batch, read_journal
+from xladdin.model import SheetData
 
 # Range.set_colors refuses more than this many cells per call.
 MAX_COLOR_CELLS = 10_000
@@ -55,17 +52,22 @@ def sheet_bounds(sheet: Any) -> tuple[int, int]:
     return last.row, last.column
 
 
-def read_sheet(sheet: Any) -> SheetData:
+def read_sheet(sheet: Any, formulas: bool = False) -> SheetData:
     """One sheet's cells from A1 to the used range's last cell, in one bulk read.
 
     The grid starts at A1 even when the used range does not, because the core
-    addresses cells absolutely.  Merges are not read (there is no bulk call for
-    them); the layout reader copes without them.
+    addresses cells absolutely.  Merges are not read (there is no bulk call for them):
+    ``merges_known`` is False, and the layout reader copes without them.  With
+    ``formulas`` (a writing button), a formula cell holds its formula's text where the
+    engine can say (the desktop: one more bulk call); xlwings Server/Lite send values
+    only, and the sheet says so (``SheetData.formulas`` False).
     """
     rows_n, cols_n = sheet_bounds(sheet)
+    known = False
     if rows_n <= 1 and cols_n <= 1:
         v = sheet.range((1, 1)).value
         rows = [] if v in (None, "") else [[v]]
+        rows_n = cols_n = 1
     else:
         rng = sheet.range((1, 1), (rows_n, cols_n))
         try:
@@ -76,7 +78,15 @@ def read_sheet(sheet: Any) -> SheetData:
             # fails on it; the raw values are the cells' text as sent.
             values = rng.raw_value
         rows = [[_clean(v) for v in row] for row in _grid(values)]
-    return SheetData(sheet.name, rows, (), hidden=not _visible(sheet))
+    if formulas:
+        grid = formula_grid(sheet, rows_n, cols_n)
+        if grid is not None:
+            known = True
+            for i, row in enumerate(grid):
+                for j, f in enumerate(row):
+                    if isinstance(f, str) and f.startswith("=") and i < len(rows) and j < len(rows[i]):
+                        rows[i][j] = f
+    return SheetData(sheet.name, rows, (), hidden=not _visible(sheet), merges_known=False, formulas=known)
 
 
 def _visible(sheet: Any) -> bool:
@@ -86,10 +96,10 @@ def _visible(sheet: Any) -> bool:
         return True
 
 
-def read_book(book: Any, names: Iterable[str] | None = None) -> list[SheetData]:
-    """Every worksheet (or the named ones) as ``SheetData``, in workbook order."""
+def read_book(book: Any, names: Iterable[str] | None = None, formulas: bool = False) -> list[SheetData]:
+    """Every worksheet (or the named ones) as ``SheetData``, in workbook order (see ``read_sheet``)."""
     wanted = set(names) if names is not None else None
-    return [read_sheet(sh) for sh in book.sheets if wanted is None or sh.name in wanted]
+    return [read_sheet(sh, formulas) for sh in book.sheets if wanted is None or sh.name in wanted]
 
 
 def book_name(book: Any) -> str:
@@ -151,9 +161,20 @@ def value_blocks(cells: dict[tuple[int, int], Any]) -> list[Block]:
     return out
 
 
+# Text Excel would not keep as typed: a formula sign in front, or anything its input parser
+# may turn into a number, a percentage, a date or a boolean ("95%" → 0.95, "2026年12月" → a
+# date in Chinese Excel, "1/2" → 2 January, "TRUE").
+_COERCIBLE = re.compile(r"^[=+\-@]|\d|^(?:true|false)$|^#", re.IGNORECASE)
+
+
 def as_text(value: Any) -> Any:
-    """A value written as data, never as a formula: "=x" is stored as the text "=x"."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
+    """A text written as exactly these characters: the apostrophe Excel itself uses for "this is text".
+
+    Writing "95%" or "2026年12月" into a cell is typing it: Excel would store 0.95 or a date,
+    and the next check would read a number without its unit.  The apostrophe is not part of
+    the value (Excel, WPS and LibreOffice show and save the text alone).
+    """
+    if isinstance(value, str) and value and _COERCIBLE.search(value):
         return "'" + value
     return value
 
@@ -332,17 +353,7 @@ def replace_table(sheet: Any, rows: Sequence[Sequence[Any]], text_columns: Seque
     sheet.range((1, 1)).value = grid
 
 
-# --------------------------------------------------------------------------- edits and the journal
-
-
-def now() -> str:
-    """The journal's time stamp (public: the record sheets use the same)."""
-    return _now()
-
-
-def _now() -> str:
-    """Journal time; a space, not "T", so that no engine mistakes the text for a date."""
-    return dt.datetime.now().isoformat(sep=" ", timespec="seconds")
+# --------------------------------------------------------------------------- formulas
 
 
 def formula_grid(sheet: Any, rows: int, cols: int) -> list[list[Any]] | None:
@@ -373,145 +384,10 @@ def read_formulas(sheet: Any, cells: Iterable[tuple[int, int]]) -> dict[tuple[in
     return out
 
 
-def apply_edits(
-    book: Any,
-    edits: Sequence[Edit],
-    journal: bool = True,
-    extra: Sequence[JournalEntry] = (),
-    first: Sequence[JournalEntry] = (),
-) -> int:
-    """Write the cell edits, per sheet in blocks, and journal them as one undo batch.
-
-    The journal records what the cell really held: a formula stays a formula, so 撤销
-    puts it back.  ``extra`` entries (fills, added sheets) join the same batch.
-    Returns the journal batch number (0 when nothing was journalled).
-    """
-    by_sheet: dict[str, dict[tuple[int, int], Edit]] = {}
-    for e in edits:
-        if e.old == e.new:
-            continue
-        by_sheet.setdefault(e.sheet, {})[parse_ref(e.cell)] = e
-    if not by_sheet:
-        return append_journal(book, [], extra=extra, first=first) if journal and (extra or first) else 0
-    recorded: list[Edit] = []
-    for name, cells in by_sheet.items():
-        sh = find_sheet(book, name)
-        if sh is None:
-            from xladdin.errors import UserError
-
-            raise UserError(f"找不到工作表“{name}”。请不要在操作进行中重命名或删除工作表。")
-        formulas = read_formulas(sh, cells)
-        for rc, e in cells.items():
-            recorded.append(Edit(e.sheet, e.cell, formulas.get(rc, e.old), e.new, e.why))
-        write_values(sh, {rc: e.new for rc, e in cells.items()})
-    return append_journal(book, recorded, extra=extra, first=first) if journal else 0
-
-
-def journal_sheet_data(book: Any) -> SheetData | None:
-    sh = find_sheet(book, UNDO_SHEET)
-    return read_sheet(sh) if sh is not None else None
-
-
-def append_journal(
-    book: Any,
-    edits: Sequence[Edit],
-    op: str = "set",
-    extra: Sequence[JournalEntry] = (),
-    first: Sequence[JournalEntry] = (),
-) -> int:
-    """Add one batch to the hidden ``xladdin撤销`` sheet (same format as the command line's).
-
-    Order matters: 撤销 reverts a batch from its end, so ``first`` (inserted rows)
-    comes before the cell edits, and ``extra`` (fills, added sheets) after them.
-    """
-    entries = read_journal(journal_sheet_data(book))
-    batch = next_batch(entries)
-    now = _now()
-
-    def stamp(es: Sequence[JournalEntry]) -> list[JournalEntry]:
-        return [JournalEntry(batch, e.op, e.sheet, e.cell, e.old, e.new, e.why, e.time or now) for e in es]
-
-    new = stamp(first) + journal_edits(list(edits), batch, now, op) + stamp(extra)
-    if not new:
-        return 0
-    sh, created = ensure_sheet(book, UNDO_SHEET, hidden=True)
-    start = len(entries) + 2  # header is row 1
-    if created or not entries:
-        sh.range((1, 1)).value = [list(UNDO_HEADER)]
-        start = 2
-    else:
-        start = _journal_last_row(sh) + 1
-    rows = [e.row() for e in new]
-    sh.range((start, 1), (start + len(rows) - 1, len(UNDO_HEADER))).number_format = "@"
-    sh.range((start, 1)).value = rows
-    return batch
-
-
-def _journal_last_row(sheet: Any) -> int:
-    rows, _ = sheet_bounds(sheet)
-    return max(rows, 1)
-
-
-def undo_last(book: Any) -> list[JournalEntry]:
-    """Revert the newest journal batch; returns the entries reverted ([] when none)."""
-    from xladdin.undo import remaining, undo_plan
-
-    entries = read_journal(journal_sheet_data(book))
-    plan = undo_plan(entries)
-    if not plan:
-        return []
-    pending: dict[str, dict[tuple[int, int], Any]] = {}
-
-    def flush(name: str) -> None:
-        cells = pending.pop(name, None)
-        sh = find_sheet(book, name)
-        if cells and sh is not None:
-            write_values(sh, cells, formulas=True)
-
-    colors: dict[str, dict[tuple[int, int], str | None]] = {}
-    for e in plan:  # newest change first
-        if e.op == "set":
-            pending.setdefault(e.sheet, {})[parse_ref(e.cell)] = e.old
-        elif e.op == "fill":
-            known, color = color_of_fill_xml(e.old)
-            if known:
-                colors.setdefault(e.sheet, {})[parse_ref(e.cell)] = color
-        elif e.op == "insert_rows":
-            flush(e.sheet)
-            sh = find_sheet(book, e.sheet)
-            row, _ = parse_ref(e.cell)
-            n = int(float(str(e.new or 0)))
-            if sh is not None and n > 0:
-                sh.range(f"{row}:{row + n - 1}").delete(shift="up")
-        elif e.op == "add_sheet":
-            pending.pop(e.sheet, None)
-            sh = find_sheet(book, e.sheet)
-            if sh is not None:
-                sh.delete()
-    for name in list(pending):
-        flush(name)
-    for name, cells in colors.items():
-        sh = find_sheet(book, name)
-        if sh is not None:
-            write_colors(sh, cells)
-    rest = remaining(entries)
-    sh = find_sheet(book, UNDO_SHEET)
-    if sh is not None:
-        replace_table(sh, [list(UNDO_HEADER)] + [e.row() for e in rest], text_columns=range(1, len(UNDO_HEADER) + 1))
-    return plan
-
-
-def json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 __all__ = [
     "Block",
     "add_notes",
     "alert",
-    "append_journal",
-    "apply_edits",
-    "cell_ref",
     "color_matrix",
     "delete_notes",
     "ensure_sheet",
@@ -522,7 +398,6 @@ __all__ = [
     "read_sheet",
     "replace_table",
     "status",
-    "undo_last",
     "value_blocks",
     "write_colors",
     "write_values",

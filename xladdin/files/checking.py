@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 from typing import Any, NamedTuple
 
 from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, merge_parts
-from xladdin.io.xlsx import SheetReader
+from xladdin.files.xlsx_source import XlsxSource
 from xladdin.report import project_json
 from xladdin.settings import SETTINGS_SHEET
 
@@ -59,7 +59,7 @@ def check_file(
     """
     file = str(path)
     opts = _Options(list(select or []), list(ignore or []), json)
-    with gc_paused(), SheetReader(path) as reader:
+    with gc_paused(), XlsxSource(path) as reader:
         names = reader.names
         n = workers(len(names), jobs)
         result = _parallel(reader, file, names, opts, n) if n > 1 else None
@@ -150,7 +150,7 @@ class _Options(NamedTuple):
     json: bool
 
 
-def _check_part(reader: SheetReader, file: str, names: list[str] | None, opts: _Options) -> CheckResult:
+def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _Options) -> CheckResult:
     """Some of the file's sheets — and the settings sheet, which every part obeys — checked;
     every sheet when ``names`` is None.
 
@@ -177,7 +177,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
     done: list[tuple[int, int, CheckResult]] = []  # (first sheet, last + 1, result) of each run
     gc.disable()  # see gc_paused; never switched back on: this process ends with the check
     try:
-        with SheetReader(file) as reader:
+        with XlsxSource(file) as reader:
             while (part := _take(bounds, n, floor, from_end=False)) is not None:
                 lo, hi = part
                 done.append((lo, hi, _check_part(reader, file, names[lo:hi], opts)))
@@ -191,7 +191,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
         conn.close()
 
 
-def _parallel(reader: SheetReader, file: str, names: list[str], opts: _Options, n: int) -> CheckResult | None:
+def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n: int) -> CheckResult | None:
     """The check in ``n`` processes — this one and ``n - 1`` workers — or None when no worker can start.
 
     Every process takes the next run of sheets from a shared counter as soon as it is

@@ -1,8 +1,9 @@
-"""Files on disk: read a workbook's cells fast, write workbooks with openpyxl.
+"""Reading an .xlsx/.xlsm workbook's cells, fast and bounded: python-calamine behind a pre-scan.
 
-Reading for checks uses python-calamine (Rust, read-only, several times faster than
-openpyxl); everything that writes goes through openpyxl.  Both readers return the
-same ``SheetData``, so the core never knows which one ran.
+The pre-scan unpacks each worksheet part once, refuses a DTD in it, measures how far its
+cells reach (a sheet beyond ``MAX_READ_ROWS`` × ``MAX_READ_COLS`` is streamed with
+openpyxl's parser instead, which stops at the bounds) and collects error cells, which
+calamine reads as empty.
 """
 
 from __future__ import annotations
@@ -13,202 +14,25 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from xladdin.errors import UserError
-from xladdin.layout import SheetLayout
+from xladdin.files.vetting import check_dtds, check_structure, dtd_in, is_xml, refuse_dtd, vet_path, zip_errors
 from xladdin.model import Merge, SheetData
-
-SUPPORTED = {".xlsx", ".xlsm"}
-_UNSUPPORTED_HINTS = {
-    ".xls": "这是旧版 Excel 97-2003 格式（.xls）",
-    ".et": "这是 WPS 表格格式（.et）",
-    ".ods": "这是 OpenDocument 表格格式（.ods）",
-    ".csv": "这是 CSV 文本文件",
-    ".xlsb": "这是 Excel 二进制格式（.xlsb）",
-}
-_SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）后再试。"
-
-# A workbook whose parts unpack to more than this is refused before anything is unpacked.
-MAX_UNPACKED_BYTES = 512 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-MAX_PARTS = 10_000  # Excel writes a few dozen; tens of thousands is a crafted package
-PROLOG_BYTES = 64 * 1024  # an XML part's root element must start within this
 
 # What the checker reads of one sheet.  A project table is ~30–60 rows × 6 columns;
 # beyond these bounds a sheet is read only up to them, so a million-row sheet or a
 # stray value in XFD1048576 costs bounded time and memory (see read_sheets).
 MAX_READ_ROWS = 10_000
+
+
 MAX_READ_COLS = 256
+
+
 # A worksheet part larger than this (unpacked) is streamed instead of loaded whole.
 STREAM_SHEET_BYTES = 8 * 1024 * 1024
-
-
-def check_readable(path: str | os.PathLike[str]) -> Path:
-    """Refuse, with a message the user can act on, anything that is not a usable .xlsx."""
-    p = _check_file(path)
-    with _package(p) as zf:
-        _check_structure(p, zf)
-        _check_dtds(p, zf)
-    return p
-
-
-def _check_file(path: str | os.PathLike[str]) -> Path:
-    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
-    p = Path(path)
-    if not p.exists():
-        raise UserError(f"找不到文件：{p}。请检查路径和文件名是否正确。")
-    if p.is_dir():
-        raise UserError(f"{p} 是一个文件夹，不是工作簿。请给出 .xlsx 文件的路径。")
-    suffix = p.suffix.lower()
-    try:
-        with p.open("rb") as fh:
-            head = fh.read(8)
-    except PermissionError:
-        raise UserError(f"没有权限读取文件：{p}。请检查文件权限，或先把它复制到自己的文件夹。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取文件：{p}（{exc.strerror}）。") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        # OLE2: an .xls/.et file, or an .xlsx encrypted with a password.
-        if suffix in SUPPORTED:
-            raise UserError(
-                f"工作簿 {p.name} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。"
-            )
-        hint = _UNSUPPORTED_HINTS.get(suffix, "这不是 .xlsx 格式的工作簿")
-        raise UserError(f"{p.name}：{hint}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
-    if suffix in _UNSUPPORTED_HINTS:
-        raise UserError(f"{p.name}：{_UNSUPPORTED_HINTS[suffix]}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
-    if p.stat().st_size == 0:
-        raise UserError(f"{p.name} 是空文件（0 字节），不是工作簿。请重新保存或重新获取该文件。")
-    if not head.startswith(b"PK"):
-        raise UserError(f"{p.name} 不是 Excel 工作簿（文件内容不是 .xlsx 格式）。{_SAVE_AS}")
-    return p
-
-
-@contextmanager
-def _package(p: Path) -> Iterator[zipfile.ZipFile]:
-    """The open package; a broken zip becomes the one-line message the user can act on."""
-    with _zip_errors(p), zipfile.ZipFile(p) as zf:
-        yield zf
-
-
-@contextmanager
-def _zip_errors(p: Path) -> Iterator[None]:
-    """A broken zip, wherever it shows (opening, or unpacking a part), as the one-line message the user can act on."""
-    try:
-        yield
-    except zipfile.BadZipFile:
-        raise UserError(f"{p.name} 已损坏（压缩包结构不完整），无法打开。请从备份或原始来源重新获取该文件。") from None
-    except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
-        # truncated members, unsupported compression methods, encrypted zip entries …
-        raise UserError(
-            f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
-        ) from None
-
-
-def _check_dtds(p: Path, zf: zipfile.ZipFile, later: frozenset[str] = frozenset()) -> None:
-    """Refuse XML parts that declare a DTD (entity attacks); after ``_check_structure``.
-
-    Parts named in ``later`` are left to the caller's DTD check (``_refuse_dtd``) on data it
-    reads whole anyway, before anything parses them.
-    """
-    for info in zf.infolist():
-        if info.filename in later:
-            continue
-        if _is_xml(info.filename) and _has_dtd(zf, info):
-            _refuse_dtd(p, info.filename)
-
-
-def _is_xml(name: str) -> bool:
-    return name.lower().endswith((".xml", ".rels"))
-
-
-def _refuse_dtd(p: Path, part: str) -> None:
-    raise UserError(
-        f"{p.name} 的内部文件 {part} 含有 XML 实体/文档类型声明（正常的 Excel 文件不会有），"
-        "可能是恶意构造的文件，已拒绝处理。"
-    )
-
-
-def _check_structure(p: Path, zf: zipfile.ZipFile) -> None:
-    """Refusals decided on the zip directory alone, before anything is unpacked."""
-    infos = zf.infolist()
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
-        raise UserError(f"{p.name} 不是 Excel 工作簿（缺少工作簿结构）。{_SAVE_AS}")
-    if len(infos) > MAX_PARTS:
-        raise UserError(
-            f"{p.name} 内部包含 {len(infos)} 个部件，远超正常工作簿，可能是损坏或恶意构造的文件，已拒绝处理。"
-        )
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNPACKED_BYTES or (total > 50 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO):
-        raise UserError(
-            f"{p.name} 解压后大小异常（约 {total // (1024 * 1024)} MB），可能是损坏或恶意构造的文件，已拒绝处理。"
-        )
-
-
-_COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.S)
-
-
-def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """True when an XML part declares a DTD (the only place entities can be defined).
-
-    OPC forbids DTDs in package parts, so any DOCTYPE is refused outright, which stops
-    billion-laughs and external-entity attacks before either reader sees the part.
-    Only the prolog is read (comments and processing instructions skipped); a prolog
-    longer than ``PROLOG_BYTES`` is itself treated as hostile.
-    """
-    with zf.open(info) as fh:
-        head = fh.read(_PROLOG_PEEK)
-        if len(head) == _PROLOG_PEEK and _element_first(head):
-            return False
-        head += fh.read(PROLOG_BYTES - len(head))
-    return _dtd_in(head)
-
-
-def _element_first(head: bytes) -> bool:
-    """True when what follows the complete comments and PIs of ``head`` is already an element.
-
-    Usually the root element starts within the first few hundred bytes: then the
-    decision needs no more of the part.
-    """
-    text = _prolog_text(head)
-    return len(text) >= 2 and not text.startswith(("<!", "<?"))
-
-
-def _dtd_in(data: bytes) -> bool:
-    """``_has_dtd`` of a part whose bytes (all of them, or its first ``PROLOG_BYTES``) are in hand."""
-    if len(data) >= _PROLOG_PEEK and _element_first(data[:_PROLOG_PEEK]):
-        return False
-    head = data[:PROLOG_BYTES]
-    text = _prolog_text(head)
-    if not text:
-        return len(head) >= PROLOG_BYTES
-    return bool(text.startswith("<!"))
-
-
-_PROLOG_PEEK = 4096  # even, so a UTF-16 prolog is cut between characters
-
-
-def _prolog_text(head: bytes) -> str:
-    """The start of an XML part without its BOM, comments and processing instructions.
-
-    UTF-16 is recognised with or without a BOM (XML parsers autodetect ``<\\0`` too,
-    so a BOM-less UTF-16 DOCTYPE must not pass for "not a DTD").
-    """
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", "ignore")
-    elif head[:2] == b"<\x00":
-        text = head.decode("utf-16-le", "ignore")
-    elif head[:2] == b"\x00<":
-        text = head.decode("utf-16-be", "ignore")
-    else:
-        text = head.decode("utf-8", "ignore")
-    return _COMMENT_OR_PI.sub("", text.lstrip("\ufeff")).lstrip()
 
 
 def _clean(v: Any) -> Any:
@@ -227,22 +51,8 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def read_sheets(path: str | os.PathLike[str], names: Iterable[str] | None = None) -> list[SheetData]:
-    """Every sheet's values (cached values for formulas) and merges, via calamine; only ``names`` when given.
-
-    Bounded: a sheet is read up to ``MAX_READ_ROWS`` × ``MAX_READ_COLS``.  calamine
-    loads a sheet as one dense grid from A1 to its last cell, so a sheet whose cells
-    reach beyond that (a million rows, or one stray value in XFD1048576, which would
-    make calamine allocate 17 billion cells and abort the process) is streamed with
-    openpyxl's read-only reader instead, which stops at the bounds.  Such a sheet
-    loses its merge information, which the layout reader does without.
-    """
-    with SheetReader(path) as reader:
-        return reader.read(names)
-
-
-class SheetReader:
-    """A workbook vetted and opened once, from which sheets are read in as many parts as wanted.
+class XlsxSource:
+    """An .xlsx/.xlsm workbook (a ``sources.Source``) vetted and opened once, from which sheets are read in as many parts as wanted.
 
     A parallel check reads a large workbook in a dozen parts per process.  Opening the
     package each time (Python's zipfile parses the directory of every part, calamine its
@@ -253,16 +63,16 @@ class SheetReader:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = p = _check_file(path)
+        self.path = p = vet_path(path)
         self._wb: Any = None
         self._streamed: _StreamSource | None = None
         self._vetted = False
         self._merges: dict[tuple[Any, ...], tuple[Merge, ...]] = {}  # see _merge_tuple
-        with _zip_errors(p):
+        with zip_errors(p):
             self._zf = zipfile.ZipFile(p)
         try:
-            with _zip_errors(p):
-                _check_structure(p, self._zf)
+            with zip_errors(p):
+                check_structure(p, self._zf)
                 self.parts = _sheet_parts(self._zf)  # defusedxml: refuses entities in workbook.xml by itself
         except BaseException:
             self._zf.close()
@@ -273,7 +83,7 @@ class SheetReader:
         """The worksheet names in tab order (from workbook.xml; nothing is unpacked)."""
         return list(self.parts)
 
-    def __enter__(self) -> SheetReader:
+    def __enter__(self) -> XlsxSource:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -293,14 +103,14 @@ class SheetReader:
         p = self.path
         wanted = set(names) if names is not None else None
         parts = self.parts if wanted is None else {n: i for n, i in self.parts.items() if n in wanted}
-        with _zip_errors(p):
+        with zip_errors(p):
             if not self._vetted:
                 # Worksheet parts are left to the pre-scan, which unpacks them whole anyway (one
                 # unpacking per sheet, not two); a part too big for it is checked here.
-                _check_dtds(p, self._zf, self._scanned_parts())
+                check_dtds(p, self._zf, self._scanned_parts())
                 self._vetted = True
             try:
-                too_big, errors = _prescan(self._zf, parts, lambda part: _refuse_dtd(p, part))
+                too_big, errors = _prescan(self._zf, parts, lambda part: refuse_dtd(p, part))
             except (zipfile.BadZipFile, OSError, EOFError, ValueError):
                 raise UserError(
                     f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
@@ -315,7 +125,8 @@ class SheetReader:
             if meta.name in too_big:
                 if self._streamed is None:
                     self._streamed = _open_streaming(p)
-                out.append(SheetData(meta.name, _stream_rows(self._streamed, meta.name), (), hidden))
+                rows = _stream_rows(self._streamed, meta.name)
+                out.append(SheetData(meta.name, rows, (), hidden, merges_known=False))
                 continue
             try:
                 sh = self._wb.get_sheet_by_name(meta.name)
@@ -349,7 +160,7 @@ class SheetReader:
     def _scanned_parts(self) -> frozenset[str]:
         """The worksheet parts whose DTD check the pre-scan makes (every one it unpacks whole)."""
         return frozenset(
-            i.filename for i in self.parts.values() if _is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES
+            i.filename for i in self.parts.values() if is_xml(i.filename) and i.file_size <= STREAM_SHEET_BYTES
         )
 
     def _calamine(self) -> Any:
@@ -367,8 +178,14 @@ class SheetReader:
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>")
+
+
 _REF_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]{1,8})["']""")
+
+
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
+
+
 _ROW_ATTR = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,8})["']""")
 
 
@@ -390,7 +207,7 @@ def _prescan(
             too_big.add(name)
             continue
         xml = _unpack(zf, info)
-        if on_dtd is not None and _is_xml(info.filename) and _dtd_in(xml):
+        if on_dtd is not None and is_xml(info.filename) and dtd_in(xml):
             on_dtd(info.filename)  # raises: nothing may parse this part
         if not _surely_small(xml):
             rows, cols = _extent(xml)
@@ -436,6 +253,8 @@ def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 # A cell tag ``_surely_small`` cannot vouch for: ``<c`` followed by anything but a space and
 # an r="…" first attribute of one column letter and at most four digits.
 _ODD_CELL = re.compile(rb"""<c(?:[\t\n\r\x0b\x0c/>]| (?!r=["']\$?[A-Z]\$?0*[0-9]{1,4}["']))""")
+
+
 # A row tag (or any "row" followed by attributes) whose r may be five digits or more.
 _FAR_ROW = re.compile(rb"""row(?=[\s/>])[^>]*?\sr\s*=\s*["']0*[1-9][0-9]{4}""")
 
@@ -460,6 +279,8 @@ def _surely_small(xml: bytes) -> bool:
 _ERROR_CELL = re.compile(
     rb"""<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*\st\s*=\s*["']e["'][^>]*)>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>""", re.S
 )
+
+
 _V = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</(?:[A-Za-z_][\w.-]*:)?v>")
 
 
@@ -588,8 +409,8 @@ class _StreamSource:
         self.date_formats: set[int] = set()
         self.timedelta_formats: set[int] = set()
         if "xl/styles.xml" in names:
-            sheet = Stylesheet.from_tree(fromstring(self.zf.read("xl/styles.xml")))
-            self.date_formats = sheet.date_formats
+            sheet: Any = Stylesheet.from_tree(fromstring(self.zf.read("xl/styles.xml")))  # type: ignore[arg-type]
+            self.date_formats = sheet.date_formats  # set by openpyxl's reader, not in its stubs
             self.timedelta_formats = sheet.timedelta_formats
         wb_xml = self.zf.read("xl/workbook.xml")[:100_000] if "xl/workbook.xml" in names else b""
         self.epoch = CALENDAR_MAC_1904 if re.search(rb"date1904\s*=\s*[\"'](1|true)", wb_xml) else CALENDAR_WINDOWS_1900
@@ -648,137 +469,3 @@ def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
     except Exception as exc:
         raise UserError(f"工作表“{name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
     return rows
-
-
-def sheet_from_openpyxl(ws: Any) -> SheetData:
-    """Cells of an openpyxl worksheet as ``SheetData`` (values as stored; formulas as text).
-
-    Bounded like ``read_sheets`` (MAX_READ_ROWS × MAX_READ_COLS): one stray value in
-    XFD1048576 would otherwise make this a 17-billion-cell loop.
-    """
-    rows = [
-        [c.value if not isinstance(c.value, str) or c.value != "" else None for c in row]
-        for row in ws.iter_rows(max_row=min(ws.max_row, MAX_READ_ROWS), max_col=min(ws.max_column, MAX_READ_COLS))
-    ]
-    merges = tuple(Merge(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
-    return SheetData(ws.title, rows, merges, ws.sheet_state != "visible")
-
-
-def new_workbook_from_layouts(layouts: list[SheetLayout]) -> Any:
-    """An openpyxl Workbook with one sheet per layout (values and merges only)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for lay in layouts:
-        ws = wb.create_sheet(lay.name)
-        put_layout(ws, lay)
-    return wb
-
-
-def put_layout(ws: Any, lay: SheetLayout) -> None:
-    for (r, c), v in sorted(lay.cells.items()):
-        if v is not None:
-            ws.cell(row=r, column=c).value = v
-    for m in lay.merges:
-        ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
-
-
-def _mode_for(target: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual 0666 minus umask."""
-    if target.exists():
-        return target.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def set_internal_link(cell: Any, location: str) -> None:
-    """Link a cell to another place in the same workbook (``'表'!C4``), styled as a link."""
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location)
-    cell.style = "Hyperlink"
-
-
-def lock_file(target: Path) -> Path | None:
-    """The lock file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps while ``target`` is open."""
-    folder = target.parent if str(target.parent) else Path(".")
-    for lock in (folder / f"~${target.name}", folder / f".~lock.{target.name}#"):
-        if lock.exists():
-            return lock
-    return None
-
-
-def is_read_only(target: Path) -> bool:
-    """Read-only by its permission bits — also for root, whom ``os.access`` always lets write.
-
-    The bits are what Windows' “只读” attribute maps to, and what a user means by
-    read-only; honouring them even when the OS would let us write is the point.
-    """
-    try:
-        mode = target.stat().st_mode
-    except OSError:
-        return False
-    return not mode & 0o222 or not os.access(target, os.W_OK)
-
-
-def save_atomic(wb: Any, target: str | os.PathLike[str]) -> Path:
-    """Save through a temporary file in the target's folder, then rename over the target.
-
-    A crash, a full disk or Ctrl-C leaves either the old file or the new one, never half
-    of one, and never a stray temporary file (it is removed on every way out, including
-    KeyboardInterrupt).
-    """
-    import tempfile
-
-    t = Path(target)
-    folder = t.parent if str(t.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"输出文件夹不存在：{folder}。请先创建该文件夹，或换一个输出路径。")
-    if t.is_dir():
-        raise UserError(f"输出路径 {t} 是一个文件夹。请给出输出文件名，例如 {t / '结果.xlsx'}。")
-    lock = lock_file(t)
-    if lock is not None:
-        raise UserError(
-            f"{t.name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {lock.name}）。请先关闭该文件再试；"
-            "如确认没有打开，可删除该锁文件。"
-        )
-    if t.exists() and is_read_only(t):
-        raise UserError(f"{t.name} 是只读文件，无法写入。请换一个输出文件名，或取消该文件的只读属性后再试。")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{t.stem}.", suffix=t.suffix, dir=folder)
-    except OSError as exc:
-        raise UserError(f"无法在文件夹 {folder} 中写入（{exc.strerror}）。请检查权限，或换一个输出路径。") from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _mode_for(t))
-        os.replace(tmp, t)
-        _fsync_folder(folder)
-    except PermissionError:
-        raise UserError(f"无法写入 {t}：没有权限或文件被占用。请关闭该文件或换一个输出路径。") from None
-    except OSError as exc:
-        # ENOSPC and friends: the target is untouched, say why in words
-        raise UserError(
-            f"无法写入 {t}（{exc.strerror or exc}）。原文件没有被修改。请检查磁盘空间和权限后再试。"
-        ) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return t
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows has no directory handles to sync."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -117,11 +117,11 @@ def add_merge(ws: Any, rng: CellRange, style_row: int | None = None) -> None:
                 continue
             mc = MergedCell(ws, row=row, column=col)
             if cur is not None and cur.has_style:
-                mc._style = copy(cur._style)
+                mc._style = copy(cur._style)  # type: ignore[attr-defined]
             elif style_row is not None:
                 src = ws._cells.get((style_row, col))
                 if src is not None and src.has_style:
-                    mc._style = copy(src._style)
+                    mc._style = copy(src._style)  # type: ignore[attr-defined]
             ws._cells[(row, col)] = mc
     ws.merged_cells.add(_merged_range(ws, rng.coord))
 
@@ -150,42 +150,9 @@ def remove_merge(ws: Any, coord: str) -> None:
                     cur = ws._cells.get((row, col))
                     if isinstance(cur, MergedCell):
                         cell = Cell(ws, row=row, column=col)
-                        cell._style = copy(cur._style)
+                        cell._style = copy(cur._style)  # type: ignore[attr-defined]
                         ws._cells[(row, col)] = cell
             return
-
-
-def set_value(ws: Any, row: int, col: int, value: Any) -> None:
-    """Set a cell even when it is a merged (read-only) cell: it becomes an ordinary cell."""
-    cur = ws._cells.get((row, col))
-    if isinstance(cur, MergedCell):
-        cell = Cell(ws, row=row, column=col)
-        cell._style = copy(cur._style)
-        ws._cells[(row, col)] = cell
-    cell = ws.cell(row=row, column=col)
-    kept = _keep_runs(cell.value, value)
-    cell.value = kept if kept is not None else value
-    if isinstance(value, str) and value[:1] in "=+-@" and not value.startswith("="):
-        cell.data_type = "s"
-
-
-def _keep_runs(current: Any, new: Any) -> Any:
-    """Rich text (runs in several fonts) with a same-length new text: keep every run's font.
-
-    Rolling a year over replaces four digits by four digits, so each character of the
-    new text belongs to the run its old character was in; a bold amount stays bold.
-    """
-    from openpyxl.cell.rich_text import CellRichText, TextBlock
-
-    if not isinstance(current, CellRichText) or not isinstance(new, str) or len(str(current)) != len(new):
-        return None
-    out, pos = [], 0
-    for run in current:
-        text = run.text if isinstance(run, TextBlock) else str(run)
-        piece = new[pos : pos + len(text)]
-        pos += len(text)
-        out.append(TextBlock(run.font, piece) if isinstance(run, TextBlock) else piece)
-    return CellRichText(out)
 
 
 # --------------------------------------------------------------------------- rows
@@ -255,15 +222,21 @@ def formula_cells(wb: Any) -> list[tuple[Any, Any]]:
 
 
 def insert_rows(
-    ws: Any, at: int, count: int, template: int | None = None, formulas: list[tuple[Any, Any]] | None = None
+    ws: Any,
+    at: int,
+    count: int,
+    template: int | None = None,
+    formulas: list[tuple[Any, Any]] | None = None,
+    copy_merges: bool = True,
 ) -> None:
     """Insert ``count`` empty rows before row ``at``; rows from ``at`` move down.
 
     Merges below move down; a merge spanning the insertion point (a 一级 block whose
-    middle gets new rows) grows.  New rows copy the style, height and horizontal
-    merges (C:D, E:F) of ``template`` (a row of the same table, given in coordinates
-    *before* the insertion).  Formulas anywhere in the workbook that point at moved
-    rows of this sheet are moved too.
+    middle gets new rows) grows.  New rows copy the style and height of ``template`` (a
+    row of the same table, given in coordinates *before* the insertion), and its
+    horizontal merges (C:D, E:F) unless ``copy_merges`` is False (a plan that says its
+    merges itself).  Formulas anywhere in the workbook that point at moved rows of this
+    sheet are moved too.
     """
     if count <= 0:
         return
@@ -285,7 +258,7 @@ def insert_rows(
         h = ws.row_dimensions[src].height if src in ws.row_dimensions else None
         for r in range(at, at + count):
             ws.row_dimensions[r].height = h
-        for rng in list(new_ranges):
+        for rng in list(new_ranges) if copy_merges else ():
             if rng.min_row == rng.max_row == src:
                 for r in range(at, at + count):
                     new_ranges.append(CellRange(min_col=rng.min_col, min_row=r, max_col=rng.max_col, max_row=r))

@@ -6,7 +6,7 @@ rest behind.  A budget workbook that loses its 公章 picture, a button or a sli
 first and refuses (unless ``--force`` to a new file) when something would be lost.
 
 Each entry below was checked by building a file with the feature, loading and saving
-it with openpyxl exactly as ``xladdin.io.writing`` does, and looking for the feature in
+it with openpyxl exactly as ``xladdin.files.writing`` does, and looking for the feature in
 the result (``tests/test_preserve.py`` repeats that check for every feature):
 
 lost — shapes, text boxes, connectors, ink, grouped objects (drawings keep only charts

@@ -1,0 +1,101 @@
+"""Writing a workbook to disk so that nothing is lost: temporary file + rename, lock and read-only checks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from xladdin.errors import UserError
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0666 minus umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def lock_file(target: Path) -> Path | None:
+    """The lock file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps while ``target`` is open."""
+    folder = target.parent if str(target.parent) else Path(".")
+    for lock in (folder / f"~${target.name}", folder / f".~lock.{target.name}#"):
+        if lock.exists():
+            return lock
+    return None
+
+
+def is_read_only(target: Path) -> bool:
+    """Read-only by its permission bits — also for root, whom ``os.access`` always lets write.
+
+    The bits are what Windows' “只读” attribute maps to, and what a user means by
+    read-only; honouring them even when the OS would let us write is the point.
+    """
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not mode & 0o222 or not os.access(target, os.W_OK)
+
+
+def save_atomic(wb: Any, target: str | os.PathLike[str]) -> Path:
+    """Save through a temporary file in the target's folder, then rename over the target.
+
+    A crash, a full disk or Ctrl-C leaves either the old file or the new one, never half
+    of one, and never a stray temporary file (it is removed on every way out, including
+    KeyboardInterrupt).
+    """
+    import tempfile
+
+    t = Path(target)
+    folder = t.parent if str(t.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"输出文件夹不存在：{folder}。请先创建该文件夹，或换一个输出路径。")
+    if t.is_dir():
+        raise UserError(f"输出路径 {t} 是一个文件夹。请给出输出文件名，例如 {t / '结果.xlsx'}。")
+    lock = lock_file(t)
+    if lock is not None:
+        raise UserError(
+            f"{t.name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {lock.name}）。请先关闭该文件再试；"
+            "如确认没有打开，可删除该锁文件。"
+        )
+    if t.exists() and is_read_only(t):
+        raise UserError(f"{t.name} 是只读文件，无法写入。请换一个输出文件名，或取消该文件的只读属性后再试。")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{t.stem}.", suffix=t.suffix, dir=folder)
+    except OSError as exc:
+        raise UserError(f"无法在文件夹 {folder} 中写入（{exc.strerror}）。请检查权限，或换一个输出路径。") from None
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(t))
+        os.replace(tmp, t)
+        _fsync_folder(folder)
+    except PermissionError:
+        raise UserError(f"无法写入 {t}：没有权限或文件被占用。请关闭该文件或换一个输出路径。") from None
+    except OSError as exc:
+        # ENOSPC and friends: the target is untouched, say why in words
+        raise UserError(
+            f"无法写入 {t}（{exc.strerror or exc}）。原文件没有被修改。请检查磁盘空间和权限后再试。"
+        ) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return t
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,208 @@
+"""Vetting a file before anything parses it: is it a workbook xladdin can read, and is it safe?
+
+Everything here is decided on the file's first bytes, the zip directory and each XML part's
+prolog, before a reader (calamine, openpyxl) touches the content: a hostile or broken file
+is refused with one Chinese line the user can act on, never a traceback or a hang.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from xladdin.errors import UserError
+
+SUPPORTED = {".xlsx", ".xlsm"}
+
+
+_UNSUPPORTED_HINTS = {
+    ".xls": "这是旧版 Excel 97-2003 格式（.xls）",
+    ".et": "这是 WPS 表格格式（.et）",
+    ".ods": "这是 OpenDocument 表格格式（.ods）",
+    ".csv": "这是 CSV 文本文件",
+    ".xlsb": "这是 Excel 二进制格式（.xlsb）",
+}
+
+
+_SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）后再试。"
+
+
+# A workbook whose parts unpack to more than this is refused before anything is unpacked.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+
+
+MAX_COMPRESSION_RATIO = 200
+
+
+MAX_PARTS = 10_000  # Excel writes a few dozen; tens of thousands is a crafted package
+
+
+PROLOG_BYTES = 64 * 1024  # an XML part's root element must start within this
+
+
+def check_readable(path: str | os.PathLike[str]) -> Path:
+    """Refuse, with a message the user can act on, anything that is not a usable .xlsx."""
+    p = vet_path(path)
+    with open_package(p) as zf:
+        check_structure(p, zf)
+        check_dtds(p, zf)
+    return p
+
+
+def vet_path(path: str | os.PathLike[str]) -> Path:
+    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
+    p = Path(path)
+    if not p.exists():
+        raise UserError(f"找不到文件：{p}。请检查路径和文件名是否正确。")
+    if p.is_dir():
+        raise UserError(f"{p} 是一个文件夹，不是工作簿。请给出 .xlsx 文件的路径。")
+    suffix = p.suffix.lower()
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8)
+    except PermissionError:
+        raise UserError(f"没有权限读取文件：{p}。请检查文件权限，或先把它复制到自己的文件夹。") from None
+    except OSError as exc:
+        raise UserError(f"无法读取文件：{p}（{exc.strerror}）。") from None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        # OLE2: an .xls/.et file, or an .xlsx encrypted with a password.
+        if suffix in SUPPORTED:
+            raise UserError(
+                f"工作簿 {p.name} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。"
+            )
+        hint = _UNSUPPORTED_HINTS.get(suffix, "这不是 .xlsx 格式的工作簿")
+        raise UserError(f"{p.name}：{hint}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
+    if suffix in _UNSUPPORTED_HINTS:
+        raise UserError(f"{p.name}：{_UNSUPPORTED_HINTS[suffix]}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
+    if p.stat().st_size == 0:
+        raise UserError(f"{p.name} 是空文件（0 字节），不是工作簿。请重新保存或重新获取该文件。")
+    if not head.startswith(b"PK"):
+        raise UserError(f"{p.name} 不是 Excel 工作簿（文件内容不是 .xlsx 格式）。{_SAVE_AS}")
+    return p
+
+
+@contextmanager
+def open_package(p: Path) -> Iterator[zipfile.ZipFile]:
+    """The open package; a broken zip becomes the one-line message the user can act on."""
+    with zip_errors(p), zipfile.ZipFile(p) as zf:
+        yield zf
+
+
+@contextmanager
+def zip_errors(p: Path) -> Iterator[None]:
+    """A broken zip, wherever it shows (opening, or unpacking a part), as the one-line message the user can act on."""
+    try:
+        yield
+    except zipfile.BadZipFile:
+        raise UserError(f"{p.name} 已损坏（压缩包结构不完整），无法打开。请从备份或原始来源重新获取该文件。") from None
+    except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        # truncated members, unsupported compression methods, encrypted zip entries …
+        raise UserError(
+            f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
+        ) from None
+
+
+def check_dtds(p: Path, zf: zipfile.ZipFile, later: frozenset[str] = frozenset()) -> None:
+    """Refuse XML parts that declare a DTD (entity attacks); after ``check_structure``.
+
+    Parts named in ``later`` are left to the caller's DTD check (``refuse_dtd``) on data it
+    reads whole anyway, before anything parses them.
+    """
+    for info in zf.infolist():
+        if info.filename in later:
+            continue
+        if is_xml(info.filename) and _has_dtd(zf, info):
+            refuse_dtd(p, info.filename)
+
+
+def is_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels"))
+
+
+def refuse_dtd(p: Path, part: str) -> None:
+    raise UserError(
+        f"{p.name} 的内部文件 {part} 含有 XML 实体/文档类型声明（正常的 Excel 文件不会有），"
+        "可能是恶意构造的文件，已拒绝处理。"
+    )
+
+
+def check_structure(p: Path, zf: zipfile.ZipFile) -> None:
+    """Refusals decided on the zip directory alone, before anything is unpacked."""
+    infos = zf.infolist()
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+        raise UserError(f"{p.name} 不是 Excel 工作簿（缺少工作簿结构）。{_SAVE_AS}")
+    if len(infos) > MAX_PARTS:
+        raise UserError(
+            f"{p.name} 内部包含 {len(infos)} 个部件，远超正常工作簿，可能是损坏或恶意构造的文件，已拒绝处理。"
+        )
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNPACKED_BYTES or (total > 50 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO):
+        raise UserError(
+            f"{p.name} 解压后大小异常（约 {total // (1024 * 1024)} MB），可能是损坏或恶意构造的文件，已拒绝处理。"
+        )
+
+
+_COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.S)
+
+
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when an XML part declares a DTD (the only place entities can be defined).
+
+    OPC forbids DTDs in package parts, so any DOCTYPE is refused outright, which stops
+    billion-laughs and external-entity attacks before either reader sees the part.
+    Only the prolog is read (comments and processing instructions skipped); a prolog
+    longer than ``PROLOG_BYTES`` is itself treated as hostile.
+    """
+    with zf.open(info) as fh:
+        head = fh.read(_PROLOG_PEEK)
+        if len(head) == _PROLOG_PEEK and _element_first(head):
+            return False
+        head += fh.read(PROLOG_BYTES - len(head))
+    return dtd_in(head)
+
+
+def _element_first(head: bytes) -> bool:
+    """True when what follows the complete comments and PIs of ``head`` is already an element.
+
+    Usually the root element starts within the first few hundred bytes: then the
+    decision needs no more of the part.
+    """
+    text = _prolog_text(head)
+    return len(text) >= 2 and not text.startswith(("<!", "<?"))
+
+
+def dtd_in(data: bytes) -> bool:
+    """``_has_dtd`` of a part whose bytes (all of them, or its first ``PROLOG_BYTES``) are in hand."""
+    if len(data) >= _PROLOG_PEEK and _element_first(data[:_PROLOG_PEEK]):
+        return False
+    head = data[:PROLOG_BYTES]
+    text = _prolog_text(head)
+    if not text:
+        return len(head) >= PROLOG_BYTES
+    return bool(text.startswith("<!"))
+
+
+_PROLOG_PEEK = 4096  # even, so a UTF-16 prolog is cut between characters
+
+
+def _prolog_text(head: bytes) -> str:
+    """The start of an XML part without its BOM, comments and processing instructions.
+
+    UTF-16 is recognised with or without a BOM (XML parsers autodetect ``<\\0`` too,
+    so a BOM-less UTF-16 DOCTYPE must not pass for "not a DTD").
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "ignore")
+    elif head[:2] == b"<\x00":
+        text = head.decode("utf-16-le", "ignore")
+    elif head[:2] == b"\x00<":
+        text = head.decode("utf-16-be", "ignore")
+    else:
+        text = head.decode("utf-8", "ignore")
+    return _COMMENT_OR_PI.sub("", text.lstrip("\ufeff")).lstrip()

@@ -1,0 +1,22 @@
+"""The sheets the tool writes itself (校验结果, 成本测算, 填充记录, 新年度检查, the reviewer's
+审核汇总 and 问题清单), each as a ``workbook_plan.SheetContent``: plain data both shells write
+the same way.  The looks they share are defined here once."""
+
+from __future__ import annotations
+
+from xladdin.conventions import HEADER_FILL
+from xladdin.style import CellStyle, FontSpec
+
+# The tool's sheets keep the workbook's default font: they are working lists, not the published table.
+BODY = FontSpec(None, 11.0)
+BOLD = FontSpec(None, 11.0, bold=True)
+
+TITLE = CellStyle(FontSpec(None, 14.0, bold=True), horizontal=None, vertical=None, wrap=False, border=False)
+HEADER = CellStyle(BOLD, horizontal=None, vertical=None, wrap=False, border=False, fill=HEADER_FILL)
+BOLD_TEXT = CellStyle(BOLD, horizontal=None, vertical=None, wrap=False, border=False)
+WRAPPED = CellStyle(BODY, horizontal=None, vertical="top", wrap=True, border=False)
+
+
+def severity_cell(color: str) -> CellStyle:
+    """The 级别 cell of a finding, in the colour of its severity."""
+    return CellStyle(BODY, horizontal=None, vertical=None, wrap=False, border=False, fill=color)
