@@ -148,6 +148,13 @@ def test_sum003_silent_when_a_line_cannot_be_told() -> None:
     assert codes(check(SPECS, summary), "SUM") == []
 
 
+def test_a_sheet_whose_lines_are_none_of_the_tables_is_not_judged() -> None:
+    others = [change(s, name=f"其他单位项目{i}") for i, s in enumerate(SPECS)]  # another list altogether
+    assert codes(check(SPECS, summary_sheet(others, "typed")), "SUM") == []
+    close = [change(s, name=f"{s.name}（上年）") for s in SPECS]  # each name only like one of the tables
+    assert codes(check(SPECS, summary_sheet(close, "typed")), "SUM") == []
+
+
 def test_sum004_a_line_whose_table_is_gone() -> None:
     f = only(check(SPECS[:5], summary_sheet(SPECS, "uncached")), "SUM")
     assert (f.rule, f.cell) == ("SUM004", "B8")
@@ -199,6 +206,12 @@ def test_wb001_a_table_left_from_last_year() -> None:
 def test_wb001_silent_when_every_table_is_of_one_year() -> None:
     assert codes(check(SPECS, summary_sheet(SPECS, "uncached")), "WB001") == []
     assert codes(check([last_year(s) for s in SPECS]), "WB001") == []  # a 2025 workbook, all of it
+    # a summary titled with a year no table has (a typo, or the summary alone rolled over) makes no table stale
+    assert codes(check(SPECS, summary_sheet(SPECS, "uncached", year=2027)), "WB001") == []
+    three = [*SPECS[:3], *(last_year(s) for s in SPECS[3:])]
+    assert {c for _, c, _ in codes(check(three, summary_sheet(SPECS, "uncached")), "WB001")} == {
+        s.sheet for s in SPECS[3:]
+    }  # half and half: the summary's title says which half is this year's
 
 
 # --------------------------------------------------------------------------- WB002 one expense, two prices

@@ -71,10 +71,18 @@ class Pairing:
 
 @per_workbook
 def pairings(wb: Workbook) -> list[Pairing]:
+    """Each summary sheet paired with the tables; a sheet none of whose lines names a table
+    exactly (or points at one) is left out: it lists something else (last year's projects,
+    sub-items), not these tables."""
     tables = wb.facts(table_facts)
     if not tables:
         return []
-    return [_pair(s, tables) for s in wb.sheets_of(SummaryTable)]
+    out = []
+    for s in wb.sheets_of(SummaryTable):
+        pairing = _pair(s, tables)
+        if pairing.matched:
+            out.append(pairing)
+    return out
 
 
 def _target(line: SummaryRow) -> str | None:

@@ -50,13 +50,17 @@ def year_facts(ctx: Context) -> YearFacts:
 
 @per_workbook
 def workbook_year(wb: Workbook) -> tuple[int, str] | None:
-    """The workbook's budget year and what says so: the summary's title, else most of its tables."""
-    for s in wb.sheets_of(SummaryTable):
-        if s.year is not None:
-            return s.year, f"{s.sheet}的标题（{s.title_cell}）写的是{s.year}年"
+    """The workbook's budget year and what says so: the summary's title, else most of its tables.
+
+    Only when the tables are of more than one year; the summary's title decides only for a
+    year some table has (a typo in the title must not make every table stale).
+    """
     years = Counter(f.year for _, f in wb.facts(year_facts) if f.year is not None)
     if len(years) < 2:
         return None  # one year throughout (or none): nothing is older than the rest
+    for s in wb.sheets_of(SummaryTable):
+        if s.year in years:
+            return s.year, f"{s.sheet}的标题（{s.title_cell}）写的是{s.year}年"
     top = max(years.values())
     year = max(y for y, n in years.items() if n == top)
     return year, f"本工作簿中{years[year]}张表是{year}年的"
