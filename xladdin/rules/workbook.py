@@ -59,7 +59,7 @@ def workbook_year(wb: Workbook) -> tuple[int, str] | None:
     if len(years) < 2:
         return None  # one year throughout (or none): nothing is older than the rest
     for s in wb.sheets_of(SummaryTable):
-        if s.year in years:
+        if s.year is not None and s.year in years:
             return s.year, f"{s.sheet}的标题（{s.title_cell}）写的是{s.year}年"
     top = max(years.values())
     year = max(y for y, n in years.items() if n == top)
