@@ -136,6 +136,19 @@ def test_sum002_a_line_whose_name_differs_from_its_table() -> None:
     assert "“社保卡补换卡”表（C4）" in f.message
 
 
+def test_a_summary_of_many_tables_pairs_misspelt_names_near_their_place() -> None:
+    """Hundreds of tables, every summary name misspelt: each line is compared with the tables
+    near its place only (linear), and still paired with its own table."""
+    many = [change(SPECS[i % 6], sheet=f"表{i:03d}", name=f"{SPECS[i % 6].name}第{i}号") for i in range(120)]
+    summary = summary_sheet(many, "uncached")
+    rows = [list(r) for r in summary.rows]
+    for r in rows[2:-1]:
+        r[1] = r[1].replace("第", "（第").replace("号", "）号")  # every name slightly off
+    rows[2][1] = many[0].name  # one exact name: this is the tables' summary
+    result = check(many, SheetData(summary.name, rows, summary.merges), select=["SUM"])
+    assert {f.rule for f in result.findings} == {"SUM002"} and len(result.findings) == 119
+
+
 def test_sum003_a_table_missing_from_the_summary() -> None:
     summary = summary_sheet(SPECS[:5], "uncached")  # no line for 基本户资金
     f = only(check(SPECS, summary), "SUM")

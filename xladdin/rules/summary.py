@@ -15,6 +15,7 @@ reads as an empty cell and is never judged: an empty cell is not a wrong amount.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -125,7 +126,8 @@ def _pair(summary: SummaryTable, tables: list[tuple[Any, TableFacts]]) -> Pairin
             pending.append(line)
     # names that differ: the closest free table, when it is close enough to be the same project
     scored = sorted(
-        ((-text_similarity(line.name_text, by_sheet[s][1].name), i, s) for i, line in enumerate(pending) for s in free),
+        (-text_similarity(line.name_text, by_sheet[s][1].name), i, s)
+        for i, line, s in _candidates(summary, pending, free, tables)
     )
     taken: set[int] = set()
     for neg, i, s in scored:
@@ -138,6 +140,32 @@ def _pair(summary: SummaryTable, tables: list[tuple[Any, TableFacts]]) -> Pairin
     out.orphans += [(line, "") for i, line in enumerate(pending) if i not in taken]
     out.missing = [by_sheet[s] for s in free]
     return out
+
+
+_ALL_PAIRS = 400  # up to this many (line, table) pairs every pair is compared
+_WINDOW = 5  # beyond, a line only with the tables near its place: a summary lists them in sheet order
+
+
+def _candidates(
+    summary: SummaryTable, pending: list[SummaryRow], free: dict[str, None], tables: list[tuple[Any, TableFacts]]
+) -> Iterator[tuple[int, SummaryRow, str]]:
+    """(index in ``pending``, line, sheet) pairs worth comparing by name.
+
+    Every pair when there are few; in a summary of hundreds of tables whose names do not
+    match, each line only with the free tables within a few places of its own (a misspelt
+    name keeps its place in the list), so the comparison stays linear in the lines.
+    """
+    if len(pending) * len(free) <= _ALL_PAIRS:
+        yield from ((i, line, s) for i, line in enumerate(pending) for s in free)
+        return
+    place = {p.sheet: k for k, (p, _) in enumerate(tables)}
+    order = sorted(free, key=place.__getitem__)
+    places = [place[s] for s in order]
+    position = {line.row: k for k, line in enumerate(summary.rows)}
+    for i, line in enumerate(pending):
+        k = position[line.row]
+        lo, hi = bisect_left(places, k - _WINDOW), bisect_right(places, k + _WINDOW)
+        yield from ((i, line, s) for s in order[lo:hi])
 
 
 def _where(p: Any, cell: str) -> str:
