@@ -155,7 +155,7 @@ def per_units(unit: str) -> frozenset[str]:
 # (category, item, what its name must say, what it must not, the per-units it must be in).
 # Order matters: the first that fits wins (讲课费 before 培训费, 专家差旅 as 差旅).
 _KINDS: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str] | None, frozenset[str]], ...] = (
-    ("讲课费", "讲课费", re.compile(r"讲课|授课|课时费|讲座"), None, frozenset({"学时"})),
+    ("讲课费", "", re.compile(r"讲课|授课|课时费|讲座"), None, frozenset({"学时"})),
     ("差旅费", "住宿费", re.compile(r"住宿"), re.compile(r"培训|会议"), frozenset({"间", "天"})),
     ("差旅费", "住宿费", re.compile(r"住宿"), re.compile(r"培训|会议"), frozenset({"人", "天"})),
     ("差旅费", "伙食补助费", re.compile(r"伙食"), re.compile(r"培训|会议"), frozenset({"人", "天"})),
@@ -188,7 +188,7 @@ _KINDS: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str] | None, frozenset
 def classify(name: str, per: frozenset[str]) -> tuple[str, str] | None:
     """(category, item) of the standard a money 成本指标 is held against, from its name and per-units.
 
-    ``item`` "" means any item of the category (专家咨询费 lines are told apart by title only).
+    ``item`` "" means any item of the category (讲课费 and 专家咨询费 lines are told apart by title only).
     None when the row is no expense a standard covers, or is written per something no
     standard is (培训班讲师课时费 3000元/人: per person, not per 学时 — nothing to compare).
     """
