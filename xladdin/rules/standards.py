@@ -185,8 +185,8 @@ def venue_on_top(wb: Workbook, r: Rule) -> Iterator[Finding]:
                     cell,
                     f"成本指标「{short(name)}」{value}（{cell}）在{c.category}综合定额「{short(c.name)}」"
                     f"{c.text}（{c.cell}）之外另列了场地费，而综合定额已包含{'、'.join(line.includes)}：{line.quote()}。"
-                    f"请核对场地费是否重复计算。若本地的{c.category}定额不含场地费，"
-                    "请在“xladdin支出标准”表的“包含”一栏写明，此提醒即不再出现。",
+                    f"请核对场地费是否重复计算。若本地的{c.category}综合定额不含场地费，请在“xladdin支出标准”表中"
+                    "写上本地的这一行（“包含”一栏不写场地费），此提醒即不再出现。",
                     expected="场地费含在综合定额内",
                     actual=value,
                 )
