@@ -22,7 +22,19 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "xladdin"
 SHELLS = ("files", "excel", "web", "commands")
 # Libraries only a shell may use: reading/writing workbooks, driving Excel, serving the web page.
-SHELL_LIBRARIES = ("openpyxl", "xlwings", "python_calamine", "fastapi", "starlette", "uvicorn", "jinja2", "multipart")
+SHELL_LIBRARIES = (
+    "openpyxl",
+    "xlwings",
+    "python_calamine",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "multipart",
+    "pypdfium2",
+    "docx",
+    "lxml",
+)
 
 
 def _module_name(path: Path) -> str:
@@ -123,3 +135,22 @@ def test_importing_the_core_loads_no_shell_library() -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout) == {}
+
+
+# The readers of published documents keep their parsing library to themselves: the
+# recogniser and everything it uses read rows of cells, whatever the source was.
+DOCUMENT_LIBRARIES = ("pypdfium2", "docx", "lxml", "pdfminer", "pdfplumber", "html5lib")
+DOCUMENT_READERS = {"xladdin.files.documents.pdf", "xladdin.files.documents.docx", "xladdin.files.documents.html"}
+
+
+def test_only_the_document_readers_import_a_document_library() -> None:
+    found = modules()
+    bad = [
+        f"{module} → {imported}"
+        for module, path in found.items()
+        if module not in DOCUMENT_READERS
+        for imported in imports_of(path, module)
+        if imported.split(".")[0] in DOCUMENT_LIBRARIES
+    ]
+    assert bad == []
+    assert set(found) >= DOCUMENT_READERS

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from xladdin.costs import CostLine, QuantityUse
-from xladdin.model import fast_init
+from xladdin.fastdata import fast_init
 from xladdin.narrative import Narrative, StatedAmount
 
 

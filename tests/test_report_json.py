@@ -74,30 +74,6 @@ def test_a_flat_object_is_written_as_the_encoder_writes_it(d: dict[str, object])
     assert _flat_object(d) == _FLAT.encode(d)
 
 
-def test_late_findings_are_put_in_their_places_in_the_rendered_json() -> None:
-    from xladdin.check import apply_workbook_rules, check_sheets
-    from xladdin.files.sources import read_sheets
-    from xladdin.report import project_json, project_json_with_late
-
-    result = check_sheets(str(WORKBOOK), read_sheets(WORKBOOK), part=True)
-    for p in result.projects:
-        p.json = project_json(p)  # as a worker of a parallel check renders them
-    late = Finding("WB002", "warning", "事业管理费", "E37", "后加的\n发现", None, "600元/人/天")
-    first = Finding("WB001", "error", "事业管理费", "A2", "在最前面")
-    admin = result.projects[4]
-    admin.findings = [first, *admin.findings[:2], late, *admin.findings[2:]]  # where sorting put them
-    admin.late = [late, first]
-    text = to_json(result)
-    assert json.loads(text) == result.as_dict()
-    assert project_json_with_late(admin, admin.json) == project_json(admin)  # the very text, not only the data
-    empty = result.projects[0]
-    empty.findings, empty.late = [first], [first]
-    empty.json = project_json(type(empty)(empty.sheet, empty.name, empty.total))  # no findings when rendered
-    assert json.loads(to_json(result)) == result.as_dict()
-    apply_workbook_rules(result)  # nothing pending: nothing changes
-    assert json.loads(to_json(result)) == result.as_dict()
-
-
 def test_a_projects_json_is_the_general_rendering_of_its_data() -> None:
     """``project_json`` writes findings from a template: the very text ``_dumps`` gives."""
     from xladdin.model import Fix

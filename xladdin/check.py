@@ -27,13 +27,6 @@ class ProjectResult:
     # What the workbook rules' collectors gathered from this table (``rules.fact_key`` →
     # plain data): the table itself is dropped after its part of a check, these travel on.
     facts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    # This project's part of the JSON report, rendered by the process that checked it (a
-    # worker of a parallel check) so the report is not rendered serially at the end; None
-    # when not asked for.  Findings are never changed once a check has returned.
-    json: str | None = field(default=None, repr=False, compare=False)
-    # Findings the workbook rules added after ``json`` was rendered: the report renders
-    # just these and puts them in their places (``report.project_json_with_late``).
-    late: list[Finding] = field(default_factory=list, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,11 +44,8 @@ class CheckResult:
     other: list[Finding] = field(default_factory=list)  # findings about non-project sheets
     # findings of the workbook rules on sheets that are no project table (a 项目汇总 cell)
     workbook: list[Finding] = field(default_factory=list)
-    # codes of the selected workbook rules not yet run: a part of a parallel check leaves
-    # them to the process that has every part (``apply_workbook_rules``)
-    pending: list[str] = field(default_factory=list, repr=False, compare=False)
     # facts of the sheets that are no project table but that workbook rules read (a
-    # 项目汇总, a standards sheet), gathered by the part that read them
+    # 项目汇总, a standards sheet), gathered by the part of a check that read them
     sheets: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -158,15 +148,13 @@ def check_sheets(
 ) -> CheckResult:
     """Run the selected rules over every project sheet.
 
-    ``part``: these sheets are some of a workbook's, so the workbook rules are left
-    pending for ``apply_workbook_rules`` once every part is in.
+    ``part``: these sheets are some of a workbook's (a parallel check), so the workbook
+    rules are left for ``apply_workbook_rules`` once every part is in.
     """
     from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
-    chosen = rules if rules is not None else all_rules()
-    chosen = select_rules(chosen, settings.select or None, settings.ignore)
-    chosen = select_rules(chosen, select, ignore)
+    chosen = chosen_rules(sheets, select, ignore, rules)
     projects, skipped = read_projects(sheets)
     results = []
     for p in projects:
@@ -187,10 +175,9 @@ def check_sheets(
     ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     result = CheckResult(file=file, projects=results, other=other)
-    result.pending = [r.code for r in chosen if r.scope == "workbook"]
     result.sheets = facts_of_sheets
     if not part:
-        apply_workbook_rules(result)
+        apply_workbook_rules(result, [r.code for r in chosen if r.scope == "workbook"])
     return result
 
 
@@ -199,7 +186,7 @@ def sheet_facts(sheets: list[SheetData], skipped: set[str]) -> tuple[list[Any], 
     ``skipped`` sheets that recognises (a 项目汇总 is checked, not skipped).
 
     The summary sheet is read in full here, by whichever part of a parallel check holds
-    it, so that only its plain facts travel (``merge_parts``).
+    it, so that only its plain facts travel to the process that runs the workbook rules.
     """
     from xladdin.conventions import STANDARDS_SHEET
     from xladdin.standards import read_table
@@ -218,41 +205,39 @@ def sheet_facts(sheets: list[SheetData], skipped: set[str]) -> tuple[list[Any], 
     return out, recognised
 
 
-def merge_parts(file: str, results: list[CheckResult]) -> CheckResult:
-    """The parts of a parallel check as one result, in sheet order (the workbook rules still pending)."""
-    merged = CheckResult(
-        file=file,
-        projects=[p for r in results for p in r.projects],
-        other=[f for r in results for f in r.other],
-    )
-    merged.sheets = [s for r in results for s in r.sheets]
-    merged.pending = results[0].pending if results else []  # every part obeys the same settings
-    return merged
+def chosen_rules(
+    sheets: list[SheetData],
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    rules: list[Rule] | None = None,
+) -> list[Rule]:
+    """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's."""
+    from xladdin.settings import settings_from_sheets
+
+    settings = settings_from_sheets(sheets)
+    chosen = rules if rules is not None else all_rules()
+    chosen = select_rules(chosen, settings.select or None, settings.ignore)
+    return select_rules(chosen, select, ignore)
 
 
-def apply_workbook_rules(result: CheckResult) -> None:
-    """Run the pending workbook rules over all of the result's tables, in place.
+def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:
+    """Run the workbook rules ``codes`` over all of the result's tables, in place; the sheets
+    that got a finding (sorted again with it).
 
-    A table that gets a finding has its findings sorted again and the new ones noted in
-    ``late``, so the report renders only those into its pre-rendered JSON; a finding on
-    another sheet (a 项目汇总 cell) goes to ``result.workbook``.
+    A finding on a sheet that is no project table (a 项目汇总 cell) goes to ``result.workbook``.
     """
-    if not result.pending:
-        return
     by_code = {r.code: r for r in all_rules()}
     added: dict[str, list[Finding]] = {}
     wb = Workbook(result.projects, result.sheets)
-    for code in result.pending:
+    for code in codes:
         r = by_code[code]
         for f in r.check(wb, r):
             added.setdefault(f.sheet, []).append(f)
-    result.pending = []
-    if not added:
-        return
     for p in result.projects:
         if p.sheet in added:
-            new = added.pop(p.sheet)
-            p.findings = sort_findings([*p.findings, *new])
-            p.late = [*p.late, *new]
-    for fs in added.values():  # sheets that are no project table, in the order they were found
-        result.workbook.extend(sort_findings(fs))
+            p.findings = sort_findings([*p.findings, *added[p.sheet]])
+    tables = {p.sheet for p in result.projects}
+    for sheet, fs in added.items():  # sheets that are no project table, in the order they were found
+        if sheet not in tables:
+            result.workbook.extend(sort_findings(fs))
+    return set(added) & tables

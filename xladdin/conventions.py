@@ -16,6 +16,7 @@ REPORT_SHEET = "校验结果"  # check --mark / 校验
 COST_SHEET = "成本测算"  # costs --write / 测算成本
 FILL_RECORD_SHEET = "填充记录"  # fill, new project, fixes: every cell the tool typed
 ROLLOVER_SHEET = "新年度检查"  # rollover: what a person must look at
+IMPORT_LOG_SHEET = "导入记录"  # import: where each table came from, every repair, what was not placed
 SETTINGS_SHEET = "xladdin设置"  # a workbook's own rule choice (hidden)
 STANDARDS_SHEET = "xladdin支出标准"  # a department's own expenditure standards (xladdin.standards)
 UNDO_SHEET = "xladdin撤销"  # the undo journal (hidden)
@@ -32,6 +33,7 @@ TOOL_SHEETS = frozenset(
         COST_SHEET,
         FILL_RECORD_SHEET,
         ROLLOVER_SHEET,
+        IMPORT_LOG_SHEET,
         SETTINGS_SHEET,
         STANDARDS_SHEET,
         UNDO_SHEET,

@@ -51,8 +51,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from xladdin.fastdata import fast_init
 from xladdin.framework import is_money_cost, level1_key, level2_key
-from xladdin.model import Indicator, Project, display_text, fast_init
+from xladdin.model import Indicator, Project, display_text
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
 from xladdin.similarity import name_similarity as similarity
 from xladdin.units import WAN, is_time_unit, match, time_factor

@@ -6,6 +6,8 @@ exits with its code; the add-in shows it in a message box.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class UserError(Exception):
     """Bad input or an impossible request; ``message`` is Chinese and says what to do."""
@@ -15,6 +17,54 @@ class UserError(Exception):
         self.message = message
         self.exit_code = exit_code
 
-    def __reduce__(self) -> tuple[type[UserError], tuple[str, int]]:
-        # raised in a worker process and re-raised here: keep the exit code, not only the message
-        return (type(self), (self.message, self.exit_code))
+    def __reduce__(self) -> tuple[Any, tuple[type[UserError], str, int]]:
+        # raised in a worker process and re-raised here: the same kind, message and exit code
+        return (_rebuilt, (type(self), self.message, self.exit_code))
+
+
+def _rebuilt(cls: type[UserError], message: str, exit_code: int) -> UserError:
+    """A ``UserError`` (of any kind) with its final message, whatever its constructor takes."""
+    err = cls.__new__(cls)
+    UserError.__init__(err, message, exit_code)
+    return err
+
+
+# --------------------------------------------------------------------------- the mistakes every shell meets, each worded once
+
+_TABLE_HEADINGS = "需要“项目名称”和“一级指标…指标值”表头"
+
+
+class NoProjectTables(UserError):
+    """No 绩效目标表 was found where one is needed; ``then`` says what was therefore not done."""
+
+    def __init__(self, then: str = "", where: str = "工作簿中") -> None:
+        tail = f"，{then}" if then else ""
+        super().__init__(f"{where}没有找到项目支出绩效目标表（{_TABLE_HEADINGS}）{tail}。")
+
+
+class FileLocked(UserError):
+    """The file is open in Excel, WPS or LibreOffice (its lock file is there)."""
+
+    def __init__(self, name: str, lock: str) -> None:
+        super().__init__(
+            f"{name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {lock}）。请先关闭该文件再试；"
+            "如确认没有打开，可删除该锁文件。"
+        )
+
+
+class FileDamaged(UserError):
+    """The file cannot be read as a workbook; ``what`` says which part (the zip, the data, a sheet)."""
+
+    def __init__(self, name: str, what: str = "", detail: str = "") -> None:
+        said = f"（{what}）" if what else ""
+        cause = f"：{detail[:120]}" if detail else ""
+        super().__init__(
+            f"{name} 已损坏{said}，无法读取{cause}。请用 Excel 打开并另存，或从备份或原始来源重新获取该文件。"
+        )
+
+
+class OutputIsInput(UserError):
+    """A written file would replace a file the command reads."""
+
+    def __init__(self, name: str, how: str = "请换一个输出文件名，或改用 --in-place（会自动留备份）") -> None:
+        super().__init__(f"输出会覆盖被读取的文件 {name}。{how}。")

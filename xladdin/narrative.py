@@ -39,7 +39,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from xladdin.model import fast_init
+from xladdin.fastdata import fast_init
 from xladdin.units import COUNT_UNITS
 from xladdin.values import Value, parse
 

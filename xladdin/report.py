@@ -6,6 +6,7 @@ The result is data first (``CheckResult.as_dict``); these functions only render 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring as _quote  # what the encoder quotes text with (C)
 from typing import Any
 
@@ -17,14 +18,16 @@ _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
 
 
-def to_json(result: CheckResult) -> str:
+def to_json(result: CheckResult, rendered: Mapping[str, str] | None = None) -> str:
     """The JSON contract, indented for reading, each finding on one line.
 
     ``json.dumps(indent=2)`` would spread every finding over nine lines and runs the
     pure-Python encoder (a third of a second for 6,000 findings); flat objects are
     written by the C encoder, one per line, which also keeps a finding greppable.
+    ``rendered``: projects' entries already rendered (by the worker processes of a parallel
+    check, ``project_json``), by sheet.
     """
-    return _dumps(result.as_dict(_project_entry), "")
+    return _dumps(result.as_dict(_entries(rendered)), "")
 
 
 # A project's place in the report: the "projects" list of the top-level object.
@@ -72,34 +75,12 @@ def finding_json(f: Finding) -> str:
     return text + "}"
 
 
-def _project_entry(p: ProjectResult) -> _Rendered:
-    if p.json is None:
-        return _Rendered(project_json(p))
-    return _Rendered(project_json_with_late(p, p.json) if p.late else p.json)
+def _entries(rendered: Mapping[str, str] | None) -> Callable[[ProjectResult], _Rendered]:
+    def entry(p: ProjectResult) -> _Rendered:
+        text = rendered.get(p.sheet) if rendered else None
+        return _Rendered(text if text is not None else project_json(p))
 
-
-_FINDINGS_OPEN = '"findings": ['
-
-
-def project_json_with_late(p: ProjectResult, rendered: str) -> str:
-    """``project_json(p)`` from ``rendered`` (its JSON before ``p.late`` were added): only the late
-    findings are rendered and put in their places, one line each as ``_dumps`` writes them.
-
-    The workbook rules add findings to many tables after a parallel check rendered them in
-    its workers; rendering each such table again would be serial work in the main process.
-    """
-    lines = rendered.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.endswith(_FINDINGS_OPEN)), None)
-    late = {id(f) for f in p.late}
-    old = [f for f in p.findings if id(f) not in late]
-    if start is None or len(lines) < start + 2 + len(old):
-        return project_json(p)  # no findings before ("findings": [] on one line), or not our layout
-    inner = lines[start + 1][: len(lines[start + 1]) - len(lines[start + 1].lstrip())] if old else ""
-    if not inner:
-        return project_json(p)
-    kept = iter(line.rstrip(",") for line in lines[start + 1 : start + 1 + len(old)])
-    body = [inner + finding_json(f) if id(f) in late else next(kept) for f in p.findings]
-    return "\n".join([*lines[: start + 1], ",\n".join(body), *lines[start + 1 + len(old) :]])
+    return entry
 
 
 _CONTAINERS = (dict, list, _Rendered)
@@ -180,9 +161,15 @@ def to_console(result: CheckResult, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def batch_to_json(batch: BatchResult) -> str:
-    """Several files: ``{"files": [the one-file report of each], "unreadable": […], "summary": {…}}``."""
-    return _dumps(batch.as_dict(_project_entry), "")
+def batch_to_json(batch: BatchResult, rendered: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """Several files: ``{"files": [the one-file report of each], "unreadable": […], "summary": {…}}``.
+
+    ``rendered``: per file, its projects' entries already rendered (see ``to_json``).
+    """
+    files = [r.as_dict(_entries((rendered or {}).get(r.file))) for r in batch.results]
+    data = batch.as_dict(lambda p: None)  # the frame and the counts; each file's report is ``files``
+    data["files"] = files
+    return _dumps(data, "")
 
 
 def batch_summary_line(batch: BatchResult) -> str:

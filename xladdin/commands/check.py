@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace) -> int:
         args.file, split_codes(args.select), split_codes(args.ignore), jobs=args.jobs, json=args.format == "json"
     )
     if args.format == "json":
-        print(to_json(result))
+        print(to_json(result, result.rendered))
     else:
         print(to_console(result, color=sys.stdout.isatty()))
     if args.report:
@@ -125,7 +125,7 @@ def _run_fix(args: argparse.Namespace) -> int:
     )
     after = check_file(str(done.target or args.file), select, ignore, jobs=args.jobs, json=args.format == "json")
     if args.format == "json":
-        print(to_json(after))
+        print(to_json(after, after.rendered))
     else:
         print(to_console(after, color=sys.stdout.isatty()))
     plan = done.plan
@@ -170,7 +170,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         except UserError as e:
             batch.unreadable.append((str(path), str(e)))
     if args.format == "json":
-        print(batch_to_json(batch))
+        print(batch_to_json(batch, {r.file: getattr(r, "rendered", {}) for r in batch.results}))
     else:
         print(batch_to_console(batch, color=sys.stdout.isatty()))
     if args.report:

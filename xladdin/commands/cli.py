@@ -1,6 +1,6 @@
-"""Command line: ``xladdin check | costs | fill | rollover | format | publish | clear | undo | rules | standards``.
+"""Command line: ``xladdin check | costs | fill | rollover | format | publish | import | clear | undo | rules | standards``.
 
-The same verbs as the ribbon.  Each verb lives in ``xladdin/commands/<verb>.py`` with
+The same verbs as the ribbon.  Each verb lives in ``xladdin/commands/<verb>.py`` (``import_.py`` for the keyword) with
 ``add_arguments(parser)`` and ``run(args) -> int``.  A user's mistake ends with a
 one-line Chinese message and exit code 2, never a traceback.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import keyword
 import re
 import sys
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ VERBS: dict[str, str] = {
     "rollover": "新年度：由本年度工作簿生成下一年度工作簿",
     "format": "统一格式：统一字体、边框、列宽和打印设置",
     "publish": "公开：生成可公开的 PDF 文档",
+    "import": "导入：把公开的表格（PDF、Word、网页、文本）导入为工作簿",
     "clear": "清除标记：去掉校验留下的颜色、批注和结果表",
     "undo": "撤销：撤销 xladdin 对工作簿所做的修改",
     "rules": "列出全部校验规则",
@@ -96,9 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="命令")
     for verb, help_text in VERBS.items():
         try:
-            mod = importlib.import_module(f"xladdin.commands.{verb}")
+            module = f"xladdin.commands.{verb}_" if keyword.iskeyword(verb) else f"xladdin.commands.{verb}"
+            mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name != f"xladdin.commands.{verb}":
+            if exc.name != module:
                 raise
             continue
         p = sub.add_parser(verb, help=help_text, description=help_text)

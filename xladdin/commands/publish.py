@@ -7,12 +7,15 @@ import datetime as dt
 import time
 
 from xladdin.errors import UserError
+from xladdin.published.sheets import StoredNotice
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="绩效目标表工作簿（.xlsx），不会被修改")
     p.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
-    p.add_argument("--date", help="落款日期，格式 2026-02-27（默认今天）")
+    p.add_argument(
+        "--date", help="落款日期，格式 2026-02-27（默认今天；由 xladdin import 导入的工作簿默认用原文的日期）"
+    )
     p.add_argument("--unit", help="公开单位名称（默认取各表的“实施单位”）")
     p.add_argument("--year", type=int, help="预算年度（默认取表头的年度）")
     p.add_argument("--timeout", type=int, default=300, help="等待 LibreOffice 的最长秒数（默认 300）")
@@ -30,17 +33,33 @@ def parse_day(text: str | None) -> dt.date | None:
         raise UserError(f"日期“{text}”无法识别，请写成 2026-02-27 或 2026年2月27日。") from None
 
 
+def imported_notice(path: str) -> StoredNotice | None:
+    """The notice ``xladdin import`` kept in the 导入记录 sheet, if the workbook has one."""
+    from xladdin.files.sources import read_sheets
+    from xladdin.published.sheets import LOG_SHEET, stored_notice
+
+    try:
+        sheets = read_sheets(path, [LOG_SHEET])
+    except (UserError, KeyError, ValueError):
+        return None  # an unreadable file is reported by publish itself
+    return stored_notice(sheets[0]) if sheets else None
+
+
 def run(args: argparse.Namespace) -> int:
     from xladdin.commands.format import options_from
     from xladdin.files.pdf import publish_file
 
     start = time.perf_counter()
+    day, unit, year = parse_day(args.date), args.unit, args.year
+    kept = imported_notice(args.file)
+    if kept is not None:  # a workbook made by `xladdin import` signs and dates as the original did
+        day, unit, year = day or kept.date, unit or kept.unit, year or kept.year
     out, published = publish_file(
         args.file,
         args.output,
-        day=parse_day(args.date),
-        unit=args.unit,
-        year=args.year,
+        day=day,
+        unit=unit,
+        year=year,
         timeout=args.timeout,
         options=options_from(args),
     )

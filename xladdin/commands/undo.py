@@ -15,8 +15,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
     from xladdin.files.writing import edit_file
-    from xladdin.plans.undo import plan_undo
     from xladdin.model import SheetData
+    from xladdin.plans.undo import plan_undo
     from xladdin.workbook_plan import WorkbookPlan
 
     def plan_of(sheets: list[SheetData]) -> WorkbookPlan:

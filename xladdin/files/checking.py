@@ -17,9 +17,10 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, merge_parts
+from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules
 from xladdin.files.xlsx_source import XlsxSource
 from xladdin.report import project_json
 from xladdin.settings import SETTINGS_SHEET
@@ -41,17 +42,31 @@ MAX_WORKERS = 8
 MIN_PART = 20
 
 
+@dataclass
+class FileCheck(CheckResult):
+    """A file's ``CheckResult``, with what the parallel check worked out on the way.
+
+    ``rendered``: the projects' entries of the JSON report, by sheet, rendered by the
+    process that checked them (a worker of a parallel check) so the report is not
+    rendered serially at the end; empty when JSON was not asked for.  ``pending``: the
+    workbook rules a part leaves to the process that has every part.
+    """
+
+    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    pending: list[str] = field(default_factory=list, repr=False, compare=False)
+
+
 def check_file(
     path: str | os.PathLike[str],
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     jobs: int | None = None,
     json: bool = False,
-) -> CheckResult:
+) -> FileCheck:
     """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off).
 
     ``json``: the JSON report will be written, so each part renders its projects' entries
-    (``ProjectResult.json``) in the process that checked them.
+    (``FileCheck.rendered``) in the process that checked them.
 
     The result carries findings only (``ProjectResult.project`` is None): what a file
     check reports needs nothing else, and keeping every parsed table alive until the
@@ -65,7 +80,10 @@ def check_file(
         result = _parallel(reader, file, names, opts, n) if n > 1 else None
         if result is None:
             result = _check_part(reader, file, None, opts)
-    apply_workbook_rules(result)  # the rules that compare tables, now that every part is in
+    # the rules that compare tables, now that every part is in; a table they add to is rendered again
+    for sheet in apply_workbook_rules(result, result.pending):
+        result.rendered.pop(sheet, None)
+    result.pending = []
     return result
 
 
@@ -150,7 +168,7 @@ class _Options(NamedTuple):
     json: bool
 
 
-def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _Options) -> CheckResult:
+def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
     """Some of the file's sheets — and the settings sheet, which every part obeys — checked;
     every sheet when ``names`` is None.
 
@@ -158,11 +176,15 @@ def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _O
     sent back, and pickled, from a worker.
     """
     wanted = None if names is None else [*names, SETTINGS_SHEET] if SETTINGS_SHEET not in names else names
-    result = check_sheets(file, reader.read(wanted), opts.select, opts.ignore, part=True)
+    sheets = reader.read(wanted)
+    checked = check_sheets(file, sheets, opts.select, opts.ignore, part=True)
+    pending = [r.code for r in chosen_rules(sheets, opts.select, opts.ignore) if r.scope == "workbook"]
+    result = FileCheck(file, checked.projects, checked.other, pending=pending)
+    result.sheets = checked.sheets  # what the workbook rules read from the other sheets of this part
     for p in result.projects:
         p.project = None
         if opts.json:
-            p.json = project_json(p)
+            result.rendered[p.sheet] = project_json(p)
     return result
 
 
@@ -174,7 +196,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
     whole check and travels back to be raised there; a worker that dies sends nothing,
     and the runs it took are checked again by the main process.
     """
-    done: list[tuple[int, int, CheckResult]] = []  # (first sheet, last + 1, result) of each run
+    done: list[tuple[int, int, FileCheck]] = []  # (first sheet, last + 1, result) of each run
     gc.disable()  # see gc_paused; never switched back on: this process ends with the check
     try:
         with XlsxSource(file) as reader:
@@ -191,7 +213,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
         conn.close()
 
 
-def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n: int) -> CheckResult | None:
+def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n: int) -> FileCheck | None:
     """The check in ``n`` processes — this one and ``n - 1`` workers — or None when no worker can start.
 
     Every process takes the next run of sheets from a shared counter as soon as it is
@@ -234,7 +256,7 @@ def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n
             conns.append(receiver)
         if not procs:
             return None
-        done: dict[int, tuple[int, CheckResult]] = {}
+        done: dict[int, tuple[int, FileCheck]] = {}
         while (part := _take(bounds, n, floor, from_end=True)) is not None:
             lo, hi = part
             done[lo] = (hi, _check_part(reader, file, names[lo:hi], opts))
@@ -250,7 +272,7 @@ def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n
                 done[lo] = (hi, res)
         if error is not None:
             raise error
-        results: list[CheckResult] = []
+        results: list[FileCheck] = []
         pos = 0
         for lo in sorted(done):
             if lo > pos:  # taken by a worker that died
@@ -272,5 +294,12 @@ def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n
     return _merge(file, results)
 
 
-def _merge(file: str, results: list[CheckResult]) -> CheckResult:
-    return merge_parts(file, results)  # the core knows what a part carries (tables, the other sheets' facts)
+def _merge(file: str, results: list[FileCheck]) -> FileCheck:
+    projects = [p for r in results for p in r.projects]
+    other: list[Any] = [f for r in results for f in r.other]
+    merged = FileCheck(file=file, projects=projects, other=other)
+    merged.sheets = [s for r in results for s in r.sheets]  # a 项目汇总, a standards sheet: read by one part
+    for r in results:
+        merged.rendered.update(r.rendered)
+    merged.pending = results[0].pending if results else []  # every part obeys the same settings
+    return merged

@@ -261,9 +261,7 @@ def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
             page_top = y
 
 
-def _cost_charts(
-    wb: Any, ws: Any, costs: tuple[CostChartPlan, ...], row: int, placed: list[tuple[int, float]]
-) -> None:
+def _cost_charts(wb: Any, ws: Any, costs: tuple[CostChartPlan, ...], row: int, placed: list[tuple[int, float]]) -> None:
     from openpyxl.chart import Reference
 
     from xladdin.model import cell_ref

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from xladdin.errors import UserError
+from xladdin.errors import NoProjectTables, UserError
 
 DEFAULT_TIMEOUT = 300
 _WINDOWS_PATHS = (
@@ -167,7 +167,7 @@ def build_publication(
     plan = plan_format(sheets, options, validations=False)
     formatted = set(plan.names["formatted"])
     if not formatted:
-        raise UserError("工作簿中没有找到绩效目标表（缺少“项目名称”和“一级指标…指标值”表头），无法生成公开文档。")
+        raise NoProjectTables("无法生成公开文档")
     overflow = [(st.style.sheet, ref, need) for st in plan.of(StyleSheet) for ref, need in st.style.overflow]
     if overflow:
         sheet, cell, need = overflow[0]

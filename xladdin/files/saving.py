@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from xladdin.errors import UserError
+from xladdin.errors import FileLocked, UserError
 
 
 def _mode_for(target: Path) -> int:
@@ -57,10 +57,7 @@ def save_atomic(wb: Any, target: str | os.PathLike[str]) -> Path:
         raise UserError(f"输出路径 {t} 是一个文件夹。请给出输出文件名，例如 {t / '结果.xlsx'}。")
     lock = lock_file(t)
     if lock is not None:
-        raise UserError(
-            f"{t.name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {lock.name}）。请先关闭该文件再试；"
-            "如确认没有打开，可删除该锁文件。"
-        )
+        raise FileLocked(t.name, lock.name)
     if t.exists() and is_read_only(t):
         raise UserError(f"{t.name} 是只读文件，无法写入。请换一个输出文件名，或取消该文件的只读属性后再试。")
     try:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from xladdin.errors import UserError
+from xladdin.errors import FileDamaged, UserError
 
 SUPPORTED = {".xlsx", ".xlsm"}
 
@@ -98,12 +98,10 @@ def zip_errors(p: Path) -> Iterator[None]:
     try:
         yield
     except zipfile.BadZipFile:
-        raise UserError(f"{p.name} 已损坏（压缩包结构不完整），无法打开。请从备份或原始来源重新获取该文件。") from None
+        raise FileDamaged(p.name, "压缩包结构不完整") from None
     except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
         # truncated members, unsupported compression methods, encrypted zip entries …
-        raise UserError(
-            f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
-        ) from None
+        raise FileDamaged(p.name, "压缩包中的数据不完整") from None
 
 
 def check_dtds(p: Path, zf: zipfile.ZipFile, later: frozenset[str] = frozenset()) -> None:

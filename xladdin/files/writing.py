@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xladdin.errors import UserError
+from xladdin.errors import FileDamaged, FileLocked, OutputIsInput, UserError
 from xladdin.files.saving import is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable
 from xladdin.files.workbooks import sheet_from_openpyxl
@@ -47,7 +47,7 @@ def resolve_output(source: str | Path, output: str | Path | None, in_place: bool
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"输出文件 {out.name} 的扩展名应为 .xlsx（或原文件是 .xlsm 时为 .xlsm）。")
     if out.exists() and (out.resolve() == src.resolve() or _same_file(out, src)):
-        raise UserError("输出文件与输入文件相同。如确实要直接修改原文件，请改用 --in-place（会自动留备份）。")
+        raise OutputIsInput(src.name)
     if src.suffix.lower() == ".xlsm" and out.suffix.lower() != ".xlsm":
         raise UserError(f"原文件是含宏的 .xlsm，输出也必须是 .xlsm 才能保留宏。请把输出改为 {out.stem}.xlsm。")
     return out
@@ -83,7 +83,7 @@ def load_for_edit(source: str | Path) -> Any:
     except UserError:
         raise
     except Exception as exc:
-        raise UserError(f"{p.name} 无法打开，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。") from None
+        raise FileDamaged(p.name, detail=str(exc)) from None
     _refuse_absurd_used_range(p, wb)
     return wb
 
@@ -156,10 +156,7 @@ def save_edited(
         # refuse an open or read-only file before leaving a backup behind for a write that cannot happen
         lock = lock_file(src)
         if lock is not None:
-            raise UserError(
-                f"{src.name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {lock.name}）。请先关闭该文件再试；"
-                "如确认没有打开，可删除该锁文件。"
-            )
+            raise FileLocked(src.name, lock.name)
         if is_read_only(src):
             raise UserError(f"{src.name} 是只读文件，不能直接修改。请用 -o 写到新文件，或取消该文件的只读属性后再试。")
         backup = backup_path(src)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from xladdin.errors import UserError
+from xladdin.errors import FileDamaged, UserError
 from xladdin.files.vetting import check_dtds, check_structure, dtd_in, is_xml, refuse_dtd, vet_path, zip_errors
 from xladdin.model import Merge, SheetData
 
@@ -112,9 +112,7 @@ class XlsxSource:
             try:
                 too_big, errors = _prescan(self._zf, parts, lambda part: refuse_dtd(p, part))
             except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-                raise UserError(
-                    f"{p.name} 已损坏（压缩包中的数据不完整），无法打开。请从备份或原始来源重新获取该文件。"
-                ) from None
+                raise FileDamaged(p.name, "压缩包中的数据不完整") from None
         out: list[SheetData] = []
         for meta in self._calamine().sheets_metadata:
             if str(meta.typ) != "SheetTypeEnum.WorkSheet" and "WorkSheet" not in str(meta.typ):
@@ -133,7 +131,7 @@ class XlsxSource:
                 data = sh.to_python(skip_empty_area=False)
                 merges = self._merge_tuple(sh.merged_cell_ranges)
             except Exception as exc:
-                raise UserError(f"工作表“{meta.name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
+                raise FileDamaged(p.name, f"工作表“{meta.name}”", str(exc)) from None
             # strings (text, and "" for an empty cell) are most cells: ``_clean`` of a str is ``v or None``
             rows = [
                 [(v or None) if type(v) is str else _clean(v) for v in row[:MAX_READ_COLS]]
@@ -171,9 +169,7 @@ class XlsxSource:
             try:
                 self._wb = pc.CalamineWorkbook.from_path(str(self.path))
             except Exception as exc:  # calamine raises its own error types for broken parts
-                raise UserError(
-                    f"{self.path.name} 无法读取，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。"
-                ) from None
+                raise FileDamaged(self.path.name, detail=str(exc)) from None
         return self._wb
 
 
@@ -430,7 +426,7 @@ def _open_streaming(p: Path) -> _StreamSource:
     try:
         return _StreamSource(p)
     except Exception as exc:
-        raise UserError(f"{p.name} 无法读取，文件可能已损坏：{str(exc)[:120]}。请用 Excel 打开并另存后再试。") from None
+        raise FileDamaged(p.name, detail=str(exc)) from None
 
 
 def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
@@ -467,5 +463,5 @@ def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
                     row[col - 1] = v
                 rows[idx - 1] = row
     except Exception as exc:
-        raise UserError(f"工作表“{name}”无法读取，文件可能已损坏：{str(exc)[:120]}。") from None
+        raise FileDamaged(Path(str(src.zf.filename)).name, f"工作表“{name}”", str(exc)) from None
     return rows

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from xladdin.check import read_projects
 from xladdin.conventions import COST_SHEET
 from xladdin.costs import CostExplanation, explain
-from xladdin.errors import UserError
+from xladdin.errors import NoProjectTables
 from xladdin.model import SheetData
 from xladdin.toolsheets.costs import cost_sheet
 from xladdin.workbook_plan import WorkbookPlan, WriteSheet
@@ -37,7 +37,7 @@ def plan_cost_sheet(sheets: Sequence[SheetData], explanations: Sequence[CostExpl
     """The 成本测算 sheet; journalled as added the first time (撤销 takes it away), replaced after."""
     exps = list(explanations) if explanations is not None else explanations_of(sheets)
     if not exps:
-        raise UserError("工作簿中没有找到项目绩效目标表（需要“项目名称”和“一级指标…指标值”表头），未写入成本测算表。")
+        raise NoProjectTables("未写入成本测算表")
     exists = any(s.name == COST_SHEET for s in sheets)
     plan = WorkbookPlan("costs", journal=True)
     plan.add(WriteSheet(cost_sheet(exps), "添加成本测算表", replace=exists))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from xladdin.conventions import FILL_RECORD_SHEET, NEW_COLOR, SUMMARY_SHEET, TOOL_SHEETS
-from xladdin.errors import UserError
+from xladdin.errors import NoProjectTables, UserError
 from xladdin.fill import FillPlan, LibraryEntry, NewRow, new_project_spec, plan_fill
 from xladdin.framework import level1_key, level2_key
 from xladdin.layout import read_project, write_project
@@ -265,7 +265,7 @@ def fill_tables(
                 raise UserError(f"工作表“{only}”不是项目绩效目标表（未找到“项目名称”和指标表头）。")
             raise UserError(f"找不到工作表“{only}”。现有工作表：{'、'.join(s.name for s in sheets)}。")
     if not tables:
-        raise UserError("工作簿中没有找到项目绩效目标表（需要“项目名称”和“一级指标…指标值”表头）。")
+        raise NoProjectTables("没有可以填充的表")
     return [TableFill(sd, p, plan_fill(p, library, comparators=comparators)) for sd, p in tables]
 
 

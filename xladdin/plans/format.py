@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from xladdin.conventions import TOOL_SHEETS
 from xladdin.costs import explain
-from xladdin.errors import UserError
+from xladdin.errors import NoProjectTables
 from xladdin.layout import read_project
 from xladdin.model import Project, SheetData
 from xladdin.style import (
@@ -75,7 +75,7 @@ def plan_format(
             continue
         untouched.append(sd.name)
     if not projects and not summary_done:
-        raise UserError("没有找到绩效目标表（缺少“项目名称”和“一级指标…指标值”表头），未做任何修改。")
+        raise NoProjectTables("未做任何修改")
     if not projects:  # a summary alone: no drop-downs, so no list sheet either
         plan.steps = [s for s in plan.steps if not isinstance(s, WriteLists)]
     if chart is not None:

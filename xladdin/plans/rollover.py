@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from xladdin.conventions import NEW_COLOR, ROLLOVER_SHEET, TODO_COLOR, TOOL_SHEETS
-from xladdin.errors import UserError
+from xladdin.errors import NoProjectTables, UserError
 from xladdin.layout import read_project
 from xladdin.model import SheetData
 from xladdin.rollover import CHANGED, CONFIRM, TODO, RolloverPlan, plan_rollover
@@ -39,7 +39,7 @@ def plan_rollover_workbook(sheets: Sequence[SheetData], target: int) -> tuple[Wo
     if not 1900 < target < 2200:
         raise UserError(f"{target} 不是有效的年度。请写四位年份，例如 2027。")
     if not any(read_project(s) for s in sheets if s.name not in TOOL_SHEETS):
-        raise UserError("工作簿中没有找到项目绩效目标表，无法生成新年度。")
+        raise NoProjectTables("无法生成新年度")
     rp = plan_rollover(list(sheets), target)
     plan = WorkbookPlan("rollover", journal=True)
     for e in rp.edits:
