@@ -14,7 +14,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from xladdin.model import Finding, Fix, Project, Severity
 
@@ -88,19 +88,31 @@ class Context:
 T = TypeVar("T")
 
 
-def per_project(build: Callable[[Context], T]) -> Callable[[Context], T]:
-    """Derived data several rules ask for (the rows with their keys, the duplicated names …),
-    worked out once per project and kept on its ``Context``; callers must not modify it."""
+H = TypeVar("H", bound="_HasMemo")
+
+
+class _HasMemo(Protocol):
+    memo: dict[Callable[..., Any], Any]
+
+
+def _kept(build: Callable[[H], T]) -> Callable[[H], T]:
+    """``build`` worked out once per holder (a ``Context``, a ``Workbook``) and kept in its memo."""
 
     @functools.wraps(build)
-    def get(ctx: Context) -> T:
+    def get(holder: H) -> T:
         try:
-            return ctx.memo[build]
+            return holder.memo[build]
         except KeyError:
-            value = ctx.memo[build] = build(ctx)
+            value = holder.memo[build] = build(holder)
             return value
 
     return get
+
+
+def per_project(build: Callable[[Context], T]) -> Callable[[Context], T]:
+    """Derived data several rules ask for (the rows with their keys, the duplicated names …),
+    worked out once per project and kept on its ``Context``; callers must not modify it."""
+    return _kept(build)
 
 
 Check = Callable[[Context, "Rule"], Iterable[Finding]]
@@ -183,16 +195,7 @@ class Workbook:
 
 def per_workbook(build: Callable[[Workbook], T]) -> Callable[[Workbook], T]:
     """Like ``per_project``: derived data several workbook rules ask for, worked out once per check."""
-
-    @functools.wraps(build)
-    def get(wb: Workbook) -> T:
-        try:
-            return wb.memo[build]
-        except KeyError:
-            value = wb.memo[build] = build(wb)
-            return value
-
-    return get
+    return _kept(build)
 
 
 def all_rules() -> list[Rule]:

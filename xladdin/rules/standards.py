@@ -247,7 +247,7 @@ def _problems(wb: Workbook) -> Iterator[tuple[Table, str, str]]:
     scope="workbook",
 )
 def standards_sheet(wb: Workbook, r: Rule) -> Iterator[Finding]:
-    from xladdin.standards import STANDARDS_SHEET
+    from xladdin.conventions import STANDARDS_SHEET
 
     for _, cell, message in _problems(wb):
         yield Finding(r.code, r.severity, STANDARDS_SHEET, cell if cell[:1].isalpha() else "A1", message)
