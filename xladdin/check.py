@@ -10,10 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xladdin.conventions import TOOL_SHEETS
+from xladdin.conventions import STANDARDS_SHEET, TOOL_SHEETS
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
 from xladdin.rules import Rule, Workbook, all_rules, evaluate, select_rules, sort_findings
+from xladdin.settings import settings_from_sheets
+from xladdin.standards import read_table
+from xladdin.summary import read_summary
 
 
 @dataclass
@@ -151,7 +154,6 @@ def check_sheets(
     ``part``: these sheets are some of a workbook's (a parallel check), so the workbook
     rules are left for ``apply_workbook_rules`` once every part is in.
     """
-    from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
     chosen = chosen_rules(sheets, select, ignore, rules)
@@ -188,10 +190,6 @@ def sheet_facts(sheets: list[SheetData], skipped: set[str]) -> tuple[list[Any], 
     The summary sheet is read in full here, by whichever part of a parallel check holds
     it, so that only its plain facts travel to the process that runs the workbook rules.
     """
-    from xladdin.conventions import STANDARDS_SHEET
-    from xladdin.standards import read_table
-    from xladdin.summary import read_summary
-
     out: list[Any] = []
     recognised: set[str] = set()
     for sh in sheets:
@@ -212,7 +210,6 @@ def chosen_rules(
     rules: list[Rule] | None = None,
 ) -> list[Rule]:
     """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's."""
-    from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
     chosen = rules if rules is not None else all_rules()

@@ -22,7 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import UserError
-from xladdin.standards import HEADER, STANDARDS_SHEET, Line, Table, in_effect, layers, parse_csv, parse_rows, using
+from xladdin.model import display_text
+from xladdin.standards import (
+    HEADER,
+    STANDARDS_SHEET,
+    Line,
+    Table,
+    in_effect,
+    layers,
+    parse_csv,
+    parse_rows,
+    read_table,
+    using,
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -64,7 +76,6 @@ def _workbook_tables(file: str | None) -> list[Table]:
     if not file:
         return []
     from xladdin.files.sources import read_sheets
-    from xladdin.standards import read_table
 
     return [read_table(s) for s in read_sheets(file, [STANDARDS_SHEET])]
 
@@ -95,8 +106,6 @@ def _as_dict(line: Line) -> dict[str, Any]:
 
 
 def _row(line: Line) -> list[Any]:
-    from xladdin.model import display_text
-
     values = {
         "类别": line.category,
         "项目": line.item,

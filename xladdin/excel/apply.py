@@ -22,8 +22,9 @@ from xladdin.conventions import UNDO_SHEET, now_text
 from xladdin.errors import UserError
 from xladdin.excel import bulk, looks
 from xladdin.excel.marking import clear_marks, mark_cells
-from xladdin.model import Scalar, parse_ref
+from xladdin.model import Scalar, column_index, parse_ref
 from xladdin.undo import UNDO_HEADER, JournalEntry, next_batch, read_journal
+from xladdin.validation_lists import lists_sheet
 from xladdin.workbook_plan import (
     AddCharts,
     ClearMarks,
@@ -252,8 +253,6 @@ def _validate(run: _Run, s: Validate) -> None:
     sh = run.sheet(s.sheet)
     values: dict[str, tuple[str, ...]] = {}
     if not looks.is_desktop(run.book):
-        from xladdin.validation_lists import lists_sheet
-
         lists = lists_sheet()
         by_header = dict(lists.columns)
         by_name = {name: by_header.get(header, ()) for name, header in _list_headers(lists).items()}
@@ -271,7 +270,6 @@ def _validate(run: _Run, s: Validate) -> None:
 
 def _list_headers(lists: Any) -> dict[str, str]:
     """Defined name → the header of the list-sheet column it points at."""
-    from xladdin.model import column_index
 
     out = {}
     for name, refers in lists.names.items():

@@ -13,7 +13,8 @@ from copy import copy
 from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import CHART_DATA_SHEET, LISTS_SHEET
-from xladdin.model import column_letter, parse_ref
+from xladdin.files.cells import set_value
+from xladdin.model import cell_ref, column_letter, parse_ref
 from xladdin.style import CHART_TITLE, COST_CHART_PREFIX, CellStyle, ChartPlan, CostChartPlan, PrintSetup, SheetStyle
 from xladdin.validation_lists import VALUE_PROMPT_TITLE, ListsSheet, Validation
 from xladdin.workbook_plan import SheetContent
@@ -264,8 +265,6 @@ def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
 def _cost_charts(wb: Any, ws: Any, costs: tuple[CostChartPlan, ...], row: int, placed: list[tuple[int, float]]) -> None:
     from openpyxl.chart import Reference
 
-    from xladdin.model import cell_ref
-
     data = wb[CHART_DATA_SHEET] if CHART_DATA_SHEET in wb.sheetnames else wb.create_sheet(CHART_DATA_SHEET)
     data.sheet_state = "hidden"
     for r in data.iter_rows():
@@ -311,8 +310,6 @@ def write_content(ws: Worksheet, content: SheetContent) -> None:
     """A ``SheetContent`` into an empty sheet: values (text stays text, formulas where marked),
     merges, styles, links (styled as links), widths, heights, frozen panes, print setup, filter."""
     from openpyxl.worksheet.hyperlink import Hyperlink
-
-    from xladdin.files.cells import set_value
 
     for (r, c), v in sorted(content.cells.items()):
         if v is None:

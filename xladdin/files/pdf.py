@@ -21,6 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import NoProjectTables, UserError
+from xladdin.files.apply import apply
+from xladdin.files.looks import apply_style
+from xladdin.files.saving import save_atomic
+from xladdin.files.writing import load_for_edit, read_for_edit
+from xladdin.layout import read_project
+from xladdin.plans.format import plan_format
+from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
+from xladdin.workbook_plan import StyleSheet
 
 DEFAULT_TIMEOUT = 300
 _WINDOWS_PATHS = (
@@ -155,13 +163,6 @@ def build_publication(
     (LibreOffice prints no hidden sheet), so nothing but the notice and the tables
     reaches the PDF, and formulas that refer to hidden sheets still compute.
     """
-    from xladdin.files.apply import apply
-    from xladdin.files.looks import apply_style
-    from xladdin.files.writing import read_for_edit
-    from xladdin.layout import read_project
-    from xladdin.plans.format import plan_format
-    from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
-    from xladdin.workbook_plan import StyleSheet
 
     sheets = read_for_edit(wb)
     plan = plan_format(sheets, options, validations=False)
@@ -214,8 +215,6 @@ def publish_file(
     options: Any = None,
 ) -> tuple[Path, list[str]]:
     """The disclosure PDF of a workbook; the workbook itself is not changed."""
-    from xladdin.files.saving import save_atomic
-    from xladdin.files.writing import load_for_edit
 
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from xladdin.conventions import STANDARDS_SHEET
 from xladdin.model import Finding
 from xladdin.rules import Context, Rule, Workbook, per_workbook, rule
 from xladdin.rules.facts import money_rates
@@ -247,7 +248,5 @@ def _problems(wb: Workbook) -> Iterator[tuple[Table, str, str]]:
     scope="workbook",
 )
 def standards_sheet(wb: Workbook, r: Rule) -> Iterator[Finding]:
-    from xladdin.conventions import STANDARDS_SHEET
-
     for _, cell, message in _problems(wb):
         yield Finding(r.code, r.severity, STANDARDS_SHEET, cell if cell[:1].isalpha() else "A1", message)

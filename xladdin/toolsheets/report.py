@@ -20,7 +20,7 @@ from xladdin.conventions import (
     quote_sheet,
 )
 from xladdin.model import column_letter
-from xladdin.style import CellStyle, PrintSetup
+from xladdin.style import CellStyle, PrintSetup, column_px, count_lines, text_height
 from xladdin.toolsheets import BODY, HEADER, TITLE, severity_cell
 from xladdin.workbook_plan import SheetContent
 
@@ -213,7 +213,6 @@ def as_content(rs: ReportSheet, batch: bool = False) -> SheetContent:
 def _fit_heights(rs: ReportSheet, first: int) -> None:
     """Heights for rows whose text wraps: not every reader (LibreOffice, a printer
     driver) re-measures rows, and a clipped 说明 is a finding nobody can read."""
-    from xladdin.style import column_px, count_lines, text_height
 
     for r in range(first, len(rs.rows) + 1):
         tallest = 0.0
