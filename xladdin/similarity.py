@@ -69,9 +69,13 @@ def name_similarity(a: str, b: str) -> float:
 # --------------------------------------------------------------------------- projects
 
 
-def _text_bigrams(s: str) -> set[str]:
-    t = re.sub(r"[\W\d_a-zA-Z]+", "", squash(s))
-    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else ({t} if t else set())
+_NOT_CHINESE = re.compile(r"[\W\d_a-zA-Z]+")
+
+
+@lru_cache(maxsize=4096)  # a name is compared with every sentence of its narrative, and names repeat
+def _text_bigrams(s: str) -> frozenset[str]:
+    t = _NOT_CHINESE.sub("", squash(s))
+    return frozenset(t[i : i + 2] for i in range(len(t) - 1)) if len(t) > 1 else frozenset((t,) if t else ())
 
 
 def text_similarity(a: str, b: str) -> float:
