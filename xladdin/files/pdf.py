@@ -24,10 +24,12 @@ from xladdin.errors import NoProjectTables, UserError
 from xladdin.files.apply import apply
 from xladdin.files.looks import apply_style
 from xladdin.files.saving import save_atomic
+from xladdin.files.sources import read_sheets
 from xladdin.files.writing import load_for_edit, read_for_edit
 from xladdin.layout import read_project
 from xladdin.plans.format import plan_format
 from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
+from xladdin.published.sheets import LOG_SHEET, stored_notice
 from xladdin.workbook_plan import StyleSheet
 
 DEFAULT_TIMEOUT = 300
@@ -203,6 +205,18 @@ def build_publication(
             other.print_options.gridLines = False
     wb.active = 0
     return [p.sheet for p in projects]
+
+
+def imported_notice(path: str | Path) -> Any:
+    """The notice ``xladdin import`` kept in the 导入记录 sheet (a ``StoredNotice``), or None.
+
+    A workbook made by ``xladdin import`` signs and dates its disclosure as the original did.
+    """
+    try:
+        sheets = read_sheets(path, [LOG_SHEET])
+    except (UserError, KeyError, ValueError):
+        return None  # an unreadable file is reported by publish itself
+    return stored_notice(sheets[0]) if sheets else None
 
 
 def publish_file(

@@ -27,7 +27,7 @@ from xladdin.files.saving import is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import SheetData
-from xladdin.workbook_plan import WorkbookPlan
+from xladdin.workbook_plan import Applied, WorkbookPlan
 
 
 def resolve_output(source: str | Path, output: str | Path | None, in_place: bool) -> Path:
@@ -206,7 +206,7 @@ def edit_file(
     The target is checked before any work; ``dry_run`` stops after the plan, and so does a
     plan with nothing to do on ``in_place`` (the file is not rewritten for nothing).
     """
-    from xladdin.files.apply import Applied, apply
+    from xladdin.files.apply import apply
 
     if not dry_run:
         resolve_output(source, output, in_place)
@@ -228,4 +228,4 @@ class Edited:
 
     target: Path | None
     plan: WorkbookPlan
-    applied: Any
+    applied: Applied
