@@ -23,6 +23,7 @@ FAMILY_PREFIX = {
     "workbook": "WB",
     "summary": "SUM",
     "standards": "STD",
+    "selfeval": "SELF",
 }
 
 

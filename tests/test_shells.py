@@ -114,6 +114,7 @@ VERBS: list[tuple[str, list[str], Callable[[Any], Any]]] = [
     ("format", ["format"], addin.format_sheets),
     ("mark", ["check", "--mark"], addin.check),
     ("fix", ["check", "--fix"], addin.fix),
+    ("selfeval", ["selfeval"], addin.selfeval),
 ]
 
 
