@@ -160,7 +160,7 @@ def _phases(path: Path) -> dict[str, float]:
         facts.append({fact_key(r.collect): r.collect(ctx) for r in rules if r.collect is not None})
     out["表内规则及跨表规则所需的事实（rules）"] = time.process_time() - c
     results = [
-        ProjectResult(p.sheet, p.name.text, None, [], None, p.name.cell, f)
+        ProjectResult(p.sheet, p.name.text, None, [], None, p.name.cell, facts=f)
         for p, f in zip(projects, facts, strict=True)
     ]
     c = time.process_time()
