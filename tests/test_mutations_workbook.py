@@ -241,9 +241,12 @@ def test_the_standards_command_lists_the_lines_in_use_with_their_sources(tmp_pat
     assert "三类培训】 ≤650元/人/天" in out and "来源：文件“本单位.csv” 第2行" in out
     assert "被本地标准替换、不再使用的3条：培训费综合定额" in out
     assert "财行〔2016〕214号" in out  # 会议费 is untouched: the local file says nothing of it
-    central = run_cli("standards", "--format", "csv").stdout
+    central = subprocess.run(
+        [sys.executable, "-m", "xladdin.commands.cli", "standards", "--format", "csv"], capture_output=True, timeout=60
+    ).stdout
+    assert central.startswith("\ufeff类别,项目,".encode())  # Excel reads a CSV with a BOM as UTF-8
     again = tmp_path / "导出.csv"
-    again.write_text(central, encoding="utf-8")
+    again.write_bytes(central)
     res = run_cli("check", str(WORKBOOK), "--standards", str(again), "--format", "json")
     assert (
         json.loads(res.stdout)["summary"]

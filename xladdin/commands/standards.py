@@ -93,7 +93,11 @@ def run(args: argparse.Namespace) -> int:
         w.writerow(HEADER)
         for line in lines:
             w.writerow(_row(line))
-        sys.stdout.write(out.getvalue())
+        # with a BOM, as Excel writes "CSV UTF-8": Excel on a Chinese Windows reads a CSV
+        # without one as GBK, and the template would open garbled
+        sys.stdout.flush()
+        sys.stdout.buffer.write(out.getvalue().encode("utf-8-sig"))
+        sys.stdout.buffer.flush()
     else:
         print(to_text(stack, lines))
     return 0
