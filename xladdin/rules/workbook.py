@@ -141,29 +141,30 @@ def _unit(per: tuple[str, ...]) -> str:
 def price_differs(wb: Workbook, r: Rule) -> Iterator[Finding]:
     """Linear in the rows: rows grouped by expense and unit; the price most tables pay is the
     reference, and every row at another price gets one warning naming a table that pays it."""
-    groups: dict[tuple[str, str], list[tuple[int, Any, Price]]] = {}
+    groups: dict[tuple[str, str], list[tuple[int, Any, Price, float]]] = {}
     for i, (p, prices) in enumerate(wb.facts(price_facts)):
         for x in prices:
-            groups.setdefault((x.key, x.unit), []).append((i, p, x))
+            groups.setdefault((x.key, x.unit), []).append((i, p, x, round(x.price, 6)))
     for members in groups.values():
-        if len({i for i, _, _ in members}) < 2 or len({_norm(x.price) for _, _, x in members}) < 2:
-            continue
+        first = members[0]
+        if all(m[0] == first[0] for m in members) or all(m[3] == first[3] for m in members):
+            continue  # one table, or one price
         tables: dict[float, list[int]] = {}
-        for i, _, x in members:
-            held = tables.setdefault(_norm(x.price), [])
-            if i not in held:
+        for i, _, _, price in members:
+            held = tables.setdefault(price, [])
+            if not held or held[-1] != i:  # a table's rows come together
                 held.append(i)
         ref = max(tables, key=lambda k: (len(tables[k]), -tables[k][0]))  # most tables; ties: the first table's
-        holders = [(i, p, x) for i, p, x in members if _norm(x.price) == ref]
-        for i, p, x in members:
-            if _norm(x.price) == ref:
+        holders = [m for m in members if m[3] == ref]
+        more = len(tables[ref]) - 1
+        also = f"，另有{more}个项目也是这个单价" if more else ""
+        for i, p, x, price in members:
+            if price == ref:
                 continue
-            other = next(((q, y) for j, q, y in holders if j != i), None)
+            other = next(((q, y) for j, q, y, _ in holders if j != i), None)
             if other is None:
                 continue
             q, y = other
-            more = len(tables[ref]) - 1
-            also = f"，另有{more}个项目也是这个单价" if more else ""
             yield Finding(
                 r.code,
                 r.severity,
@@ -175,7 +176,3 @@ def price_differs(wb: Workbook, r: Rule) -> Iterator[Finding]:
                 expected=y.text,
                 actual=x.text,
             )
-
-
-def _norm(price: float) -> float:
-    return round(price, 6)
