@@ -21,6 +21,10 @@ FAMILY_PREFIX = {
     "narrative": "NARR",
     "weights": "WGT",
     "form": "FORM",
+    "targets": "TGT",
+    "workbook": "WB",
+    "summary": "SUM",
+    "standards": "STD",
     "selfeval": "SELF",
 }
 

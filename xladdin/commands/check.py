@@ -42,6 +42,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="同时列出读到的每张表：表样栏目、金额单位和每一行指标（用来确认其他表样读得对不对）",
     )
     p.add_argument(
+        "--standards",
+        metavar="标准.xlsx|.csv",
+        help="用本单位或财政部门的支出标准核对成本指标（同类支出替换内置的中央标准；见 xladdin standards）",
+    )
+    p.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -55,6 +60,14 @@ def split_codes(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.standards import read_standards_file
+    from xladdin.standards import using
+
+    with using(read_standards_file(args.standards) if args.standards else None):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
     from xladdin.files.checking import check_file
     from xladdin.files.inputs import is_single_file
