@@ -257,11 +257,12 @@ def test_a_list_without_groups_is_not_told_its_groups_are_missing() -> None:
         ["大庆市部门预算项目支出绩效目标申报表"],
         ["项目名称", "社区养老服务", "项目负责人", "李明"],
         ["指标名称", "上年度\n实际水平", "本年度\n计划水平", "指标内容/计算公式"],
+        ["二级指标", "", "", ""],  # F3's sub-labels: a heading over a group, no indicator
         ["服务老人人数", "100人", "120人", "——"],
         ["服务合格率", "90%", "≥95%", "*"],
     ]
     sheet = SheetData("表", [r + [None] * (4 - len(r)) for r in rows])
-    for code in ("IND001", "IND002", "IND004", "IND005"):
+    for code in ("IND001", "IND002", "IND004", "IND005", "IND006", "IND007"):
         assert findings(sheet, code) == [], code
     # a tree (Q) has its groups as rows: H2's rows are all 产出, and it is told so
     fs = findings(shape("Q"), "IND004")

@@ -476,6 +476,7 @@ def _table_kind(sheet: SheetData, above: int, header_row: int, heads: dict[str, 
     return "年度" if value.startswith(("年度", "当年", "本年度")) else ""
 
 
+_SUB_LABELS = frozenset({"level1", "level2", "name"})  # headings an old form repeats as sub-labels in a list
 _EXTRA_FIELDS = ("comparator", "unit", "weight", "direction")
 _MORE_COLUMNS = ("mid_value", "explanation", "remarks", "prior", "actual", "score", "reason")
 _LEVEL2_KEYS = frozenset(k for fw in (CLASSIC, FRAMEWORK_2021) for groups in fw.values() for k, _ in groups)
@@ -523,6 +524,8 @@ def _read_indicators(
             end = r  # the headings of the next table
             break
         if tree:
+            if (vv is None or vv == "") and forms.heading_key(vn) in _SUB_LABELS:
+                continue  # a sub-label row (二级指标 / 三级指标 written over a group), no indicator
             node = _tree_node(vn, vv, line, extra, cur1)
             if node == 1:
                 cur1 = Field(vn, f"{name_col}{r}")
