@@ -407,10 +407,13 @@ def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:
     added: dict[int, list[Finding]] = {}
     elsewhere: dict[str, list[Finding]] = {}
     wb = Workbook(result.projects, result.sheets)
+    on_sheet: dict[str, list[int]] = {}  # the tables of each sheet (findings come by the thousand)
+    for i, p in enumerate(result.projects):
+        on_sheet.setdefault(p.sheet, []).append(i)
     for code in codes:
         r = by_code[code]
         for f in r.check(wb, r):
-            owner = _owner(result.projects, f)
+            owner = _owner(result.projects, on_sheet.get(f.sheet, []), f)
             if owner is not None:
                 added.setdefault(owner, []).append(f)
             else:
@@ -423,9 +426,9 @@ def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:
     return {result.projects[i].key for i in added}
 
 
-def _owner(projects: list[ProjectResult], f: Finding) -> int | None:
-    """The index of the table a workbook rule's finding is about: on its sheet, around its row."""
-    on_sheet = [i for i, p in enumerate(projects) if p.sheet == f.sheet]
+def _owner(projects: list[ProjectResult], on_sheet: list[int], f: Finding) -> int | None:
+    """The index of the table a workbook rule's finding is about: on its sheet (``on_sheet``: the
+    indexes of the tables there), around its row."""
     if len(on_sheet) <= 1:
         return on_sheet[0] if on_sheet else None
     try:
