@@ -235,3 +235,24 @@ def test_brief_list() -> None:
     assert brief_list(["甲", "乙", "丙", "丁"]) == "甲、乙、丙、丁"
     assert brief_list([str(i) for i in range(1000)]) == "0、1、2 等"
     assert display_width("校验 1/2") == 8
+
+
+# --------------------------------------------------------------------------- real files of other applications
+
+REALFILES = Path(__file__).resolve().parent.parent.parent / "shared" / "realfiles" / "files"
+# Names and contents in Hebrew, Arabic and Cyrillic (not in GBK): each ended with exit 3 on a GBK console
+FOREIGN = ["poi/right-to-left.xlsx", "poi/ExcelWithAttachments.xlsm", "sheetjs/חישוב_נקודות_זיכוי.xlsx"]
+
+
+@pytest.mark.skipif(not REALFILES.exists(), reason="../shared/realfiles not here")
+@pytest.mark.parametrize("name", FOREIGN)
+def test_real_files_with_foreign_text_on_a_gbk_console(name: str, tmp_path: Path) -> None:
+    path = REALFILES / name
+    for args in (["check", str(path)], ["costs", str(path)], ["check", str(path), "--format", "json"]):
+        res = gbk_run(*args, cwd=tmp_path)
+        said = res.stderr.decode("gbk")
+        assert res.returncode in (0, 1, 2) and "内部错误" not in said and "Traceback" not in said, (args, said)
+        if "json" in args and res.returncode != 2:
+            json.loads(res.stdout.decode("utf-8"))
+        else:
+            res.stdout.decode("gbk")
