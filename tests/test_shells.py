@@ -49,6 +49,7 @@ def _private_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import xladdin.conventions
 
     monkeypatch.setattr(xladdin.conventions, "now_text", lambda: "2026-12-03 09:00:00")
+    monkeypatch.setattr(addin, "now_text", lambda: "2026-12-03 09:00:00")
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from xladdin.conventions import TOOL_SHEETS
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
 from xladdin.rules import Rule, all_rules, run, select_rules, sort_findings
+from xladdin.settings import settings_from_sheets
 
 
 @dataclass
@@ -142,7 +143,6 @@ def check_sheets(
     ``part``: these sheets are some of a workbook's (a parallel check), so the workbook
     rules are left for ``apply_workbook_rules`` once every part is in.
     """
-    from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
     chosen = chosen_rules(sheets, select, ignore, rules)
@@ -173,7 +173,6 @@ def chosen_rules(
     rules: list[Rule] | None = None,
 ) -> list[Rule]:
     """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's."""
-    from xladdin.settings import settings_from_sheets
 
     settings = settings_from_sheets(sheets)
     chosen = rules if rules is not None else all_rules()

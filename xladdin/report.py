@@ -12,6 +12,7 @@ from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
 from xladdin.conventions import SEVERITY_ZH
+from xladdin.model import display_text
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
@@ -151,6 +152,5 @@ def batch_to_console(batch: BatchResult, color: bool = False) -> str:
 
 
 def _fmt(x: Any) -> str:
-    from xladdin.model import display_text
 
     return display_text(x)

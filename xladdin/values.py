@@ -71,6 +71,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from xladdin.framework import squash
+from xladdin.model import display_text
 from xladdin.units import WAN, canonical, is_money, is_percent_unit, is_time_unit
 
 __all__ = [
@@ -620,8 +621,6 @@ def _with(v: Value, **changes: Any) -> Value:
 
 def _parse(text: Any) -> Value:
     if not isinstance(text, str):
-        from xladdin.model import display_text
-
         text = display_text(text)
     original = text
     t = _normalise(text)

@@ -301,8 +301,18 @@ class WorkbookPlan:
         return [s for s in self.steps if isinstance(s, kind)]
 
 
+@dataclass
+class Applied:
+    """What carrying out a plan found that only the applier could see (for the sentence to the user)."""
+
+    batch: int = 0  # the journal batch written (0: none)
+    marked: int = 0  # cells marked (MarkCells)
+    cleared: dict[str, int] = field(default_factory=dict)  # ClearMarks: cells, notes, kept
+
+
 __all__ = [
     "AddCharts",
+    "Applied",
     "ClearMarks",
     "CutJournal",
     "DeleteRows",

@@ -16,7 +16,7 @@ from typing import Any
 from xladdin.conventions import CHART_DATA_SHEET, LISTS_SHEET
 from xladdin.excel import bulk
 from xladdin.model import parse_ref, row_runs
-from xladdin.style import CellStyle, ChartPlan, CostChartPlan, PrintSetup, SheetStyle
+from xladdin.style import CHART_TITLE, COST_CHART_PREFIX, CellStyle, ChartPlan, CostChartPlan, PrintSetup, SheetStyle
 from xladdin.validation_lists import ListsSheet, Validation
 from xladdin.workbook_plan import SheetContent
 
@@ -275,7 +275,6 @@ def add_charts(book: Any, sheet: Any, plan: ChartPlan, costs: tuple[CostChartPla
     """The amounts chart below the summary table and each project's cost chart below it
     (data on the hidden 图表数据 sheet, as the file shell puts it); charts of an earlier run
     (known by their titles) are replaced."""
-    from xladdin.style import CHART_TITLE, COST_CHART_PREFIX
 
     with contextlib.suppress(Exception):
         for ch in list(sheet.charts):

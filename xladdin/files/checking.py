@@ -24,6 +24,7 @@ from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chose
 from xladdin.files.xlsx_source import XlsxSource
 from xladdin.progress import QUIET, Progress
 from xladdin.report import project_json
+from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
 
 # How workers start: fork where it is safe and cheap (Linux), elsewhere the platform's
@@ -244,7 +245,6 @@ def _parallel(
     if method == "fork":
         # Import the rules (and the engine they use, ~80 ms) before forking, so the workers
         # inherit them instead of each importing them again; a spawned worker imports anyway.
-        from xladdin.rules import all_rules
 
         all_rules()
     floor = max(1, min(MIN_PART, len(names) // (4 * n)))

@@ -13,7 +13,8 @@ from copy import copy
 from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import CHART_DATA_SHEET, LISTS_SHEET
-from xladdin.model import column_letter, parse_ref
+from xladdin.files.cells import set_value
+from xladdin.model import cell_ref, column_letter, parse_ref
 from xladdin.style import CHART_TITLE, COST_CHART_PREFIX, CellStyle, ChartPlan, CostChartPlan, PrintSetup, SheetStyle
 from xladdin.validation_lists import VALUE_PROMPT_TITLE, ListsSheet, Validation
 from xladdin.workbook_plan import SheetContent
@@ -31,37 +32,59 @@ _ROW_CM = 0.53  # a default row (15 pt) in centimetres, to stack charts without 
 
 def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle]) -> None:
     """Fonts, alignment, borders, number formats and fills of some cells (italic, underline,
-    colour and rotation the cell had are kept: they are the user's emphasis)."""
+    colour and rotation the cell had are kept: they are the user's emphasis).
+
+    Cells that start from the same look and get the same style end with the same look: it is
+    worked out for the first of them and copied to the others (building openpyxl's style
+    objects per cell was most of the time of writing a long record sheet).
+    """
+    from openpyxl.cell.cell import MergedCell
+
+    done: dict[tuple[CellStyle, tuple[int, ...]], Any] = {}
+    for (r, c), st in cells.items():
+        cell: Any = ws.cell(row=r, column=c)
+        if not cell._style:  # a new cell: no style array until a style is asked for
+            cell.font  # noqa: B018
+        key = (st, tuple(cell._style))
+        look = done.get(key)
+        if look is not None and not isinstance(cell, MergedCell):
+            cell._style = copy(look)
+            continue
+        _style_cell(cell, st)
+        done[key] = copy(cell._style)
+
+
+def _style_cell(cell: Any, st: CellStyle) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    thin = Side(style="thin", color="000000")
-    boxed = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for (r, c), st in cells.items():
-        cell = ws.cell(row=r, column=c)
-        f = cell.font
-        cell.font = Font(
-            name=st.font.name if st.font.name is not None else f.name,
-            size=st.font.size,
-            bold=st.font.bold,
-            italic=f.italic,
-            underline=f.underline,
-            strike=f.strike,
-            color=copy(f.color),
-            vertAlign=f.vertAlign,
-        )
-        old = cell.alignment
-        cell.alignment = Alignment(
-            horizontal=st.horizontal,
-            vertical=st.vertical,
-            wrap_text=st.wrap,
-            text_rotation=old.text_rotation if old is not None else 0,
-            indent=st.indent,
-        )
-        cell.border = boxed if st.border else Border()
-        if st.number_format is not None:
-            cell.number_format = st.number_format
-        if st.fill is not None:
-            cell.fill = PatternFill(fill_type="solid", fgColor="FF" + st.fill.upper())
+    f = cell.font
+    cell.font = Font(
+        name=st.font.name if st.font.name is not None else f.name,
+        size=st.font.size,
+        bold=st.font.bold,
+        italic=f.italic,
+        underline=f.underline,
+        strike=f.strike,
+        color=copy(f.color),
+        vertAlign=f.vertAlign,
+    )
+    old = cell.alignment
+    cell.alignment = Alignment(
+        horizontal=st.horizontal,
+        vertical=st.vertical,
+        wrap_text=st.wrap,
+        text_rotation=old.text_rotation if old is not None else 0,
+        indent=st.indent,
+    )
+    if st.border:
+        thin = Side(style="thin", color="000000")
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    else:
+        cell.border = Border()
+    if st.number_format is not None:
+        cell.number_format = st.number_format
+    if st.fill is not None:
+        cell.fill = PatternFill(fill_type="solid", fgColor="FF" + st.fill.upper())
 
 
 def apply_style(ws: Worksheet, plan: SheetStyle) -> None:
@@ -264,8 +287,6 @@ def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
 def _cost_charts(wb: Any, ws: Any, costs: tuple[CostChartPlan, ...], row: int, placed: list[tuple[int, float]]) -> None:
     from openpyxl.chart import Reference
 
-    from xladdin.model import cell_ref
-
     data = wb[CHART_DATA_SHEET] if CHART_DATA_SHEET in wb.sheetnames else wb.create_sheet(CHART_DATA_SHEET)
     data.sheet_state = "hidden"
     for r in data.iter_rows():
@@ -311,8 +332,6 @@ def write_content(ws: Worksheet, content: SheetContent) -> None:
     """A ``SheetContent`` into an empty sheet: values (text stays text, formulas where marked),
     merges, styles, links (styled as links), widths, heights, frozen panes, print setup, filter."""
     from openpyxl.worksheet.hyperlink import Hyperlink
-
-    from xladdin.files.cells import set_value
 
     for (r, c), v in sorted(content.cells.items()):
         if v is None:

@@ -21,8 +21,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+from xladdin.conventions import quote_sheet
 from xladdin.errors import NoProjectTables, UserError
+from xladdin.files.apply import apply
+from xladdin.files.looks import apply_style
+from xladdin.files.saving import save_atomic
+from xladdin.files.sources import read_sheets
+from xladdin.files.writing import load_for_edit, read_for_edit
+from xladdin.layout import read_project
+from xladdin.plans.format import plan_format
 from xladdin.progress import QUIET, Progress
+from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
+from xladdin.published.sheets import LOG_SHEET, stored_notice
+from xladdin.workbook_plan import StyleSheet
 
 DEFAULT_TIMEOUT = 300
 _WINDOWS_PATHS = (
@@ -206,8 +217,6 @@ def print_publication(wb: Any, work: Path, timeout: int = DEFAULT_TIMEOUT, progr
     change how a table breaks into pages, and the second run is checked to give the same
     counts.  Without page fields in any header or footer one run is enough.
     """
-    from xladdin.files.saving import save_atomic
-
     printed = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
     if len(printed) <= PART_SHEETS:
         progress.step("保存排版后的副本")
@@ -253,8 +262,6 @@ def _page_texts(ws: Any) -> list[str]:
 
 def _referenced(group: list[Any], others: list[Any]) -> list[Any]:
     """The sheets outside ``group`` that a formula in ``group`` names (so they are carried along, hidden)."""
-    from xladdin.conventions import quote_sheet
-
     names = {ws.title: ws for ws in others}
     found: dict[str, Any] = {}
     for ws in group:
@@ -274,8 +281,6 @@ def _save_part(wb: Any, group: list[Any], path: Path, first_page: int | None = N
     """``group`` of the printed sheets as a workbook of its own (with the sheets its formulas name,
     hidden and without a print area: LibreOffice prints a hidden sheet that has one), the page
     fields of its footers filled in; ``wb`` is left as it was."""
-    from xladdin.files.saving import save_atomic
-
     every = list(wb._sheets)
     carried = _referenced(group, [ws for ws in wb.worksheets if ws not in group])
     kept = [(ws, ws.sheet_state, ws._print_area) for ws in carried]
@@ -352,13 +357,6 @@ def build_publication(
     (LibreOffice prints no hidden sheet), so nothing but the notice and the tables
     reaches the PDF, and formulas that refer to hidden sheets still compute.
     """
-    from xladdin.files.apply import apply
-    from xladdin.files.looks import apply_style
-    from xladdin.files.writing import read_for_edit
-    from xladdin.layout import read_project
-    from xladdin.plans.format import plan_format
-    from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
-    from xladdin.workbook_plan import StyleSheet
 
     sheets = read_for_edit(wb)
     plan = plan_format(sheets, options, validations=False)
@@ -402,6 +400,18 @@ def build_publication(
     return [p.sheet for p in projects]
 
 
+def imported_notice(path: str | Path) -> Any:
+    """The notice ``xladdin import`` kept in the 导入记录 sheet (a ``StoredNotice``), or None.
+
+    A workbook made by ``xladdin import`` signs and dates its disclosure as the original did.
+    """
+    try:
+        sheets = read_sheets(path, [LOG_SHEET])
+    except (UserError, KeyError, ValueError):
+        return None  # an unreadable file is reported by publish itself
+    return stored_notice(sheets[0]) if sheets else None
+
+
 def publish_file(
     source: str | Path,
     output: str | Path,
@@ -413,7 +423,6 @@ def publish_file(
     progress: Progress = QUIET,
 ) -> tuple[Path, list[str]]:
     """The disclosure PDF of a workbook; the workbook itself is not changed."""
-    from xladdin.files.writing import load_for_edit
 
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":

@@ -28,7 +28,7 @@ from xladdin.files.vetting import check_readable
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import SheetData
 from xladdin.progress import QUIET, Progress
-from xladdin.workbook_plan import WorkbookPlan
+from xladdin.workbook_plan import Applied, WorkbookPlan
 
 
 def resolve_output(source: str | Path, output: str | Path | None, in_place: bool) -> Path:
@@ -210,7 +210,7 @@ def edit_file(
     ``progress`` hears of each stage and of each sheet applied, and is cleared at the end,
     so whatever the command says next starts on a clean line.
     """
-    from xladdin.files.apply import Applied, apply
+    from xladdin.files.apply import apply
 
     if not dry_run:
         resolve_output(source, output, in_place)
@@ -238,4 +238,4 @@ class Edited:
 
     target: Path | None
     plan: WorkbookPlan
-    applied: Any
+    applied: Applied

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, TypeVar
 
-from xladdin.model import Finding, Fix, Project, Severity
+from xladdin.model import Field, Finding, Fix, Project, Severity
 
 FixKind = Literal["safe", "unsafe"]
 
@@ -71,6 +71,15 @@ class Context:
             actual=None if actual is None else str(actual),
             fix=fix,
         )
+
+
+def text_fix(field: Field, new: str, safe: bool) -> Fix | None:
+    """A fix that rewrites a cell's text; None for a cell holding a number or a date (rewriting it as
+    text would change its type).  A formula is not text here: the check reads its result."""
+    value = field.value
+    if not isinstance(value, str):
+        return None
+    return Fix(field.cell, value, new, safe)
 
 
 T = TypeVar("T")

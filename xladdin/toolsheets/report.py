@@ -20,7 +20,7 @@ from xladdin.conventions import (
     quote_sheet,
 )
 from xladdin.model import column_letter
-from xladdin.style import CellStyle, PrintSetup
+from xladdin.style import CellStyle, PrintSetup, column_px, count_lines, text_height
 from xladdin.toolsheets import BODY, HEADER, TITLE, severity_cell
 from xladdin.workbook_plan import SheetContent
 
@@ -90,7 +90,7 @@ BATCH_FINDING_HEADER = ("文件", "工作表", "单元格", "规则", "级别", 
 _VERDICTS = (("error", "有错误，需修改后再报"), ("warning", "有警告，请逐条核对"))
 
 
-def _verdict(result: Any) -> tuple[str, str | None]:
+def verdict(result: Any) -> tuple[str, str | None]:
     """What the reviewer reads for a file, and the severity its line is coloured by."""
     for severity, text in _VERDICTS:
         if result.count(severity):
@@ -117,8 +117,8 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
     head.rows.append(list(BATCH_FILE_HEADER))
     head.header_rows.append(len(head.rows))
     for r in batch.results:
-        verdict, worst = _verdict(r)
-        head.rows.append([r.file, len(r.projects), r.count("error"), r.count("warning"), r.count("info"), verdict])
+        verdict_text, worst = verdict(r)
+        head.rows.append([r.file, len(r.projects), r.count("error"), r.count("warning"), r.count("info"), verdict_text])
         if worst:
             head.severity_of_row[len(head.rows)] = worst
         if r.file in links:
@@ -202,7 +202,6 @@ def as_content(rs: ReportSheet, batch: bool = False) -> SheetContent:
 def _fit_heights(rs: ReportSheet, first: int) -> None:
     """Heights for rows whose text wraps: not every reader (LibreOffice, a printer
     driver) re-measures rows, and a clipped 说明 is a finding nobody can read."""
-    from xladdin.style import column_px, count_lines, text_height
 
     for r in range(first, len(rs.rows) + 1):
         tallest = 0.0
