@@ -1,6 +1,6 @@
 """The read-only commands over real spreadsheets made by other applications.
 
-    python bench/realfiles_read.py [--corpus ../shared/realfiles] [--jobs 2] [--timeout 60] [--limit N]
+    python bench/realfiles_read.py [--corpus ../shared/realfiles] [--jobs 2] [--timeout 60] [--limit N] [--writing]
 
 Every file of the corpus (``manifest.tsv``: Excel, LibreOffice, WPS, Google Sheets, Numbers and
 many libraries, as public projects keep them as test data) goes through ``check`` and ``costs``,
@@ -12,8 +12,11 @@ per run, as a user starts them, each stopped after ``--timeout`` seconds.
 What counts: exit 0/1 is *accepted* (the file was read and reported on), exit 2 with one Chinese
 line is *refused* (its reason is counted, with the file name taken out), anything else is a
 failure: exit 3 (internal error), a traceback, a run that did not end (hang), JSON that is not
-UTF-8 or does not parse, text that is not GBK.  The writing commands' side of the corpus
-(mark, format, fill, clear, rollover and what they keep) is ``bench/realfiles.py``'s.
+UTF-8 or does not parse, text that is not GBK.  ``--writing`` adds the writing commands on
+the same GBK console (``check --mark``, then ``clear`` of the marked copy, ``format``, ``fill``,
+``rollover``, each ``-o`` a new file): judged the same way, for the console's side only —
+what a write keeps of the file is ``bench/realfiles.py``'s (issue 22), which compares the
+packages before and after.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +44,14 @@ RUNS: list[tuple[str, list[str], dict[str, str], str]] = [
     ("check --format json", ["--format", "json"], {"PYTHONIOENCODING": "gbk"}, "json"),
     ("costs", [], {"PYTHONIOENCODING": "gbk"}, "gbk"),
     ("costs --format json", ["--format", "json"], {"PYTHONIOENCODING": "gbk"}, "json"),
+]
+# The writing commands: {out} is a folder of the file's own; "clear" clears what "check --mark" wrote.
+WRITING: list[tuple[str, list[str], dict[str, str], str]] = [
+    ("check --mark", ["--mark", "-o", "{out}/标记.xlsx"], {"PYTHONIOENCODING": "gbk"}, "gbk"),
+    ("clear", ["-o", "{out}/清除.xlsx"], {"PYTHONIOENCODING": "gbk"}, "gbk"),
+    ("format", ["-o", "{out}/格式.xlsx"], {"PYTHONIOENCODING": "gbk"}, "gbk"),
+    ("fill", ["-o", "{out}/填充.xlsx"], {"PYTHONIOENCODING": "gbk"}, "gbk"),
+    ("rollover", ["--to", "2027", "-o", "{out}/2027.xlsx"], {"PYTHONIOENCODING": "gbk"}, "gbk"),
 ]
 
 
@@ -114,13 +126,45 @@ def reason(message: str, file: str) -> str:
     return _NUMBERS.sub("N", text)[:160]
 
 
-def run_file(path: Path, corpus: Path, timeout: float, cwd: Path) -> list[Outcome]:
+_TAG = re.compile(r"<[^>]*>")
+
+
+def holds_text_gbk_lacks(path: Path) -> bool:
+    """A package whose name, sheet names or cell texts hold a character GBK has not (Hebrew, Arabic, “•” …):
+    the files where a Chinese Windows console has something to replace."""
+    if any(not ch.encode("gbk", "ignore") for ch in path.name if ord(ch) > 127):
+        return True
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xltx"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = [
+                i
+                for i in z.infolist()
+                if i.filename.lower() in ("xl/sharedstrings.xml", "xl/workbook.xml")
+                or (i.filename.lower().startswith("xl/worksheets/sheet") and i.file_size < 3_000_000)
+            ]
+            text = "".join(z.read(i).decode("utf-8", "replace") for i in parts)
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+        return False
+    return any(ord(c) > 127 and not c.encode("gbk", "ignore") for c in set(_TAG.sub("", text)))
+
+
+def run_file(path: Path, corpus: Path, timeout: float, cwd: Path, writing: bool = False) -> list[Outcome]:
     rel = str(path.relative_to(corpus / "files"))
     outcomes = []
-    for name, extra, env, kind in RUNS:
-        verb = name.split()[0]
-        code, out, err, took = xladdin([verb, str(path), *extra], env, timeout, cwd)
-        outcomes.append(judge(name, rel, kind, code, out, err, took))
+    with tempfile.TemporaryDirectory(dir=cwd) as out:
+        marked = Path(out) / "标记.xlsx"
+        for name, extra, env, kind in RUNS + (WRITING if writing else []):
+            verb = name.split()[0]
+            source = path
+            if verb == "clear":
+                if not marked.exists():
+                    continue  # nothing marked (refused or not a workbook): nothing to clear
+                source = marked
+            args = [a.replace("{out}", out) for a in extra]
+            code, stdout, err, took = xladdin([verb, str(source), *args], env, timeout, cwd)
+            outcomes.append(judge(name, rel, kind, code, stdout, err, took))
     return outcomes
 
 
@@ -175,16 +219,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--limit", type=int, default=None, help="only the first N files (a quick look)")
+    ap.add_argument("--list", type=Path, help="only the files named in this file, one a line (relative to files/)")
+    ap.add_argument("--not-gbk", action="store_true", help="only the files holding text GBK cannot show")
     ap.add_argument("--no-batch", action="store_true")
+    ap.add_argument("--writing", action="store_true", help="the writing commands too, on the same GBK console")
     ap.add_argument("--json", type=Path, help="write every outcome here")
     args = ap.parse_args(argv)
     files = corpus_files(args.corpus)[: args.limit]
+    if args.list:
+        wanted = set(args.list.read_text(encoding="utf-8").split("\n"))
+        files = [f for f in files if str(f.relative_to(args.corpus / "files")) in wanted]
+    if args.not_gbk:
+        files = [f for f in files if holds_text_gbk_lacks(f)]
     start = time.perf_counter()
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="xladdin-real-") as tmp:
         cwd = Path(tmp)
         with ThreadPoolExecutor(args.jobs) as pool:
-            for i, got in enumerate(pool.map(lambda p: run_file(p, args.corpus, args.timeout, cwd), files), 1):
+            for i, got in enumerate(
+                pool.map(lambda p: run_file(p, args.corpus, args.timeout, cwd, args.writing), files), 1
+            ):
                 outcomes += got
                 bad = [o for o in got if o.status not in ("accepted", "refused")]
                 for o in bad:

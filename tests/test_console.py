@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,9 @@ def test_cp936_terminal_check_mark_and_progress(bullet_book: Path, tmp_path: Pat
     said = err.data().decode("cp936")
     assert "\r校验：" in said  # the progress line, rewritten in place …
     assert "写入工作表 7/7" in said and "保存…" in said
-    assert re.search(r"保存…\s*\r +\r已写入 .*详见“校验结果”表。\n$", said)  # … taken away before the last message
+    assert re.search(
+        r"保存…(（\d+秒）)?\s*\r +\r已写入 .*详见“校验结果”表。\n$", said
+    )  # … taken away before the last message
 
 
 def test_cp936_terminal_json_has_no_progress(bullet_book: Path, monkeypatch) -> None:
@@ -221,6 +224,24 @@ def test_progress_line_pads_over_a_longer_line() -> None:
     assert display_width(second) == display_width(first)  # the shorter line covers the longer one
     assert second.startswith("统一格式：保存…") and second.endswith(" ")
     assert blank == " " * display_width(second.rstrip()) and end == ""  # the padding is blank already
+
+
+def test_a_long_uncounted_step_shows_its_clock_until_cleared() -> None:
+    """Saving 1,000 sheets says nothing for minutes: the line shows the clock going on, and stops with the step."""
+    term = _Cp936Terminal()
+    line = ProgressLine("校验", term, tick_after=0.0)
+    line.step("保存")
+    time.sleep(1.5)
+    line.clear()
+    said = term.data().decode("cp936")
+    assert re.fullmatch(r"\r校验：保存…(\r校验：保存…（\d+秒）)+\r +\r", said), said
+    time.sleep(1.2)
+    assert term.data().decode("cp936") == said  # nothing drawn after the line was taken away
+    counted = _Cp936Terminal()
+    line = ProgressLine("校验", counted, tick_after=0.0)
+    line.step("写入工作表", 1, 10)
+    time.sleep(1.2)
+    assert counted.data().decode("cp936").count("\r") == 1  # a counted step redraws itself: no clock thread
 
 
 def test_progress_for_json_or_pipe_is_quiet() -> None:

@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -131,35 +132,52 @@ class ProgressLine(Progress):
     print as text), at most ten times a second, and taken away by ``clear``.  Elsewhere
     (``--progress`` into a file or a pipe) a line is written when the step changes and
     at most every ``every`` seconds, so a log shows the run without thousands of lines.
+
+    A step without a count (openpyxl reading or saving 1,000 sheets, LibreOffice printing)
+    can last minutes with nothing calling ``step``; on a terminal a small thread then shows
+    the clock going on (“校验：保存…（95秒）”) once the step has lasted ``tick_after``
+    seconds, so a working run never looks stuck.
     """
 
-    def __init__(self, verb: str, stream: TextIO | None = None, every: float = 5.0) -> None:
+    def __init__(self, verb: str, stream: TextIO | None = None, every: float = 5.0, tick_after: float = 3.0) -> None:
         self.verb = verb
         self.stream = stream if stream is not None else sys.stderr
         self.live = _isatty(self.stream)
         self.every = every if not self.live else 0.1
+        self.tick_after = tick_after
         self.start = time.monotonic()
         self.last_time = -1e9
         self.last_what = ""
+        self.last_total = 0
+        self.step_start = self.start
         self.shown = 0  # display width of the line on the terminal now (0: none)
+        self._lock = threading.Lock()
+        self._ticker: threading.Thread | None = None
 
     def text(self, what: str, done: int, total: int) -> str:
-        """The line: the verb, the step, and n/N with the time so far when the step is counted.
-
-        A step without a count (reading, saving) shows no clock: nothing redraws the line
-        while openpyxl or LibreOffice works, and a clock that stands still looks stuck.
-        """
+        """The line: the verb, the step, and n/N with the time so far when the step is counted."""
         if not total:
             return f"{self.verb}：{what}…"
-        return f"{self.verb}：{what} {done}/{total}（{time.monotonic() - self.start:.0f}秒）"
+        return f"{self.verb}：{what} {done}/{total}（{self._seconds()}秒）"
+
+    def _seconds(self) -> str:
+        return f"{time.monotonic() - self.start:.0f}"
 
     def step(self, what: str, done: int = 0, total: int = 0) -> None:
-        now = time.monotonic()
-        changed = what != self.last_what
-        if not changed and now - self.last_time < self.every and done != total:
-            return
-        self.last_time, self.last_what = now, what
-        line = self.text(what, done, total)
+        with self._lock:
+            now = time.monotonic()
+            changed = what != self.last_what
+            if not changed and now - self.last_time < self.every and done != total:
+                return
+            if changed:
+                self.step_start = now
+            self.last_time, self.last_what, self.last_total = now, what, total
+            self._draw(self.text(what, done, total))
+            if self.live and not total and self._ticker is None:
+                self._ticker = threading.Thread(target=self._tick, name="xladdin-progress", daemon=True)
+                self._ticker.start()
+
+    def _draw(self, line: str) -> None:
         try:
             if self.live:
                 columns = shutil.get_terminal_size((80, 24)).columns - 1
@@ -173,15 +191,27 @@ class ProgressLine(Progress):
         except (OSError, ValueError):  # stderr gone (closed console): the run goes on without it
             self.live = False
 
+    def _tick(self) -> None:
+        """While an uncounted step lasts, redraw it with the clock once a second; gone when the line is."""
+        while True:
+            time.sleep(1.0)
+            with self._lock:
+                if not self.live or not self.last_what:  # cleared (or stderr gone): the thread ends
+                    self._ticker = None
+                    return
+                if not self.last_total and time.monotonic() - self.step_start >= self.tick_after:
+                    self._draw(f"{self.verb}：{self.last_what}…（{self._seconds()}秒）")
+
     def clear(self) -> None:
-        if self.live and self.shown:
-            try:
-                self.stream.write("\r" + " " * self.shown + "\r")
-                self.stream.flush()
-            except (OSError, ValueError):
-                self.live = False
-            self.shown = 0
-        self.last_what = ""
+        with self._lock:
+            if self.live and self.shown:
+                try:
+                    self.stream.write("\r" + " " * self.shown + "\r")
+                    self.stream.flush()
+                except (OSError, ValueError):
+                    self.live = False
+                self.shown = 0
+            self.last_what = ""
 
 
 def _isatty(stream: Any) -> bool:
