@@ -107,6 +107,18 @@ def test_gbk_console_costs_rules_and_help(bullet_book: Path, tmp_path: Path) -> 
     assert res.returncode == 0 and "--exit-zero" in res.stdout.decode("gbk")
 
 
+def test_gbk_console_selfeval_scores_as_utf8_json(bullet_book: Path, tmp_path: Path) -> None:
+    made = tmp_path / "自评.xlsx"
+    res = gbk_run("selfeval", str(bullet_book), "-o", str(made), cwd=tmp_path)
+    assert res.returncode == 0 and made.exists(), res.stderr.decode("gbk", "replace")
+    res = gbk_run("selfeval", str(made), "--score", "--format", "json", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode("gbk", "replace")
+    scores = json.loads(res.stdout.decode("utf-8"))["selfevals"]
+    assert any(s["name"].startswith(BULLET) for s in scores)
+    res = gbk_run("selfeval", str(made), "--score", cwd=tmp_path)
+    assert "社保卡?补换卡" in res.stdout.decode("gbk")
+
+
 # --------------------------------------------------------------------------- a cp936 terminal, in process
 
 

@@ -38,6 +38,7 @@ from xladdin.plans.fix import plan_fix
 from xladdin.plans.format import plan_format
 from xladdin.plans.marks import clear_message, plan_clear, plan_mark
 from xladdin.plans.rollover import next_year, plan_rollover_workbook
+from xladdin.plans.selfeval import plan_selfeval
 from xladdin.plans.undo import plan_undo
 from xladdin.report import summary_line
 
@@ -228,6 +229,18 @@ def format_sheets(book: Any) -> str:
 
 
 format = format_sheets
+
+
+@entry_point("生成自评表")
+def selfeval(book: Any) -> str:
+    """A 项目支出绩效自评表 per project, scored by formulas (undoable), as ``xladdin selfeval``."""
+    plan = plan_selfeval(bulk.read_book(book))
+    if plan.empty:
+        return plan.message
+    bulk.status(book, "生成自评表：正在写入…")
+    _apply(book, plan)
+    return plan.message + ("" if not plan.notes else "\n" + "\n".join(plan.notes))
+
 
 # Entry point → the label of its button (xladdin.excel.ribbon declares the buttons).
 ENTRY_POINTS: dict[str, str] = entry_points()

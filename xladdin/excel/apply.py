@@ -222,6 +222,9 @@ def _validate(run: _Run, s: wp.Validate) -> None:
     and for a 二级 list the labels under the 一级 its row block has now."""
     sh = run.sheet(s.sheet)
     values: dict[str, tuple[str, ...]] = {}
+    for v in s.rules:  # a literal list ("达成,部分达成,未达成") is its own values
+        if v.formula and v.formula.startswith('"'):
+            values[v.formula] = tuple(x for x in v.formula.strip('"').split(",") if x)
     if not looks.is_desktop(run.book):
         lists = lists_sheet()
         by_header = dict(lists.columns)

@@ -51,6 +51,7 @@ class _Run:
         # walking every sheet, and writing a fill's XML costs more than the paint itself
         self._sheets: dict[str, Worksheet] = {ws.title: ws for ws in wb.worksheets}
         self._fill_xml: dict[int, str] = {}
+        self.looks: looks.Looks = {}  # cell looks worked out once for the whole workbook
 
     def record(self, op: str, sheet: str, cell: str, old: Scalar, new: Scalar, why: str) -> None:
         if self.journal:
@@ -234,7 +235,7 @@ def _write_sheet(run: _Run, s: wp.WriteSheet) -> None:
     else:
         ws = run.wb.create_sheet(name)
         run.record("add_sheet", name, "A1", None, name, s.why)
-    looks.write_content(ws, s.content)
+    looks.write_content(ws, s.content, run.looks)
     run.sheets_changed()  # the new sheet's formulas and links are moved by later row inserts too
 
 
@@ -246,11 +247,11 @@ def _delete_sheet(run: _Run, s: wp.DeleteSheet) -> None:
 
 
 def _style_cells(run: _Run, s: wp.StyleCells) -> None:
-    looks.style_cells(run.sheet(s.sheet), s.cells)
+    looks.style_cells(run.sheet(s.sheet), s.cells, run.looks)
 
 
 def _style_sheet(run: _Run, s: wp.StyleSheet) -> None:
-    looks.apply_style(run.sheet(s.style.sheet), s.style)
+    looks.apply_style(run.sheet(s.style.sheet), s.style, run.looks)
 
 
 def _validate(run: _Run, s: wp.Validate) -> None:

@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules
+from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
 from xladdin.files.xlsx_source import XlsxSource
 from xladdin.progress import QUIET, Progress
 from xladdin.report import project_json
@@ -86,6 +86,9 @@ def check_file(
             if result is None:
                 progress.step(f"检查 {len(names)} 张工作表")
                 result = _check_part(reader, file, None, opts)
+            # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
+            for sheet in pair_selfevals(result, reader.read, opts.select, opts.ignore):
+                result.rendered.pop(sheet, None)
     finally:
         progress.clear()
     # the rules that compare tables, now that every part is in; a table they add to is rendered again
