@@ -66,6 +66,7 @@ def verbs(book: Path, out: Path) -> list[tuple[str, list[str]]]:
 
 
 _STEP = re.compile(r"^(.*?)(\d+)/(\d+)")
+_CLOCK = re.compile(r"（\d+秒）$")  # the clock an uncounted step shows while it lasts
 
 
 def run_one(name: str, args: list[str], cwd: Path, gbk: bool) -> Run:
@@ -117,7 +118,7 @@ def run_one(name: str, args: list[str], cwd: Path, gbk: bool) -> Run:
                 continue
             redraw_times.append(at)
             m = _STEP.match(piece)
-            state = m.group(1).strip() + f" …/{m.group(3)}" if m else piece[:60]
+            state = m.group(1).strip() + f" …/{m.group(3)}" if m else _CLOCK.sub("", piece)[:60]
             if not states or not states[-1].startswith(state + " @"):
                 states.append(f"{state} @{at:.1f}s")
     gaps = [b - a for a, b in zip([0.0, *redraw_times], [*redraw_times, took], strict=True)]

@@ -219,13 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--limit", type=int, default=None, help="only the first N files (a quick look)")
+    ap.add_argument("--start", type=int, default=0, help="skip the first N files (to go on after a stop)")
     ap.add_argument("--list", type=Path, help="only the files named in this file, one a line (relative to files/)")
     ap.add_argument("--not-gbk", action="store_true", help="only the files holding text GBK cannot show")
     ap.add_argument("--no-batch", action="store_true")
     ap.add_argument("--writing", action="store_true", help="the writing commands too, on the same GBK console")
     ap.add_argument("--json", type=Path, help="write every outcome here")
     args = ap.parse_args(argv)
-    files = corpus_files(args.corpus)[: args.limit]
+    files = corpus_files(args.corpus)[args.start : args.limit]
     if args.list:
         wanted = set(args.list.read_text(encoding="utf-8").split("\n"))
         files = [f for f in files if str(f.relative_to(args.corpus / "files")) in wanted]
@@ -240,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
                 pool.map(lambda p: run_file(p, args.corpus, args.timeout, cwd, args.writing), files), 1
             ):
                 outcomes += got
+                if args.json:  # each file's outcomes as they come, so a stopped run keeps what it did
+                    with args.json.with_suffix(".jsonl").open("a", encoding="utf-8") as log:
+                        log.writelines(json.dumps(o.__dict__, ensure_ascii=False) + "\n" for o in got)
                 bad = [o for o in got if o.status not in ("accepted", "refused")]
                 for o in bad:
                     print(f"[{i}/{len(files)}] {o.status} {o.run} {o.file}: {o.detail[:200]}", file=sys.stderr)

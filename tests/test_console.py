@@ -22,7 +22,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xladdin.commands.cli import main
-from xladdin.commands.console import ProgressLine, brief_list, display_width, progress_for
+from xladdin.commands.console import ProgressLine, brief_groups, brief_list, display_width, progress_for
 from xladdin.progress import QUIET
 
 from .conftest import WORKBOOK
@@ -261,6 +261,34 @@ def test_progress_for_json_or_pipe_is_quiet() -> None:
     assert progress_for("校验", asked=False, json=False, stream=io.StringIO()) is QUIET
     assert isinstance(progress_for("校验", asked=False, json=False, stream=_Cp936Terminal()), ProgressLine)
     assert isinstance(progress_for("校验", asked=True, json=False, stream=io.StringIO()), ProgressLine)
+
+
+def test_fill_on_many_projects_lists_the_first_and_says_where_the_rest_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate
+
+    book = generate(tmp_path / "多项目.xlsx", 30, seed=5)
+    assert main(["fill", str(book), "--dry-run"]) == 0
+    everything = capsys.readouterr().out.splitlines()  # a dry run lists every change: nothing else shows them
+    assert main(["fill", str(book), "-o", str(tmp_path / "填充.xlsx")]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert len(everything) > 60 and len(said) <= 42
+    assert said[:-2] == everything[: len(said) - 2]  # the first projects, whole
+    left = sum(1 for line in everything if line.startswith("【")) - sum(1 for line in said if line.startswith("【"))
+    changes = re.search(r"共 (\d+) 处修改", everything[-1]).group(1)  # type: ignore[union-attr]
+    assert said[-2] == f"……另有 {left} 个项目的修改未在此列出，全部 {changes} 处修改见“填充记录”表。"
+    assert said[-1].startswith(f"共 {changes} 处修改，已写入")
+
+
+def test_brief_groups() -> None:
+    lines = ["【甲】", "  1", "  2", "【乙】", "  3", "【丙】", "  4", "  5"]
+    assert brief_groups(lines, 5) == (["【甲】", "  1", "  2", "【乙】", "  3"], 1)
+    assert brief_groups(lines, 4) == (["【甲】", "  1", "  2"], 2)
+    assert brief_groups(lines, 2) == (["【甲】", "  1", "  2"], 2)  # the first group whole, however long
+    assert brief_groups(lines) == (lines, 0)
+    assert brief_groups(["前言", "【甲】", "  1"], 2) == (["前言"], 1)
 
 
 def test_brief_list() -> None:

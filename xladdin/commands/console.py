@@ -104,6 +104,27 @@ def brief_list(names: list[str], limit: int = 3) -> str:
     return "、".join(names[:limit]) + " 等"
 
 
+def brief_groups(lines: list[str], limit: int = 40) -> tuple[list[str], int]:
+    """The first whole groups of a report (a “【表名】” line and the lines under it) within ``limit`` lines,
+    and how many groups were left out.
+
+    ``fill`` on 1,000 projects lists some 2,700 changes in 3,500 lines, which no one reads on
+    a console; every change is in the 填充记录 sheet as well, so the console shows the first
+    projects and says where the rest is.
+    """
+    groups: list[list[str]] = []
+    for line in lines:
+        if line.startswith("【") or not groups:
+            groups.append([])
+        groups[-1].append(line)
+    kept: list[str] = []
+    for i, group in enumerate(groups):
+        if kept and len(kept) + len(group) > limit:
+            return kept, len(groups) - i
+        kept += group
+    return kept, 0
+
+
 # --------------------------------------------------------------------------- progress
 
 

@@ -46,7 +46,7 @@ def _library(file: str, sheets: list[Any], others: list[str]) -> list[Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xladdin.commands.console import progress_of
+    from xladdin.commands.console import brief_groups, progress_of
     from xladdin.conventions import now_text
     from xladdin.errors import UserError
     from xladdin.files.writing import edit_file
@@ -76,9 +76,12 @@ def run(args: argparse.Namespace) -> int:
     done = edit_file(
         args.file, plan_of, args.output, args.in_place, args.force, dry_run=args.dry_run, progress=progress_of(args)
     )
-    for line in said:
-        print(line)
     changes = done.plan.counts.get("changes", 0)
+    shown, left_out = (said, 0) if args.dry_run else brief_groups(said)  # a dry run's list is all there is
+    for line in shown:
+        print(line)
+    if left_out:
+        print(f"……另有 {left_out} 个项目的修改未在此列出，全部 {changes} 处修改见“填充记录”表。")
     if args.dry_run:
         print(f"共 {changes} 处修改（--dry-run：未写入文件）。")
         return 0
