@@ -49,6 +49,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="发现错误时也以 0 退出（文件无法读取或未能写入时仍为 2），便于 .bat 脚本和 && 继续执行下一步",
     )
     p.add_argument(
+        "--standards",
+        metavar="标准.xlsx|.csv",
+        help="用本单位或财政部门的支出标准核对成本指标（同类支出替换内置的中央标准；见 xladdin standards）",
+    )
+    p.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -62,6 +67,14 @@ def split_codes(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.standards import read_standards_file
+    from xladdin.standards import using
+
+    with using(read_standards_file(args.standards) if args.standards else None):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
     from xladdin.files.checking import check_file
     from xladdin.files.inputs import is_single_file
