@@ -49,6 +49,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="发现错误时也以 0 退出（文件无法读取或未能写入时仍为 2），便于 .bat 脚本和 && 继续执行下一步",
     )
     p.add_argument(
+        "--tables",
+        action="store_true",
+        help="同时列出读到的每张表：表样栏目、金额单位和每一行指标（用来确认其他表样读得对不对）",
+    )
+    p.add_argument(
         "--standards",
         metavar="标准.xlsx|.csv",
         help="用本单位或财政部门的支出标准核对成本指标（同类支出替换内置的中央标准；见 xladdin standards）",
@@ -86,6 +91,8 @@ def _run(args: argparse.Namespace) -> int:
     if not is_single_file(args.file):
         if args.fix or args.unsafe_fixes:
             raise UserError("--fix 一次只能修正一个文件，请逐个文件运行。")
+        if args.tables:
+            raise UserError("--tables 一次只能列出一个文件的表，请逐个文件运行。")
         return exit_code(_run_batch(args), args)
     args.file = args.file[0]
     if args.fix or args.unsafe_fixes:
@@ -100,6 +107,7 @@ def _run(args: argparse.Namespace) -> int:
     # every file is written before anything is printed: a console that cannot show a character
     # (or a reader that left the pipe) must never cost the user the marked workbook
     said: list[str] = []
+    tables = _tables(args.file) if args.tables else None
     if args.report:
         from xladdin.check import BatchResult
 
@@ -110,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         marked = len(plan_marks(result))
         said.append(f"已写入 {written}：{marked} 个单元格已标色并加批注，详见“校验结果”表。")
-    say_report(args, result)
+    say_report(args, result, tables)
     for line in said:
         print(line, file=sys.stderr)
     return exit_code(result.exit_code, args)
@@ -121,16 +129,27 @@ def exit_code(code: int, args: argparse.Namespace) -> int:
     return 0 if code == 1 and getattr(args, "exit_zero", False) else code
 
 
-def say_report(args: argparse.Namespace, result: Any) -> None:
+def say_report(args: argparse.Namespace, result: Any, tables: list[dict[str, Any]] | None = None) -> None:
     """One file's report: the console text, or the JSON contract, on stdout or into ``--output-file``."""
     from xladdin.commands.console import write_report
     from xladdin.report import to_console, to_json
 
     output_file = getattr(args, "output_file", None)
     if args.format == "json":
-        write_report(to_json(result, getattr(result, "rendered", None)), output_file, json=True)
+        write_report(to_json(result, getattr(result, "rendered", None), tables), output_file, json=True)
     else:
-        write_report(to_console(result, color=not output_file and sys.stdout.isatty()), output_file, json=False)
+        color = not output_file and sys.stdout.isatty()
+        write_report(to_console(result, color=color, tables=tables), output_file, json=False)
+
+
+def _tables(file: str) -> list[dict[str, Any]]:
+    """What was read of each table of the file, in the order of the check's projects."""
+    from xladdin.check import read_projects
+    from xladdin.files.sources import read_sheets
+    from xladdin.report import table_view
+
+    projects, _ = read_projects(read_sheets(file))
+    return [table_view(p) for p in projects]
 
 
 def _run_fix(args: argparse.Namespace) -> int:

@@ -165,7 +165,7 @@ def convert_all(
         )
     if code != 0 or any(not pdf.exists() or pdf.stat().st_size == 0 for pdf in pdfs):
         raise UserError(
-            "LibreOffice 未能生成 PDF"
+            f"LibreOffice 未能生成 {what}"
             + (f"（{detail[-1][:150]}）" if detail else "")
             + "。请确认 LibreOffice 能正常打开该工作簿。"
         )
@@ -341,6 +341,54 @@ def join_pdfs(pdfs: list[Path], target: Path) -> Path:
     return target
 
 
+def soffice_convert(src: Path, out_dir: Path, target: str, what: str, timeout: int = DEFAULT_TIMEOUT) -> Path:
+    """``src`` converted by LibreOffice headless to ``out_dir/<stem>.<ext of target>`` (a private
+    profile, formulas not recalculated, Windows faces mapped to Noto CJK); every failure is a
+    Chinese ``UserError`` naming ``what`` was being made (“PDF”, “.xlsx”)."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise UserError(_NO_SOFFICE.replace("无法生成 PDF", f"无法生成 {what}"))
+    with tempfile.TemporaryDirectory(prefix="xladdin-lo-") as tmp:
+        work = Path(tmp)
+        user = work / "profile" / "user"
+        user.mkdir(parents=True)
+        (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+        env = dict(os.environ)
+        conf = _fontconfig_file(work)
+        if conf is not None:
+            env["FONTCONFIG_FILE"] = str(conf)
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out_dir.resolve()),
+            str(src.resolve()),  # LibreOffice runs in its own folder: a relative path would not be found
+        ]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=work)
+        except subprocess.TimeoutExpired:
+            raise UserError(
+                f"LibreOffice 转换 {what} 超时（超过 {timeout} 秒）。请关闭其他 LibreOffice 窗口后重试，或用 --timeout 加长等待时间。"
+            ) from None
+        except OSError as exc:
+            raise UserError(f"无法启动 LibreOffice（{soffice}）：{exc.strerror}。{_NO_SOFFICE}") from None
+    out = out_dir / (src.stem + "." + target.split(":", 1)[0])
+    if proc.returncode != 0 or not out.exists() or out.stat().st_size == 0:
+        detail = (proc.stderr or proc.stdout or "").strip().splitlines()
+        raise UserError(
+            f"LibreOffice 未能生成 {what}"
+            + (f"（{detail[-1][:150]}）" if detail else "")
+            + "。请确认 LibreOffice 能正常打开该工作簿。"
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- publish
 
 
@@ -432,8 +480,11 @@ def publish_file(
         raise UserError(f"输出文件夹不存在：{folder}。请先创建该文件夹，或换一个输出路径。")
     if find_soffice() is None:
         raise UserError(_NO_SOFFICE)
+    from xladdin.files.other_formats import as_xlsx  # it converts through this module: imported when asked
+
     progress.step("读取工作簿")
-    wb = load_for_edit(src)
+    with as_xlsx(src) as readable:  # an .xls / .ods is read through a converted copy; the file itself is untouched
+        wb = load_for_edit(readable)
     progress.step("排版")
     published = build_publication(wb, day=day, unit=unit, year=year, options=options)
     with tempfile.TemporaryDirectory(prefix="xladdin-publish-") as tmp:
