@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
 from xladdin.files.sources import Source, open_source
+from xladdin.progress import QUIET, Progress
 from xladdin.report import project_json
 from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
@@ -63,11 +64,13 @@ def check_file(
     ignore: Sequence[str] | None = None,
     jobs: int | None = None,
     json: bool = False,
+    progress: Progress = QUIET,
 ) -> FileCheck:
     """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off).
 
     ``json``: the JSON report will be written, so each part renders its projects' entries
-    (``FileCheck.rendered``) in the process that checked them.
+    (``FileCheck.rendered``) in the process that checked them.  ``progress``: told the sheets
+    taken so far by every process (a parallel check), or that the check runs.
 
     The result carries findings only (``ProjectResult.project`` is None): what a file
     check reports needs nothing else, and keeping every parsed table alive until the
@@ -75,15 +78,19 @@ def check_file(
     """
     file = str(path)
     opts = _Options(list(select or []), list(ignore or []), json)
-    with gc_paused(), open_source(path) as reader:
-        names = reader.names
-        n = workers(len(names), jobs)
-        result = _parallel(reader, file, names, opts, n) if n > 1 else None
-        if result is None:
-            result = _check_part(reader, file, None, opts)
-        # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
-        for key in pair_selfevals(result, reader.read, opts.select, opts.ignore):
-            result.rendered.pop(key, None)
+    try:
+        with gc_paused(), open_source(path) as reader:
+            names = reader.names
+            n = workers(len(names), jobs)
+            result = _parallel(reader, file, names, opts, n, progress) if n > 1 else None
+            if result is None:
+                progress.step(f"检查 {len(names)} 张工作表")
+                result = _check_part(reader, file, None, opts)
+            # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
+            for key in pair_selfevals(result, reader.read, opts.select, opts.ignore):
+                result.rendered.pop(key, None)
+    finally:
+        progress.clear()
     # the rules that compare tables, now that every part is in; a table they add to is rendered again
     for key in apply_workbook_rules(result, result.pending):
         result.rendered.pop(key, None)
@@ -160,6 +167,12 @@ def _take(bounds: Any, n: int, floor: int, from_end: bool) -> tuple[int, int] | 
         return lo, lo + size
 
 
+def _taken(bounds: Any, total: int) -> int:
+    """How many sheets some process has taken (the progress of a parallel check)."""
+    with bounds.get_lock():
+        return total - max(0, bounds[1] - bounds[0])
+
+
 def _stop(bounds: Any) -> None:
     """Leave nothing more to take (after an error, the check is over for every process)."""
     with bounds.get_lock():
@@ -217,7 +230,9 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
         conn.close()
 
 
-def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: int) -> FileCheck | None:
+def _parallel(
+    reader: Source, file: str, names: list[str], opts: _Options, n: int, progress: Progress = QUIET
+) -> FileCheck | None:
     """The check in ``n`` processes — this one and ``n - 1`` workers — or None when no worker can start.
 
     Every process takes the next run of sheets from a shared counter as soon as it is
@@ -262,7 +277,9 @@ def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: in
         done: dict[int, tuple[int, FileCheck]] = {}
         while (part := _take(bounds, n, floor, from_end=True)) is not None:
             lo, hi = part
+            progress.step("检查工作表", _taken(bounds, len(names)), len(names))
             done[lo] = (hi, _check_part(reader, file, names[lo:hi], opts))
+        progress.step("检查工作表", len(names), len(names))
         error: BaseException | None = None
         for conn in conns:
             try:

@@ -29,6 +29,7 @@ from xladdin.files.saving import is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import SheetData
+from xladdin.progress import QUIET, Progress
 from xladdin.workbook_plan import Applied, WorkbookPlan
 
 
@@ -202,11 +203,14 @@ def edit_file(
     in_place: bool = False,
     force: bool = False,
     dry_run: bool = False,
+    progress: Progress = QUIET,
 ) -> Edited:
     """A writing command on a file: read → plan (the core) → apply (``files.apply``) → save safely.
 
     The target is checked before any work; ``dry_run`` stops after the plan, and so does a
     plan with nothing to do on ``in_place`` (the file is not rewritten for nothing).
+    ``progress`` hears of each stage and of each sheet applied, and is cleared at the end,
+    so whatever the command says next starts on a clean line.
     """
     from xladdin.files.apply import apply
 
@@ -229,15 +233,21 @@ def edit_file(
         return done
     if not dry_run:
         resolve_output(source, output, in_place)
-    wb = load_for_edit(source)
     try:
-        plan = plan_of(read_for_edit(wb))
-        if dry_run or (plan.empty and in_place):  # nothing to change: the file is not rewritten
-            return Edited(None, plan, Applied())
-        applied = apply(wb, plan)
-        target = save_edited(wb, source, output, in_place, force)
+        progress.step("读取工作簿")
+        wb = load_for_edit(source)
+        try:
+            progress.step("分析工作表")
+            plan = plan_of(read_for_edit(wb))
+            if dry_run or (plan.empty and in_place):  # nothing to change: the file is not rewritten
+                return Edited(None, plan, Applied())
+            applied = apply(wb, plan, progress)
+            progress.step("保存")
+            target = save_edited(wb, source, output, in_place, force)
+        finally:
+            close(wb)
     finally:
-        close(wb)
+        progress.clear()
     return Edited(target, plan, applied)
 
 
