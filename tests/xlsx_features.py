@@ -986,9 +986,14 @@ PRESENT: dict[str, Callable[[Path], bool]] = {
 
 
 def round_trip(src: Path, dst: Path) -> Path:
-    """Load and save with openpyxl exactly as xladdin's write path does."""
-    from openpyxl import load_workbook
+    """Load and save exactly as xladdin's write path does (openpyxl, then what ``files.carry`` puts back),
+    with nothing changed and --force, so that whatever is lost is written without it."""
+    from xladdin.files.writing import close, load_for_edit, save_edited
+    from xladdin.workbook_plan import WorkbookPlan
 
-    wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
-    wb.save(dst)
+    wb = load_for_edit(src)
+    try:
+        save_edited(wb, src, dst, force=True, plan=WorkbookPlan("round trip"))
+    finally:
+        close(wb)
     return dst

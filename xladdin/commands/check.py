@@ -78,12 +78,14 @@ def run(args: argparse.Namespace) -> int:
 
         _write_report(BatchResult([result]), args.report, [Path(args.file)])
     if args.mark or args.output or args.in_place:  # an output file only makes sense for marks
+        from xladdin.commands.cli import say_notices
         from xladdin.files.reports import mark_file
         from xladdin.marks import plan_marks
 
-        written = mark_file(args.file, result, output=args.output, in_place=args.in_place, force=args.force)
+        done = mark_file(args.file, result, output=args.output, in_place=args.in_place, force=args.force)
         marked = len(plan_marks(result))
-        print(f"已写入 {written}：{marked} 个单元格已标色并加批注，详见“校验结果”表。", file=sys.stderr)
+        print(f"已写入 {done.target}：{marked} 个单元格已标色并加批注，详见“校验结果”表。", file=sys.stderr)
+        say_notices(done.notices)
     return result.exit_code
 
 
@@ -120,6 +122,9 @@ def _run_fix(args: argparse.Namespace) -> int:
     print(f"{plan.message}{where}。", file=sys.stderr)
     for note in plan.notes:
         print(f"未修正：{note}", file=sys.stderr)
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     left = sum(1 for f in after.findings if f.fix is not None and not f.fix.safe)
     if left and not unsafe:
         print(f"另有{left}处需确认的修正未应用（加 --unsafe-fixes 可一并修正）。", file=sys.stderr)
@@ -237,8 +242,10 @@ def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Nam
         try:
             if target is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)
-            mark_file(src, result, output=target, in_place=args.in_place, force=args.force)
+            done = mark_file(src, result, output=target, in_place=args.in_place, force=args.force)
             written += 1
+            for line in done.notices:
+                print(f"提示：{src}：{line}", file=sys.stderr)
         except (UserError, OSError) as e:
             failed += 1
             print(f"xladdin：{src} 未写入标记：{e}", file=sys.stderr)

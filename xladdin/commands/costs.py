@@ -113,8 +113,10 @@ def run(args: argparse.Namespace) -> int:
 
 def write(source: str, explanations: list[CostExplanation], output: str | None, in_place: bool, force: bool) -> str:
     """The 成本测算 sheet into the workbook (``xladdin.plans.costs``, the ribbon's 测算成本)."""
+    from xladdin.commands.cli import say_notices
     from xladdin.files.writing import edit_file
     from xladdin.plans.costs import plan_cost_sheet
 
     done = edit_file(source, lambda sheets: plan_cost_sheet(sheets, explanations), output, in_place, force)
+    say_notices(done.notices)
     return str(done.target)

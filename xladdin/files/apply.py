@@ -58,6 +58,7 @@ class Applied:
     batch: int = 0  # the journal batch written (0: none)
     marked: int = 0  # cells marked
     cleared: dict[str, int] = field(default_factory=dict)  # ClearMarks: cells, notes, kept
+    unchanged: bool = False  # every step found nothing to do (clear on a workbook never marked)
 
 
 class _Run:
@@ -98,8 +99,12 @@ class _Run:
 def apply(wb: Workbook, plan: WorkbookPlan) -> Applied:
     """Carry out every step of ``plan`` in order; journal them as one batch when the plan says so."""
     run = _Run(wb, plan)
+    noop = 0
     for step in plan.steps:
+        if isinstance(step, ClearMarks) and not _marked(run.wb, step):
+            noop += 1  # nothing of the tool's is on the workbook: the step would only rewrite it
         _STEP[type(step)](run, step)
+    run.applied.unchanged = bool(plan.steps) and noop == len(plan.steps) and not run.entries
     if run.entries:
         journal_entries(wb, run.entries)
         run.applied.batch = run.batch
@@ -233,6 +238,24 @@ def _charts(run: _Run, s: AddCharts) -> None:
 
 
 # --------------------------------------------------------------------------- marks and the journal
+
+
+def _marked(wb: Workbook, s: ClearMarks) -> bool:
+    """Whether taking the marks off can change anything: a state to restore, the state sheet, or a
+    note of the tool's on some cell (looked for only when the state sheet is missing)."""
+    from xladdin.conventions import STATE_SHEET
+    from xladdin.marks import NOTE_TAG
+
+    if s.states or STATE_SHEET in wb.sheetnames:
+        return True
+    if not s.without_state:
+        return False
+    return any(
+        cell.comment is not None and NOTE_TAG in cell.comment.text
+        for ws in wb.worksheets
+        for cell in ws._cells.values()
+        if cell.comment is not None
+    )
 
 
 def _clear_marks(run: _Run, s: ClearMarks) -> None:

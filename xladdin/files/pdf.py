@@ -214,8 +214,7 @@ def publish_file(
     options: Any = None,
 ) -> tuple[Path, list[str]]:
     """The disclosure PDF of a workbook; the workbook itself is not changed."""
-    from xladdin.files.saving import save_atomic
-    from xladdin.files.writing import load_for_edit
+    from xladdin.files.writing import close, load_for_edit
 
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":
@@ -226,7 +225,16 @@ def publish_file(
     if find_soffice() is None:
         raise UserError(_NO_SOFFICE)
     wb = load_for_edit(src)
-    published = build_publication(wb, day=day, unit=unit, year=year, options=options)
+    try:
+        published = build_publication(wb, day=day, unit=unit, year=year, options=options)
+        return _publish(wb, out, folder, timeout), published
+    finally:
+        close(wb)
+
+
+def _publish(wb: Any, out: Path, folder: Path, timeout: int) -> Path:
+    from xladdin.files.saving import save_atomic
+
     with tempfile.TemporaryDirectory(prefix="xladdin-publish-") as tmp:
         work = Path(tmp)
         copy = save_atomic(wb, work / "公开文档.xlsx")
@@ -240,4 +248,4 @@ def publish_file(
         finally:
             if staged.exists():
                 staged.unlink()
-    return out, published
+    return out

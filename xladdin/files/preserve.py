@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
 
+from xladdin.files.carry import CARRIED_EXTENSIONS
+
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -53,7 +55,6 @@ LOST_PARTS: tuple[tuple[str, str], ...] = (
     ("xl/timelines/", "日程表（时间筛选器）"),
     ("xl/timelinecaches/", "日程表（时间筛选器）"),
     ("xl/threadedcomments/", "带回复的新版批注（对话内容）"),
-    ("customxml/", "自定义 XML 数据（customXml）"),
     ("xl/connections.xml", "数据连接（Power Query 查询或外部数据）"),
     ("xl/querytables/", "外部数据查询表"),
     ("xl/model/", "数据模型（Power Pivot）"),
@@ -65,23 +66,23 @@ LOST_PARTS: tuple[tuple[str, str], ...] = (
     ("xl/charts/chartex", "新式图表（瀑布图、树状图、旭日图、直方图、箱形图、漏斗图或地图）"),
     ("xl/webextensions/", "Office 加载项（Web 扩展）"),
     ("_xmlsignatures/", "数字签名"),
+    ("xl/xmlmaps.xml", "XML 映射（“开发工具→源”中的 XML 映射）"),
+    ("xl/featurepropertybag/", "单元格中的复选框"),
 )
 
-# Worksheet extLst extensions (all dropped by openpyxl), by ext uri.
+# Worksheet extLst extensions openpyxl drops and xladdin does not carry back (``files.carry``
+# carries the others: CARRIED_EXTENSIONS), by ext uri.
 EXTENSIONS: dict[str, str] = {
-    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "条件格式的新版设置（数据条、图标集等）",
-    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "引用其他工作表的数据验证（下拉列表）",
-    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "迷你图",
     "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "切片器",
     "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "切片器",
     "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "日程表（时间筛选器）",
-    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "允许编辑区域",
     "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Office 加载项（Web 扩展）",
 }
-# Extensions that only point at another extension (a cfRule's x14 id), or lose nothing.
+# Extensions that only point at another extension (a cfRule's x14 id, carried with it), or that
+# ``files.carry`` puts back as they were.
 QUIET_EXTENSIONS = {
-    "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}",  # cfRule → its x14 twin, reported through the sheet's extLst
-    "{01252117-D84E-4E92-8308-4BE1C098FCBB}",  # ignored errors: green triangles come back, nothing is lost
+    "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}",  # cfRule → its x14 twin (carried with the sheet's extLst)
+    *CARRIED_EXTENSIONS,
 }
 
 # Worksheet elements openpyxl drops, found by a streaming scan outside <sheetData>.
@@ -101,6 +102,25 @@ _COMMENT_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?comment\b[^>]*?\bref\s*=\s
 _URI = re.compile(rb"""\buri\s*=\s*["']([^"']*)["']""")
 _SHEETDATA_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*?(/?)>")
 _SHEETDATA_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
+
+# VML object types (x:ClientData ObjectType) as a user knows them.
+_VML_ZH = {
+    "Button": "按钮",
+    "Checkbox": "复选框",
+    "Radio": "单选按钮",
+    "Drop": "下拉框",
+    "List": "列表框",
+    "Spin": "微调项",
+    "Scroll": "滚动条",
+    "Label": "标签",
+    "GBox": "分组框",
+    "Edit": "编辑框",
+    "Dialog": "对话框",
+    "Text": "文本框",
+    "Rect": "矩形",
+    "Shape": "形状",
+    "Pict": "图片",
+}
 
 # Drawing elements (DrawingML local names) and what losing them means.
 _SHAPE_TAGS = {"sp", "cxnSp", "grpSp", "contentPart", "AlternateContent"}
@@ -191,6 +211,13 @@ class _Scan:
                 return target
         return "xl/workbook.xml"
 
+    def sheet_kinds(self) -> list[tuple[str, str]]:
+        """(name, kind) of every sheet that is neither a worksheet nor a chart sheet."""
+        from xladdin.files.package import Package
+
+        with Package(self.zf.filename or "") as pkg:
+            return [(s.name, s.kind) for s in pkg.sheets() if s.kind not in ("worksheet", "chartsheet")]
+
     def sheets(self) -> list[tuple[str, str]]:
         """(worksheet part, sheet name) in workbook order."""
         wb_part = self.workbook_part()
@@ -234,8 +261,11 @@ class _Scan:
                 typ.endswith("/2006/relationships/ui/extensibility") and self.suffix != ".xlsm"
             ):
                 self.add("自定义功能区（customUI 选项卡和按钮）")
-        if "xl/metadata.xml" in self.lower and "xl/richdata/" not in "".join(self.lower):
-            self.add("动态数组公式的溢出设置（会变成传统数组公式）")
+        for name, kind in self.sheet_kinds():
+            if kind == "dialogsheet":
+                self.add(f"对话框工作表“{name}”（Excel 5.0 对话框）")
+            elif kind == "macrosheet":
+                self.add(f"Excel 4.0 宏表“{name}”")
 
     def scan_workbook(self) -> None:
         data = self.read_small(self.workbook_part())
@@ -259,12 +289,14 @@ class _Scan:
             elif tag == b"ext":
                 m = _URI.search(attrs)
                 uri = m.group(1).decode("ascii", "replace").upper() if m else ""
-                if uri in QUIET_EXTENSIONS:
-                    continue
-                self.add(f"工作表“{sheet}”中的{EXTENSIONS.get(uri, '扩展功能（extLst）')}")
+                if uri in QUIET_EXTENSIONS or uri not in EXTENSIONS:
+                    continue  # carried back by files.carry, or judged by files.verify on the written file
+                self.add(f"工作表“{sheet}”中的{EXTENSIONS[uri]}")
             elif tag in SHEET_ELEMENTS:  # b"controls" is left to scan_parts
                 self.add(f"工作表“{sheet}”中的{SHEET_ELEMENTS[tag]}")
         for typ, target in self.rels(part):
+            if typ.endswith("/vmlDrawing") and target.lower() in self.lower:
+                self.scan_vml(self.lower[target.lower()], sheet)
             if typ.endswith("/drawing") and target.lower() in self.lower:
                 self.scan_drawing(self.lower[target.lower()], sheet)
             elif typ.endswith("/comments") and merges and target.lower() in self.lower:
@@ -289,6 +321,13 @@ class _Scan:
                 f"工作表“{sheet}”中合并单元格内的批注 {len(lost)} 条（{'、'.join(lost[:5])}{'…' if len(lost) > 5 else ''}）"
             )
 
+    def scan_vml(self, part: str, sheet: str) -> None:
+        """Excel 2007 keeps form controls and text boxes only in VML, which openpyxl rewrites with notes alone."""
+        data = self.read_small(part) or b""
+        kinds = {k.decode("ascii", "replace") for k in re.findall(rb"ObjectType\s*=\s*[\"'](\w+)", data)} - {"Note"}
+        if kinds:
+            self.add(f"工作表“{sheet}”中的表单控件或文本框（{'、'.join(_VML_ZH.get(k, k) for k in sorted(kinds))}）")
+
     def scan_drawing(self, part: str, sheet: str) -> None:
         data = self.read_small(part)
         if data is None:
@@ -298,7 +337,7 @@ class _Scan:
         if root is None:
             return
         shapes: Counter[str] = Counter()
-        pictures = 0
+        pictures = linked = 0
         for anchor in root:
             for child in anchor:
                 local = child.tag.rpartition("}")[2]
@@ -306,6 +345,11 @@ class _Scan:
                     shapes[local] += 1
                 elif local == "pic":
                     pictures += 1
+                    linked += any(
+                        k.endswith("}link") for el in child.iter() if el.tag.endswith("}blip") for k in el.attrib
+                    )
+        if linked:
+            self.add(f"工作表“{sheet}”中链接到文件的图片 {linked} 张")
         if shapes:
             n = sum(shapes.values())
             self.add(f"工作表“{sheet}”中的文本框、形状或组合图形 {n} 个")

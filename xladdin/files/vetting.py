@@ -69,12 +69,20 @@ def vet_path(path: str | os.PathLike[str]) -> Path:
     except OSError as exc:
         raise UserError(f"无法读取文件：{p}（{exc.strerror}）。") from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        # OLE2: an .xls/.et file, or an .xlsx encrypted with a password.
-        if suffix in SUPPORTED:
+        # OLE2: an .xls/.et file, or an .xlsx encrypted with a password; told apart by the streams it holds.
+        kind = _ole_kind(p)
+        if suffix in SUPPORTED and kind == "encrypted":
             raise UserError(
                 f"工作簿 {p.name} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。"
             )
-        hint = _UNSUPPORTED_HINTS.get(suffix, "这不是 .xlsx 格式的工作簿")
+        if suffix in SUPPORTED:
+            hint = (
+                "这是旧版 Excel 97-2003 格式（.xls）的工作簿，只是扩展名写成了 " + suffix
+                if kind == "xls"
+                else "这不是 .xlsx 格式的工作簿"
+            )
+        else:
+            hint = _UNSUPPORTED_HINTS.get(suffix, "这不是 .xlsx 格式的工作簿")
         raise UserError(f"{p.name}：{hint}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
     if suffix in _UNSUPPORTED_HINTS:
         raise UserError(f"{p.name}：{_UNSUPPORTED_HINTS[suffix]}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
@@ -83,6 +91,34 @@ def vet_path(path: str | os.PathLike[str]) -> Path:
     if not head.startswith(b"PK"):
         raise UserError(f"{p.name} 不是 Excel 工作簿（文件内容不是 .xlsx 格式）。{_SAVE_AS}")
     return p
+
+
+def _ole_kind(p: Path) -> str:
+    """What an OLE2 compound file holds: "encrypted" (an encrypted .xlsx), "xls", or "" (something else).
+
+    Its directory names the streams in UTF-16: ``EncryptedPackage`` in an encrypted Office
+    Open XML file, ``Workbook`` (or ``Book`` before Excel 97) in an .xls.  The directory can be
+    anywhere in the file, so the file is searched in pieces, up to a bound.
+    """
+    needles = {
+        "encrypted": "EncryptedPackage".encode("utf-16-le"),
+        "xls": "Workbook".encode("utf-16-le"),
+        "book": "\x04Book".encode("utf-16-le")[2:],
+    }
+    found = ""
+    tail = b""
+    with p.open("rb") as fh:
+        for _ in range(256):  # 256 MB at most
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            data = tail + chunk
+            if needles["encrypted"] in data:
+                return "encrypted"
+            if needles["xls"] in data or needles["book"] in data:
+                found = "xls"
+            tail = data[-64:]
+    return found
 
 
 @contextmanager
@@ -132,7 +168,16 @@ def check_structure(p: Path, zf: zipfile.ZipFile) -> None:
     """Refusals decided on the zip directory alone, before anything is unpacked."""
     infos = zf.infolist()
     names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+    lower = {n.lower() for n in names}
+    if "xl/workbook.bin" in lower and not any(n.startswith("xl/workbook") and n.endswith(".xml") for n in lower):
+        raise UserError(
+            f"{p.name}：这是 Excel 二进制格式（.xlsb）的工作簿，只是扩展名写成了 {p.suffix}，xladdin 只能处理 .xlsx。{_SAVE_AS}"
+        )
+    if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
+        raise UserError(
+            f"{p.name}：这是 OpenDocument 表格（.ods），只是扩展名写成了 {p.suffix}，xladdin 只能处理 .xlsx。{_SAVE_AS}"
+        )
+    if "[content_types].xml" not in lower or not any(n.startswith("xl/workbook") for n in lower):
         raise UserError(f"{p.name} 不是 Excel 工作簿（缺少工作簿结构）。{_SAVE_AS}")
     if len(infos) > MAX_PARTS:
         raise UserError(

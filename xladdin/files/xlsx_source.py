@@ -169,8 +169,24 @@ class XlsxSource:
             try:
                 self._wb = pc.CalamineWorkbook.from_path(str(self.path))
             except Exception as exc:  # calamine raises its own error types for broken parts
+                if "Unrecognized sheet" in str(exc):
+                    _refuse_sheet_kinds(self.path)
                 raise FileDamaged(self.path.name, detail=str(exc)) from None
         return self._wb
+
+
+def _refuse_sheet_kinds(p: Path) -> None:
+    """calamine cannot open a workbook holding an Excel 4.0 macro sheet or a dialog sheet: say which."""
+    from xladdin.files.package import Package
+
+    kinds = {"macrosheet": "Excel 4.0 宏表", "dialogsheet": "对话框工作表（Excel 5.0 对话框）"}
+    with Package(p) as pkg:
+        odd = [f"{kinds[s.kind]}“{s.name}”" for s in pkg.sheets() if s.kind in kinds]
+    if odd:
+        raise UserError(
+            f"{p.name} 中有{'、'.join(odd)}，xladdin 不能读取含这种工作表的工作簿。"
+            "请在 Excel 中把绩效目标表复制到一个新工作簿（或删除这些工作表后另存一份）再试。"
+        )
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>")
@@ -361,8 +377,7 @@ def _part_names(wb_xml: bytes, rels_xml: bytes) -> list[tuple[str, str]]:
 
     from defusedxml import ElementTree as SafeET
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    # transitional or Strict Open XML: the same elements in other namespaces
     pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
     try:
         wb = SafeET.fromstring(wb_xml)
@@ -374,8 +389,11 @@ def _part_names(wb_xml: bytes, rels_xml: bytes) -> list[tuple[str, str]]:
         t = rel.get("Target") or ""
         targets[rel.get("Id")] = t.lstrip("/") if t.startswith("/") else posixpath.normpath("xl/" + t)
     out: list[tuple[str, str]] = []
-    for sh in wb.iter(f"{main}sheet"):
-        part = targets.get(sh.get(rel_id))
+    for sh in wb.iter():
+        if not isinstance(sh.tag, str) or sh.tag.rpartition("}")[2] != "sheet":
+            continue
+        rid = next((v for k, v in sh.attrib.items() if k.endswith("}id") and "relationships" in k), None)
+        part = targets.get(rid)
         if part and sh.get("name"):
             out.append((sh.get("name") or "", part))
     _PART_NAMES_MEMO[:] = [(wb_xml, rels_xml, out)]
