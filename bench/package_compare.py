@@ -248,6 +248,12 @@ def _formulas(pkg: Package, part: str) -> dict[str, str]:
     return out
 
 
+def _ref(row: int, col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
+
+
 def _bytes_io(data: bytes) -> Any:
     import io
 
@@ -375,8 +381,12 @@ def workbook_features(pkg: Package) -> Counter[str]:
 # --------------------------------------------------------------------------- the comparison
 
 
-def compare(src: Path, out: Path, command: str, changed: set[str]) -> list[str]:
-    """The differences between ``src`` and the written ``out`` the command does not make ([] when none)."""
+def compare(src: Path, out: Path, command: str, changed: set[str], recalculated: bool = False) -> list[str]:
+    """The differences between ``src`` and the written ``out`` the command does not make ([] when none).
+
+    ``recalculated``: the command said that formula results were left for Excel to recalculate; a
+    formula cell whose text is intact and whose result is gone is then not a loss.
+    """
     losses: list[str] = []
     a, b = Package(src), Package(out)
     try:
@@ -402,12 +412,16 @@ def compare(src: Path, out: Path, command: str, changed: set[str]) -> list[str]:
             diff = [k for k in ca.keys() | cb.keys() if not _same(ca.get(k), cb.get(k))]
             if diff:  # a second reader's opinion: a cell calamine misreads in the input is not a loss
                 diff = _confirmed(src, out, name, diff, ca)
+            fa, fb = _formulas(a, part), _formulas(b, sb[name][3])
+            if recalculated and diff:  # a formula whose result Excel will recalculate, as the command said
+                diff = [
+                    k for k in diff if not (cb.get(k) is None and _ref(*k) in fa and fa[_ref(*k)] == fb.get(_ref(*k)))
+                ]
             if diff:
                 r, c = min(diff)
                 losses.append(
                     f"sheet {name!r}: {len(diff)} cell values differ, first R{r}C{c}: {ca.get((r, c))!r} → {cb.get((r, c))!r}"
                 )
-            fa, fb = _formulas(a, part), _formulas(b, sb[name][3])
             moved = [n for n in changed if n in " ".join(fa.values())]
             fdiff = [
                 k

@@ -228,6 +228,7 @@ class Run:
     command: str
     table: bool
     outcome: str  # accepted | refused | internal | traceback | hang | no-output | skipped
+    readable: bool = True  # xladdin check reads the input (its refusals are then the writing's own)
     code: int | None = None
     seconds: float = 0.0
     message: str = ""
@@ -254,6 +255,7 @@ def forked(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, str, s
     if pid == 0:  # the child: a fresh process group, its own output files
         code = 70
         try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.setpgid(0, 0)
             os.chdir(cwd)
             fo = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -317,7 +319,9 @@ def reason(stderr: str, src_name: str) -> str:
     return _NUM.sub("N", text)[:300]
 
 
-def run_one(entry: Entry, command: str, src: Path, table: bool, work: Path, limit: float, tables: set[str]) -> Run:
+def run_one(
+    entry: Entry, command: str, src: Path, table: bool, work: Path, limit: float, tables: set[str], readable: bool
+) -> Run:
     out = work / "OUT.xlsx"
     argv = argv_of(command, src, out)
     written = Path(argv[-1])
@@ -326,7 +330,7 @@ def run_one(entry: Entry, command: str, src: Path, table: bool, work: Path, limi
             p.unlink()
     before = src.read_bytes()
     code, _stdout, stderr, took = forked(argv, work, limit)
-    run = Run(entry.file, command, table, "", code, round(took, 2))
+    run = Run(entry.file, command, table, "", readable, code, round(took, 2))
     if src.read_bytes() != before:
         run.losses.append("the input file was changed")
     if code is None:
@@ -368,17 +372,22 @@ def run_one(entry: Entry, command: str, src: Path, table: bool, work: Path, limi
     return run
 
 
-def project_sheets(path: Path) -> set[str]:
-    """The sheets xladdin reads as project tables (the commands may change them: the comparison leaves them out)."""
+def project_sheets(path: Path) -> tuple[bool, set[str]]:
+    """Whether xladdin check reads the file, and the sheets it reads as project tables (the commands may
+    change them: the comparison leaves them out)."""
     from xladdin.check import read_projects
     from xladdin.errors import UserError
     from xladdin.files.sources import read_sheets
 
     try:
-        projects, _ = read_projects(read_sheets(path))
+        sheets = read_sheets(path)
     except (UserError, Exception):
-        return set()
-    return {p.sheet for p in projects}
+        return False, set()
+    try:
+        projects, _ = read_projects(sheets)
+    except Exception:
+        return True, set()
+    return True, {p.sheet for p in projects}
 
 
 def corpus_runs(
@@ -401,10 +410,12 @@ def corpus_runs(
                 with_table = inputs / ("XTABLE" + entry.suffix)
                 if add_table(src, with_table):
                     variants.append((with_table, True))
+            if not quiet and i % 25 == 0:
+                print(f"[{i}/{len(entries)}] {time.strftime('%H:%M:%S')} {len(runs)} runs", file=sys.stderr, flush=True)
             for path, table in variants:
-                tables = project_sheets(path)
+                readable, tables = project_sheets(path)
                 for command in commands:
-                    run = run_one(entry, command, path, table, work, limit, tables)
+                    run = run_one(entry, command, path, table, work, limit, tables, readable)
                     runs.append(run)
                     if (not quiet and run.outcome not in ("accepted", "refused")) or (not quiet and run.losses):
                         print(
@@ -420,6 +431,18 @@ def corpus_runs(
     return runs
 
 
+_LIST = re.compile(r"^(?:写入会丢失工作簿中的以下内容|写入后核对发现会丢失原有内容)：(.*?)(?:等 N 项)?。")
+
+
+def reason_items(message: str) -> list[str]:
+    """A refusal's reasons one by one: a list of lost features is split, each feature counted on its own."""
+    m = _LIST.match(message)
+    if not m:
+        return [message]
+    items = [re.sub(r"^工作表“…”中的?", "", x).strip() for x in m.group(1).split("；")]
+    return sorted({("写入前：" if message.startswith("写入会") else "写入后核对：") + x for x in items if x})
+
+
 def summarise(runs: list[Run], entries: list[Entry]) -> dict[str, Any]:
     by_excel = {e.file for e in entries if e.by_excel}
     out: dict[str, Any] = {"runs": len(runs), "commands": {}}
@@ -430,18 +453,23 @@ def summarise(runs: list[Run], entries: list[Entry]) -> dict[str, Any]:
                 continue
             key = command + (" +表" if table else "")
             outcomes = Counter(r.outcome for r in rs)
+            refused = [r for r in rs if r.outcome == "refused"]
             out["commands"][key] = {
                 "runs": len(rs),
                 "outcomes": dict(outcomes),
                 "losses": sum(1 for r in rs if r.losses),
-                "reasons": dict(Counter(r.message for r in rs if r.outcome == "refused").most_common()),
+                "refused_unreadable": sum(1 for r in refused if not r.readable),
+                "reasons": dict(Counter(item for r in refused for item in reason_items(r.message)).most_common()),
             }
     marks = [r for r in runs if r.command == "mark" and not r.table and r.file in by_excel]
     accepted = sum(1 for r in marks if r.outcome == "accepted" and not r.losses)
+    readable = [r for r in marks if r.readable]
     out["excel_files_marked"] = {
         "files": len(marks),
         "accepted": accepted,
         "share": round(accepted / len(marks), 4) if marks else None,
+        "readable_by_check": len(readable),
+        "share_of_readable": round(accepted / len(readable), 4) if readable else None,
     }
     out["problems"] = [
         asdict(r) for r in runs if r.outcome in ("internal", "traceback", "hang", "no-output") or r.losses
@@ -466,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         entries = [e for e in entries if any(fnmatch.fnmatch(e.file, p) for p in args.only)]
     commands = tuple(c for c in args.commands.split(",") if c)
+    # a kill (SIGTERM) unwinds like Ctrl-C: the temporary folder goes (see corpus_runs)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     start = time.perf_counter()
     runs = corpus_runs(entries, commands, args.limit, not args.no_tables, args.corpus, args.quiet)
     summary = summarise(runs, entries)

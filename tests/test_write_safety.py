@@ -658,13 +658,16 @@ def _checkbox(pkg: xf.Package) -> None:
 
 
 REFUSED = {
-    "vml_button": (_vml_button, "表单控件或文本框（按钮）"),
-    "xml_map": (_xml_map, "XML 映射"),
     "dialog_sheet": (_extra_sheet("dialog"), "对话框工作表“dialog1”"),
     "macro_sheet": (_extra_sheet("macro"), "Excel 4.0 宏表“macro1”"),
-    "linked_picture": (_linked_picture, "链接到文件的图片"),
     "checkbox": (_checkbox, "单元格中的复选框"),
 }
+
+
+def _write(command: str, src: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    args = ["check", str(src), "--mark", "-o", str(out)] if command == "mark" else ["format", str(src), "-o", str(out)]
+    code, _, err = run(args, capsys)
+    return code, err
 
 
 @pytest.mark.parametrize("feature", sorted(REFUSED))
@@ -678,12 +681,52 @@ def test_what_cannot_be_kept_is_refused_by_its_name(
     src = pkg.save(tmp_path / f"{feature}.xlsx")
     before = src.read_bytes()
     out = tmp_path / "out.xlsx"
-    args = ["check", str(src), "--mark", "-o", str(out)] if command == "mark" else ["format", str(src), "-o", str(out)]
-    code, _, err = run(args, capsys)
+    code, err = _write(command, src, out, capsys)
     assert code == 2, err
     line = err.strip().splitlines()[-1]
     assert line.startswith("xladdin：") and words in line, line
     assert "extLst" not in line and not out.exists() and src.read_bytes() == before and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", ["mark", "format"])
+def test_a_button_kept_only_in_vml_stays_with_the_notes(
+    tmp_path: Path, workbook_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel 2007's form controls live in the sheet's VML, which openpyxl rewrites with the notes alone:
+    the button is merged back, the marks' notes beside it (on 项目汇总, where format also draws charts)."""
+    pkg = xf.Package(workbook_path)
+    _vml_button(pkg)
+    src = pkg.save(tmp_path / "button.xlsx")
+    out = tmp_path / "out.xlsx"
+    code, err = _write(command, src, out, capsys)
+    assert code in (0, 1), err
+    sheet = part(out, "xl/worksheets/sheet1.xml")
+    rid = re.search(r'<legacyDrawing [^>]*r:id="([^"]+)"', sheet)
+    assert rid, sheet[-800:]
+    rels = part(out, "xl/worksheets/_rels/sheet1.xml.rels")
+    target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
+    assert target
+    vml = part(out, "xl/" + (target.group(1) or target.group(2)).lstrip("/").replace("../", "").removeprefix("xl/"))
+    assert 'ObjectType="Button"' in vml
+
+
+def test_a_linked_picture_is_kept_and_a_plan_that_would_lose_it_is_refused(
+    tmp_path: Path, workbook_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The drawing is carried whole (the picture linked to C:\\公章.png with it); format draws its charts on
+    项目汇总, where openpyxl's drawing replaces the user's: the verification names what that would lose."""
+    pkg = xf.Package(workbook_path)
+    _linked_picture(pkg)
+    src = pkg.save(tmp_path / "linked.xlsx")
+    out = tmp_path / "out.xlsx"
+    code, err = _write("mark", src, out, capsys)
+    assert code == 1, err
+    drawings = [n for n in names(out) if n.startswith("xl/drawings/_rels/")]
+    assert any("file:///C:/公章.png" in part(out, n) and "External" in part(out, n) for n in drawings)
+    out.unlink()
+    code, err = _write("format", src, out, capsys)
+    assert code == 2 and "写入后核对" in err and "工作表“项目汇总”中的链接的图片" in err, err
+    assert not out.exists()
 
 
 # --------------------------------------------------------------------------- hostile and foreign files, exits

@@ -62,6 +62,8 @@ _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 def xml_text(data: bytes) -> str:
     """Character data of an element as text: entities and character references resolved, CDATA unwrapped."""
     text = data.decode("utf-8", "replace")
+    if "\r" in text:  # XML's end-of-line handling: a line break in the file is "\n" (a CR is written &#13;)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<![CDATA[" in text:
         text = re.sub(
             r"<!\[CDATA\[(.*?)\]\]>", lambda m: m.group(1).replace("&", "&amp;").replace("<", "&lt;"), text, flags=re.S
@@ -258,8 +260,8 @@ def ooxml_escape(text: str) -> str:
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Formula parts that make a cached result unknowable once any value of the workbook changes.
-_VOLATILE = re.compile(r"\b(?:INDIRECT|OFFSET|INDEX|CELL|INFO|RAND|RANDBETWEEN|NOW|TODAY)\s*\(", re.I)
-_NAME_TOKEN = re.compile(r"(?<![\w.!$'\"])([A-Za-z_\\\u4e00-\u9fff][\w.\u4e00-\u9fff]*)(?![\w(!])")
+_VOLATILE = re.compile(r"\b(?:INDIRECT|OFFSET|CELL|INFO|RAND|RANDBETWEEN|NOW|TODAY)\s*\(", re.I)
+_NAME_TOKEN = re.compile(r"(?<![\w.!$'\"\[])([A-Za-z_\\\u4e00-\u9fff][\w.\u4e00-\u9fff]*)(?![\w(!])")
 
 
 @dataclass
@@ -267,14 +269,15 @@ class CachePolicy:
     """Which unchanged formulas keep their cached result: those no changed value can reach.
 
     A formula keeps its result when the plan changes no value on its sheet, names no sheet
-    whose values change, uses no defined name and no function that reaches further
-    (INDIRECT, OFFSET …).  When the plan changes no value at all, every result holds.
-    Excel recalculates every formula on opening anyway (``fullCalcOnLoad``); the others
-    are dropped and the user is told how many.
+    whose values change, uses no defined name and no table of such a sheet, and no function
+    that reaches where its text does not say (INDIRECT, OFFSET …); a reference to another
+    workbook keeps what that workbook held.  When the plan changes no value at all, every
+    result holds.  Excel recalculates every formula on opening anyway (``fullCalcOnLoad``);
+    the others are dropped and the user is told how many.
     """
 
     changed: frozenset[str] = frozenset()
-    names: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()  # defined names and the tables of changed sheets, upper case
 
     def keep(self, sheet: str, formula: str) -> bool:
         if not self.changed:
@@ -283,9 +286,7 @@ class CachePolicy:
             return False
         if any(name in formula for name in self.changed):
             return False
-        if self.names and any(tok.upper() in self.names for tok in _NAME_TOKEN.findall(formula)):
-            return False
-        return "[" not in formula  # a reference to another workbook: its values are not ours to know
+        return not (self.names and any(tok.upper() in self.names for tok in _NAME_TOKEN.findall(formula)))
 
 
 class Carrier:
@@ -513,7 +514,7 @@ CARRIED_PACKAGE_RELS = {
     "classificationlabels",  # sensitivity labels (docMetadata/LabelInfo.xml)
     "custom-properties",  # 自定义属性 (when openpyxl did not keep them)
 }
-CARRIED_WORKBOOK_RELS = {"customXml", "sheetMetadata"}
+CARRIED_WORKBOOK_RELS = {"customXml", "sheetMetadata", "xmlMaps", "connections"}
 
 # Worksheet extensions (by uri) carried back into the sheet, their ranges and formulas moved with
 # the rows a plan inserts.  Any other extension is carried too when it links to no other part and
@@ -646,6 +647,7 @@ class CarryInfo:
     moves: Moves
     laid_out: frozenset[str]  # sheets whose print setup the plan sets (统一格式): their headers/footers are its own
     replaced: frozenset[str]  # sheets written whole or deleted: nothing of the input's is theirs
+    charts: frozenset[str] = frozenset()  # sheets the plan draws charts on: their drawing is openpyxl's
 
 
 def carry_parts(source: Package, written: str, carrier: Carrier | None, info: CarryInfo) -> list[str]:
@@ -680,12 +682,15 @@ def carry_parts(source: Package, written: str, carrier: Carrier | None, info: Ca
         _carry_workbook(source, out, edits)
         out_sheets = {s.name: s for s in out.sheets()}
         for sheet in source.sheets():
-            if sheet.kind != "worksheet" or sheet.part is None or sheet.name in info.replaced:
+            if sheet.kind not in ("worksheet", "chartsheet") or sheet.part is None or sheet.name in info.replaced:
                 continue
             target = out_sheets.get(sheet.name)
-            if target is None or target.part is None:
+            if target is None or target.part is None or target.kind != sheet.kind:
                 continue
-            _carry_sheet(source, sheet.name, sheet.part, out, target.part, info, edits)
+            if sheet.kind == "chartsheet":
+                _carry_drawing(source, sheet.name, sheet.part, out, target.part, info, edits, {})
+            else:
+                _carry_sheet(source, sheet.name, sheet.part, out, target.part, info, edits)
         edits.apply(written)
     if carrier is not None and carrier.dropped_results:
         notes.append(
@@ -741,12 +746,12 @@ def _carry_workbook(source: Package, out: Package, edits: _Edits) -> None:
 def _carry_sheet(
     source: Package, name: str, part: str, out: Package, out_part: str, info: CarryInfo, edits: _Edits
 ) -> None:
-    src = _worksheet_blocks(source.read(part) or b"")
-    if not src:
-        return
+    src_data = source.read(part) or b""
+    src = _worksheet_blocks(src_data)
     dst_data = out.read(out_part) or b""
     dst = _worksheet_blocks(dst_data)
     restore: dict[str, bytes] = {}
+    moved = name in info.moves.by_sheet
     ext = src.get("extLst")
     if ext is not None:
         kept = _carried_extensions(ext, name, info.moves)
@@ -757,18 +762,279 @@ def _carry_sheet(
         restore["headerFooter"] = hf
     if "sheetProtection" in src and "sheetProtection" not in dst:
         restore["sheetProtection"] = src["sheetProtection"]  # the settings of a protection not switched on
-    ignored = src.get("ignoredErrors")
-    if ignored is not None and "ignoredErrors" not in dst:
-        restore["ignoredErrors"] = _moved_sqrefs(ignored, name, info.moves)
-    links = _cf_links(source.read(part) or b"", name, info.moves) if "extLst" in restore else {}
+    for element in ("ignoredErrors", "protectedRanges"):
+        if element in src and element not in dst:
+            restore[element] = _moved_sqrefs(src[element], name, info.moves)
+    # elements that link to parts of their own: the parts copied over, the links renumbered
+    rels = {r.id: r for r in source.rels(part)}
+    carried = ["picture", "oleObjects", "controls"]
+    if name not in info.laid_out:
+        carried.append("legacyDrawingHF")
+    for element in carried:
+        if element in src and element not in dst:
+            block = _relinked(src[element], rels, source, out_part, edits)
+            restore[element] = _moved_anchors(block, name, info.moves) if moved else block
+    _carry_drawing(source, name, part, out, out_part, info, edits, restore)
+    _carry_vml(source, name, part, out, out_part, info, edits, restore)
+    _carry_query_tables(source, part, out, out_part, edits)
+    # an XML map's single mapped cells: found through the sheet's relationships alone
+    if not any(r.kind == "tableSingleCells" for r in out.rels(out_part)):
+        for rel in source.rels(part):
+            if rel.kind == "tableSingleCells" and not rel.external:
+                edits.copy_tree(source, out_part, rel, lambda _p, data: _moved_cell_refs(data, name, info.moves))
+    links = _cf_links(src_data, name, info.moves) if "extLst" in restore else {}
     if restore:
         edits.parts[out_part] = _put_blocks(dst_data, restore, links)
 
 
+_RID = re.compile(rb"""(\s[\w.-]+:(?:id|link|embed|pict)\s*=\s*)(["'])([^"']*)\2""")
+
+
+def _relinked(block: bytes, rels: dict[str, Any], source: Package, out_part: str, edits: _Edits) -> bytes:
+    """A block of the input's sheet XML whose relationship ids now name copies of their parts in the output."""
+
+    def swap(m: re.Match[bytes]) -> bytes:
+        rel = rels.get(m.group(3).decode())
+        if rel is None:
+            return m.group(0)
+        if rel.external:
+            new = edits.add_rel(out_part, rel.type, rel.target)
+            edits.rels[out_part][-1] = (new, rel.type, rel.target, True)
+        else:
+            new, _ = edits.copy_tree(source, out_part, rel)
+        return m.group(1) + m.group(2) + new.encode() + m.group(2)
+
+    return _RID.sub(swap, block)
+
+
+_ANCHOR_ROW = re.compile(rb"(<(?:[\w.-]+:)?(?:from|to)\b[^>]*>.*?<(?:[\w.-]+:)?row>)\s*([0-9]+)\s*(</)", re.S)
+
+
+def _moved_anchors(data: bytes, sheet: str, moves: Moves) -> bytes:
+    """Drawing anchors (0-based rows in <from>/<to>) moved with the rows inserted above them, as Excel moves them."""
+
+    def shift(m: re.Match[bytes]) -> bytes:
+        row = moves.row(sheet, int(m.group(2)) + 1)
+        return m.group(1) + str((row if row is not None else int(m.group(2)) + 1) - 1).encode() + m.group(3)
+
+    return _ANCHOR_ROW.sub(shift, data)
+
+
+_TABLE_NAME = re.compile(rb"""<(?:[\w.-]+:)?table\b[^>]*?\sname\s*=\s*["']([^"']*)["']""")
+
+
+def _carry_query_tables(source: Package, part: str, out: Package, out_part: str, edits: _Edits) -> None:
+    """A table filled by a query (数据→自文本/CSV、来自网站 …) keeps the link to its query table part,
+    which openpyxl drops when it writes the table; matched by the table's name."""
+    wanted: dict[bytes, list[Any]] = {}
+    for rel in source.rels(part):
+        if rel.kind != "table" or rel.external:
+            continue
+        queries = [r for r in source.rels(rel.target) if r.kind == "queryTable" and not r.external]
+        m = _TABLE_NAME.search(source.read(rel.target) or b"")
+        if queries and m:
+            wanted[m.group(1)] = queries
+    if not wanted:
+        return
+    for rel in out.rels(out_part):
+        if rel.kind != "table" or rel.external:
+            continue
+        m = _TABLE_NAME.search(out.read(rel.target) or b"")
+        if m is None or m.group(1) not in wanted or any(r.kind == "queryTable" for r in out.rels(rel.target)):
+            continue
+        for query in wanted.pop(m.group(1)):
+            edits.copy_tree(source, rel.target, query)
+
+
+_R_ATTR = re.compile(rb"""(\sr\s*=\s*["'])\$?([A-Z]{1,3})\$?([0-9]+)(["'])""")
+
+
+def _moved_cell_refs(data: bytes, sheet: str, moves: Moves) -> bytes:
+    """``r="A2"`` addresses moved with the rows the plan inserts on their sheet."""
+    if sheet not in moves.by_sheet:
+        return data
+
+    def shift(m: re.Match[bytes]) -> bytes:
+        row = moves.row(sheet, int(m.group(3)))
+        return m.group(1) + m.group(2) + str(row if row is not None else int(m.group(3))).encode() + m.group(4)
+
+    return _R_ATTR.sub(shift, data)
+
+
+_CHART_F = re.compile(rb"(<(?:[\w.-]+:)?f>)(.*?)(</(?:[\w.-]+:)?f>)", re.S)
+
+
+def _carry_drawing(
+    source: Package,
+    name: str,
+    part: str,
+    out: Package,
+    out_part: str,
+    info: CarryInfo,
+    edits: _Edits,
+    restore: dict[str, bytes],
+) -> None:
+    """The sheet's drawing as the input had it, with every chart, picture, shape and text box, in place of
+    openpyxl's rebuilt one (which keeps only the charts and pictures it understands, and not all of
+    those: chart styles, WMF pictures, linked pictures …).  Anchors and the charts' ranges move with the
+    rows the plan inserts.  A sheet the plan draws charts on keeps openpyxl's drawing (the verification
+    then says what that loses)."""
+    src_rel = next((r for r in source.rels(part) if r.kind == "drawing" and not r.external), None)
+    if src_rel is None or not source.has(src_rel.target) or name in info.charts:
+        return
+    dst_rel = next((r for r in out.rels(out_part) if r.kind == "drawing" and not r.external), None)
+    moves = info.moves
+    top = source.real(src_rel.target)
+
+    def transform(p: str, data: bytes) -> bytes:
+        if not moves.order:
+            return data
+        if p == top and name in moves.by_sheet:
+            data = _moved_anchors(data, name, moves)
+        if b"<c:f>" in data or b":f>" in data:
+            data = _CHART_F.sub(
+                lambda m: (
+                    m.group(1) + _xml_escape(moves.formula("=" + xml_text(m.group(2)), name)[1:]).encode() + m.group(3)
+                ),
+                data,
+            )
+        return data
+
+    if dst_rel is not None:
+        keep = {
+            p
+            for other in out.sheets()
+            if other.part and other.part != out_part
+            for p in _drawing_parts(out, other.part)
+        }
+        edits.remove_tree(dst_rel.target, keep)
+        _, mapping = edits.copy_tree(source, out_part, src_rel, transform, link=False)
+        edits.retarget(out_part, dst_rel.id, mapping[top or src_rel.target])
+        return
+    new, _ = edits.copy_tree(source, out_part, src_rel, transform)
+    restore["drawing"] = f'<drawing xmlns:r="{DOC_REL}" r:id="{new}"/>'.encode()
+
+
+def _drawing_parts(pkg: Package, sheet_part: str) -> set[str]:
+    return {p for r in pkg.rels(sheet_part) if r.kind == "drawing" and not r.external for p in pkg.closure(r.target)}
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_VML_SHAPE = re.compile(rb"<v:shape\b(?:[^>]*/>|.*?</v:shape\s*>)", re.S)
+_VML_SHAPETYPE = re.compile(rb"<v:shapetype\b(?:[^>]*/>|.*?</v:shapetype\s*>)", re.S)
+_VML_NOTE = re.compile(rb"""ObjectType\s*=\s*["']Note["']""")
+_VML_ID = re.compile(rb"""\bid\s*=\s*["']([^"']*)["']""")
+_VML_SPID = re.compile(rb"""_x0000_s([0-9]+)""")
+_VML_ANCHOR = re.compile(rb"(<x:Anchor>)([^<]*)(</x:Anchor>)")
+_VML_ROW = re.compile(rb"(<x:Row>)\s*([0-9]+)\s*(</x:Row>)")
+
+
+def _carry_vml(
+    source: Package,
+    name: str,
+    part: str,
+    out: Package,
+    out_part: str,
+    info: CarryInfo,
+    edits: _Edits,
+    restore: dict[str, bytes],
+) -> None:
+    """Form controls, text boxes and pictures kept in the sheet's VML (Excel 2007 keeps its form controls
+    only there) merged with openpyxl's VML, which holds the notes as they are now: the input's shapes
+    other than notes, then openpyxl's notes renumbered after them."""
+    src_rel = next((r for r in source.rels(part) if r.kind == "vmlDrawing" and not r.external), None)
+    vml = source.read(src_rel.target) if src_rel is not None else None
+    if src_rel is None or vml is None:
+        return
+    kept = [m.group(0) for m in _VML_SHAPE.finditer(vml) if not _VML_NOTE.search(m.group(0))]
+    if not kept:
+        return  # only notes: openpyxl's VML holds them as they are now
+    if name in info.moves.by_sheet:
+        kept = [_moved_vml(shape, name, info.moves) for shape in kept]
+    dst_rel = next((r for r in out.rels(out_part) if r.kind == "vmlDrawing" and not r.external), None)
+    dst = out.read(dst_rel.target) if dst_rel is not None else None
+    notes = [m.group(0) for m in _VML_SHAPE.finditer(dst or b"") if _VML_NOTE.search(m.group(0))]
+    types = [m.group(0) for m in _VML_SHAPETYPE.finditer(vml)]
+    known = {_type_id(t) for t in types}
+    types += [m.group(0) for m in _VML_SHAPETYPE.finditer(dst or b"") if _type_id(m.group(0)) not in known]
+    used = [int(n) for shape in kept for n in _VML_SPID.findall(shape)]
+    next_id = max(used, default=1024) + 1
+    renumbered = []
+    for note in notes:
+        renumbered.append(_VML_SPID.sub(f"_x0000_s{next_id}".encode(), note))
+        next_id += 1
+    starts = [m.start() for m in (_VML_SHAPE.search(vml), _VML_SHAPETYPE.search(vml)) if m is not None]
+    head = vml[: min(starts)]
+    tail = vml[vml.rfind(b"</xml>") :] if b"</xml>" in vml else b"</xml>"
+    merged = head + b"".join(types) + b"".join(kept) + b"".join(renumbered) + tail
+    if dst_rel is not None:
+        target = dst_rel.target
+    else:
+        target = edits.free_name("xl/drawings/vmlDrawing1.vml")
+        new = edits.add_rel(out_part, src_rel.type, target)
+        restore["legacyDrawing"] = f'<legacyDrawing xmlns:r="{DOC_REL}" r:id="{new}"/>'.encode()
+    edits.parts[target] = merged
+    edits.overrides.setdefault(target, "application/vnd.openxmlformats-officedocument.vmlDrawing")
+    # the VML's own links (pictures of buttons, images): copied, under the ids the shapes name
+    edits.rels[target] = []
+    for rel in source.rels(src_rel.target):
+        if rel.external:
+            edits.rels[target].append((rel.id, rel.type, rel.target, True))
+            continue
+        _, mapping = edits.copy_tree(source, target, rel, link=False)
+        edits.rels[target].append((rel.id, rel.type, mapping[source.real(rel.target) or rel.target], False))
+
+
+def _type_id(shapetype: bytes) -> bytes:
+    m = _VML_ID.search(shapetype)
+    return m.group(1) if m else b""
+
+
+def _moved_vml(shape: bytes, sheet: str, moves: Moves) -> bytes:
+    """A VML shape's anchor (col, offset, row, offset, col, offset, row, offset; rows 0-based) and row moved."""
+
+    def row(r: int) -> int:
+        moved = moves.row(sheet, r + 1)
+        return (moved if moved is not None else r + 1) - 1
+
+    def anchor(m: re.Match[bytes]) -> bytes:
+        parts = [p.strip() for p in m.group(2).split(b",")]
+        if len(parts) == 8 and parts[2].isdigit() and parts[6].isdigit():
+            parts[2], parts[6] = str(row(int(parts[2]))).encode(), str(row(int(parts[6]))).encode()
+            return m.group(1) + b", ".join(parts) + m.group(3)
+        return m.group(0)
+
+    shape = _VML_ANCHOR.sub(anchor, shape)
+    return _VML_ROW.sub(lambda m: m.group(1) + str(row(int(m.group(2)))).encode() + m.group(3), shape)
+
+
 _BLOCK = re.compile(
-    rb"<(?:([\w.-]+):)?(extLst|headerFooter|ignoredErrors|sheetProtection)\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?\2\s*>)",
+    rb"<(?:([\w.-]+):)?(extLst|headerFooter|ignoredErrors|sheetProtection|protectedRanges|picture|legacyDrawingHF|"
+    rb"oleObjects|controls)\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?\2\s*>)",
     re.S,
 )
+# Excel writes <controls> and <oleObjects> inside mc:AlternateContent (Requires="x14"): carried with it.
+_ALTERNATE = re.compile(
+    rb"<(?:([\w.-]+):)?AlternateContent\b[^>]*>\s*<(?:[\w.-]+:)?Choice\b[^>]*>\s*<(?:[\w.-]+:)?(controls|oleObjects)\b"
+)
+_AC_TOKEN = re.compile(rb"<(/?)(?:[\w.-]+:)?AlternateContent\b[^>]*?(/?)>")
+
+
+def _balanced_end(data: bytes, start: int) -> int | None:
+    """Where the mc:AlternateContent opened at ``start`` closes (each control nests its own)."""
+    depth = 0
+    for m in _AC_TOKEN.finditer(data, start):
+        if m.group(2):
+            continue
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    return None
+
+
 _SQREF_ATTR = re.compile(rb"""(\ssqref\s*=\s*)(["'])([^"']*)\2""")
 
 
@@ -810,16 +1076,23 @@ def _worksheet_blocks(data: bytes) -> dict[str, bytes]:
 
     They follow ``<sheetData>``; the search starts after it so cells are never scanned.
     """
-    end = _SHEET_DATA_END.search(data)
-    start = end.end() if end else 0
-    if end is None:
+    data_end = _SHEET_DATA_END.search(data)
+    start = data_end.end() if data_end else 0
+    if data_end is None:
         m = _SHEET_DATA.search(data)
         start = m.end() if m else 0
     out: dict[str, bytes] = {}
     root_decls = _root_namespaces(data)
+    wrapped: list[tuple[int, int]] = []
+    for m in _ALTERNATE.finditer(data, start):
+        end = _balanced_end(data, m.start())
+        if any(a <= m.start() < b for a, b in wrapped) or end is None:
+            continue
+        out[m.group(2).decode()] = _standalone(data[m.start() : end], m.group(1), root_decls)
+        wrapped.append((m.start(), end))
     for m in _BLOCK.finditer(data, start):
-        if m.group(2) != b"extLst":
-            out[m.group(2).decode()] = _standalone(m.group(0), m.group(1), root_decls)
+        if m.group(2) != b"extLst" and not any(a <= m.start() < b for a, b in wrapped):
+            out.setdefault(m.group(2).decode(), _standalone(m.group(0), m.group(1), root_decls))
     span = _sheet_extlst(data, start)
     if span is not None:
         a, b, prefix = span
@@ -872,6 +1145,8 @@ def _standalone(fragment: bytes, prefix: bytes | None, decls: dict[bytes, bytes]
     head = re.match(rb"<[\w.:-]+", fragment)
     assert head is not None
     used = set(re.findall(rb"</?([\w.-]+):", fragment)) | set(re.findall(rb"\s([\w.-]+):[\w.-]+\s*=", fragment))
+    for names in re.findall(rb"""(?:Requires|Ignorable)\s*=\s*["']([^"']*)["']""", fragment):
+        used |= set(names.split())
     add = b""
     for p in sorted(used):
         if p in (b"xml", b"xmlns") or p not in decls or b"xmlns:" + p + b"=" in fragment:
@@ -942,17 +1217,27 @@ def _put_blocks(
         new = fromstring(block)
         if "}" not in new.tag:
             new.tag = f"{{{MAIN}}}{name}"
-        for el in root:
-            if local(el.tag) == name:
+        for el in list(root):
+            if _logical(el) == name:
                 root.remove(el)
         _insert_in_order(root, new, name, order or WORKSHEET_ORDER)
     return _xml_bytes(root, declaration=True)
 
 
+def _logical(el: Any) -> str:
+    """An element's name, or for an mc:AlternateContent the name of the element it wraps."""
+    name = local(el.tag)
+    if name == "AlternateContent":
+        for choice in el:
+            for child in choice:
+                return local(child.tag)
+    return name
+
+
 def _insert_in_order(root: Any, el: Any, name: str, order: list[str] | tuple[str, ...]) -> None:
     rank = order.index(name)
     for i, child in enumerate(root):
-        n = local(child.tag)
+        n = _logical(child)
         if n in order and order.index(n) > rank:
             root.insert(i, el)
             return
@@ -960,36 +1245,62 @@ def _insert_in_order(root: Any, el: Any, name: str, order: list[str] | tuple[str
 
 
 class _Edits:
-    """Changes to a saved package, applied in one rewrite: parts replaced or added, relationships, content types."""
+    """Changes to a saved package, applied in one rewrite: parts replaced, added or removed, relationships
+    added or pointed elsewhere (ids given at once, so the XML that names them can be written), content types."""
 
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
         self.parts: dict[str, bytes] = {}
-        self.new_rels: dict[str, list[tuple[str, str]]] = {}  # source part → [(type, target relative)]
+        self.rels: dict[
+            str, list[tuple[str, str, str, bool]]
+        ] = {}  # source part → (id, type, absolute target, external)
         self.overrides: dict[str, str] = {}
-        self.defaults: dict[str, str] = {}
+        self.removed: set[str] = set()
 
     def taken(self, name: str) -> bool:
+        """A name in the package (even one being removed: names are never reused) or already given out."""
         return self.pkg.has(name) or name.lower() in {p.lower() for p in self.parts}
 
     def free_name(self, name: str) -> str:
         if not self.taken(name):
             return name
         stem, dot, ext = name.rpartition(".")
-        n = 2
+        stem = re.sub(r"[0-9]+$", "", stem)
+        n = 1
         while self.taken(f"{stem}{n}{dot}{ext}"):
             n += 1
         return f"{stem}{n}{dot}{ext}"
+
+    def _rels_of(self, source_part: str) -> list[tuple[str, str, str, bool]]:
+        if source_part not in self.rels:
+            self.rels[source_part] = [(r.id, r.type, r.target, r.external) for r in self.pkg.rels(source_part)]
+        return self.rels[source_part]
+
+    def add_rel(self, source_part: str, rel_type: str, target: str) -> str:
+        """A new relationship of ``source_part`` (absolute target); returns its id."""
+        rels = self._rels_of(source_part)
+        ids = {r[0] for r in rels}
+        n = 1
+        while f"rIdx{n}" in ids:
+            n += 1
+        rels.append((f"rIdx{n}", rel_type, target, False))
+        return f"rIdx{n}"
+
+    def retarget(self, source_part: str, rel_id: str, target: str) -> None:
+        rels = self._rels_of(source_part)
+        self.rels[source_part] = [(i, t, target if i == rel_id else tg, ext and i != rel_id) for i, t, tg, ext in rels]
 
     def add_part(self, source_part: str, rel_type: str, name: str, data: bytes, content_type: str) -> str:
         name = self.free_name(name)
         self.parts[name] = data
         self.overrides[name] = content_type
-        self.new_rels.setdefault(source_part, []).append((rel_type, name))
-        return name
+        return self.add_rel(source_part, rel_type, name)
 
-    def copy_tree(self, source: Package, out_part: str, rel: Any) -> None:
-        """Copy the part ``rel`` points at and everything it reaches; link it from ``out_part``."""
+    def copy_tree(
+        self, source: Package, out_part: str, rel: Any, transform: Any = None, link: bool = True
+    ) -> tuple[str, dict[str, str]]:
+        """Copy the part ``rel`` points at and everything it reaches (``transform(part, data)`` applied to
+        each); link it from ``out_part`` unless ``link`` is False.  Returns (new id or "", part → new name)."""
         types = source.content_types()
         mapping: dict[str, str] = {}
         for p in source.closure(rel.target):
@@ -997,49 +1308,46 @@ class _Edits:
             self.parts[mapping[p]] = b""  # reserve the name
         for p, new in mapping.items():
             data = source.read(p) or b""
-            rels = source.rels(p)
-            if rels:
-                self.parts[rels_name(new)] = _rels_xml(
-                    [
-                        (
-                            r.id,
-                            r.type,
-                            _relative(new, mapping.get(r.target, r.target)) if not r.external else r.target,
-                            r.external,
-                        )
-                        for r in rels
-                    ]
-                )
+            if transform is not None:
+                data = transform(p, data)
             self.parts[new] = data
+            self.rels[new] = [
+                (r.id, r.type, r.target if r.external else mapping.get(r.target, r.target), r.external)
+                for r in source.rels(p)
+            ]
             ct = types.get(p.lower())
             if ct:
                 self.overrides[new] = ct
-        self.new_rels.setdefault(out_part, []).append((rel.type, mapping[source.real(rel.target) or rel.target]))
+        top = mapping[source.real(rel.target) or rel.target]
+        return (self.add_rel(out_part, rel.type, top) if link else ""), mapping
+
+    def remove_tree(self, part: str, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        """Remove a part of the saved package and what it reaches (openpyxl's own drawing, replaced)."""
+        for p in self.pkg.closure(part):
+            if p not in keep:
+                self.removed.add(p)
+                self.parts.pop(p, None)
 
     def apply(self, path: str) -> None:
         """Rewrite the package at ``path`` with the edits (a temporary file next to it, then a rename)."""
-        if not self.parts and not self.new_rels:
+        if not self.parts and not self.rels and not self.removed:
             return
         import os
         import tempfile
 
         pkg = self.pkg
         rels_parts: dict[str, bytes] = {}
-        for source_part, rels in self.new_rels.items():
-            name = rels_name(source_part)
-            existing = pkg.rels(source_part)
-            ids = {r.id for r in existing}
+        for source_part, rels in self.rels.items():
+            if source_part in self.removed:
+                continue
             entries = [
-                (r.id, r.type, _relative(source_part, r.target) if not r.external else r.target, r.external)
-                for r in existing
+                (i, t, target if external else _relative(source_part, target), external)
+                for i, t, target, external in rels
+                if external or target not in self.removed
             ]
-            n = 1
-            for typ, target in rels:
-                while f"rIdx{n}" in ids:
-                    n += 1
-                ids.add(f"rIdx{n}")
-                entries.append((f"rIdx{n}", typ, _relative(source_part, target), False))
-            rels_parts[name] = _rels_xml(entries)
+            if entries or self.pkg.has(rels_name(source_part)):
+                rels_parts[rels_name(source_part)] = _rels_xml(entries)
+        removed_rels = {rels_name(p) for p in self.removed}
         ct = self._content_types()
         folder = os.path.dirname(path) or "."
         fd, tmp = tempfile.mkstemp(prefix=".xladdin-", suffix=".tmp", dir=folder)
@@ -1049,6 +1357,8 @@ class _Edits:
                 done: set[str] = set()
                 for info in pkg.zf.infolist():
                     name = info.filename
+                    if name in self.removed or (name in removed_rels and name not in rels_parts):
+                        continue
                     if name == "[Content_Types].xml":
                         data = ct
                     elif name in rels_parts:
@@ -1072,21 +1382,22 @@ class _Edits:
         from openpyxl.xml.functions import SubElement, fromstring
 
         root = fromstring(self.pkg.read("[Content_Types].xml") or f'<Types xmlns="{CT}"/>'.encode())
+        removed = {"/" + p.lower() for p in self.removed}
+        for el in list(root):
+            if local(el.tag) == "Override" and (el.get("PartName") or "").lower() in removed:
+                root.remove(el)
         known = {(el.get("PartName") or "").lower() for el in root if local(el.tag) == "Override"}
         defaults = {(el.get("Extension") or "").lower() for el in root if local(el.tag) == "Default"}
         for name, ct in self.overrides.items():
             if "/" + name.lower() not in known:
                 SubElement(root, f"{{{CT}}}Override", PartName="/" + name, ContentType=ct)
-        for name in self.parts:
-            ext = name.rsplit(".", 1)[-1].lower()
-            if ext == "rels" and "rels" not in defaults:
-                SubElement(
-                    root,
-                    f"{{{CT}}}Default",
-                    Extension="rels",
-                    ContentType="application/vnd.openxmlformats-package.relationships+xml",
-                )
-                defaults.add("rels")
+        if "rels" not in defaults:
+            SubElement(
+                root,
+                f"{{{CT}}}Default",
+                Extension="rels",
+                ContentType="application/vnd.openxmlformats-package.relationships+xml",
+            )
         return _xml_bytes(root, declaration=True)
 
 

@@ -157,18 +157,14 @@ def prepare(source: Path) -> Prepared:
 
 
 def _case_renames(pkg: Package) -> dict[str, str]:
-    """Zip entry → the name the package's relationships use for it, where the two differ only in case."""
+    """Zip entry → the name the package's relationships use for it, where the two differ only in case.
+
+    First every part a relationship names is given that name; then each part's relationships
+    part is given the name that goes with the part's (new) name.
+    """
     renames: dict[str, str] = {}
-    names = list(pkg.infos)
-    for name in names:
-        if name.endswith("/"):
-            continue
-        if not name.lower().endswith(".rels"):
-            want = rels_name(name)
-            real = pkg.real(want)
-            if real is not None and real != want and want not in pkg.infos:
-                renames[real] = want
-    sources = [""] + [n for n in names if not n.lower().endswith(".rels") and not n.endswith("/")]
+    names = [n for n in pkg.infos if not n.endswith("/")]
+    sources = [""] + [n for n in names if not n.lower().endswith(".rels")]
     for part in sources:
         for rel in pkg.rels(part):
             if rel.external:
@@ -176,6 +172,13 @@ def _case_renames(pkg: Package) -> dict[str, str]:
             real = pkg.real(rel.target)
             if real is not None and real != rel.target and rel.target not in pkg.infos and real not in renames:
                 renames[real] = rel.target
+    for name in sources[1:]:
+        want = rels_name(renames.get(name, name))
+        real = pkg.real(rels_name(name)) or pkg.real(want)
+        if real is not None and real != want and want not in pkg.infos:
+            renames[real] = want
+    if pkg.real("[Content_Types].xml") not in (None, "[Content_Types].xml"):
+        renames[pkg.real("[Content_Types].xml") or ""] = "[Content_Types].xml"
     return renames
 
 

@@ -1,34 +1,37 @@
-"""What openpyxl would drop from a workbook if xladdin loaded and saved it.
+"""What xladdin's write path would drop from a workbook: refused before anything is done.
 
 openpyxl (3.1) rebuilds a workbook from what it understands and silently leaves the
-rest behind.  A budget workbook that loses its 公章 picture, a button or a slicer after
-“填充指标” is a workbook nobody trusts again, so every writing command asks this module
-first and refuses (unless ``--force`` to a new file) when something would be lost.
+rest behind; ``xladdin.files.carry`` puts much of it back after openpyxl has saved.  A
+budget workbook that loses its 公章 picture, a button or a slicer after “填充指标” is a
+workbook nobody trusts again, so every writing command asks this module first and
+refuses (unless ``--force`` to a new file) when something would still be lost.  What no
+list foresees is caught by ``xladdin.files.verify`` on the written file.
 
-Each entry below was checked by building a file with the feature, loading and saving
-it with openpyxl exactly as ``xladdin.files.writing`` does, and looking for the feature in
-the result (``tests/test_preserve.py`` repeats that check for every feature):
+Each entry below was checked by building a file with the feature, writing it through the
+write path (openpyxl, then ``carry``) and looking for the feature in the result
+(``tests/test_preserve.py`` repeats that check for every feature):
 
-lost — shapes, text boxes, connectors, ink, grouped objects (drawings keep only charts
-and pictures); pictures when Pillow is not installed (and WMF/EMF pictures always);
-2016 chart types (chartEx: 瀑布图, 树状图 …); form controls and ActiveX controls (the
-``<controls>`` element is dropped even for .xlsm, where the parts are copied as
-orphans); OLE objects; sparklines and other worksheet ``extLst`` extensions (2010+
-data-bar/icon-set settings, cross-sheet validation lists, slicer and timeline lists);
-slicers; timelines; threaded comments; custom XML parts; data connections, query
-tables and the data model; custom ribbons (customUI; the Office 2007 one survives in
-.xlsm); header/footer pictures; sheet background pictures; pictures
-in cells (Excel ``richData``, WPS ``cellimages.xml``); VBA in a file named .xlsx;
-custom views; digital signatures; “允许编辑区域” (protectedRanges); the
-“修改权限密码 / 建议只读” setting (fileSharing); web add-ins.
+lost — slicers; timelines; threaded comments; data connections, query tables and the
+data model; custom ribbons (customUI; the Office 2007 one survives in .xlsm); pictures
+in cells (Excel ``richData``, WPS ``cellimages.xml``) and in-cell checkboxes; XML maps;
+VBA in a file named .xlsx and VBA signatures; custom views; digital signatures; the
+“修改权限密码 / 建议只读” setting (fileSharing); web add-ins; Excel 4.0 macro sheets and
+dialog sheets; notes inside merged ranges.
 
-carried — charts openpyxl can read, notes (comments), data validation and conditional
-formatting without extensions, defined names, hyperlinks, tables, external links, pivot
-tables, sheet and workbook protection (with hashes), VBA in .xlsm (``keep_vba``).
+carried by openpyxl — notes (comments), data validation and conditional formatting,
+defined names, hyperlinks, tables, external links, pivot tables, sheet and workbook
+protection (with hashes), VBA in .xlsm (``keep_vba``).
+
+carried back by ``files.carry`` — every cell as written (formula results, shared and
+rich strings, dates, escapes), drawings whole (charts with their styles, pictures of any
+format, linked pictures, shapes, text boxes, 2016 charts), form controls and ActiveX
+controls, OLE objects, VML-only controls and text boxes, background and header/footer
+pictures, worksheet extensions (sparklines, 2010 data bars and icon sets, cross-sheet
+drop-down lists, Mac's page-layout flag, protected ranges), headers and footers, custom
+XML (SharePoint), sensitivity labels, dynamic-array metadata, the thumbnail.
 
 Not reported, on purpose: printer-driver settings (``xl/printerSettings``; the page
-setup itself is kept), ignored-error flags (green triangles come back), calcChain
-(Excel rebuilds it), phonetic guides, cell watches, web-publish items.
+setup itself is kept), calcChain (Excel rebuilds it), cell watches, web-publish items.
 """
 
 from __future__ import annotations
@@ -37,7 +40,6 @@ import os
 import posixpath
 import re
 import zipfile
-from collections import Counter
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
@@ -55,18 +57,11 @@ LOST_PARTS: tuple[tuple[str, str], ...] = (
     ("xl/timelines/", "日程表（时间筛选器）"),
     ("xl/timelinecaches/", "日程表（时间筛选器）"),
     ("xl/threadedcomments/", "带回复的新版批注（对话内容）"),
-    ("xl/connections.xml", "数据连接（Power Query 查询或外部数据）"),
-    ("xl/querytables/", "外部数据查询表"),
     ("xl/model/", "数据模型（Power Pivot）"),
     ("xl/cellimages.xml", "单元格内嵌图片（WPS 的 DISPIMG 图片）"),
     ("xl/richdata/", "放在单元格中的图片或数据类型"),
-    ("xl/embeddings/", "嵌入的对象（OLE 对象，如插入的 Word 文档、附件）"),
-    ("xl/activex/", "ActiveX 控件"),
-    ("xl/ctrlprops/", "表单控件（按钮、复选框、下拉框等）"),
-    ("xl/charts/chartex", "新式图表（瀑布图、树状图、旭日图、直方图、箱形图、漏斗图或地图）"),
     ("xl/webextensions/", "Office 加载项（Web 扩展）"),
     ("_xmlsignatures/", "数字签名"),
-    ("xl/xmlmaps.xml", "XML 映射（“开发工具→源”中的 XML 映射）"),
     ("xl/featurepropertybag/", "单元格中的复选框"),
 )
 
@@ -87,11 +82,7 @@ QUIET_EXTENSIONS = {
 
 # Worksheet elements openpyxl drops, found by a streaming scan outside <sheetData>.
 SHEET_ELEMENTS: dict[bytes, str] = {
-    b"legacyDrawingHF": "页眉页脚中的图片",
-    b"picture": "工作表背景图片",
     b"customSheetViews": "自定义视图",
-    b"protectedRanges": "允许编辑区域",
-    b"oleObjects": "嵌入的对象（OLE 对象，如插入的 Word 文档、附件）",
 }
 # <controls> is named by its parts (ctrlProps → 表单控件, activeX → ActiveX 控件).
 _SHEET_TAG = re.compile(
@@ -103,28 +94,6 @@ _URI = re.compile(rb"""\buri\s*=\s*["']([^"']*)["']""")
 _SHEETDATA_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*?(/?)>")
 _SHEETDATA_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
 
-# VML object types (x:ClientData ObjectType) as a user knows them.
-_VML_ZH = {
-    "Button": "按钮",
-    "Checkbox": "复选框",
-    "Radio": "单选按钮",
-    "Drop": "下拉框",
-    "List": "列表框",
-    "Spin": "微调项",
-    "Scroll": "滚动条",
-    "Label": "标签",
-    "GBox": "分组框",
-    "Edit": "编辑框",
-    "Dialog": "对话框",
-    "Text": "文本框",
-    "Rect": "矩形",
-    "Shape": "形状",
-    "Pict": "图片",
-}
-
-# Drawing elements (DrawingML local names) and what losing them means.
-_SHAPE_TAGS = {"sp", "cxnSp", "grpSp", "contentPart", "AlternateContent"}
-_PICTURE_FORMATS_PILLOW_DROPS = (".wmf", ".emf")  # openpyxl refuses to save these even with Pillow
 
 MAX_SMALL_PART = 32 * 1024 * 1024  # drawings/rels/workbook parts larger than this are not parsed
 CHUNK = 1 << 20
@@ -295,11 +264,7 @@ class _Scan:
             elif tag in SHEET_ELEMENTS:  # b"controls" is left to scan_parts
                 self.add(f"工作表“{sheet}”中的{SHEET_ELEMENTS[tag]}")
         for typ, target in self.rels(part):
-            if typ.endswith("/vmlDrawing") and target.lower() in self.lower:
-                self.scan_vml(self.lower[target.lower()], sheet)
-            if typ.endswith("/drawing") and target.lower() in self.lower:
-                self.scan_drawing(self.lower[target.lower()], sheet)
-            elif typ.endswith("/comments") and merges and target.lower() in self.lower:
+            if typ.endswith("/comments") and merges and target.lower() in self.lower:
                 self.scan_notes_in_merges(self.lower[target.lower()], sheet, merges)
 
     def scan_notes_in_merges(self, part: str, sheet: str, merges: list[bytes]) -> None:
@@ -320,45 +285,6 @@ class _Scan:
             self.add(
                 f"工作表“{sheet}”中合并单元格内的批注 {len(lost)} 条（{'、'.join(lost[:5])}{'…' if len(lost) > 5 else ''}）"
             )
-
-    def scan_vml(self, part: str, sheet: str) -> None:
-        """Excel 2007 keeps form controls and text boxes only in VML, which openpyxl rewrites with notes alone."""
-        data = self.read_small(part) or b""
-        kinds = {k.decode("ascii", "replace") for k in re.findall(rb"ObjectType\s*=\s*[\"'](\w+)", data)} - {"Note"}
-        if kinds:
-            self.add(f"工作表“{sheet}”中的表单控件或文本框（{'、'.join(_VML_ZH.get(k, k) for k in sorted(kinds))}）")
-
-    def scan_drawing(self, part: str, sheet: str) -> None:
-        data = self.read_small(part)
-        if data is None:
-            self.add(f"工作表“{sheet}”中的图形或图片")
-            return
-        root = _parse(data)
-        if root is None:
-            return
-        shapes: Counter[str] = Counter()
-        pictures = linked = 0
-        for anchor in root:
-            for child in anchor:
-                local = child.tag.rpartition("}")[2]
-                if local in _SHAPE_TAGS:
-                    shapes[local] += 1
-                elif local == "pic":
-                    pictures += 1
-                    linked += any(
-                        k.endswith("}link") for el in child.iter() if el.tag.endswith("}blip") for k in el.attrib
-                    )
-        if linked:
-            self.add(f"工作表“{sheet}”中链接到文件的图片 {linked} 张")
-        if shapes:
-            n = sum(shapes.values())
-            self.add(f"工作表“{sheet}”中的文本框、形状或组合图形 {n} 个")
-        if pictures:
-            media = [t for typ, t in self.rels(part) if typ.endswith("/image")]
-            if not pillow_available():
-                self.add(f"工作表“{sheet}”中的图片 {pictures} 张")
-            elif any(t.lower().endswith(_PICTURE_FORMATS_PILLOW_DROPS) for t in media):
-                self.add(f"工作表“{sheet}”中的 WMF/EMF 格式图片")
 
 
 def _parse(data: bytes) -> ElementTree.Element | None:

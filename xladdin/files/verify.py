@@ -312,9 +312,8 @@ def _same(
         if expected is None:
             return True  # a shared formula whose first cell is missing: openpyxl keeps it as written
         expected = moves.formula("=" + expected, sheet)[1:] if moves.order else expected
-        if _norm(expected) != _norm(f_out[1]) or (
-            f_in[0].get("t") != f_out[0].get("t") and f_in[0].get("t") != "shared"
-        ):
+        kind_in, kind_out = f_in[0].get("t") or "normal", f_out[0].get("t") or "normal"
+        if _norm(expected) != _norm(f_out[1]) or (kind_in != kind_out and kind_in != "shared"):
             return False
         # a cached result kept must be the input's
         return out[1] is None or raw[1] is None or _value(raw, in_strings) == _value(out, out_strings)
@@ -361,6 +360,25 @@ _OUTSIDE = re.compile(
     rb"customSheetView|sparkline|tablePart|drawing|legacyDrawing)\b([^>]*?)(/?)>"
 )
 _URI = re.compile(rb"""\buri\s*=\s*["']([^"']*)["']""")
+
+# VML object types (x:ClientData ObjectType) as a user knows them.
+VML_ZH = {
+    "Button": "按钮",
+    "Checkbox": "复选框",
+    "Radio": "单选按钮",
+    "Drop": "下拉框",
+    "List": "列表框",
+    "Spin": "微调项",
+    "Scroll": "滚动条",
+    "Label": "标签",
+    "GBox": "分组框",
+    "Edit": "编辑框",
+    "Dialog": "对话框",
+    "Text": "文本框",
+    "Rect": "矩形",
+    "Shape": "形状",
+    "Pict": "图片",
+}
 
 FEATURE_ZH = {
     "mergeCell": "合并单元格",
@@ -419,7 +437,7 @@ def sheet_features(pkg: Package, part: str) -> Counter[str]:
             vml = pkg.read(rel.target) or b""
             for kind in re.findall(rb"ObjectType\s*=\s*[\"'](\w+)", vml):
                 if kind != b"Note":
-                    out[f"表单控件或文本框（{kind.decode()}）"] += 1
+                    out[f"表单控件或文本框（{VML_ZH.get(kind.decode(), kind.decode())}）"] += 1
         elif rel.kind == "comments":
             root = pkg.xml(rel.target)
             out["批注"] += sum(1 for el in root.iter() if local(el.tag) == "comment") if root is not None else 0

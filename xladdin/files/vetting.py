@@ -140,6 +140,43 @@ def zip_errors(p: Path) -> Iterator[None]:
         raise FileDamaged(p.name, "压缩包中的数据不完整") from None
 
 
+# What a reader's English error says, in words a user can act on (the error itself stays for --debug).
+_FAILURES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"There is no item named '([^']+)'|File not found '([^']+)'"), "缺少内部文件 {0}"),
+    (re.compile(r"Relationship not found|no relationship"), "内部文件之间的关联缺失"),
+    (re.compile(r"string index not found|shared strings", re.I), "单元格引用了不存在的共享文字"),
+    (re.compile(r"sheet:state: (\S+)"), "工作表的显示状态写成了“{0}”"),
+    (re.compile(r"sheet:type"), "含有 xladdin 不认识的工作表类型"),
+    (re.compile(r"expected <class '(float|int)'>"), "某个应为数字的设置（如行高）不是数字"),
+    (re.compile(r"from_tree\(\) missing|required positional argument"), "某个设置缺少必需的值"),
+    (re.compile(r"list indices must be integers|invalid literal for int"), "单元格的样式编号写法不规范"),
+    (re.compile(r"could not read worksheets"), "工作表的内容不是规范的 XML"),
+    (re.compile(r"could not read properties"), "文档属性不是规范的 XML"),
+    (re.compile(r"could not read stylesheet|styles", re.I), "单元格样式表的写法不规范"),
+    (
+        re.compile(r"row component|column component|Invalid cell coordinates|is not a valid coordinate"),
+        "某个单元格地址的写法不规范",
+    ),
+    (
+        re.compile(r"not well-formed|mismatched tag|Premature end|XMLSyntaxError|ParseError|syntax error", re.I),
+        "内部的 XML 不完整或写法错误",
+    ),
+    (re.compile(r"encoding|codec", re.I), "内部文件的文字编码不是 UTF-8"),
+)
+
+
+def failure_detail(exc: BaseException) -> str:
+    """A reader's failure in Chinese for the user's message ("" when it cannot be put in words): the raw
+    English error of openpyxl or calamine is never shown (``--debug`` shows it)."""
+    text = str(exc)
+    for pattern, words in _FAILURES:
+        m = pattern.search(text)
+        if m:
+            found = next((g for g in m.groups() if g), "") if m.groups() else ""
+            return words.format(found)
+    return ""
+
+
 def check_dtds(p: Path, zf: zipfile.ZipFile, later: frozenset[str] = frozenset()) -> None:
     """Refuse XML parts that declare a DTD (entity attacks); after ``check_structure``.
 

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import TOOL_SHEETS
-from xladdin.errors import FileDamaged, FileLocked, OutputIsInput, UserError
+from xladdin.errors import FileLocked, OutputIsInput, UserError
 from xladdin.files.saving import copy_atomic, is_read_only, lock_file, save_atomic
-from xladdin.files.vetting import check_readable, zip_errors
+from xladdin.files.vetting import check_readable, failure_detail, zip_errors
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import SheetData
 from xladdin.workbook_plan import WorkbookPlan
@@ -118,7 +118,11 @@ def load_for_edit(source: str | Path) -> Any:
         except UserError:
             raise
         except Exception as exc:
-            raise FileDamaged(p.name, detail=str(exc)) from None
+            what = failure_detail(exc)
+            raise UserError(
+                f"{p.name} 中有 xladdin 修改工作簿时读不懂的写法{f'（{what}）' if what else ''}，没有修改。"
+                "请用 Excel 或 WPS 打开后另存一次再试。"
+            ) from None
         if not wb.worksheets:
             raise UserError(f"{p.name} 中没有可以修改的工作表（只有图表工作表或宏表）。")
         _refuse_absurd_used_range(p, wb)
@@ -253,7 +257,7 @@ def _carry_and_verify(ed: Editing, written: Path, plan: WorkbookPlan | None, for
     from xladdin.files.verify import Footprint, loss_message, verify
 
     fp = Footprint.of(plan)
-    info = CarryInfo(Moves.of(plan), frozenset(fp.laid_out), frozenset(fp.gone))
+    info = CarryInfo(Moves.of(plan), frozenset(fp.laid_out), frozenset(fp.gone), frozenset(fp.charts))
     with Package(ed.prepared.path) as source:
         try:
             ed.notices += carry_parts(source, str(written), ed.carrier, info)
@@ -285,8 +289,28 @@ def _cache_policy(plan: WorkbookPlan | None, ed: Editing) -> Any:
     changed -= TOOL_SHEETS
     if not changed:
         return CachePolicy()
-    names = frozenset(n.upper() for n in _defined_names(ed))
+    names = frozenset(n.upper() for n in _defined_names(ed) + _tables_of(ed, changed))
     return CachePolicy(frozenset(changed), names)
+
+
+def _tables_of(ed: Editing, sheets: set[str]) -> list[str]:
+    """The names of the tables (“插入→表格”) on ``sheets``: a structured reference reads their cells."""
+    import re
+
+    from xladdin.files.package import Package
+
+    found = []
+    with Package(ed.prepared.path) as pkg:
+        for sheet in pkg.sheets():
+            if sheet.name not in sheets or sheet.part is None:
+                continue
+            for rel in pkg.rels(sheet.part):
+                if rel.kind == "table" and not rel.external:
+                    data = (pkg.read(rel.target) or b"")[:4096]
+                    found += [
+                        m.decode("utf-8", "replace") for m in re.findall(rb'(?:displayName|name)="([^"]+)"', data)
+                    ]
+    return found
 
 
 def _defined_names(ed: Editing) -> list[str]:

@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import FileDamaged, UserError
-from xladdin.files.vetting import check_dtds, check_structure, dtd_in, is_xml, refuse_dtd, vet_path, zip_errors
+from xladdin.files.vetting import (
+    check_dtds,
+    check_structure,
+    dtd_in,
+    failure_detail,
+    is_xml,
+    refuse_dtd,
+    vet_path,
+    zip_errors,
+)
 from xladdin.model import Merge, SheetData
 
 # What the checker reads of one sheet.  A project table is ~30–60 rows × 6 columns;
@@ -131,7 +140,7 @@ class XlsxSource:
                 data = sh.to_python(skip_empty_area=False)
                 merges = self._merge_tuple(sh.merged_cell_ranges)
             except Exception as exc:
-                raise FileDamaged(p.name, f"工作表“{meta.name}”", str(exc)) from None
+                raise FileDamaged(p.name, f"工作表“{meta.name}”", failure_detail(exc)) from None
             # strings (text, and "" for an empty cell) are most cells: ``_clean`` of a str is ``v or None``
             rows = [
                 [(v or None) if type(v) is str else _clean(v) for v in row[:MAX_READ_COLS]]
@@ -171,7 +180,7 @@ class XlsxSource:
             except Exception as exc:  # calamine raises its own error types for broken parts
                 if "Unrecognized sheet" in str(exc):
                     _refuse_sheet_kinds(self.path)
-                raise FileDamaged(self.path.name, detail=str(exc)) from None
+                raise FileDamaged(self.path.name, detail=failure_detail(exc)) from None
         return self._wb
 
 
@@ -444,7 +453,7 @@ def _open_streaming(p: Path) -> _StreamSource:
     try:
         return _StreamSource(p)
     except Exception as exc:
-        raise FileDamaged(p.name, detail=str(exc)) from None
+        raise FileDamaged(p.name, detail=failure_detail(exc)) from None
 
 
 def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
@@ -481,5 +490,5 @@ def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
                     row[col - 1] = v
                 rows[idx - 1] = row
     except Exception as exc:
-        raise FileDamaged(Path(str(src.zf.filename)).name, f"工作表“{name}”", str(exc)) from None
+        raise FileDamaged(Path(str(src.zf.filename)).name, f"工作表“{name}”", failure_detail(exc)) from None
     return rows
