@@ -363,7 +363,8 @@ def workbook_features(pkg: Package) -> Counter[str]:
         name = _local(el.tag)
         if name == "definedName":
             n = el.get("name") or ""
-            if not n.startswith("_xladdin") and "xladdin" not in n:
+            # _FilterDatabase is Excel's own record of a sheet's filter range, rebuilt from its autoFilter
+            if "xladdin" not in n and n.lower() != "_xlnm._filterdatabase":
                 out[f"name {n}@{el.get('localSheetId', '')}"] += 1
         elif name in (
             "externalReference",
@@ -372,8 +373,7 @@ def workbook_features(pkg: Package) -> Counter[str]:
             "customWorkbookView",
             "oleSize",
             "webPublishObject",
-            "fileRecoveryPr",
-        ):
+        ) or (name == "fileRecoveryPr" and set(el.attrib) - {"repairLoad"}):
             out[name] += 1
     return out
 
@@ -404,7 +404,12 @@ def compare(src: Path, out: Path, command: str, changed: set[str], recalculated:
             if sb[name][2] != state:
                 losses.append(f"sheet {name!r} was {state}, is {sb[name][2]}")
         # values, as a previewer or pandas reads them
-        va, vb = _values(src), _values(out)
+        try:
+            va, vb = _values(src), _values(out)
+        except (
+            Exception
+        ):  # calamine cannot read the input at all (a macro sheet …): formulas and parts are still compared
+            va, vb = {}, {}
         for name, kind, _state, part in sa:
             if name not in sb or name in changed or kind != "worksheet":
                 continue
@@ -458,8 +463,8 @@ def compare(src: Path, out: Path, command: str, changed: set[str], recalculated:
 
 def _may_change(key: str, command: str, changed_sheet: bool) -> bool:
     """Features a command changes on purpose."""
-    if command in ("mark", "clear") and key == "note":
-        return True  # the marks' notes come and go; a user's own note is kept inside them
+    if command == "mark" and key == "note":
+        return True  # the marks' notes; a user's own note is kept inside them (and clear gives it back alone)
     if command == "mark" and key.startswith("vml "):
         return False
     if not changed_sheet:

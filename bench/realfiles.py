@@ -320,8 +320,19 @@ def reason(stderr: str, src_name: str) -> str:
 
 
 def run_one(
-    entry: Entry, command: str, src: Path, table: bool, work: Path, limit: float, tables: set[str], readable: bool
+    entry: Entry,
+    command: str,
+    src: Path,
+    table: bool,
+    work: Path,
+    limit: float,
+    tables: set[str],
+    readable: bool,
+    original: Path | None = None,
+    keep: Path | None = None,
 ) -> Run:
+    """One command on ``src``; the output compared with ``original`` (default ``src``: clear of a marked
+    copy must give back the file as it was before marking) and, with ``keep``, kept there."""
     out = work / "OUT.xlsx"
     argv = argv_of(command, src, out)
     written = Path(argv[-1])
@@ -349,12 +360,14 @@ def run_one(
             run.outcome = "no-output"
         else:
             run.outcome = "accepted"
+            changed = tables | ({TABLE_SHEET} if table else set())
+            said = "重新计算" in stderr  # formula results left for Excel to recalculate, as the command said
             try:
-                run.losses += package_compare.compare(
-                    src, written, command, tables | ({TABLE_SHEET} if table else set())
-                )
+                run.losses += package_compare.compare(original or src, written, command, changed, recalculated=said)
             except Exception as exc:  # the comparison's own failure is a finding too
                 run.losses.append(f"comparison failed: {type(exc).__name__}: {exc}")
+            if keep is not None:
+                shutil.copyfile(written, keep)
     else:
         run.outcome = "internal"
         run.message = f"exit {code}: {stderr.strip()[-200:]}"
@@ -414,8 +427,15 @@ def corpus_runs(
                 print(f"[{i}/{len(entries)}] {time.strftime('%H:%M:%S')} {len(runs)} runs", file=sys.stderr, flush=True)
             for path, table in variants:
                 readable, tables = project_sheets(path)
+                marked = inputs / ("MARKED" + (".xlsm" if entry.suffix in (".xlsm", ".xltm") else ".xlsx"))
+                with contextlib.suppress(OSError):
+                    marked.unlink()
                 for command in commands:
-                    run = run_one(entry, command, path, table, work, limit, tables, readable)
+                    if command == "clear" and marked.exists():  # clear takes off the marks of the mark run
+                        run = run_one(entry, command, marked, table, work, limit, tables, readable, original=path)
+                    else:
+                        keep = marked if command == "mark" and "clear" in commands else None
+                        run = run_one(entry, command, path, table, work, limit, tables, readable, keep=keep)
                     runs.append(run)
                     if (not quiet and run.outcome not in ("accepted", "refused")) or (not quiet and run.losses):
                         print(
@@ -423,7 +443,7 @@ def corpus_runs(
                             f"{run.outcome} {run.message[:150]} {run.losses[:3]}",
                             file=sys.stderr,
                         )
-            for path, _ in variants:
+            for path in [*(p for p, _ in variants), *inputs.glob("MARKED.*")]:
                 with contextlib.suppress(OSError):
                     path.unlink()
     finally:

@@ -148,7 +148,7 @@ def scan_cells(xml: bytes) -> dict[tuple[int, int], RawCell]:
         a = _attrs(attrs)
         typ = a.get("t", "n")
         v_m = _V.search(body)
-        v = xml_text(v_m.group(1)) if v_m and v_m.group(1) is not None else None
+        v = (xml_text(v_m.group(1)) if v_m.group(1) is not None else "") if v_m else None
         f_m = _F.search(body)
         formula = (_attrs(f_m.group(1)), xml_text(f_m.group(2)) if f_m.group(2) is not None else "") if f_m else None
         inline = None
