@@ -353,6 +353,13 @@ def sheet_features(pkg: Package, part: str) -> Counter[str]:
             "image",
         ):
             out["part " + typ] += 1
+    frames = sum(
+        len(re.findall(rb"ObjectType\s*=\s*[\"']Note[\"']", pkg.read(t) or b""))
+        for _i, typ, t in pkg.rels(part)
+        if typ == "vmlDrawing"
+    )
+    if frames < out["note"]:  # a note without its VML frame: Excel cannot show it
+        out["note without frame"] = out["note"] - frames
     return out
 
 
@@ -440,6 +447,8 @@ def compare(src: Path, out: Path, command: str, changed: set[str], recalculated:
         for name, _kind, _state, part in sa:
             if name not in sb:
                 continue
+            if sheet_features(b, sb[name][3]).get("note without frame"):
+                losses.append(f"sheet {name!r}: notes without their VML frame")
             fa, fb = sheet_features(a, part), sheet_features(b, sb[name][3])
             for key, n in fa.items():
                 if fb.get(key, 0) >= n:

@@ -574,7 +574,7 @@ def test_headers_footers_without_a_section_and_protection_settings_are_kept(
 # --------------------------------------------------------------------------- refused by name, before anything is done
 
 
-def _vml_button(pkg: xf.Package) -> None:
+def _vml_button(pkg: xf.Package, sheet: str = "xl/worksheets/sheet1.xml") -> None:
     """A button kept only in VML, as Excel 2007 saved form controls."""
     pkg.put(
         "xl/drawings/vmlDrawing9.vml",
@@ -583,9 +583,11 @@ def _vml_button(pkg: xf.Package) -> None:
         '<x:ClientData ObjectType="Button"><x:Anchor>3, 0, 3, 0, 5, 0, 5, 0</x:Anchor></x:ClientData></v:shape></xml>',
     )
     pkg.default("vml", "application/vnd.openxmlformats-officedocument.vmlDrawing")
-    rid = pkg.relate("xl/worksheets/sheet1.xml", f"{REL}/vmlDrawing", "../drawings/vmlDrawing9.vml")
+    rid = pkg.relate(sheet, f"{REL}/vmlDrawing", "../drawings/vmlDrawing9.vml")
     pkg.sheet_insert(
-        f'<legacyDrawing xmlns:r="{REL}" r:id="{rid}"/>', ("legacyDrawingHF", "picture", "tableParts", "extLst")
+        f'<legacyDrawing xmlns:r="{REL}" r:id="{rid}"/>',
+        ("legacyDrawingHF", "picture", "tableParts", "extLst"),
+        sheet=sheet,
     )
 
 
@@ -688,26 +690,41 @@ def test_what_cannot_be_kept_is_refused_by_its_name(
     assert "extLst" not in line and not out.exists() and src.read_bytes() == before and leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("command", ["mark", "format"])
+@pytest.mark.parametrize(("command", "sheet"), [("mark", 2), ("format", 1), ("clear", 2)])
 def test_a_button_kept_only_in_vml_stays_with_the_notes(
-    tmp_path: Path, workbook_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, workbook_path: Path, command: str, sheet: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Excel 2007's form controls live in the sheet's VML, which openpyxl rewrites with the notes alone:
-    the button is merged back, the marks' notes beside it (on 项目汇总, where format also draws charts)."""
+    the button is merged back, with a frame for every note (the marks' notes on a project sheet; 项目汇总,
+    where format draws its charts; the project sheet once the marks are cleared again)."""
+    part_name = f"xl/worksheets/sheet{sheet}.xml"
     pkg = xf.Package(workbook_path)
-    _vml_button(pkg)
+    _vml_button(pkg, part_name)
     src = pkg.save(tmp_path / "button.xlsx")
     out = tmp_path / "out.xlsx"
-    code, err = _write(command, src, out, capsys)
+    if command == "clear":
+        marked = tmp_path / "marked.xlsx"
+        assert _write("mark", src, marked, capsys)[0] == 1
+        code, _, err = run(["clear", str(marked), "-o", str(out)], capsys)
+    else:
+        code, err = _write(command, src, out, capsys)
     assert code in (0, 1), err
-    sheet = part(out, "xl/worksheets/sheet1.xml")
-    rid = re.search(r'<legacyDrawing [^>]*r:id="([^"]+)"', sheet)
-    assert rid, sheet[-800:]
-    rels = part(out, "xl/worksheets/_rels/sheet1.xml.rels")
+    xml = part(out, part_name)
+    rid = re.search(r'<legacyDrawing [^>]*r:id="([^"]+)"', xml)
+    assert rid, xml[-800:]
+    rels = part(out, part_name.replace("worksheets/", "worksheets/_rels/") + ".rels")
     target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
     assert target
     vml = part(out, "xl/" + (target.group(1) or target.group(2)).lstrip("/").replace("../", "").removeprefix("xl/"))
-    assert 'ObjectType="Button"' in vml
+    assert vml.count('ObjectType="Button"') == 1
+    comments = re.search(r'Type="[^"]*/comments" Target="([^"]+)"', rels)
+    notes = (
+        part(out, "xl/" + comments.group(1).replace("../", "").lstrip("/").removeprefix("xl/")).count("<comment ")
+        if comments
+        else 0
+    )
+    assert notes == (1 if command == "mark" else 0) * notes and (notes > 0) == (command == "mark")
+    assert vml.count('ObjectType="Note"') == notes
 
 
 def test_a_linked_picture_is_kept_and_a_plan_that_would_lose_it_is_refused(

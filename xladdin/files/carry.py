@@ -956,16 +956,12 @@ def _carry_vml(
         kept = [_moved_vml(shape, name, info.moves) for shape in kept]
     dst_rel = next((r for r in out.rels(out_part) if r.kind == "vmlDrawing" and not r.external), None)
     dst = out.read(dst_rel.target) if dst_rel is not None else None
-    notes = [m.group(0) for m in _VML_SHAPE.finditer(dst or b"") if _VML_NOTE.search(m.group(0))]
     types = [m.group(0) for m in _VML_SHAPETYPE.finditer(vml)]
     known = {_type_id(t) for t in types}
-    types += [m.group(0) for m in _VML_SHAPETYPE.finditer(dst or b"") if _type_id(m.group(0)) not in known]
     used = [int(n) for shape in kept for n in _VML_SPID.findall(shape)]
-    next_id = max(used, default=1024) + 1
-    renumbered = []
-    for note in notes:
-        renumbered.append(_VML_SPID.sub(f"_x0000_s{next_id}".encode(), note))
-        next_id += 1
+    notes, note_types = _openpyxl_notes(dst, known, max(used, default=1024) + 1)
+    types += note_types
+    renumbered = notes
     starts = [m.start() for m in (_VML_SHAPE.search(vml), _VML_SHAPETYPE.search(vml)) if m is not None]
     head = vml[: min(starts)]
     tail = vml[vml.rfind(b"</xml>") :] if b"</xml>" in vml else b"</xml>"
@@ -986,6 +982,31 @@ def _carry_vml(
             continue
         _, mapping = edits.copy_tree(source, target, rel, link=False)
         edits.rels[target].append((rel.id, rel.type, mapping[source.real(rel.target) or rel.target], False))
+
+
+_VML_NS = "urn:schemas-microsoft-com:vml"
+_EXCEL_NS = "urn:schemas-microsoft-com:office:excel"
+
+
+def _openpyxl_notes(vml: bytes | None, known_types: set[bytes], first_id: int) -> tuple[list[bytes], list[bytes]]:
+    """The note shapes of openpyxl's VML (well-formed XML, in prefixes of its own: ns0, ns2 …), renumbered
+    from ``first_id``, and the shape types they use that the input's VML does not define."""
+    root = _xml(vml) if vml else None
+    if root is None:
+        return [], []
+    shapes, types = [], []
+    next_id = first_id
+    for el in root:
+        name = local(el.tag)
+        if name == "shapetype" and (el.get("id") or "").encode() not in known_types:
+            types.append(_xml_bytes(el))
+        elif name == "shape" and any(
+            local(c.tag) == "ClientData" and c.get("ObjectType") == "Note" for c in el if isinstance(c.tag, str)
+        ):
+            el.set("id", f"_x0000_s{next_id}")
+            next_id += 1
+            shapes.append(_xml_bytes(el))
+    return shapes, types
 
 
 def _type_id(shapetype: bytes) -> bytes:

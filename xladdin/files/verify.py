@@ -175,6 +175,7 @@ def verify(source: Package, out: Package, captured: Any, plan: WorkbookPlan | No
                 cells = scan_cells(source.read(sheet.part) or b"")
             losses += _cells(sheet.name, cells, source, out, target.part, fp)
         losses += _features(sheet.name, source, sheet.part, out, target.part, fp)
+    losses += _note_frames(out)
     losses += _workbook(source, out, fp)
     losses += _parts(source, out, fp)
     return losses
@@ -505,6 +506,25 @@ def _may_change(key: str, sheet: str, fp: Footprint) -> bool:
     if key == "图表":
         return sheet in fp.charts
     return False
+
+
+def _note_frames(out: Package) -> list[str]:
+    """Every note of the written file has its frame in the sheet's VML (without one Excel cannot show it)."""
+    losses = []
+    for sheet in out.sheets():
+        if sheet.kind != "worksheet" or sheet.part is None:
+            continue
+        rels = out.rels(sheet.part)
+        comments = next((r.target for r in rels if r.kind == "comments" and not r.external), None)
+        if comments is None:
+            continue
+        root = out.xml(comments)
+        notes = sum(1 for el in root.iter() if local(el.tag) == "comment") if root is not None else 0
+        vml = b"".join(out.read(r.target) or b"" for r in rels if r.kind == "vmlDrawing" and not r.external)
+        frames = len(re.findall(rb"""ObjectType\s*=\s*["']Note["']""", vml))
+        if frames < notes:
+            losses.append(f"工作表“{sheet.name}”中 {notes - frames} 个批注的显示框")
+    return losses
 
 
 # --------------------------------------------------------------------------- the workbook and the package
