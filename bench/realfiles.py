@@ -463,6 +463,31 @@ def reason_items(message: str) -> list[str]:
     return sorted({("写入前：" if message.startswith("写入会") else "写入后核对：") + x for x in items if x})
 
 
+def _runs_of(job: tuple[list[Entry], tuple[str, ...], float, bool, Path, bool]) -> list[Run]:
+    return corpus_runs(*job)
+
+
+def parallel_runs(
+    entries: list[Entry],
+    commands: tuple[str, ...],
+    limit: float,
+    tables_too: bool,
+    corpus: Path,
+    quiet: bool,
+    jobs: int,
+) -> list[Run]:
+    """``corpus_runs`` over ``jobs`` worker processes, each with every ``jobs``-th file; runs in file order."""
+    if jobs <= 1 or len(entries) < 2:
+        return corpus_runs(entries, commands, limit, tables_too, corpus, quiet)
+    import multiprocessing
+
+    slices = [entries[i::jobs] for i in range(jobs)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        parts = pool.map(_runs_of, [(part, commands, limit, tables_too, corpus, quiet) for part in slices])
+    order = {e.file: i for i, e in enumerate(entries)}
+    return sorted((r for part in parts for r in part), key=lambda r: order.get(r.file, 0))
+
+
 def summarise(runs: list[Run], entries: list[Entry]) -> dict[str, Any]:
     by_excel = {e.file for e in entries if e.by_excel}
     out: dict[str, Any] = {"runs": len(runs), "commands": {}}
@@ -506,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-tables", action="store_true", help="only the files as they are")
     ap.add_argument("--json", type=Path, help="write every run and the summary here")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--jobs", type=int, default=2, help="files run side by side (each run is still one process)")
     args = ap.parse_args(argv)
     if not (args.corpus / "manifest.tsv").exists():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
@@ -517,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     # a kill (SIGTERM) unwinds like Ctrl-C: the temporary folder goes (see corpus_runs)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     start = time.perf_counter()
-    runs = corpus_runs(entries, commands, args.limit, not args.no_tables, args.corpus, args.quiet)
+    runs = parallel_runs(entries, commands, args.limit, not args.no_tables, args.corpus, args.quiet, args.jobs)
     summary = summarise(runs, entries)
     summary["seconds"] = round(time.perf_counter() - start, 1)
     if args.json:
