@@ -847,3 +847,18 @@ def test_part_names_in_another_case_keep_their_charts(
     code, _, err = run(["check", str(src), "--mark", "-o", str(out)], capsys)
     assert code == 1, err
     assert any(n.startswith("xl/charts/chart") for n in names(out))
+
+
+def test_a_file_openpyxl_cannot_load_is_refused_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A row height that is not a number: check reads the file (calamine), openpyxl does not; the writing
+    commands say what is wrong in words, never openpyxl's English."""
+    rows = '<row r="1" ht="高"><c r="A1" t="inlineStr"><is><t>项目名称</t></is></c></row>'
+    src = _package(
+        tmp_path / "odd.xlsx", {"表1": f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'}
+    )
+    code, _, err = run(["check", str(src)], capsys)
+    assert code == 0, err
+    code, _, err = run(["clear", str(src), "-o", str(tmp_path / "out.xlsx")], capsys)
+    assert code == 2
+    line = err.strip()
+    assert "不是数字" in line and "另存" in line and "expected" not in line and "float" not in line, line

@@ -105,6 +105,8 @@ def scan_cells(xml: bytes) -> dict[tuple[int, int], RawCell]:
 
     Rows and cells without an ``r`` follow the one before them, exactly as openpyxl's
     reader counts (a later cell at the same place replaces an earlier one, as there).
+    One pass of one expression over the cells; the usual cell (``<c r="B5" s="3" t="s"><v>12</v></c>``)
+    takes the short way.
     """
     out: dict[tuple[int, int], RawCell] = {}
     m = _SHEET_DATA.search(xml)
@@ -114,40 +116,45 @@ def scan_cells(xml: bytes) -> dict[tuple[int, int], RawCell]:
     end_m = _SHEET_DATA_END.search(xml, start)
     end = end_m.start() if end_m else len(xml)
     row = col = 0
-    pos = start
-    while True:
-        t = _TOKEN.search(xml, pos, end)
-        if t is None:
-            break
-        attrs = t.group(2)
-        if t.group(1) == b"row":
-            r = _ATTR_R.search(attrs)
+    attr_r, ref_of, v_of, t_of = _ATTR_R.search, _REF_B.fullmatch, _V.search, _T_ATTR.search
+    pop = out.pop
+    for t in _ROW_OR_CELL.finditer(xml, start, end):
+        if t.group(1):  # <row …>
+            r = attr_r(t.group(2))
             try:
                 row = int(float(r.group(1) or r.group(2))) if r else row + 1
             except ValueError:
                 row += 1
             col = 0
-            pos = t.end()
             continue
-        r = _ATTR_R.search(attrs)
-        ref = _REF.fullmatch((r.group(1) or r.group(2)).decode("ascii", "replace")) if r else None
+        attrs = t.group(3)
+        r = attr_r(attrs)
+        ref = ref_of(r.group(1) or r.group(2) or b"") if r else None
         if ref:
-            col = column_number(ref.group(1).upper())
+            letters = ref.group(1)
+            col = _COLUMNS.get(letters) or _column_of(letters)
             here = (int(ref.group(2)), col)
         else:
             col += 1
             here = (row, col)
-        if t.group(3):  # <c …/>: nothing in it
-            out.pop(here, None)
-            pos = t.end()
+        body = t.group(4)
+        if not body:  # <c …/> or <c …></c>: nothing in it
+            pop(here, None)
             continue
-        close = _C_END.search(xml, t.end(), end)
-        body_end = close.start() if close else end
-        body = xml[t.end() : body_end]
-        pos = close.end() if close else end
-        a = _attrs(attrs)
-        typ = a.get("t", "n")
-        v_m = _V.search(body)
+        tm = t_of(attrs)
+        typ = tm.group(1).decode("ascii", "replace") if tm else "n"
+        if body[:3] == b"<v>" and body[-4:] == b"</v>" and b"<" not in body[3:-4]:  # the usual cell
+            v = body[3:-4]
+            out[here] = (
+                typ,
+                xml_text(v) if b"&" in v or b"\r" in v or b"]]" in v else v.decode("utf-8", "replace"),
+                None,
+                _attr(attrs, b"cm"),
+                _attr(attrs, b"vm"),
+                None,
+            )
+            continue
+        v_m = v_of(body)
         v = (xml_text(v_m.group(1)) if v_m.group(1) is not None else "") if v_m else None
         f_m = _F.search(body)
         formula = (_attrs(f_m.group(1)), xml_text(f_m.group(2)) if f_m.group(2) is not None else "") if f_m else None
@@ -156,10 +163,33 @@ def scan_cells(xml: bytes) -> dict[tuple[int, int], RawCell]:
             is_m = _IS.search(body)
             inline = is_m.group(0) if is_m else None
         if v is None and inline is None and formula is None:
-            out.pop(here, None)
+            pop(here, None)
             continue
-        out[here] = (typ, v, inline, a.get("cm"), a.get("vm"), formula)
+        out[here] = (typ, v, inline, _attr(attrs, b"cm"), _attr(attrs, b"vm"), formula)
     return out
+
+
+_ROW_OR_CELL = re.compile(
+    rb"<(?:[\w.-]+:)?(?:(row)(?=[\s/>])([^>]*?)/?>|c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c\s*>))", re.S
+)
+_REF_B = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+_T_ATTR = re.compile(rb"""(?:^|\s)t\s*=\s*["']([^"']*)["']""")
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column_of(letters: bytes) -> int:
+    n = column_number(letters.decode("ascii").upper())
+    if len(_COLUMNS) < 20_000:
+        _COLUMNS[letters] = n
+    return n
+
+
+def _attr(attrs: bytes, name: bytes) -> str | None:
+    """One attribute's value (``cm``, ``vm``): looked for only where its name appears at all."""
+    if name not in attrs:
+        return None
+    m = re.search(rb"(?:^|\s)" + name + rb"""\s*=\s*["']([^"']*)["']""", attrs)
+    return m.group(1).decode("ascii", "replace") if m else None
 
 
 _ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -387,7 +417,7 @@ class Carrier:
                 if keep:
                     with xf.element("v"):
                         xf.write(v)
-            if v is not None and not keep:
+            if v and not keep:  # an empty <v/> held no result to lose
                 self.dropped_results += 1
             return True
         if element is not None:
