@@ -19,6 +19,8 @@ counted as
     python bench/realfiles.py                         # the whole corpus, every command (~1 h on 2 cores)
     python bench/realfiles.py --only 'poi/*' --commands mark,format
     python bench/realfiles.py --json bench/out/realfiles.json
+    python bench/realfiles.py --shuffle 1 --log bench/out/runs.jsonl   # each run logged as it ends
+    python bench/realfiles.py --summarise bench/out/runs.jsonl         # counts of a run, stopped early or not
 
 Temporary files of every run are removed; a hang's or a loss's input is listed by name.
 """
@@ -404,8 +406,16 @@ def project_sheets(path: Path) -> tuple[bool, set[str]]:
 
 
 def corpus_runs(
-    entries: list[Entry], commands: tuple[str, ...], limit: float, tables_too: bool, corpus: Path, quiet: bool = False
+    entries: list[Entry],
+    commands: tuple[str, ...],
+    limit: float,
+    tables_too: bool,
+    corpus: Path,
+    quiet: bool = False,
+    log: Path | None = None,
 ) -> list[Run]:
+    """Every command over ``entries``; each run is also appended to ``log`` (one JSON line) as it ends, so that
+    a long run stopped early still counts what it did (``--summarise LOG``)."""
     runs: list[Run] = []
     # not a TemporaryDirectory: its finalizer is an atexit handler the forked children would run
     base = Path(tempfile.mkdtemp(prefix="xladdin-realfiles-"))
@@ -437,6 +447,9 @@ def corpus_runs(
                         keep = marked if command == "mark" and "clear" in commands else None
                         run = run_one(entry, command, path, table, work, limit, tables, readable, keep=keep)
                     runs.append(run)
+                    if log is not None:
+                        with open(log, "a", encoding="utf-8") as fh:  # one short write per line: lines do not mix
+                            fh.write(json.dumps(asdict(run), ensure_ascii=False) + "\n")
                     if (not quiet and run.outcome not in ("accepted", "refused")) or (not quiet and run.losses):
                         print(
                             f"[{i}/{len(entries)}] {entry.file} {command}{' +表' if table else ''}: "
@@ -463,7 +476,7 @@ def reason_items(message: str) -> list[str]:
     return sorted({("写入前：" if message.startswith("写入会") else "写入后核对：") + x for x in items if x})
 
 
-def _runs_of(job: tuple[list[Entry], tuple[str, ...], float, bool, Path, bool]) -> list[Run]:
+def _runs_of(job: tuple[list[Entry], tuple[str, ...], float, bool, Path, bool, Path | None]) -> list[Run]:
     return corpus_runs(*job)
 
 
@@ -475,15 +488,18 @@ def parallel_runs(
     corpus: Path,
     quiet: bool,
     jobs: int,
+    log: Path | None = None,
 ) -> list[Run]:
     """``corpus_runs`` over ``jobs`` worker processes, each with every ``jobs``-th file; runs in file order."""
     if jobs <= 1 or len(entries) < 2:
-        return corpus_runs(entries, commands, limit, tables_too, corpus, quiet)
+        return corpus_runs(entries, commands, limit, tables_too, corpus, quiet, log)
     import multiprocessing
 
     slices = [entries[i::jobs] for i in range(jobs)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        parts = pool.map(_runs_of, [(part, commands, limit, tables_too, corpus, quiet) for part in slices])
+        parts = pool.map(_runs_of, [(part, commands, limit, tables_too, corpus, quiet, log) for part in slices])
+        pool.close()  # the workers end on their own (a terminate would interrupt them: see the SIGTERM handler)
+        pool.join()
     order = {e.file: i for i, e in enumerate(entries)}
     return sorted((r for part in parts for r in part), key=lambda r: order.get(r.file, 0))
 
@@ -532,6 +548,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write every run and the summary here")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--jobs", type=int, default=2, help="files run side by side (each run is still one process)")
+    ap.add_argument("--log", type=Path, help="append every run here as it ends (one JSON line)")
+    ap.add_argument(
+        "--shuffle", type=int, metavar="SEED", help="files in a random order: a run stopped early is a sample"
+    )
+    ap.add_argument(
+        "--summarise", type=Path, metavar="LOG", help="only summarise the runs of a --log (a partial run too)"
+    )
     args = ap.parse_args(argv)
     if not (args.corpus / "manifest.tsv").exists():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
@@ -540,10 +563,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         entries = [e for e in entries if any(fnmatch.fnmatch(e.file, p) for p in args.only)]
     commands = tuple(c for c in args.commands.split(",") if c)
+    if args.summarise:
+        done = [Run(**json.loads(line)) for line in args.summarise.read_text(encoding="utf-8").splitlines() if line]
+        summary = summarise(done, entries)
+        summary["files"] = len({r.file for r in done})
+        print(json.dumps({k: v for k, v in summary.items() if k != "problems"}, ensure_ascii=False, indent=1))
+        for p in summary["problems"]:
+            print(
+                f"{p['file']} {p['command']}{' +表' if p['table'] else ''}: {p['outcome']} {p['message'][:150]} {p['losses'][:3]}"
+            )
+        return 0
+    if args.shuffle is not None:
+        import random
+
+        random.Random(args.shuffle).shuffle(entries)
     # a kill (SIGTERM) unwinds like Ctrl-C: the temporary folder goes (see corpus_runs)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     start = time.perf_counter()
-    runs = parallel_runs(entries, commands, args.limit, not args.no_tables, args.corpus, args.quiet, args.jobs)
+    runs = parallel_runs(
+        entries, commands, args.limit, not args.no_tables, args.corpus, args.quiet, args.jobs, args.log
+    )
     summary = summarise(runs, entries)
     summary["seconds"] = round(time.perf_counter() - start, 1)
     if args.json:
