@@ -271,6 +271,21 @@ def _fill_and_advice(path: Path) -> tuple[dict[tuple[str, str], str], dict[tuple
     return filled, advice
 
 
+@pytest.mark.slow
+def test_fill_comparators_equal_the_checkers_advice_on_the_bench_workbooks(tmp_path: Path) -> None:
+    """The same on the 1,000-project bench workbooks (the repeated and the distinct texts); --runslow."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate
+
+    for distinct in (False, True):
+        path = generate(tmp_path / f"bench-{distinct}.xlsx", n_projects=1000, seed=2026, distinct=distinct)
+        filled, advice = _fill_and_advice(path)
+        assert len(advice) > 2000
+        assert filled == advice, path
+
+
 def test_fill_comparators_equal_the_checkers_advice(workbook_path: Path, tmp_path: Path) -> None:
     """One home for "which way is better": on every row the filler writes exactly what VAL003/VAL004 ask for."""
     import sys

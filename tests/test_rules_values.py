@@ -258,3 +258,8 @@ def test_social_cost_is_a_cost_but_not_money() -> None:
     rows[-1] = IndicatorSpec("成本指标", "经济成本指标", "对参训人员工作的影响", "≤5%")
     spec = dataclasses.replace(spec, indicators=tuple(rows))
     assert [f.rule for f in findings(spec, "VAL006") if f.cell == social.value.cell] == ["VAL006"]
+
+
+def test_val005_fix_turns_the_comparator_round_and_is_unsafe() -> None:
+    assert _fix(TRAINING, "参训学员满意度", "≤98%", "VAL005") == ("≤98%", "≥98%", False)
+    assert _fix("社保卡补换卡", "社保卡卡片损坏率", "≥千分之五", "VAL005") == ("≥千分之五", "≤千分之五", False)

@@ -57,7 +57,7 @@ from xladdin.model import Indicator, Project, display_text
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
 from xladdin.similarity import name_similarity as similarity
 from xladdin.units import WAN, is_time_unit, match, time_factor
-from xladdin.values import Value, format_number, parse
+from xladdin.values import Value, format_number, format_value, parse
 
 __all__ = [
     "ROUNDING_WAN",
@@ -468,7 +468,6 @@ def _is_period(unit: str) -> bool:
 
 
 def _fmt(v: Value) -> str:
-    from xladdin.values import format_value
 
     return format_value(v)
 

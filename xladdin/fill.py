@@ -25,10 +25,13 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from xladdin.costs import explain
 from xladdin.framework import LEVEL1_LABELS, framework_of, level1_key, level2_key, level2_parent, squash
-from xladdin.layout import TableSpec
+from xladdin.layout import TableSpec, template_spec
 from xladdin.model import Edit, Field, Indicator, Project, cell_ref
 from xladdin.narrative import StatedQuantity
+from xladdin.rules import all_rules, run, select_rules
+from xladdin.similarity import name_similarity as similarity
 from xladdin.similarity import project_similarity, text_similarity
 from xladdin.values import Value, parse
 
@@ -74,7 +77,6 @@ def comparator_edits(project: Project) -> list[Edit]:
     Unit prices and counts stay bare, as the department's form and the checker state them;
     a value whose direction is not beyond doubt is left to the user (the checker says so).
     """
-    from xladdin.rules import all_rules, run, select_rules
 
     out = []
     for f in run(project, select_rules(all_rules(), COMPARATOR_RULES)):
@@ -236,8 +238,6 @@ class CostProposal:
 
 def propose_costs(project: Project) -> tuple[list[CostProposal], list[str]]:
     """Cost rows for narrative amounts that no cost line explains; plus notes on what was left."""
-    from xladdin.costs import explain
-    from xladdin.similarity import name_similarity as similarity
 
     exp = explain(project)
     narrative = exp.narrative
@@ -529,8 +529,6 @@ def new_project_spec(name: str, projects: list[Project], year: int, existing_she
     department's projects share them, so the user only types what is new.
     """
     from collections import Counter
-
-    from xladdin.layout import template_spec
 
     def common(values: list[str]) -> str:
         vals = [v for v in values if v]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from xladdin.model import display_text
 from xladdin.units import WAN, canonical, is_money, match, time_factor
 from xladdin.values import Value, parse
 
@@ -33,7 +34,6 @@ def _err(msg: str) -> str:
 
 
 def _text(x: Any) -> str:
-    from xladdin.model import display_text
 
     return display_text(x)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from xladdin.framework import squash
+from xladdin.framework import CLASSIC, LEVEL1_LABELS, squash
 from xladdin.model import (
     Amount,
     Field,
@@ -580,7 +580,6 @@ def write_indicators(lay: SheetLayout, first_row: int, rows: tuple[IndicatorSpec
 
 def template_spec(year: int) -> TableSpec:
     """A blank project: the layout with the classic framework's groups, one empty row each."""
-    from xladdin.framework import CLASSIC, LEVEL1_LABELS
 
     rows = tuple(
         IndicatorSpec(LEVEL1_LABELS[l1], label, "", "") for l1, groups in CLASSIC.items() for _, label in groups

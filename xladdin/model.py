@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from xladdin.fastdata import fast_init
+from xladdin.framework import level2_key as key_of
 
 Scalar = str | int | float | bool | _dt.date | _dt.datetime | None
 Severity = Literal["error", "warning", "info"]
@@ -239,7 +240,6 @@ class Project:
 
     def indicators_in(self, level2_key: str) -> list[Indicator]:
         """Rows whose 二级 normalises to ``level2_key`` (e.g. "数量", "成本")."""
-        from xladdin.framework import level2_key as key_of
 
         return [i for i in self.indicators if key_of(i.level2.text) == level2_key]
 

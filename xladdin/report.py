@@ -12,6 +12,7 @@ from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
 from xladdin.conventions import SEVERITY_ZH
+from xladdin.model import display_text
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
@@ -94,7 +95,7 @@ def _flat_object(obj: dict[Any, Any]) -> str | None:
 def summary_line(result: CheckResult) -> str:
     """E.g. “6个项目：错误3处，警告9处，提示2处”."""
     return (
-        f"{len(result.projects)}个项目：错误{result.count('error')}处，"
+        f"{result.counted}：错误{result.count('error')}处，"
         f"警告{result.count('warning')}处，提示{result.count('info')}处"
     )
 
@@ -107,9 +108,12 @@ def to_console(result: CheckResult, color: bool = False) -> str:
 
     lines = [f"文件：{result.file}"]
     for p in result.projects:
-        total = "—" if p.total is None else _fmt(p.total)
         lines.append("")
-        lines.append(f"【{p.sheet}】{p.name}（项目总额 {total} 万元）")
+        if p.kind == "selfeval":
+            lines.append(f"【{p.sheet}】{p.name}（自评表，得分 {'—' if p.score is None else _fmt(p.score)}）")
+        else:
+            total = "—" if p.total is None else _fmt(p.total)
+            lines.append(f"【{p.sheet}】{p.name}（项目总额 {total} 万元）")
         if not p.findings:
             lines.append("  未发现问题。")
         for f in p.findings:
@@ -136,7 +140,7 @@ def batch_summary_line(batch: BatchResult) -> str:
     """E.g. “共3个文件，15个项目：错误4处，警告40处，提示3处；1个文件无法读取”."""
     files = len(batch.results) + len(batch.unreadable)
     line = (
-        f"共{files}个文件，{batch.projects}个项目：错误{batch.count('error')}处，"
+        f"共{files}个文件，{batch.counted}：错误{batch.count('error')}处，"
         f"警告{batch.count('warning')}处，提示{batch.count('info')}处"
     )
     return line + (f"；{len(batch.unreadable)}个文件无法读取" if batch.unreadable else "")
@@ -151,6 +155,5 @@ def batch_to_console(batch: BatchResult, color: bool = False) -> str:
 
 
 def _fmt(x: Any) -> str:
-    from xladdin.model import display_text
 
     return display_text(x)

@@ -19,9 +19,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from xladdin.check import TOOL_SHEETS
 from xladdin.errors import UserError
 from xladdin.framework import level2_key
+from xladdin.layout import read_project
 from xladdin.model import Edit, Project, SheetData, cell_ref, display_text, parse_ref
+from xladdin.summary import find_summary_header
+from xladdin.values import parse
 
 # Categories of the 新年度检查 sheet, in the order a person works through them.
 CHANGED = "已改年份"
@@ -187,8 +191,6 @@ def plan_rollover(sheets: list[SheetData], target_year: int) -> RolloverPlan:
     Project tables are found by the layout reader; every other sheet is only scanned
     for the old year, never changed.
     """
-    from xladdin.check import TOOL_SHEETS
-    from xladdin.layout import read_project
 
     plan = RolloverPlan(target_year)
     others: list[SheetData] = []
@@ -322,7 +324,6 @@ def _plan_goal(plan: RolloverPlan, p: Project, year: int, target: int) -> None:
 
 
 def _plan_indicator(plan: RolloverPlan, p: Project, ind: Any, year: int, target: int) -> None:
-    from xladdin.values import parse
 
     s = p.sheet
     key = level2_key(ind.level2.text)
@@ -408,7 +409,6 @@ def _plan_summary(plan: RolloverPlan, sh: SheetData, year: int, target: int) -> 
     themselves; any other year mention there is listed, as on other sheets.  False
     when the sheet is not a summary xladdin recognises.
     """
-    from xladdin.summary import find_summary_header
 
     header = find_summary_header(sh)
     if header is None or sh.hidden:
@@ -425,7 +425,6 @@ def _plan_summary(plan: RolloverPlan, sh: SheetData, year: int, target: int) -> 
 
 def _plan_other_sheet(plan: RolloverPlan, sh: SheetData, target: int, first_row: int = 1) -> None:
     """Other sheets are never changed; a budget-year mention there is only listed."""
-    from xladdin.check import TOOL_SHEETS
 
     if sh.name in TOOL_SHEETS or sh.hidden:
         return

@@ -301,8 +301,19 @@ class WorkbookPlan:
         return [s for s in self.steps if isinstance(s, kind)]
 
 
+@dataclass
+class Applied:
+    """What carrying out a plan found that only the applier could see (for the sentence to the user)."""
+
+    batch: int = 0  # the journal batch written (0: none)
+    marked: int = 0  # cells marked (MarkCells)
+    cleared: dict[str, int] = field(default_factory=dict)  # ClearMarks: cells, notes, kept
+    unchanged: bool = False  # every step found nothing to do (clear on a workbook never marked): nothing to write
+
+
 __all__ = [
     "AddCharts",
+    "Applied",
     "ClearMarks",
     "CutJournal",
     "DeleteRows",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from xladdin.commands.output_options import add_output_arguments
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="做过“校验并标记”的工作簿（.xlsx）")
-    p.add_argument("-o", "--output", help="输出文件（原文件不变）")
-    p.add_argument("--in-place", action="store_true", help="直接改原文件（会先留备份）")
-    p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
+    add_output_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:

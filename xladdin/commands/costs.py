@@ -10,6 +10,7 @@ import argparse
 import json
 from typing import Any
 
+from xladdin.commands.output_options import add_output_arguments
 from xladdin.costs import CostExplanation, CostLine
 from xladdin.values import format_number
 
@@ -18,9 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="要测算的工作簿（.xlsx）")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
     p.add_argument("--write", action="store_true", help="在工作簿中加入“成本测算”表（公式计算），写入 -o 指定的文件")
-    p.add_argument("-o", "--output", help="--write 时的输出文件")
-    p.add_argument("--in-place", action="store_true", help="--write 时直接改原文件（会先留备份）")
-    p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
+    add_output_arguments(p, "--write 时")
 
 
 def explain_file(path: str) -> list[CostExplanation]:

@@ -10,12 +10,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from xladdin.commands.output_options import add_output_arguments
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="要填充的工作簿（.xlsx）")
     p.add_argument("--sheet", help="只填充这个工作表（默认：全部项目表）")
-    p.add_argument("-o", "--output", help="输出文件（原文件不变）")
-    p.add_argument("--in-place", action="store_true", help="直接修改原文件（会先留备份）")
+    add_output_arguments(p)
     p.add_argument("--dry-run", action="store_true", help="只列出将要做的修改，不写文件")
     p.add_argument("--new-project", metavar="项目名称", help="按模板新建一个项目表，并推荐指标")
     p.add_argument(
@@ -26,7 +27,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="把其他工作簿的指标也作为推荐来源（可多次使用）",
     )
     p.add_argument("--no-comparators", action="store_true", help="不补比较符号（≥、≤）")
-    p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
 
 
 def _library(file: str, sheets: list[Any], others: list[str]) -> list[Any]:

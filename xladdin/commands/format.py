@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import time
 
+from xladdin.commands.output_options import add_output_arguments
 from xladdin.style import StyleOptions
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="要统一格式的工作簿（.xlsx）")
-    p.add_argument("-o", "--output", help="输出文件（原文件保持不变）")
-    p.add_argument("--in-place", action="store_true", help="直接修改原文件（会先在旁边留一个备份）")
-    p.add_argument("--force", action="store_true", help="即使会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
+    add_output_arguments(p)
     p.add_argument("--title-font", default=None, help="标题字体（默认 黑体；已安装时可用 方正小标宋简体）")
     p.add_argument("--body-font", default=None, help="正文字体（默认 仿宋；已安装时可用 仿宋_GB2312）")
 

@@ -7,7 +7,6 @@ import datetime as dt
 import time
 
 from xladdin.errors import UserError
-from xladdin.published.sheets import StoredNotice
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -33,21 +32,9 @@ def parse_day(text: str | None) -> dt.date | None:
         raise UserError(f"日期“{text}”无法识别，请写成 2026-02-27 或 2026年2月27日。") from None
 
 
-def imported_notice(path: str) -> StoredNotice | None:
-    """The notice ``xladdin import`` kept in the 导入记录 sheet, if the workbook has one."""
-    from xladdin.files.sources import read_sheets
-    from xladdin.published.sheets import LOG_SHEET, stored_notice
-
-    try:
-        sheets = read_sheets(path, [LOG_SHEET])
-    except (UserError, KeyError, ValueError):
-        return None  # an unreadable file is reported by publish itself
-    return stored_notice(sheets[0]) if sheets else None
-
-
 def run(args: argparse.Namespace) -> int:
     from xladdin.commands.format import options_from
-    from xladdin.files.pdf import publish_file
+    from xladdin.files.pdf import imported_notice, publish_file
 
     start = time.perf_counter()
     day, unit, year = parse_day(args.date), args.unit, args.year

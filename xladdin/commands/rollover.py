@@ -6,14 +6,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from xladdin.commands.output_options import add_output_arguments
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="本年度的工作簿（.xlsx）")
     p.add_argument("--to", type=int, required=True, metavar="年度", help="新的预算年度，例如 2027")
-    p.add_argument("-o", "--output", help="输出文件（原文件不变）")
-    p.add_argument("--in-place", action="store_true", help="直接修改原文件（会先留备份）")
+    add_output_arguments(p)
     p.add_argument("--dry-run", action="store_true", help="只列出将要做的修改和需要检查的地方，不写文件")
-    p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
 
 
 def run(args: argparse.Namespace) -> int:

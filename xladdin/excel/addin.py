@@ -25,9 +25,22 @@ from typing import Any, TypeVar
 import xlwings as xw
 from xlwings import script
 
+from xladdin.check import check_sheets, read_projects
+from xladdin.conventions import now_text
 from xladdin.errors import UserError
 from xladdin.excel import bulk
+from xladdin.excel.apply import apply
 from xladdin.excel.ribbon import entry_points
+from xladdin.fill import library_from
+from xladdin.plans.costs import plan_cost_sheet
+from xladdin.plans.fill import fill_tables, plan_fill_workbook, plan_new_project
+from xladdin.plans.fix import plan_fix
+from xladdin.plans.format import plan_format
+from xladdin.plans.marks import clear_message, plan_clear, plan_mark
+from xladdin.plans.rollover import next_year, plan_rollover_workbook
+from xladdin.plans.selfeval import plan_selfeval
+from xladdin.plans.undo import plan_undo
+from xladdin.report import summary_line
 
 TITLE = "绩效目标"
 LOG_FILE = os.path.join(tempfile.gettempdir(), "xladdin.log")
@@ -101,14 +114,11 @@ def entry_point(label: str) -> Callable[[F], F]:
 
 
 def _apply(book: Any, plan: Any) -> Any:
-    from xladdin.excel.apply import apply
 
     return apply(book, plan)
 
 
 def _library(book: Any, sheets: list[Any]) -> list[Any]:
-    from xladdin.check import read_projects
-    from xladdin.fill import library_from
 
     projects, _ = read_projects(sheets)
     return library_from(projects, bulk.book_name(book))
@@ -117,9 +127,6 @@ def _library(book: Any, sheets: list[Any]) -> list[Any]:
 @entry_point("校验")
 def check(book: Any) -> str:
     """Check every project sheet, mark each finding in its cell, list them in 校验结果."""
-    from xladdin.check import check_sheets
-    from xladdin.plans.marks import plan_mark
-    from xladdin.report import summary_line
 
     sheets = bulk.read_book(book)
     result = check_sheets(bulk.book_name(book), sheets)
@@ -131,9 +138,6 @@ def check(book: Any) -> str:
 @entry_point("一键修正")
 def fix(book: Any) -> str:
     """Apply the safe fixes the check's findings carry (undoable), as ``xladdin check --fix``."""
-    from xladdin.check import check_sheets
-    from xladdin.conventions import now_text
-    from xladdin.plans.fix import plan_fix
 
     result = check_sheets(bulk.book_name(book), bulk.read_book(book))
     plan = plan_fix(bulk.read_book(book, formulas=True), result.findings, time=now_text())
@@ -147,7 +151,6 @@ def fix(book: Any) -> str:
 @entry_point("清除标记")
 def clear(book: Any) -> str:
     """Remove what 校验 added: fills (restored), its notes, the 校验结果 sheet."""
-    from xladdin.plans.marks import clear_message, plan_clear
 
     plan = plan_clear(bulk.read_book(book))
     if not plan.counts.get("states") and not plan.counts.get("report"):
@@ -159,7 +162,6 @@ def clear(book: Any) -> str:
 @entry_point("撤销")
 def undo(book: Any) -> str:
     """Revert the newest batch of changes xladdin made (journal in sheet xladdin撤销)."""
-    from xladdin.plans.undo import plan_undo
 
     plan = plan_undo(bulk.read_book(book))
     if not plan.empty:
@@ -170,7 +172,6 @@ def undo(book: Any) -> str:
 @entry_point("测算成本")
 def costs(book: Any) -> str:
     """Explain each budget by its cost formulas and write the 成本测算 sheet."""
-    from xladdin.plans.costs import plan_cost_sheet
 
     bulk.status(book, "测算成本：正在计算…")
     plan = plan_cost_sheet(bulk.read_book(book))
@@ -181,8 +182,6 @@ def costs(book: Any) -> str:
 @entry_point("填充指标")
 def fill(book: Any) -> str:
     """Add missing indicator rows and derive cost indicators (undoable)."""
-    from xladdin.conventions import now_text
-    from xladdin.plans.fill import fill_tables, plan_fill_workbook
 
     sheets = bulk.read_book(book, formulas=True)
     tables = fill_tables(sheets, _library(book, sheets))
@@ -198,8 +197,6 @@ def fill(book: Any) -> str:
 @entry_point("新建项目")
 def new_project(book: Any, name: str = "新项目") -> str:
     """A project sheet from the template layout, header from the other projects, then filled."""
-    from xladdin.conventions import now_text
-    from xladdin.plans.fill import plan_new_project
 
     sheets = bulk.read_book(book, formulas=True)
     new = plan_new_project(sheets, name, _library(book, sheets), time=now_text(), numbered=True)
@@ -210,7 +207,6 @@ def new_project(book: Any, name: str = "新项目") -> str:
 @entry_point("新年度")
 def rollover(book: Any) -> str:
     """Move the workbook's tables to the next budget year (undoable)."""
-    from xladdin.plans.rollover import next_year, plan_rollover_workbook
 
     sheets = bulk.read_book(book, formulas=True)
     target = next_year(sheets)
@@ -223,7 +219,6 @@ def rollover(book: Any) -> str:
 @entry_point("统一格式")
 def format_sheets(book: Any) -> str:
     """Make every project sheet look like the official table."""
-    from xladdin.plans.format import plan_format
 
     plan = plan_format(bulk.read_book(book))
     for name in plan.names["formatted"]:
@@ -234,6 +229,18 @@ def format_sheets(book: Any) -> str:
 
 
 format = format_sheets
+
+
+@entry_point("生成自评表")
+def selfeval(book: Any) -> str:
+    """A 项目支出绩效自评表 per project, scored by formulas (undoable), as ``xladdin selfeval``."""
+    plan = plan_selfeval(bulk.read_book(book))
+    if plan.empty:
+        return plan.message
+    bulk.status(book, "生成自评表：正在写入…")
+    _apply(book, plan)
+    return plan.message + ("" if not plan.notes else "\n" + "\n".join(plan.notes))
+
 
 # Entry point → the label of its button (xladdin.excel.ribbon declares the buttons).
 ENTRY_POINTS: dict[str, str] = entry_points()

@@ -18,43 +18,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from xladdin import workbook_plan as wp
 from xladdin.conventions import UNDO_SHEET, now_text
 from xladdin.errors import UserError
 from xladdin.excel import bulk, looks
 from xladdin.excel.marking import clear_marks, mark_cells
-from xladdin.model import Scalar, parse_ref
+from xladdin.model import Scalar, column_index, parse_ref
 from xladdin.undo import UNDO_HEADER, JournalEntry, next_batch, read_journal
-from xladdin.workbook_plan import (
-    AddCharts,
-    ClearMarks,
-    CutJournal,
-    DeleteRows,
-    DeleteSheet,
-    InsertRows,
-    MarkCells,
-    MergeCells,
-    Paint,
-    RestoreFill,
-    SetCell,
-    SetLink,
-    Step,
-    StyleCells,
-    StyleSheet,
-    UnmergeCells,
-    Validate,
-    WorkbookPlan,
-    WriteLists,
-    WriteSheet,
-)
-
-
-@dataclass
-class Applied:
-    """What applying a plan did that only the applier could know (for the sentence to the user)."""
-
-    batch: int = 0
-    marked: int = 0
-    cleared: dict[str, int] = field(default_factory=dict)
+from xladdin.validation_lists import lists_sheet
 
 
 @dataclass
@@ -67,13 +38,13 @@ class _Pending:
 
 
 class _Run:
-    def __init__(self, book: Any, plan: WorkbookPlan) -> None:
+    def __init__(self, book: Any, plan: wp.WorkbookPlan) -> None:
         self.book = book
         self.journal = plan.journal
         self.entries: list[JournalEntry] = []
         self.time = now_text()
         self.pending: dict[str, _Pending] = {}
-        self.applied = Applied()
+        self.applied = wp.Applied()
         self.journal_rows = 0
         self.batch = 0
         if self.journal:
@@ -119,7 +90,7 @@ class _Run:
         self.pending = {}
 
 
-def apply(book: Any, plan: WorkbookPlan) -> Applied:
+def apply(book: Any, plan: wp.WorkbookPlan) -> wp.Applied:
     """Carry out every step of ``plan`` in order; journal them as one batch when the plan says so."""
     run = _Run(book, plan)
     for step in plan.steps:
@@ -139,7 +110,7 @@ def apply(book: Any, plan: WorkbookPlan) -> Applied:
 # --------------------------------------------------------------------------- cells (gathered)
 
 
-def _set_cell(run: _Run, s: SetCell) -> None:
+def _set_cell(run: _Run, s: wp.SetCell) -> None:
     if s.old == s.value and not s.formula:
         return
     r, c = parse_ref(s.cell)
@@ -147,13 +118,13 @@ def _set_cell(run: _Run, s: SetCell) -> None:
     run.record("set", s.sheet, s.cell, s.old, s.value, s.why)
 
 
-def _paint(run: _Run, s: Paint) -> None:
+def _paint(run: _Run, s: wp.Paint) -> None:
     p = run.queue(s.sheet)
     p.colors[parse_ref(s.cell)] = "#" + s.color.lower()
     p.painted.append((s.cell, "#" + s.color.lower(), s.why))
 
 
-def _restore_fill(run: _Run, s: RestoreFill) -> None:
+def _restore_fill(run: _Run, s: wp.RestoreFill) -> None:
     known, color = bulk.color_of_fill_xml(s.fill) if s.fill else (True, None)
     if known and bulk.find_sheet(run.book, s.sheet) is not None:
         run.queue(s.sheet).colors[parse_ref(s.cell)] = color
@@ -162,7 +133,7 @@ def _restore_fill(run: _Run, s: RestoreFill) -> None:
 _HYPERLINK = re.compile(r'^=HYPERLINK\("#(?:[^"]|"")*",\s*"((?:[^"]|"")*)"\)$', re.IGNORECASE)
 
 
-def _set_link(run: _Run, s: SetLink) -> None:
+def _set_link(run: _Run, s: wp.SetLink) -> None:
     """An internal link as a =HYPERLINK formula over the cell's text (journalled as the cell's value)."""
     if bulk.find_sheet(run.book, s.sheet) is None:
         return
@@ -182,18 +153,18 @@ def _set_link(run: _Run, s: SetLink) -> None:
     run.record("set", s.sheet, s.cell, text, new, s.why)
 
 
-_CELL_STEP: dict[type[Step], Any] = {
-    SetCell: _set_cell,
-    Paint: _paint,
-    RestoreFill: _restore_fill,
-    SetLink: _set_link,
+_CELL_STEP: dict[type[wp.Step], Any] = {
+    wp.SetCell: _set_cell,
+    wp.Paint: _paint,
+    wp.RestoreFill: _restore_fill,
+    wp.SetLink: _set_link,
 }
 
 
 # --------------------------------------------------------------------------- rows and merges
 
 
-def _insert_rows(run: _Run, s: InsertRows) -> None:
+def _insert_rows(run: _Run, s: wp.InsertRows) -> None:
     """Excel's own row insert (formats, formulas and merges below move with the rows); the new
     rows take the look of the row above or below, as the plan's template says."""
     sh = run.sheet(s.sheet)
@@ -202,24 +173,24 @@ def _insert_rows(run: _Run, s: InsertRows) -> None:
     run.record("insert_rows", s.sheet, f"A{s.at}", None, s.count, s.why)
 
 
-def _delete_rows(run: _Run, s: DeleteRows) -> None:
+def _delete_rows(run: _Run, s: wp.DeleteRows) -> None:
     sh = bulk.find_sheet(run.book, s.sheet)
     if sh is not None and s.count > 0:
         sh.range(f"{s.at}:{s.at + s.count - 1}").delete(shift="up")
 
 
-def _merge(run: _Run, s: MergeCells) -> None:
+def _merge(run: _Run, s: wp.MergeCells) -> None:
     run.sheet(s.sheet).range(s.ref).merge()
 
 
-def _unmerge(run: _Run, s: UnmergeCells) -> None:
+def _unmerge(run: _Run, s: wp.UnmergeCells) -> None:
     run.sheet(s.sheet).range(s.ref).unmerge()
 
 
 # --------------------------------------------------------------------------- sheets
 
 
-def _write_sheet(run: _Run, s: WriteSheet) -> None:
+def _write_sheet(run: _Run, s: wp.WriteSheet) -> None:
     name = s.content.name
     sh = bulk.find_sheet(run.book, name)
     if sh is not None:
@@ -232,28 +203,29 @@ def _write_sheet(run: _Run, s: WriteSheet) -> None:
     looks.write_content(run.book, sh, s.content)
 
 
-def _delete_sheet(run: _Run, s: DeleteSheet) -> None:
+def _delete_sheet(run: _Run, s: wp.DeleteSheet) -> None:
     sh = bulk.find_sheet(run.book, s.sheet)
     if sh is not None:
         sh.delete()
 
 
-def _style_cells(run: _Run, s: StyleCells) -> None:
+def _style_cells(run: _Run, s: wp.StyleCells) -> None:
     looks.style_cells(run.sheet(s.sheet), s.cells)
 
 
-def _style_sheet(run: _Run, s: StyleSheet) -> None:
+def _style_sheet(run: _Run, s: wp.StyleSheet) -> None:
     looks.apply_style(run.sheet(s.style.sheet), s.style)
 
 
-def _validate(run: _Run, s: Validate) -> None:
+def _validate(run: _Run, s: wp.Validate) -> None:
     """The lists by value where the engine needs them so (Office.js): each named list's values,
     and for a 二级 list the labels under the 一级 its row block has now."""
     sh = run.sheet(s.sheet)
     values: dict[str, tuple[str, ...]] = {}
+    for v in s.rules:  # a literal list ("达成,部分达成,未达成") is its own values
+        if v.formula and v.formula.startswith('"'):
+            values[v.formula] = tuple(x for x in v.formula.strip('"').split(",") if x)
     if not looks.is_desktop(run.book):
-        from xladdin.validation_lists import lists_sheet
-
         lists = lists_sheet()
         by_header = dict(lists.columns)
         by_name = {name: by_header.get(header, ()) for name, header in _list_headers(lists).items()}
@@ -271,7 +243,6 @@ def _validate(run: _Run, s: Validate) -> None:
 
 def _list_headers(lists: Any) -> dict[str, str]:
     """Defined name → the header of the list-sheet column it points at."""
-    from xladdin.model import column_index
 
     out = {}
     for name, refers in lists.names.items():
@@ -280,19 +251,19 @@ def _list_headers(lists: Any) -> dict[str, str]:
     return out
 
 
-def _write_lists(run: _Run, s: WriteLists) -> None:
+def _write_lists(run: _Run, s: wp.WriteLists) -> None:
     looks.write_lists(run.book, s.lists)
 
 
-def _charts(run: _Run, s: AddCharts) -> None:
+def _charts(run: _Run, s: wp.AddCharts) -> None:
     looks.add_charts(run.book, run.sheet(s.sheet), s.chart, s.costs)
 
 
-def _clear_marks(run: _Run, s: ClearMarks) -> None:
+def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
     run.applied.cleared = clear_marks(run.book, s.states, s.without_state)
 
 
-def _mark_cells(run: _Run, s: MarkCells) -> None:
+def _mark_cells(run: _Run, s: wp.MarkCells) -> None:
     run.applied.marked = mark_cells(run.book, s.marks)
 
 
@@ -312,7 +283,7 @@ def _write_journal(run: _Run) -> None:
     sh.range((start, 1)).value = rows
 
 
-def _cut_journal(run: _Run, s: CutJournal) -> None:
+def _cut_journal(run: _Run, s: wp.CutJournal) -> None:
     data = run._journal_data()
     if data is None:
         return
@@ -324,21 +295,21 @@ def _cut_journal(run: _Run, s: CutJournal) -> None:
     bulk.replace_table(sh, [list(UNDO_HEADER)] + [e.row() for e in rest], text_columns=range(1, len(UNDO_HEADER) + 1))
 
 
-_STEP: dict[type[Step], Any] = {
-    InsertRows: _insert_rows,
-    DeleteRows: _delete_rows,
-    MergeCells: _merge,
-    UnmergeCells: _unmerge,
-    WriteSheet: _write_sheet,
-    DeleteSheet: _delete_sheet,
-    StyleCells: _style_cells,
-    StyleSheet: _style_sheet,
-    Validate: _validate,
-    WriteLists: _write_lists,
-    AddCharts: _charts,
-    ClearMarks: _clear_marks,
-    MarkCells: _mark_cells,
-    CutJournal: _cut_journal,
+_STEP: dict[type[wp.Step], Any] = {
+    wp.InsertRows: _insert_rows,
+    wp.DeleteRows: _delete_rows,
+    wp.MergeCells: _merge,
+    wp.UnmergeCells: _unmerge,
+    wp.WriteSheet: _write_sheet,
+    wp.DeleteSheet: _delete_sheet,
+    wp.StyleCells: _style_cells,
+    wp.StyleSheet: _style_sheet,
+    wp.Validate: _validate,
+    wp.WriteLists: _write_lists,
+    wp.AddCharts: _charts,
+    wp.ClearMarks: _clear_marks,
+    wp.MarkCells: _mark_cells,
+    wp.CutJournal: _cut_journal,
 }
 
-__all__ = ["Applied", "apply"]
+__all__ = ["apply"]

@@ -133,6 +133,17 @@ BUTTONS = (
         "rollover",
     ),
     Button(
+        "xladdinSelfEval",
+        "xladdinTidyGroup",
+        "生成自评表",
+        "CreateReport",
+        "生成绩效自评表",
+        "为每个项目生成一张项目支出绩效自评表：指标和年度指标值取自绩效目标表，分值按常用方案预填（可修改），"
+        "填写实际完成值后得分由公式自动计算。已有自评表的项目不改动；可“撤销”。",
+        "JxSelfEval",
+        "selfeval",
+    ),
+    Button(
         "xladdinUndo",
         "xladdinUndoGroup",
         "撤销",

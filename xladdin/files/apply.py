@@ -10,10 +10,10 @@ fill element they had, inserted rows, added sheets, links.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from xladdin.conventions import UNDO_SHEET, now_text
+from xladdin import workbook_plan as wp
+from xladdin.conventions import STATE_SHEET, UNDO_SHEET, now_text
 from xladdin.errors import UserError
 from xladdin.files import looks
 from xladdin.files.cells import fill_from_xml, fill_xml, plain, set_value, solid
@@ -21,50 +21,19 @@ from xladdin.files.journal import journal_entries
 from xladdin.files.marking import clear_marks, mark_cells
 from xladdin.files.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge
 from xladdin.files.workbooks import sheet_from_openpyxl
+from xladdin.marks import NOTE_TAG
 from xladdin.model import Scalar, parse_ref
 from xladdin.undo import JournalEntry, next_batch, read_journal
-from xladdin.workbook_plan import (
-    AddCharts,
-    ClearMarks,
-    CutJournal,
-    DeleteRows,
-    DeleteSheet,
-    InsertRows,
-    MarkCells,
-    MergeCells,
-    Paint,
-    RestoreFill,
-    SetCell,
-    SetLink,
-    Step,
-    StyleCells,
-    StyleSheet,
-    UnmergeCells,
-    Validate,
-    WorkbookPlan,
-    WriteLists,
-    WriteSheet,
-)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 
-@dataclass
-class Applied:
-    """What applying a plan did that only the applier could know (for the sentence to the user)."""
-
-    batch: int = 0  # the journal batch written (0: none)
-    marked: int = 0  # cells marked
-    cleared: dict[str, int] = field(default_factory=dict)  # ClearMarks: cells, notes, kept
-    unchanged: bool = False  # every step found nothing to do (clear on a workbook never marked)
-
-
 class _Run:
     """One application: the workbook, the journal batch being written, the formula index."""
 
-    def __init__(self, wb: Workbook, plan: WorkbookPlan) -> None:
+    def __init__(self, wb: Workbook, plan: wp.WorkbookPlan) -> None:
         self.wb = wb
         self.journal = plan.journal
         self.entries: list[JournalEntry] = []
@@ -74,7 +43,12 @@ class _Run:
             ws = wb[UNDO_SHEET] if UNDO_SHEET in wb.sheetnames else None
             self.batch = next_batch(read_journal(sheet_from_openpyxl(ws)) if ws is not None else [])
         self._formulas: list[tuple[Any, Any]] | None = None
-        self.applied = Applied()
+        self.applied = wp.Applied()
+        # sheets by name and fills as journal XML, looked up once: openpyxl finds a sheet by
+        # walking every sheet, and writing a fill's XML costs more than the paint itself
+        self._sheets: dict[str, Worksheet] = {ws.title: ws for ws in wb.worksheets}
+        self._fill_xml: dict[int, str] = {}
+        self.looks: looks.Looks = {}  # cell looks worked out once for the whole workbook
 
     def record(self, op: str, sheet: str, cell: str, old: Scalar, new: Scalar, why: str) -> None:
         if self.journal:
@@ -91,17 +65,35 @@ class _Run:
             self._formulas.append((ws, cell))
 
     def sheet(self, name: str) -> Worksheet:
-        if name not in self.wb.sheetnames:
+        ws = self._sheets.get(name)
+        if ws is None:
             raise UserError(f"找不到工作表“{name}”。请不要在操作进行中重命名或删除工作表。")
-        return self.wb[name]
+        return ws
+
+    def find(self, name: str) -> Worksheet | None:
+        return self._sheets.get(name)
+
+    def sheets_changed(self) -> None:
+        """A sheet was added or removed: the name index and the formula index are made again."""
+        self._sheets = {ws.title: ws for ws in self.wb.worksheets}
+        self._formulas = None
+
+    def fill_xml(self, cell: Any) -> str:
+        """The cell's fill as the journal stores it (by the workbook's fill index: computed once per fill)."""
+        fill = cell.fill  # also gives a new cell its style array
+        fill_id = cell._style.fillId
+        text = self._fill_xml.get(fill_id)
+        if text is None:
+            text = self._fill_xml[fill_id] = fill_xml(fill)
+        return text
 
 
-def apply(wb: Workbook, plan: WorkbookPlan) -> Applied:
+def apply(wb: Workbook, plan: wp.WorkbookPlan) -> wp.Applied:
     """Carry out every step of ``plan`` in order; journal them as one batch when the plan says so."""
     run = _Run(wb, plan)
     noop = 0
     for step in plan.steps:
-        if isinstance(step, ClearMarks) and not _marked(run.wb, step):
+        if isinstance(step, wp.ClearMarks) and not _marked(run.wb, step):
             noop += 1  # nothing of the tool's is on the workbook: the step would only rewrite it
         _STEP[type(step)](run, step)
     run.applied.unchanged = bool(plan.steps) and noop == len(plan.steps) and not run.entries
@@ -114,7 +106,7 @@ def apply(wb: Workbook, plan: WorkbookPlan) -> Applied:
 # --------------------------------------------------------------------------- cells
 
 
-def _set_cell(run: _Run, s: SetCell) -> None:
+def _set_cell(run: _Run, s: wp.SetCell) -> None:
     ws = run.sheet(s.sheet)
     r, c = parse_ref(s.cell)
     cell = ws.cell(row=r, column=c)
@@ -128,62 +120,64 @@ def _set_cell(run: _Run, s: SetCell) -> None:
         run.formula_added(ws, ws.cell(row=r, column=c))
 
 
-def _paint(run: _Run, s: Paint) -> None:
+def _paint(run: _Run, s: wp.Paint) -> None:
     cell = run.sheet(s.sheet)[s.cell]
-    old = fill_xml(cell.fill)
+    old = run.fill_xml(cell)
     new_fill = solid(s.color)
-    new = fill_xml(new_fill)
-    if old == new:
-        return
     cell.fill = new_fill
-    run.record("fill", s.sheet, s.cell, old, new, s.why)
+    new = run.fill_xml(cell)
+    if old != new:
+        run.record("fill", s.sheet, s.cell, old, new, s.why)
 
 
-def _restore_fill(run: _Run, s: RestoreFill) -> None:
+def _restore_fill(run: _Run, s: wp.RestoreFill) -> None:
     from openpyxl.styles import PatternFill
 
-    if s.sheet not in run.wb.sheetnames:
+    ws = run.find(s.sheet)
+    if ws is None:
         return
     fill = fill_from_xml(s.fill) if s.fill else None
-    run.wb[s.sheet][s.cell].fill = fill if fill is not None else PatternFill()
+    ws[s.cell].fill = fill if fill is not None else PatternFill()
 
 
-def _set_link(run: _Run, s: SetLink) -> None:
+def _set_link(run: _Run, s: wp.SetLink) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    if s.sheet not in run.wb.sheetnames:
+    ws = run.find(s.sheet)
+    if ws is None:
         return
-    cell = run.wb[s.sheet][s.cell]
+    cell = ws[s.cell]
     old = cell.hyperlink.location if cell.hyperlink is not None else None
     if old == s.location:
         return
     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=s.location) if s.location else None
     run.record("link", s.sheet, s.cell, old, s.location, s.why)
     if s.location:
-        run.formula_added(run.wb[s.sheet], cell)
+        run.formula_added(ws, cell)
 
 
 # --------------------------------------------------------------------------- rows and merges
 
 
-def _insert_rows(run: _Run, s: InsertRows) -> None:
+def _insert_rows(run: _Run, s: wp.InsertRows) -> None:
     ws = run.sheet(s.sheet)
     insert_rows(ws, s.at, s.count, template=s.template, formulas=run.formulas(), copy_merges=False)
     run.record("insert_rows", s.sheet, f"A{s.at}", None, s.count, s.why)
 
 
-def _delete_rows(run: _Run, s: DeleteRows) -> None:
-    if s.sheet in run.wb.sheetnames:
-        delete_rows(run.wb[s.sheet], s.at, s.count, formulas=run.formulas())
+def _delete_rows(run: _Run, s: wp.DeleteRows) -> None:
+    ws = run.find(s.sheet)
+    if ws is not None:
+        delete_rows(ws, s.at, s.count, formulas=run.formulas())
 
 
-def _merge(run: _Run, s: MergeCells) -> None:
+def _merge(run: _Run, s: wp.MergeCells) -> None:
     from openpyxl.worksheet.cell_range import CellRange
 
     add_merge(run.sheet(s.sheet), CellRange(s.ref))
 
 
-def _unmerge(run: _Run, s: UnmergeCells) -> None:
+def _unmerge(run: _Run, s: wp.UnmergeCells) -> None:
     from openpyxl.worksheet.cell_range import CellRange
 
     ws = run.sheet(s.sheet)
@@ -196,7 +190,7 @@ def _unmerge(run: _Run, s: UnmergeCells) -> None:
 # --------------------------------------------------------------------------- sheets
 
 
-def _write_sheet(run: _Run, s: WriteSheet) -> None:
+def _write_sheet(run: _Run, s: wp.WriteSheet) -> None:
     name = s.content.name
     if name in run.wb.sheetnames:
         if not s.replace:
@@ -207,45 +201,45 @@ def _write_sheet(run: _Run, s: WriteSheet) -> None:
     else:
         ws = run.wb.create_sheet(name)
         run.record("add_sheet", name, "A1", None, name, s.why)
-    looks.write_content(ws, s.content)
-    run._formulas = None  # the new sheet's formulas and links are moved by later row inserts too
+    looks.write_content(ws, s.content, run.looks)
+    run.sheets_changed()  # the new sheet's formulas and links are moved by later row inserts too
 
 
-def _delete_sheet(run: _Run, s: DeleteSheet) -> None:
-    if s.sheet in run.wb.sheetnames:
-        run.wb.remove(run.wb[s.sheet])
-        run._formulas = None
+def _delete_sheet(run: _Run, s: wp.DeleteSheet) -> None:
+    ws = run.find(s.sheet)
+    if ws is not None:
+        run.wb.remove(ws)
+        run.sheets_changed()
 
 
-def _style_cells(run: _Run, s: StyleCells) -> None:
-    looks.style_cells(run.sheet(s.sheet), s.cells)
+def _style_cells(run: _Run, s: wp.StyleCells) -> None:
+    looks.style_cells(run.sheet(s.sheet), s.cells, run.looks)
 
 
-def _style_sheet(run: _Run, s: StyleSheet) -> None:
-    looks.apply_style(run.sheet(s.style.sheet), s.style)
+def _style_sheet(run: _Run, s: wp.StyleSheet) -> None:
+    looks.apply_style(run.sheet(s.style.sheet), s.style, run.looks)
 
 
-def _validate(run: _Run, s: Validate) -> None:
+def _validate(run: _Run, s: wp.Validate) -> None:
     looks.apply_validations(run.sheet(s.sheet), s.rules)
 
 
-def _write_lists(run: _Run, s: WriteLists) -> None:
+def _write_lists(run: _Run, s: wp.WriteLists) -> None:
     looks.write_lists(run.wb, s.lists)
+    run.sheets_changed()
 
 
-def _charts(run: _Run, s: AddCharts) -> None:
+def _charts(run: _Run, s: wp.AddCharts) -> None:
     looks.apply_charts(run.wb, run.sheet(s.sheet), s.chart, s.costs)
+    run.sheets_changed()
 
 
 # --------------------------------------------------------------------------- marks and the journal
 
 
-def _marked(wb: Workbook, s: ClearMarks) -> bool:
+def _marked(wb: Workbook, s: wp.ClearMarks) -> bool:
     """Whether taking the marks off can change anything: a state to restore, the state sheet, or a
     note of the tool's on some cell (looked for only when the state sheet is missing)."""
-    from xladdin.conventions import STATE_SHEET
-    from xladdin.marks import NOTE_TAG
-
     if s.states or STATE_SHEET in wb.sheetnames:
         return True
     if not s.without_state:
@@ -258,15 +252,17 @@ def _marked(wb: Workbook, s: ClearMarks) -> bool:
     )
 
 
-def _clear_marks(run: _Run, s: ClearMarks) -> None:
+def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
     run.applied.cleared = clear_marks(run.wb, s.states, s.without_state)
+    run.sheets_changed()
 
 
-def _mark_cells(run: _Run, s: MarkCells) -> None:
+def _mark_cells(run: _Run, s: wp.MarkCells) -> None:
     run.applied.marked = mark_cells(run.wb, s.marks)
+    run.sheets_changed()
 
 
-def _cut_journal(run: _Run, s: CutJournal) -> None:
+def _cut_journal(run: _Run, s: wp.CutJournal) -> None:
     """The newest batch is the journal's last rows: cut them off in one go."""
     if UNDO_SHEET not in run.wb.sheetnames:
         return
@@ -284,25 +280,26 @@ def _cut_journal(run: _Run, s: CutJournal) -> None:
         jws.delete_rows(first, jws.max_row - first + 1)
     if jws.max_row <= 1:
         run.wb.remove(jws)
+        run.sheets_changed()
 
 
-_STEP: dict[type[Step], Any] = {
-    SetCell: _set_cell,
-    Paint: _paint,
-    RestoreFill: _restore_fill,
-    SetLink: _set_link,
-    InsertRows: _insert_rows,
-    DeleteRows: _delete_rows,
-    MergeCells: _merge,
-    UnmergeCells: _unmerge,
-    WriteSheet: _write_sheet,
-    DeleteSheet: _delete_sheet,
-    StyleCells: _style_cells,
-    StyleSheet: _style_sheet,
-    Validate: _validate,
-    WriteLists: _write_lists,
-    AddCharts: _charts,
-    ClearMarks: _clear_marks,
-    MarkCells: _mark_cells,
-    CutJournal: _cut_journal,
+_STEP: dict[type[wp.Step], Any] = {
+    wp.SetCell: _set_cell,
+    wp.Paint: _paint,
+    wp.RestoreFill: _restore_fill,
+    wp.SetLink: _set_link,
+    wp.InsertRows: _insert_rows,
+    wp.DeleteRows: _delete_rows,
+    wp.MergeCells: _merge,
+    wp.UnmergeCells: _unmerge,
+    wp.WriteSheet: _write_sheet,
+    wp.DeleteSheet: _delete_sheet,
+    wp.StyleCells: _style_cells,
+    wp.StyleSheet: _style_sheet,
+    wp.Validate: _validate,
+    wp.WriteLists: _write_lists,
+    wp.AddCharts: _charts,
+    wp.ClearMarks: _clear_marks,
+    wp.MarkCells: _mark_cells,
+    wp.CutJournal: _cut_journal,
 }

@@ -20,9 +20,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules
+from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
 from xladdin.files.xlsx_source import XlsxSource
 from xladdin.report import project_json
+from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
 
 # How workers start: fork where it is safe and cheap (Linux), elsewhere the platform's
@@ -80,6 +81,9 @@ def check_file(
         result = _parallel(reader, file, names, opts, n) if n > 1 else None
         if result is None:
             result = _check_part(reader, file, None, opts)
+        # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
+        for sheet in pair_selfevals(result, reader.read, opts.select, opts.ignore):
+            result.rendered.pop(sheet, None)
     # the rules that compare tables, now that every part is in; a table they add to is rendered again
     for sheet in apply_workbook_rules(result, result.pending):
         result.rendered.pop(sheet, None)
@@ -229,7 +233,6 @@ def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n
     if method == "fork":
         # Import the rules (and the engine they use, ~80 ms) before forking, so the workers
         # inherit them instead of each importing them again; a spawned worker imports anyway.
-        from xladdin.rules import all_rules
 
         all_rules()
     floor = max(1, min(MIN_PART, len(names) // (4 * n)))

@@ -29,7 +29,7 @@ def _is_pattern(arg: str) -> bool:
     return any(ch in arg for ch in _WILDCARDS) and not os.path.exists(arg)
 
 
-def _skipped(path: Path) -> bool:
+def is_skipped(path: Path) -> bool:
     """Excel's lock files (~$名称.xlsx) and xladdin's own backups are not the department's tables."""
     name = path.name
     return name.startswith("~$") or ".备份-" in name
@@ -47,14 +47,14 @@ def expand_inputs(args: list[str]) -> list[Path]:
             found = sorted(
                 p
                 for p in Path(arg).rglob("*")
-                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not _skipped(p)
+                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not is_skipped(p)
             )
             if not found:
                 raise UserError(f"文件夹“{arg}”中没有工作簿（.xlsx/.xlsm）。请检查路径。")
             out += found
         elif _is_pattern(arg):
             matched = sorted(Path(p) for p in glob.glob(arg, recursive=True) if os.path.isfile(p))
-            matched = [p for p in matched if not _skipped(p)]
+            matched = [p for p in matched if not is_skipped(p)]
             if not matched:
                 raise UserError(f"没有与“{arg}”匹配的文件。请检查路径和通配符。")
             out += matched
@@ -70,4 +70,4 @@ def expand_inputs(args: list[str]) -> list[Path]:
     return unique
 
 
-__all__ = ["WORKBOOK_SUFFIXES", "expand_inputs", "is_single_file"]
+__all__ = ["WORKBOOK_SUFFIXES", "expand_inputs", "is_single_file", "is_skipped"]

@@ -13,7 +13,8 @@ from copy import copy
 from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import CHART_DATA_SHEET, LISTS_SHEET
-from xladdin.model import column_letter, parse_ref
+from xladdin.files.cells import set_value
+from xladdin.model import cell_ref, column_letter, parse_ref
 from xladdin.style import CHART_TITLE, COST_CHART_PREFIX, CellStyle, ChartPlan, CostChartPlan, PrintSetup, SheetStyle
 from xladdin.validation_lists import VALUE_PROMPT_TITLE, ListsSheet, Validation
 from xladdin.workbook_plan import SheetContent
@@ -29,46 +30,72 @@ _ROW_CM = 0.53  # a default row (15 pt) in centimetres, to stack charts without 
 # --------------------------------------------------------------------------- styles
 
 
-def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle]) -> None:
+Looks = dict[tuple[CellStyle, tuple[int, ...]], Any]  # (style, the cell's look before) → its look after
+
+
+def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle], looks: Looks | None = None) -> None:
     """Fonts, alignment, borders, number formats and fills of some cells (italic, underline,
-    colour and rotation the cell had are kept: they are the user's emphasis)."""
+    colour and rotation the cell had are kept: they are the user's emphasis).
+
+    Cells that start from the same look and get the same style end with the same look: it is
+    worked out for the first of them and copied to the others (building openpyxl's style
+    objects per cell was most of the time of writing a long record sheet).  ``looks``: the same
+    memo over several sheets of one workbook (a look is an index into the workbook's styles).
+    """
+    from openpyxl.cell.cell import MergedCell
+
+    done: Looks = looks if looks is not None else {}
+    for (r, c), st in cells.items():
+        cell: Any = ws.cell(row=r, column=c)
+        if not cell._style:  # a new cell: no style array until a style is asked for
+            cell.font  # noqa: B018
+        key = (st, tuple(cell._style))
+        look = done.get(key)
+        if look is not None and not isinstance(cell, MergedCell):
+            cell._style = copy(look)
+            continue
+        _style_cell(cell, st)
+        done[key] = copy(cell._style)
+
+
+def _style_cell(cell: Any, st: CellStyle) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    thin = Side(style="thin", color="000000")
-    boxed = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for (r, c), st in cells.items():
-        cell = ws.cell(row=r, column=c)
-        f = cell.font
-        cell.font = Font(
-            name=st.font.name if st.font.name is not None else f.name,
-            size=st.font.size,
-            bold=st.font.bold,
-            italic=f.italic,
-            underline=f.underline,
-            strike=f.strike,
-            color=copy(f.color),
-            vertAlign=f.vertAlign,
-        )
-        old = cell.alignment
-        cell.alignment = Alignment(
-            horizontal=st.horizontal,
-            vertical=st.vertical,
-            wrap_text=st.wrap,
-            text_rotation=old.text_rotation if old is not None else 0,
-            indent=st.indent,
-        )
-        cell.border = boxed if st.border else Border()
-        if st.number_format is not None:
-            cell.number_format = st.number_format
-        if st.fill is not None:
-            cell.fill = PatternFill(fill_type="solid", fgColor="FF" + st.fill.upper())
+    f = cell.font
+    cell.font = Font(
+        name=st.font.name if st.font.name is not None else f.name,
+        size=st.font.size,
+        bold=st.font.bold,
+        italic=f.italic,
+        underline=f.underline,
+        strike=f.strike,
+        color=copy(f.color),
+        vertAlign=f.vertAlign,
+    )
+    old = cell.alignment
+    cell.alignment = Alignment(
+        horizontal=st.horizontal,
+        vertical=st.vertical,
+        wrap_text=st.wrap,
+        text_rotation=old.text_rotation if old is not None else 0,
+        indent=st.indent,
+    )
+    if st.border:
+        thin = Side(style="thin", color="000000")
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    else:
+        cell.border = Border()
+    if st.number_format is not None:
+        cell.number_format = st.number_format
+    if st.fill is not None:
+        cell.fill = PatternFill(fill_type="solid", fgColor="FF" + st.fill.upper())
 
 
-def apply_style(ws: Worksheet, plan: SheetStyle) -> None:
+def apply_style(ws: Worksheet, plan: SheetStyle, looks: Looks | None = None) -> None:
     """统一格式 of one sheet: merges of empty cells, cell styles, widths, heights, print setup, frozen header."""
     for m in plan.merges:
         ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
-    style_cells(ws, plan.cells)
+    style_cells(ws, plan.cells, looks)
     set_widths(ws, plan.column_widths)
     for r, h in plan.row_heights.items():
         ws.row_dimensions[r].height = h
@@ -264,8 +291,6 @@ def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
 def _cost_charts(wb: Any, ws: Any, costs: tuple[CostChartPlan, ...], row: int, placed: list[tuple[int, float]]) -> None:
     from openpyxl.chart import Reference
 
-    from xladdin.model import cell_ref
-
     data = wb[CHART_DATA_SHEET] if CHART_DATA_SHEET in wb.sheetnames else wb.create_sheet(CHART_DATA_SHEET)
     data.sheet_state = "hidden"
     for r in data.iter_rows():
@@ -307,12 +332,10 @@ def _bar_chart(title: str, height_cm: float) -> Any:
 # --------------------------------------------------------------------------- a sheet written whole
 
 
-def write_content(ws: Worksheet, content: SheetContent) -> None:
+def write_content(ws: Worksheet, content: SheetContent, looks: Looks | None = None) -> None:
     """A ``SheetContent`` into an empty sheet: values (text stays text, formulas where marked),
     merges, styles, links (styled as links), widths, heights, frozen panes, print setup, filter."""
     from openpyxl.worksheet.hyperlink import Hyperlink
-
-    from xladdin.files.cells import set_value
 
     for (r, c), v in sorted(content.cells.items()):
         if v is None:
@@ -320,7 +343,7 @@ def write_content(ws: Worksheet, content: SheetContent) -> None:
         set_value(ws, r, c, v, formula=(r, c) in content.formulas)
     for m in content.merges:
         ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
-    style_cells(ws, content.styles)
+    style_cells(ws, content.styles, looks)
     for (r, c), target in content.links.items():
         cell = ws.cell(row=r, column=c)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)

@@ -21,6 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import NoProjectTables, UserError
+from xladdin.files.apply import apply
+from xladdin.files.looks import apply_style
+from xladdin.files.saving import save_atomic
+from xladdin.files.sources import read_sheets
+from xladdin.files.writing import close, load_for_edit, read_for_edit
+from xladdin.layout import read_project
+from xladdin.plans.format import plan_format
+from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
+from xladdin.published.sheets import LOG_SHEET, stored_notice
+from xladdin.workbook_plan import StyleSheet
 
 DEFAULT_TIMEOUT = 300
 _WINDOWS_PATHS = (
@@ -155,13 +165,6 @@ def build_publication(
     (LibreOffice prints no hidden sheet), so nothing but the notice and the tables
     reaches the PDF, and formulas that refer to hidden sheets still compute.
     """
-    from xladdin.files.apply import apply
-    from xladdin.files.looks import apply_style
-    from xladdin.files.writing import read_for_edit
-    from xladdin.layout import read_project
-    from xladdin.plans.format import plan_format
-    from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
-    from xladdin.workbook_plan import StyleSheet
 
     sheets = read_for_edit(wb)
     plan = plan_format(sheets, options, validations=False)
@@ -204,6 +207,18 @@ def build_publication(
     return [p.sheet for p in projects]
 
 
+def imported_notice(path: str | Path) -> Any:
+    """The notice ``xladdin import`` kept in the 导入记录 sheet (a ``StoredNotice``), or None.
+
+    A workbook made by ``xladdin import`` signs and dates its disclosure as the original did.
+    """
+    try:
+        sheets = read_sheets(path, [LOG_SHEET])
+    except (UserError, KeyError, ValueError):
+        return None  # an unreadable file is reported by publish itself
+    return stored_notice(sheets[0]) if sheets else None
+
+
 def publish_file(
     source: str | Path,
     output: str | Path,
@@ -214,8 +229,6 @@ def publish_file(
     options: Any = None,
 ) -> tuple[Path, list[str]]:
     """The disclosure PDF of a workbook; the workbook itself is not changed."""
-    from xladdin.files.writing import close, load_for_edit
-
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":
         raise UserError(f"输出文件 {out.name} 的扩展名应为 .pdf。")
@@ -233,8 +246,6 @@ def publish_file(
 
 
 def _publish(wb: Any, out: Path, folder: Path, timeout: int) -> Path:
-    from xladdin.files.saving import save_atomic
-
     with tempfile.TemporaryDirectory(prefix="xladdin-publish-") as tmp:
         work = Path(tmp)
         copy = save_atomic(wb, work / "公开文档.xlsx")

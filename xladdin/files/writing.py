@@ -28,7 +28,7 @@ from xladdin.files.saving import copy_atomic, is_read_only, lock_file, save_atom
 from xladdin.files.vetting import check_readable, failure_detail, zip_errors
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import SheetData
-from xladdin.workbook_plan import WorkbookPlan
+from xladdin.workbook_plan import Applied, WorkbookPlan
 
 if TYPE_CHECKING:
     from xladdin.files.carry import Captured, Carrier
@@ -370,7 +370,7 @@ def edit_file(
     The target is checked before any work; ``dry_run`` stops after the plan, and so does a
     plan with nothing to do on ``in_place`` (the file is not rewritten for nothing).
     """
-    from xladdin.files.apply import Applied, apply
+    from xladdin.files.apply import apply
 
     if not dry_run:
         resolve_output(source, output, in_place)
@@ -401,5 +401,5 @@ class Edited:
 
     target: Path | None
     plan: WorkbookPlan
-    applied: Any
+    applied: Applied
     notices: list[str] = field(default_factory=list)

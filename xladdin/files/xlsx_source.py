@@ -29,7 +29,7 @@ from xladdin.files.vetting import (
     vet_path,
     zip_errors,
 )
-from xladdin.model import Merge, SheetData
+from xladdin.model import Merge, SheetData, column_index
 
 # What the checker reads of one sheet.  A project table is ~30–60 rows × 6 columns;
 # beyond these bounds a sheet is read only up to them, so a million-row sheet or a
@@ -306,7 +306,6 @@ _V = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</(?:[A-Za-z_][\w.-]*:)?v>")
 
 
 def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
-    from xladdin.model import column_index
 
     out: dict[tuple[int, int], str] = {}
     for m in _ERROR_CELL.finditer(xml):
@@ -332,7 +331,6 @@ def _put_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> No
 
 def _extent(xml: bytes) -> tuple[int, int]:
     """(last row, last column) the cells of a worksheet part reach, counting cells without an address."""
-    from xladdin.model import column_index
 
     max_row = max_col = 0
     rows_seen = 0

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, level1_key, level2_key, level2_parent, squash
 from xladdin.layout import header_key, label_key
 from xladdin.published.document import NOTE, LogEntry, Row, Where
+from xladdin.published.repair import join_wrapped
 
 _PIECE = re.compile(r"\S+(?:[ \u3000]\S+)*")
 
@@ -134,7 +135,6 @@ def _title_like(line: _Line) -> bool:
 def _header_block(block: list[_Line]) -> list[Row]:
     """Label lines as rows; the wrapped lines of a value go to the label whose value columns
     they are in, as many below its line as above it (a centred cell)."""
-    from xladdin.published.repair import join_wrapped
 
     anchors = [ln for ln in block if any(_is_label(p.text) for p in ln.pieces)]
     # a slot: the value place of a label — (line, label index, first column, past-last column)
@@ -261,7 +261,6 @@ def _level(text: str) -> bool:
 
 
 def _indicator_block(block: list[_Line], first_heading: _Line, notes: list[LogEntry]) -> list[Row]:
-    from xladdin.published.repair import join_wrapped
 
     furniture = [ln for ln in block if ln.pieces and _furniture(ln)]
     body = [ln for ln in block if ln.pieces and ln not in furniture]

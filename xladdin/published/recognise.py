@@ -33,7 +33,7 @@ from xladdin.layout import (
     label_key,
     read_project,
 )
-from xladdin.model import Field, Project, SheetData, parse_ref
+from xladdin.model import Field, Project, SheetData, column_letter, parse_ref
 from xladdin.published.document import NOTE, REPAIR, UNPLACED, Document, LogEntry, Row, Where
 from xladdin.published.repair import join_wrapped, repair_text
 
@@ -413,7 +413,6 @@ def _log_unused(project: Project, sheet: SheetData, grid: _Grid, first_indicator
 
 
 def _col(c: int) -> str:
-    from xladdin.model import column_letter
 
     return column_letter(c)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from xladdin.errors import UserError
 from xladdin.published.document import Document, LogEntry, Row, Where
+from xladdin.published.layout import layout_rows
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # the published text of a thousand tables is ~5 MB
 
@@ -43,7 +44,6 @@ def read_text(text: str, name: str) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if any("\t" in line for line in lines):
         return Document(name, list(_tab_rows(lines)))
-    from xladdin.published.layout import layout_rows
 
     notes: list[LogEntry] = []
     rows = layout_rows(lines, notes)

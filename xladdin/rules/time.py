@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xladdin.model import Finding, Fix, Indicator
-from xladdin.rules import Context, Rule, rule
+from xladdin.model import Finding, Indicator
+from xladdin.rules import Context, Rule, rule, text_fix
 from xladdin.rules.facts import rows, valued
 from xladdin.rules.wording import indicator_label
 from xladdin.values import Value
@@ -43,7 +43,7 @@ def date_before_year(ctx: Context, r: Rule) -> Iterator[Finding]:
                 expected=fixed,
                 actual=ind.value.text,
                 # likely, not certain (the date may be a real one): an unsafe fix, applied only when asked
-                fix=Fix(ind.value.cell, ind.value.value, fixed, False) if isinstance(ind.value.value, str) else None,
+                fix=text_fix(ind.value, fixed, safe=False),
             )
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from xladdin.direction import COMPARATOR, Polarity
 from xladdin.direction import polarity as _polarity
 from xladdin.framework import is_money_cost
 from xladdin.model import Finding, Fix, Indicator
-from xladdin.rules import Context, Rule, per_project, rule
+from xladdin.rules import Context, Rule, per_project, rule, text_fix
 from xladdin.rules.facts import Row, valued
 from xladdin.rules.wording import indicator_label
 from xladdin.values import Value, parse
@@ -97,10 +98,13 @@ def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, sa
     """The value with ``sign`` in front (``strip``: instead of the symbols it starts with), when
     the result reads back as the same value with that comparator and nothing else changed;
     None otherwise (a comparator written in words, "不低于95%", is left to the user)."""
-    raw = ind.value.value
-    if not isinstance(raw, str):
-        return None  # a number or a formatted cell: the fix would have to change its type
-    text = ind.value.text
+    new = _with_comparator(ind.value.text, sign, strip)
+    return text_fix(ind.value, new, safe) if new is not None else None
+
+
+@lru_cache(maxsize=16384)  # the same few hundred values recur over a workbook's tables
+def _with_comparator(text: str, sign: str, strip: bool) -> str | None:
+    v = parse(text)
     body = text.lstrip(_SYMBOLS) if strip else text
     if strip and len(text) - len(body) != len(v.comparator_raw or ""):
         return None
@@ -108,7 +112,7 @@ def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, sa
     nv = parse(new)
     if nv.comparator != sign or replace(nv, comparator=None) != replace(v, comparator=None):
         return None
-    return Fix(ind.value.cell, raw, new, safe)
+    return new
 
 
 def _missing_comparator(x: Row, v: Value) -> tuple[str, str | None] | None:
@@ -149,30 +153,33 @@ def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
             )
 
 
-@rule("VAL005", "comparator-direction", "error", "比较符号方向错误：越高越好的指标应为≥，越低越好的指标应为≤")
+@rule(
+    "VAL005",
+    "comparator-direction",
+    "error",
+    "比较符号方向错误：越高越好的指标应为≥，越低越好的指标应为≤",
+    fix="unsafe",
+)
 def comparator_direction(ctx: Context, r: Rule) -> Iterator[Finding]:
+    wrong = {"higher": (("≤", "＜"), "越高越好", "不高于", "≥"), "lower": (("≥", "＞"), "越低越好", "不低于", "≤")}
     for x, v in _rows(ctx):
         ind = x.ind
         if v.comparator is None or v.kind in ("date", "qualitative", "unparsed", "empty") or x.l2 == "数量":
             continue
         pol = polarity(x)
-        body = x.value.lstrip("≥≤<>=＜＞＝≧≦")
-        if pol == "higher" and v.comparator in ("≤", "＜"):
-            yield ctx.finding(
-                r,
-                ind.value.cell,
-                f"{indicator_label(ind)}越高越好，指标值却写成“{ind.value.text}”（不高于），应为“≥{body}”。",
-                expected=f"≥{body}",
-                actual=ind.value.text,
-            )
-        elif pol == "lower" and v.comparator in ("≥", "＞"):
-            yield ctx.finding(
-                r,
-                ind.value.cell,
-                f"{indicator_label(ind)}越低越好，指标值却写成“{ind.value.text}”（不低于），应为“≤{body}”。",
-                expected=f"≤{body}",
-                actual=ind.value.text,
-            )
+        if pol is None or v.comparator not in wrong[pol][0]:
+            continue
+        _, better, said, sign = wrong[pol]
+        body = x.value.lstrip(_SYMBOLS)
+        yield ctx.finding(
+            r,
+            ind.value.cell,
+            f"{indicator_label(ind)}{better}，指标值却写成“{ind.value.text}”（{said}），应为“{sign}{body}”。",
+            expected=f"{sign}{body}",
+            actual=ind.value.text,
+            # the comparator turned round is the likely correction, but the number may be wrong too: unsafe
+            fix=_comparator_fix(ind, v, sign, strip=True, safe=False),
+        )
 
 
 def _kind_problem(x: Row, v: Value) -> tuple[str, str] | None:
@@ -291,7 +298,6 @@ def comparator_ascii(ctx: Context, r: Rule) -> Iterator[Finding]:
         ind = x.ind
         sign = _ASCII[raw]
         fixed = sign + x.value[len(raw) :]
-        fix = Fix(ind.value.cell, ind.value.value, fixed, True) if isinstance(ind.value.value, str) else None
         yield ctx.finding(
             r,
             ind.value.cell,
@@ -299,5 +305,5 @@ def comparator_ascii(ctx: Context, r: Rule) -> Iterator[Finding]:
             f"公开的表格写作“{sign}”，建议改为“{fixed}”。",
             expected=fixed,
             actual=ind.value.text,
-            fix=fix,
+            fix=text_fix(ind.value, fixed, safe=True),
         )

@@ -20,7 +20,7 @@ from xladdin.conventions import (
     quote_sheet,
 )
 from xladdin.model import column_letter
-from xladdin.style import CellStyle, PrintSetup
+from xladdin.style import CellStyle, PrintSetup, column_px, count_lines, text_height
 from xladdin.toolsheets import BODY, HEADER, TITLE, severity_cell
 from xladdin.workbook_plan import SheetContent
 
@@ -49,7 +49,7 @@ def report_rows(result: Any) -> ReportSheet:
     """The 校验结果 sheet of a ``CheckResult``."""
     rs = ReportSheet()
     e, w, i = result.count("error"), result.count("warning"), result.count("info")
-    rs.rows.append([f"校验结果：{len(result.projects)}个项目，错误{e}处，警告{w}处，提示{i}处"])
+    rs.rows.append([f"校验结果：{result.counted}，错误{e}处，警告{w}处，提示{i}处"])
     rs.rows.append(
         ["点击“单元格”一栏可跳到问题所在的单元格；问题单元格已按级别标色（红＝错误，黄＝警告，蓝＝提示）并附批注。"]
     )
@@ -90,7 +90,7 @@ BATCH_FINDING_HEADER = ("文件", "工作表", "单元格", "规则", "级别", 
 _VERDICTS = (("error", "有错误，需修改后再报"), ("warning", "有警告，请逐条核对"))
 
 
-def _verdict(result: Any) -> tuple[str, str | None]:
+def verdict(result: Any) -> tuple[str, str | None]:
     """What the reviewer reads for a file, and the severity its line is coloured by."""
     for severity, text in _VERDICTS:
         if result.count(severity):
@@ -108,7 +108,7 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
     files = len(batch.results) + len(batch.unreadable)
     e, w, i = batch.count("error"), batch.count("warning"), batch.count("info")
     head = ReportSheet(name=BATCH_SUMMARY_SHEET, widths=(50, 8, 8, 8, 8, 60), severity_col=6)
-    title = f"审核汇总：{files}个文件，{batch.projects}个项目，错误{e}处，警告{w}处，提示{i}处"
+    title = f"审核汇总：{files}个文件，{batch.counted}，错误{e}处，警告{w}处，提示{i}处"
     if batch.unreadable:
         title += f"，{len(batch.unreadable)}个文件无法读取"
     head.rows.append([title])
@@ -117,8 +117,8 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
     head.rows.append(list(BATCH_FILE_HEADER))
     head.header_rows.append(len(head.rows))
     for r in batch.results:
-        verdict, worst = _verdict(r)
-        head.rows.append([r.file, len(r.projects), r.count("error"), r.count("warning"), r.count("info"), verdict])
+        verdict_text, worst = verdict(r)
+        head.rows.append([r.file, r.tables, r.count("error"), r.count("warning"), r.count("info"), verdict_text])
         if worst:
             head.severity_of_row[len(head.rows)] = worst
         if r.file in links:
@@ -202,7 +202,6 @@ def as_content(rs: ReportSheet, batch: bool = False) -> SheetContent:
 def _fit_heights(rs: ReportSheet, first: int) -> None:
     """Heights for rows whose text wraps: not every reader (LibreOffice, a printer
     driver) re-measures rows, and a clipped 说明 is a finding nobody can read."""
-    from xladdin.style import column_px, count_lines, text_height
 
     for r in range(first, len(rs.rows) + 1):
         tallest = 0.0
