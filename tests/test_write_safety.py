@@ -545,21 +545,7 @@ def test_headers_footers_without_a_section_and_protection_settings_are_kept(
     )
     pkg.sheet_insert(
         '<sheetProtection formatCells="0" insertRows="0" autoFilter="0"/>',
-        (
-            "protectedRanges",
-            "scenarios",
-            "autoFilter",
-            "sortState",
-            "dataConsolidate",
-            "customSheetViews",
-            "mergeCells",
-            "phoneticPr",
-            "conditionalFormatting",
-            "dataValidations",
-            "hyperlinks",
-            "printOptions",
-            "pageMargins",
-        ),
+        xf.AFTER_PROTECTION,
         sheet="xl/worksheets/sheet1.xml",
     )
     src = pkg.save(tmp_path / "hf.xlsx")

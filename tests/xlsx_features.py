@@ -612,26 +612,30 @@ def add_signature(pkg: Package) -> None:
     )
 
 
+# the worksheet's children that come after <sheetProtection> (CT_Worksheet's order), up to the page margins
+AFTER_PROTECTION = (
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+)
+
+
 def add_sheet_protection(pkg: Package) -> None:
     """Modern sheet protection (SHA-512 hash) as Excel 2013+ writes it."""
     pkg.sheet_insert(
         '<sheetProtection algorithmName="SHA-512" hashValue="x9X5GFq3Eg3sJmSwHMo3DiIGRq5x8Yq2TqkPUWz8fA0W0GMXzY5bFJpbjS2G2P6fqDfV5Sx5vVkAfsGydPzPsA==" '
         'saltValue="ZGtA9rWqc1dK0Rx6Q2k2BQ==" spinCount="100000" sheet="1" objects="1" scenarios="1"/>',
-        (
-            "protectedRanges",
-            "scenarios",
-            "autoFilter",
-            "sortState",
-            "dataConsolidate",
-            "customSheetViews",
-            "mergeCells",
-            "phoneticPr",
-            "conditionalFormatting",
-            "dataValidations",
-            "hyperlinks",
-            "printOptions",
-            "pageMargins",
-        ),
+        AFTER_PROTECTION,
     )
 
 
