@@ -389,6 +389,44 @@ def test_a_strict_workbook_keeps_every_sheet(
         assert values(cleared) == before
 
 
+CORPUS = ROOT.parent / "shared" / "realfiles" / "files"
+REAL_STRICT = ["poi/SimpleStrict.xlsx", "poi/sample.strict.xlsx", "phpspreadsheet/namespacepurl.xlsx"]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/realfiles (the real-file corpus) is not here")
+@pytest.mark.parametrize("name", REAL_STRICT)
+def test_real_strict_workbooks_keep_every_sheet_through_every_command(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Strict files saved by Excel and by libraries, each with one project table added (in Strict, as the
+    rest of the file): check --mark, clear, format, fill and rollover keep every sheet and every value of
+    the user's own sheets, and say the file is written as an ordinary .xlsx."""
+    src = tmp_path / "strict.xlsx"
+    assert realfiles.add_table(CORPUS / name, src)
+    with zipfile.ZipFile(src) as zf:
+        assert b"purl.oclc.org/ooxml/spreadsheetml/main" in zf.read("xl/workbook.xml")
+    before = values(src)
+    user = [n for n in before if n != realfiles.TABLE_SHEET]
+    assert user
+    marked = tmp_path / "marked.xlsx"
+    for args in (
+        ["check", str(src), "--mark", "-o", str(marked)],
+        ["clear", str(marked), "-o", str(tmp_path / "cleared.xlsx")],
+        ["format", str(src), "-o", str(tmp_path / "format.xlsx")],
+        ["fill", str(src), "-o", str(tmp_path / "fill.xlsx")],
+        ["rollover", str(src), "--to", "2027", "-o", str(tmp_path / "rollover.xlsx")],
+    ):
+        code, _, err = run(args, capsys)
+        assert code in (0, 1), (args[0], err)
+        if args[0] != "clear":  # clear reads the marked copy, already transitional
+            assert "Strict Open XML" in err, (args[0], err)
+        after = values(Path(args[-1]))
+        assert [n for n in after if n in before] == list(before), args[0]  # every sheet, in its place
+        for n in user:  # the user's own sheets: not a value changed
+            assert after[n] == before[n], (args[0], n)
+    assert values(tmp_path / "cleared.xlsx") == before
+
+
 def test_the_strict_copy_is_removed_on_every_way_out(
     tmp_path: Path, workbook_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
