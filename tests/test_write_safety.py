@@ -886,3 +886,19 @@ def test_a_file_openpyxl_cannot_load_is_refused_in_chinese(tmp_path: Path, capsy
     assert code == 2
     line = err.strip()
     assert "不是数字" in line and "另存" in line and "expected" not in line and "float" not in line, line
+
+
+def test_a_shared_string_cell_without_its_index_is_an_empty_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``<c t="s"><v/></c>`` (a shared string without its number: calamine's test file, as some writers make
+    it) reads as an empty cell everywhere; writing it as no cell is not a loss, a lost text beside it is."""
+    sst = f'<sst xmlns="{MAIN}" count="2" uniqueCount="2"><si><t>名称</t></si><si><t>城市</t></si></sst>'
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v/></c><c r="C1" t="s"><v>1</v></c></row>'
+    src = _package(
+        tmp_path / "blank.xlsx", {"表1": f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'}, sst
+    )
+    out = tmp_path / "out.xlsx"
+    code, _, err = run(["check", str(src), "--mark", "-o", str(out)], capsys)
+    assert code in (0, 1), err
+    assert values(out)["表1"][0][:3] == ["名称", "", "城市"]

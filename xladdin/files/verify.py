@@ -303,8 +303,14 @@ def _same(
     cells: dict[tuple[int, int], RawCell],
     moves: Moves,
 ) -> bool:
-    if out is None:  # nothing written there: only an empty text was (it looks and reads as an empty cell)
-        return raw[5] is None and _value(raw, in_strings) in (("text", ""), ("number", None), ("number", ""))
+    if out is None:  # nothing written there: only an empty text was (it looks and reads as an empty cell),
+        # a shared-string cell without an index (<c t="s"><v/></c>) too
+        return raw[5] is None and _value(raw, in_strings) in (
+            ("text", ""),
+            ("text", None),
+            ("number", None),
+            ("number", ""),
+        )
     f_in, f_out = raw[5], out[5]
     if f_in is not None:
         if f_out is None:
