@@ -74,6 +74,7 @@ SUBSET = {
     "xlsxwriter/background03.xlsx": ("a sheet background picture", "keep"),
     "xlsxwriter/header_image10.xlsx": ("a picture in the header", "keep"),
     "poi/WithEmbeded.xlsx": ("embedded OLE objects", "keep"),
+    "poi/64473.xlsx": ("Google Sheets' own workbook metadata (a binary part)", "keep"),
     "xlsxwriter/checkbox05.xlsx": ("in-cell checkboxes (Excel 365)", "refuse"),
     "closedxml/DialogSheet.xlsx": ("an Excel 5.0 dialog sheet", "refuse"),
     "poi/xlmmacro.xlsm": ("an Excel 4.0 macro sheet", "refuse"),

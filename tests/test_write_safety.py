@@ -902,3 +902,24 @@ def test_a_shared_string_cell_without_its_index_is_an_empty_cell(
     code, _, err = run(["check", str(src), "--mark", "-o", str(out)], capsys)
     assert code in (0, 1), err
     assert values(out)["表1"][0][:3] == ["名称", "", "城市"]
+
+
+def test_a_part_nothing_links_to_is_not_a_loss(
+    tmp_path: Path, workbook_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A part no relationship reaches (left behind by some writer) is shown by no application: a write
+    that leaves it out is kept (a linked one, Google Sheets' metadata, is carried: tests/test_realfiles.py)."""
+    src = tmp_path / "orphan.xlsx"
+    with zipfile.ZipFile(workbook_path) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>", b'<Override PartName="/xl/leftover" ContentType="application/binary"/></Types>'
+                )
+            zout.writestr(info, data)
+        zout.writestr("xl/leftover", b"\x00\x01\x02")
+    out = tmp_path / "out.xlsx"
+    code, _, err = run(["check", str(src), "--mark", "-o", str(out)], capsys)
+    assert code == 1, err
+    assert values(out)["项目汇总"] == values(workbook_path)["项目汇总"]

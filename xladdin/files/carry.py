@@ -544,7 +544,8 @@ CARRIED_PACKAGE_RELS = {
     "classificationlabels",  # sensitivity labels (docMetadata/LabelInfo.xml)
     "custom-properties",  # 自定义属性 (when openpyxl did not keep them)
 }
-CARRIED_WORKBOOK_RELS = {"customXml", "sheetMetadata", "xmlMaps", "connections"}
+# (workbookmetadata: Google Sheets' own part, opaque bytes, copied through as they are)
+CARRIED_WORKBOOK_RELS = {"customXml", "sheetMetadata", "xmlMaps", "connections", "workbookmetadata"}
 
 # Worksheet extensions (by uri) carried back into the sheet, their ranges and formulas moved with
 # the rows a plan inserts.  Any other extension is carried too when it links to no other part and

@@ -620,7 +620,11 @@ PART_ZH = {
 
 
 def _parts(source: Package, out: Package, fp: Footprint) -> list[str]:
-    a, b = Counter(source.content_types().values()), Counter(out.content_types().values())
+    """Parts of each kind, those of the input that something links to (a part nothing links to is
+    never shown by any application: leaving it out loses nothing)."""
+    linked = {p.lower() for r in source.rels("") if not r.external for p in source.closure(r.target)}
+    a = Counter(ct for name, ct in source.content_types().items() if name in linked)
+    b = Counter(out.content_types().values())
     losses: list[str] = []
     for ct, n in sorted(a.items()):
         if b.get(ct, 0) >= n or not ct or any(x in ct for x in REBUILT):
