@@ -923,3 +923,29 @@ def test_a_part_nothing_links_to_is_not_a_loss(
     code, _, err = run(["check", str(src), "--mark", "-o", str(out)], capsys)
     assert code == 1, err
     assert values(out)["项目汇总"] == values(workbook_path)["项目汇总"]
+
+
+def test_the_workbook_extensions_that_link_to_no_part_are_kept(
+    tmp_path: Path, workbook_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The descriptions of a macro's functions (x14:definedNames, as xlwings' add-in writes them) live in
+    the workbook's extLst, which openpyxl drops: carried back (the verification refused the write before)."""
+    ext = (
+        '<extLst><ext uri="{8193D73E-4604-4355-AFF4-8A2333D13BE4}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:definedNames>'
+        '<x14:definedName name="add_one"><x14:argumentDescriptions count="1">'
+        '<x14:argumentDescription index="0">第一个参数</x14:argumentDescription>'
+        "</x14:argumentDescriptions></x14:definedName></x14:definedNames></ext></extLst>"
+    )
+    src = tmp_path / "udf.xlsx"
+    with zipfile.ZipFile(workbook_path) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"</workbook>", ext.encode() + b"</workbook>")
+            zout.writestr(info, data)
+    out = tmp_path / "out.xlsx"
+    code, _, err = run(["check", str(src), "--mark", "-o", str(out)], capsys)
+    assert code == 1, err
+    written = part(out, "xl/workbook.xml")
+    assert "第一个参数" in written and written.index("<extLst") > written.index("<sheets")

@@ -752,12 +752,15 @@ WORKBOOK_ORDER = [
     "webPublishObjects",
     "extLst",
 ]
+_WB_EXTLST = re.compile(rb"<(?:([\w.-]+):)?extLst\b[^>]*>.*</(?:[\w.-]+:)?extLst\s*>", re.S)
+_WB_EXT = re.compile(rb"<(?:[\w.-]+:)?ext\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?ext\s*>)", re.S)
+_LINKS_A_PART = re.compile(rb"""\s[\w.-]+:id\s*=\s*["']""")
 _WB_BLOCK = re.compile(rb"<(?:([\w.-]+):)?(oleSize|fileRecoveryPr)\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?\2\s*>)", re.S)
 
 
 def _carry_workbook(source: Package, out: Package, edits: _Edits) -> None:
-    """The visible range of an embedded workbook (oleSize) and the AutoRecover settings (fileRecoveryPr,
-    unless it only says the file was once repaired)."""
+    """The visible range of an embedded workbook (oleSize), the AutoRecover settings (fileRecoveryPr,
+    unless it only says the file was once repaired) and the extensions that link to no part."""
     data = source.read(source.workbook_part()) or b""
     wanted = {}
     decls = _namespaces_of(data, b"workbook")
@@ -765,6 +768,16 @@ def _carry_workbook(source: Package, out: Package, edits: _Edits) -> None:
         if m.group(2) == b"fileRecoveryPr" and not set(_attrs(m.group(0)[: m.group(0).find(b">")])) - {"repairLoad"}:
             continue
         wanted[m.group(2).decode()] = _standalone(m.group(0), m.group(1), decls)
+    ext = _WB_EXTLST.search(data)
+    if ext is not None:
+        # the workbook's extensions that link to no part (the descriptions of a macro's functions and
+        # their hidden names, 2013 workbook settings …); one that links to a part (slicers, timelines)
+        # is refused before the work (files.preserve)
+        kept = [e.group(0) for e in _WB_EXT.finditer(ext.group(0)) if not _LINKS_A_PART.search(e.group(0))]
+        if kept:
+            p = ext.group(1) + b":" if ext.group(1) else b""
+            block = b"<" + p + b"extLst>" + b"".join(kept) + b"</" + p + b"extLst>"
+            wanted["extLst"] = _standalone(block, ext.group(1), decls)
     if not wanted:
         return
     part = out.workbook_part()
