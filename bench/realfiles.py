@@ -17,7 +17,7 @@ counted as
   exit code) or ``hang`` (killed at the limit: 60 s of CPU, or five times that in wall time on a busy
   machine).
 
-    python bench/realfiles.py                         # the whole corpus, every command (~1 h on 2 cores)
+    python bench/realfiles.py                         # the whole corpus, every command (hours on 2 cores)
     python bench/realfiles.py --only 'poi/*' --commands mark,format
     python bench/realfiles.py --json bench/out/realfiles.json
     python bench/realfiles.py --shuffle 1 --log bench/out/runs.jsonl   # each run logged as it ends
