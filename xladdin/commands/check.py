@@ -37,6 +37,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
     p.add_argument(
+        "--standards",
+        metavar="标准.xlsx|.csv",
+        help="用本单位或财政部门的支出标准核对成本指标（同类支出替换内置的中央标准；见 xladdin standards）",
+    )
+    p.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -50,6 +55,14 @@ def split_codes(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.standards import read_standards_file
+    from xladdin.standards import using
+
+    with using(read_standards_file(args.standards) if args.standards else None):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
     from xladdin.files.checking import check_file
     from xladdin.files.inputs import is_single_file

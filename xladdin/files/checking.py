@@ -184,6 +184,7 @@ def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _O
     checked = check_sheets(file, sheets, opts.select, opts.ignore, part=True)
     pending = [r.code for r in chosen_rules(sheets, opts.select, opts.ignore) if r.scope == "workbook"]
     result = FileCheck(file, checked.projects, checked.other, pending=pending)
+    result.sheets = checked.sheets  # what the workbook rules read from the other sheets of this part
     for p in result.projects:
         p.project = None
         if opts.json:
@@ -300,6 +301,7 @@ def _merge(file: str, results: list[FileCheck]) -> FileCheck:
     projects = [p for r in results for p in r.projects]
     other: list[Any] = [f for r in results for f in r.other]
     merged = FileCheck(file=file, projects=projects, other=other)
+    merged.sheets = [s for r in results for s in r.sheets]  # a 项目汇总, a standards sheet: read by one part
     for r in results:
         merged.rendered.update(r.rendered)
     merged.pending = results[0].pending if results else []  # every part obeys the same settings

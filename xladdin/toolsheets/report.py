@@ -27,6 +27,8 @@ from xladdin.workbook_plan import SheetContent
 COUNT_HEADER = ("工作表", "项目名称", "错误", "警告", "提示")
 FINDING_HEADER = ("工作表", "单元格", "规则", "级别", "说明", "项目名称")
 WIDTHS = (16, 10, 10, 8, 90, 30)
+SEVERITIES = ("error", "warning", "info")
+WORKBOOK_LABEL = "（与各项目表核对）"  # the 项目名称 column of a finding on a summary sheet
 
 
 @dataclass
@@ -60,6 +62,11 @@ def report_rows(result: Any) -> ReportSheet:
         counts = [sum(1 for f in p.findings if f.severity == s) for s in ("error", "warning", "info")]
         rs.rows.append([p.sheet, p.name, *counts])
         rs.links[(len(rs.rows), 1)] = f"{quote_sheet(p.sheet)}!A1"
+    workbook = list(getattr(result, "workbook", []))
+    for sheet in dict.fromkeys(f.sheet for f in workbook):  # a 项目汇总 checked against the tables
+        fs = [f for f in workbook if f.sheet == sheet]
+        rs.rows.append([sheet, WORKBOOK_LABEL, *(sum(1 for f in fs if f.severity == s) for s in SEVERITIES)])
+        rs.links[(len(rs.rows), 1)] = f"{quote_sheet(sheet)}!A1"
     rs.rows.append(["合计", "", e, w, i])
     rs.rows.append([])
     rs.rows.append(list(FINDING_HEADER))
@@ -72,6 +79,10 @@ def report_rows(result: Any) -> ReportSheet:
             )
             rs.links[(len(rs.rows), 2)] = f"{quote_sheet(f.sheet)}!{f.cell}"
             rs.severity_of_row[len(rs.rows)] = f.severity
+    for f in workbook:
+        rs.rows.append([f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, WORKBOOK_LABEL])
+        rs.links[(len(rs.rows), 2)] = f"{quote_sheet(f.sheet)}!{f.cell}"
+        rs.severity_of_row[len(rs.rows)] = f.severity
     for f in result.other:
         rs.rows.append([f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, ""])
         rs.severity_of_row[len(rs.rows)] = f.severity
@@ -132,7 +143,7 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
     body.rows.append(list(BATCH_FINDING_HEADER))
     body.header_rows.append(1)
     for r in batch.results:
-        names = {p.sheet: p.name for p in r.projects}
+        names = {p.sheet: p.name for p in r.projects} | {f.sheet: WORKBOOK_LABEL for f in r.workbook}
         for f in r.findings:
             body.rows.append(
                 [
