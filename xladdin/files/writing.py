@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import TOOL_SHEETS
-from xladdin.errors import FileLocked, OutputIsInput, UserError
+from xladdin.errors import FileDamaged, FileLocked, OutputIsInput, UserError
 from xladdin.files.saving import copy_atomic, is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable, failure_detail, zip_errors
 from xladdin.files.workbooks import sheet_from_openpyxl
@@ -117,6 +117,8 @@ def load_for_edit(source: str | Path) -> Any:
                 wb = load_workbook(prepared.path, keep_vba=p.suffix.lower() == ".xlsm", rich_text=True)
         except UserError:
             raise
+        except SyntaxError:  # XML that is not well formed (ElementTree's ParseError, lxml's XMLSyntaxError)
+            raise FileDamaged(p.name, "某个部分不是规范的 XML") from None
         except Exception as exc:
             what = failure_detail(exc)
             raise UserError(
