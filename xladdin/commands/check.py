@@ -37,6 +37,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
     p.add_argument(
+        "--tables",
+        action="store_true",
+        help="同时列出读到的每张表：表样栏目、金额单位和每一行指标（用来确认其他表样读得对不对）",
+    )
+    p.add_argument(
         "--standards",
         metavar="标准.xlsx|.csv",
         help="用本单位或财政部门的支出标准核对成本指标（同类支出替换内置的中央标准；见 xladdin standards）",
@@ -73,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
     if not is_single_file(args.file):
         if args.fix or args.unsafe_fixes:
             raise UserError("--fix 一次只能修正一个文件，请逐个文件运行。")
+        if args.tables:
+            raise UserError("--tables 一次只能列出一个文件的表，请逐个文件运行。")
         return _run_batch(args)
     args.file = args.file[0]
     if args.fix or args.unsafe_fixes:
@@ -82,10 +89,11 @@ def _run(args: argparse.Namespace) -> int:
     result = check_file(
         args.file, split_codes(args.select), split_codes(args.ignore), jobs=args.jobs, json=args.format == "json"
     )
+    tables = _tables(args.file) if args.tables else None
     if args.format == "json":
-        print(to_json(result, result.rendered))
+        print(to_json(result, result.rendered, tables))
     else:
-        print(to_console(result, color=sys.stdout.isatty()))
+        print(to_console(result, color=sys.stdout.isatty(), tables=tables))
     if args.report:
         from xladdin.check import BatchResult
 
@@ -100,6 +108,16 @@ def _run(args: argparse.Namespace) -> int:
         print(f"已写入 {done.target}：{marked} 个单元格已标色并加批注，详见“校验结果”表。", file=sys.stderr)
         say_notices(done.notices)
     return result.exit_code
+
+
+def _tables(file: str) -> list[dict[str, Any]]:
+    """What was read of each table of the file, in the order of the check's projects."""
+    from xladdin.check import read_projects
+    from xladdin.files.sources import read_sheets
+    from xladdin.report import table_view
+
+    projects, _ = read_projects(read_sheets(file))
+    return [table_view(p) for p in projects]
 
 
 def _run_fix(args: argparse.Namespace) -> int:

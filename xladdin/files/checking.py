@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
-from xladdin.files.xlsx_source import XlsxSource
+from xladdin.files.sources import Source, open_source
 from xladdin.report import project_json
 from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
@@ -47,13 +47,13 @@ MIN_PART = 20
 class FileCheck(CheckResult):
     """A file's ``CheckResult``, with what the parallel check worked out on the way.
 
-    ``rendered``: the projects' entries of the JSON report, by sheet, rendered by the
+    ``rendered``: the projects' entries of the JSON report, by table (``ProjectResult.key``), rendered by the
     process that checked them (a worker of a parallel check) so the report is not
     rendered serially at the end; empty when JSON was not asked for.  ``pending``: the
     workbook rules a part leaves to the process that has every part.
     """
 
-    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # by ProjectResult.key
     pending: list[str] = field(default_factory=list, repr=False, compare=False)
 
 
@@ -75,18 +75,18 @@ def check_file(
     """
     file = str(path)
     opts = _Options(list(select or []), list(ignore or []), json)
-    with gc_paused(), XlsxSource(path) as reader:
+    with gc_paused(), open_source(path) as reader:
         names = reader.names
         n = workers(len(names), jobs)
         result = _parallel(reader, file, names, opts, n) if n > 1 else None
         if result is None:
             result = _check_part(reader, file, None, opts)
         # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
-        for sheet in pair_selfevals(result, reader.read, opts.select, opts.ignore):
-            result.rendered.pop(sheet, None)
+        for key in pair_selfevals(result, reader.read, opts.select, opts.ignore):
+            result.rendered.pop(key, None)
     # the rules that compare tables, now that every part is in; a table they add to is rendered again
-    for sheet in apply_workbook_rules(result, result.pending):
-        result.rendered.pop(sheet, None)
+    for key in apply_workbook_rules(result, result.pending):
+        result.rendered.pop(key, None)
     result.pending = []
     return result
 
@@ -172,7 +172,7 @@ class _Options(NamedTuple):
     json: bool
 
 
-def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
+def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
     """Some of the file's sheets — and the settings sheet, which every part obeys — checked;
     every sheet when ``names`` is None.
 
@@ -188,7 +188,7 @@ def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _O
     for p in result.projects:
         p.project = None
         if opts.json:
-            result.rendered[p.sheet] = project_json(p)
+            result.rendered[p.key] = project_json(p)
     return result
 
 
@@ -203,7 +203,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
     done: list[tuple[int, int, FileCheck]] = []  # (first sheet, last + 1, result) of each run
     gc.disable()  # see gc_paused; never switched back on: this process ends with the check
     try:
-        with XlsxSource(file) as reader:
+        with open_source(file) as reader:
             while (part := _take(bounds, n, floor, from_end=False)) is not None:
                 lo, hi = part
                 done.append((lo, hi, _check_part(reader, file, names[lo:hi], opts)))
@@ -217,7 +217,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
         conn.close()
 
 
-def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n: int) -> FileCheck | None:
+def _parallel(reader: Source, file: str, names: list[str], opts: _Options, n: int) -> FileCheck | None:
     """The check in ``n`` processes — this one and ``n - 1`` workers — or None when no worker can start.
 
     Every process takes the next run of sheets from a shared counter as soon as it is

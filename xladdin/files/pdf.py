@@ -105,9 +105,16 @@ def _fontconfig_file(folder: Path) -> Path | None:
 
 def convert_to_pdf(xlsx: Path, out_dir: Path, timeout: int = DEFAULT_TIMEOUT) -> Path:
     """Print ``xlsx`` to ``out_dir/<stem>.pdf``; every failure is a Chinese ``UserError``."""
+    return soffice_convert(xlsx, out_dir, "pdf:calc_pdf_Export", "PDF", timeout)
+
+
+def soffice_convert(src: Path, out_dir: Path, target: str, what: str, timeout: int = DEFAULT_TIMEOUT) -> Path:
+    """``src`` converted by LibreOffice headless to ``out_dir/<stem>.<ext of target>`` (a private
+    profile, formulas not recalculated, Windows faces mapped to Noto CJK); every failure is a
+    Chinese ``UserError`` naming ``what`` was being made (“PDF”, “.xlsx”)."""
     soffice = find_soffice()
     if soffice is None:
-        raise UserError(_NO_SOFFICE)
+        raise UserError(_NO_SOFFICE.replace("无法生成 PDF", f"无法生成 {what}"))
     with tempfile.TemporaryDirectory(prefix="xladdin-lo-") as tmp:
         work = Path(tmp)
         user = work / "profile" / "user"
@@ -125,28 +132,28 @@ def convert_to_pdf(xlsx: Path, out_dir: Path, timeout: int = DEFAULT_TIMEOUT) ->
             "--nologo",
             "--nodefault",
             "--convert-to",
-            "pdf:calc_pdf_Export",
+            target,
             "--outdir",
-            str(out_dir),
-            str(xlsx),
+            str(out_dir.resolve()),
+            str(src.resolve()),  # LibreOffice runs in its own folder: a relative path would not be found
         ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=work)
         except subprocess.TimeoutExpired:
             raise UserError(
-                f"LibreOffice 转换 PDF 超时（超过 {timeout} 秒）。请关闭其他 LibreOffice 窗口后重试，或用 --timeout 加长等待时间。"
+                f"LibreOffice 转换 {what} 超时（超过 {timeout} 秒）。请关闭其他 LibreOffice 窗口后重试，或用 --timeout 加长等待时间。"
             ) from None
         except OSError as exc:
             raise UserError(f"无法启动 LibreOffice（{soffice}）：{exc.strerror}。{_NO_SOFFICE}") from None
-    pdf = out_dir / (xlsx.stem + ".pdf")
-    if proc.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
+    out = out_dir / (src.stem + "." + target.split(":", 1)[0])
+    if proc.returncode != 0 or not out.exists() or out.stat().st_size == 0:
         detail = (proc.stderr or proc.stdout or "").strip().splitlines()
         raise UserError(
-            "LibreOffice 未能生成 PDF"
+            f"LibreOffice 未能生成 {what}"
             + (f"（{detail[-1][:150]}）" if detail else "")
             + "。请确认 LibreOffice 能正常打开该工作簿。"
         )
-    return pdf
+    return out
 
 
 # --------------------------------------------------------------------------- publish
@@ -237,12 +244,17 @@ def publish_file(
         raise UserError(f"输出文件夹不存在：{folder}。请先创建该文件夹，或换一个输出路径。")
     if find_soffice() is None:
         raise UserError(_NO_SOFFICE)
-    wb = load_for_edit(src)
-    try:
-        published = build_publication(wb, day=day, unit=unit, year=year, options=options)
-        return _publish(wb, out, folder, timeout), published
-    finally:
-        close(wb)
+    from xladdin.files.other_formats import as_xlsx  # it converts through this module: imported when asked
+
+    # an .xls / .ods is read through a converted copy (the file itself is untouched), kept while the
+    # workbook is in use: its save reads the input again (files.carry)
+    with as_xlsx(src) as readable:
+        wb = load_for_edit(readable)
+        try:
+            published = build_publication(wb, day=day, unit=unit, year=year, options=options)
+            return _publish(wb, out, folder, timeout), published
+        finally:
+            close(wb)
 
 
 def _publish(wb: Any, out: Path, folder: Path, timeout: int) -> Path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import TOOL_SHEETS
 from xladdin.errors import FileDamaged, FileLocked, OutputIsInput, UserError
+from xladdin.files.other_formats import OTHER_FORMATS, as_xlsx, is_other_format
 from xladdin.files.saving import copy_atomic, is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable, failure_detail, zip_errors
 from xladdin.files.workbooks import sheet_from_openpyxl
@@ -374,6 +376,23 @@ def edit_file(
     """
     from xladdin.files.apply import apply
 
+    if is_other_format(source):  # .xls, .et, .xlsb, .ods: written as a new .xlsx, the original untouched
+        src = Path(source)
+        kind = OTHER_FORMATS[src.suffix.lower()]
+        if in_place:
+            raise UserError(
+                f"{src.name} 是{kind}，xladdin 不能直接改写这种格式。请用 -o 写到新的 .xlsx 文件（原文件保持不变）。"
+            )
+        if not dry_run:
+            resolve_output(source, output, in_place)
+        with as_xlsx(src) as converted:
+            done = edit_file(converted, plan_of, output, False, force, dry_run)
+        if done.target is not None:
+            print(
+                f"xladdin：{src.name} 是{kind}，已由 LibreOffice 转为 .xlsx（保留格式）后写入 {done.target}；原文件未改动。",
+                file=sys.stderr,
+            )
+        return done
     if not dry_run:
         resolve_output(source, output, in_place)
     wb = load_for_edit(source)

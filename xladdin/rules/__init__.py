@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any, Literal, Protocol, TypeVar
 
 from xladdin.model import Field, Finding, Fix, Project, Severity
+from xladdin.values import parse
 
 FixKind = Literal["safe", "unsafe"]
 
@@ -33,6 +34,8 @@ FAMILIES = (
     "workbook",
     "summary",
     "standards",
+    "weights",
+    "form",
     "selfeval",
 )
 
@@ -80,10 +83,11 @@ class Context(Reporter):
 
     @cached_property
     def values(self) -> dict[int, Any]:
-        """Indicator row → parsed value (``xladdin.values.parse``)."""
-        from xladdin.values import parse
+        """Indicator row → its target (``xladdin.target.target``: the 指标值 parsed, with the
+        comparator and unit of their own columns where the form has them)."""
+        from xladdin.rules.facts import rows  # facts builds on this module: imported when asked
 
-        return {i.row: parse(i.value.text) for i in self.project.indicators}
+        return {x.row: parse(x.value) for x in rows(self)}  # x.value is the target's text
 
     @cached_property
     def costs(self) -> Any:
