@@ -308,6 +308,7 @@ class Applied:
     batch: int = 0  # the journal batch written (0: none)
     marked: int = 0  # cells marked (MarkCells)
     cleared: dict[str, int] = field(default_factory=dict)  # ClearMarks: cells, notes, kept
+    unchanged: bool = False  # every step found nothing to do (clear on a workbook never marked): nothing to write
 
 
 __all__ = [

@@ -113,11 +113,12 @@ def _run(args: argparse.Namespace) -> int:
 
         said.append(_write_report(BatchResult([result]), args.report, [Path(args.file)]))
     if args.mark or args.output or args.in_place:  # an output file only makes sense for marks
-        written = mark_file(
+        done = mark_file(
             args.file, result, output=args.output, in_place=args.in_place, force=args.force, progress=progress
         )
         marked = len(plan_marks(result))
-        said.append(f"已写入 {written}：{marked} 个单元格已标色并加批注，详见“校验结果”表。")
+        said.append(f"已写入 {done.target}：{marked} 个单元格已标色并加批注，详见“校验结果”表。")
+        said.extend(f"提示：{line}" for line in done.notices)
     say_report(args, result, tables)
     for line in said:
         print(line, file=sys.stderr)
@@ -185,6 +186,9 @@ def _run_fix(args: argparse.Namespace) -> int:
     print(f"{plan.message}{where}。", file=sys.stderr)
     for note in plan.notes:
         print(f"未修正：{note}", file=sys.stderr)
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     left = sum(1 for f in after.findings if f.fix is not None and not f.fix.safe)
     if left and not unsafe:
         print(f"另有{left}处需确认的修正未应用（加 --unsafe-fixes 可一并修正）。", file=sys.stderr)
@@ -315,8 +319,10 @@ def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Nam
         try:
             if target is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)
-            mark_file(src, result, output=target, in_place=args.in_place, force=args.force)
+            done = mark_file(src, result, output=target, in_place=args.in_place, force=args.force)
             written += 1
+            for line in done.notices:
+                print(f"提示：{src}：{line}", file=sys.stderr)
         except (UserError, OSError) as e:
             failed += 1
             said.append(f"xladdin：{src} 未写入标记：{e}")

@@ -91,6 +91,13 @@ def usage_error(message: str) -> str:
     return f"命令行有误：{where}{message}"
 
 
+def say_notices(notices: Sequence[str]) -> None:
+    """What the file shell says about a written file itself (a Strict workbook converted, formula
+    results Excel will recalculate, what --force let go): one line each, on stderr."""
+    for line in notices:
+        print(f"提示：{line}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="xladdin",

@@ -129,6 +129,7 @@ def write(
     progress: Any = None,
 ) -> str:
     """The 成本测算 sheet into the workbook (``xladdin.plans.costs``, the ribbon's 测算成本)."""
+    from xladdin.commands.cli import say_notices
     from xladdin.files.writing import edit_file
     from xladdin.plans.costs import plan_cost_sheet
     from xladdin.progress import QUIET
@@ -141,4 +142,5 @@ def write(
         force,
         progress=progress or QUIET,
     )
+    say_notices(done.notices)
     return str(done.target)

@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
     if not changes:
         print("没有需要填充的内容。")
     print(f"共 {changes} 处修改，已写入 {done.target}（修改记录见“填充记录”表，可用 xladdin undo 撤销）。")
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     return 0
 
 

@@ -53,4 +53,7 @@ def run(args: argparse.Namespace) -> int:
     for note in done.plan.notes:
         print(f"提示：{note}")
     print(f"已写入 {done.target}（用时 {took:.1f} 秒）")
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     return 0

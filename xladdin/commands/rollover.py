@@ -52,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
         f"已生成{args.to}年度工作簿 {done.target}：修改 {counts['edits']} 个单元格；"
         f"待更新 {counts[TODO]} 处（橙色），需确认 {counts[CONFIRM]} 处，详见“{ROLLOVER_SHEET}”表。"
     )
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     return 0
 
 

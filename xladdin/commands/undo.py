@@ -28,4 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     done = edit_file(args.file, plan_of, args.output, args.in_place, args.force, progress=progress_of(args))
     print(f"{done.plan.message}已写入 {done.target}。")
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from xladdin import workbook_plan as wp
-from xladdin.conventions import UNDO_SHEET, now_text
+from xladdin.conventions import STATE_SHEET, UNDO_SHEET, now_text
 from xladdin.errors import UserError
 from xladdin.files import looks
 from xladdin.files.cells import fill_from_xml, fill_xml, plain, set_value, solid
@@ -21,6 +21,7 @@ from xladdin.files.journal import journal_entries
 from xladdin.files.marking import clear_marks, mark_cells
 from xladdin.files.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge
 from xladdin.files.workbooks import sheet_from_openpyxl
+from xladdin.marks import NOTE_TAG
 from xladdin.model import Scalar, parse_ref
 from xladdin.progress import QUIET, Progress
 from xladdin.undo import JournalEntry, next_batch, read_journal
@@ -103,11 +104,15 @@ def apply(wb: Workbook, plan: wp.WorkbookPlan, progress: Progress = QUIET) -> wp
     ``progress`` hears of each sheet as its first step begins (n of the sheets the plan touches).
     """
     run = _Run(wb, plan, progress)
+    noop = 0
     for step in plan.steps:
+        if isinstance(step, wp.ClearMarks) and not _marked(run.wb, step):
+            noop += 1  # nothing of the tool's is on the workbook: the step would only rewrite it
         sheet = _sheet_of_step(step)
         if sheet is not None:
             run.at(sheet)
         _STEP[type(step)](run, step)
+    run.applied.unchanged = bool(plan.steps) and noop == len(plan.steps) and not run.entries
     if run.entries:
         journal_entries(wb, run.entries)
         run.applied.batch = run.batch
@@ -269,6 +274,21 @@ def _charts(run: _Run, s: wp.AddCharts) -> None:
 
 
 # --------------------------------------------------------------------------- marks and the journal
+
+
+def _marked(wb: Workbook, s: wp.ClearMarks) -> bool:
+    """Whether taking the marks off can change anything: a state to restore, the state sheet, or a
+    note of the tool's on some cell (looked for only when the state sheet is missing)."""
+    if s.states or STATE_SHEET in wb.sheetnames:
+        return True
+    if not s.without_state:
+        return False
+    return any(
+        cell.comment is not None and NOTE_TAG in cell.comment.text
+        for ws in wb.worksheets
+        for cell in ws._cells.values()
+        if cell.comment is not None
+    )
 
 
 def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:

@@ -27,7 +27,7 @@ from xladdin.files.apply import apply
 from xladdin.files.looks import apply_style
 from xladdin.files.saving import save_atomic
 from xladdin.files.sources import read_sheets
-from xladdin.files.writing import load_for_edit, read_for_edit
+from xladdin.files.writing import close, load_for_edit, read_for_edit
 from xladdin.layout import read_project
 from xladdin.plans.format import plan_format
 from xladdin.progress import QUIET, Progress
@@ -471,7 +471,6 @@ def publish_file(
     progress: Progress = QUIET,
 ) -> tuple[Path, list[str]]:
     """The disclosure PDF of a workbook; the workbook itself is not changed."""
-
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":
         raise UserError(f"输出文件 {out.name} 的扩展名应为 .pdf。")
@@ -483,10 +482,19 @@ def publish_file(
     from xladdin.files.other_formats import as_xlsx  # it converts through this module: imported when asked
 
     progress.step("读取工作簿")
-    with as_xlsx(src) as readable:  # an .xls / .ods is read through a converted copy; the file itself is untouched
+    # an .xls / .ods is read through a converted copy (the file itself is untouched), kept while the
+    # workbook is in use: its save reads the input again (files.carry)
+    with as_xlsx(src) as readable:
         wb = load_for_edit(readable)
-    progress.step("排版")
-    published = build_publication(wb, day=day, unit=unit, year=year, options=options)
+        try:
+            progress.step("排版")
+            published = build_publication(wb, day=day, unit=unit, year=year, options=options)
+            return _publish(wb, out, folder, timeout, progress), published
+        finally:
+            close(wb)
+
+
+def _publish(wb: Any, out: Path, folder: Path, timeout: int, progress: Progress = QUIET) -> Path:
     with tempfile.TemporaryDirectory(prefix="xladdin-publish-") as tmp:
         work = Path(tmp)
         pdf = print_publication(wb, work, timeout, progress)
@@ -499,4 +507,4 @@ def publish_file(
         finally:
             if staged.exists():
                 staged.unlink()
-    return out, published
+    return out

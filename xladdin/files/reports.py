@@ -9,7 +9,7 @@ from typing import Any
 
 from xladdin.files.looks import write_content
 from xladdin.files.saving import save_atomic
-from xladdin.files.writing import edit_file
+from xladdin.files.writing import Edited, edit_file
 from xladdin.plans.marks import plan_mark
 from xladdin.progress import QUIET, Progress
 from xladdin.toolsheets.report import ReportSheet, as_content
@@ -22,11 +22,11 @@ def mark_file(
     in_place: bool = False,
     force: bool = False,
     progress: Progress = QUIET,
-) -> Path:
+) -> Edited:
     """Write ``source`` with the findings of ``result`` marked, to ``output`` (or in place)."""
     done = edit_file(source, lambda sheets: plan_mark(sheets, result), output, in_place, force, progress=progress)
     assert done.target is not None
-    return done.target
+    return done
 
 
 def write_batch_report(path: str | Path, sheets: Sequence[ReportSheet]) -> Path:
