@@ -325,12 +325,15 @@ def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
     m = ws.page_margins
     page_cm = (11.69 - (m.top or 0.75) - (m.bottom or 0.75)) * 2.54 - 1.0
 
-    def top_cm(row: int) -> float:
-        return sum((ws.row_dimensions[r].height or 15.0) for r in range(1, row)) * 2.54 / 72
+    # the top of each row, summed once (a chart per project: summing per chart was quadratic)
+    last = max((row for row, _ in placed), default=1)
+    tops = [0.0, 0.0]  # tops[r]: points above row r
+    for r in range(1, last):
+        tops.append(tops[-1] + (ws.row_dimensions[r].height or 15.0))
 
     page_top = 0.0
     for row, height in placed:
-        y = top_cm(row)
+        y = tops[row] * 2.54 / 72
         if y - page_top + height > page_cm and y > page_top:
             ws.row_breaks.append(Break(id=row - 1))
             page_top = y
