@@ -126,13 +126,15 @@ def _segments(page: Any) -> tuple[list[tuple[float, float, float]], list[tuple[f
     hs: list[tuple[float, float, float]] = []
     vs: list[tuple[float, float, float]] = []
     images = 0
-    for obj in page.get_objects(max_depth=3):
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    box = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    for obj, kind in _objects(page.raw):
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
             continue
-        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+        if kind != raw.FPDF_PAGEOBJ_PATH or not raw.FPDFPageObj_GetBounds(obj, *box):
             continue
-        x0, y0, x1, y1 = obj.get_bounds()
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         w, h = x1 - x0, y1 - y0
         if h <= THIN and w > THIN:
             hs.append(((y0 + y1) / 2, x0, x1))
@@ -144,14 +146,36 @@ def _segments(page: Any) -> tuple[list[tuple[float, float, float]], list[tuple[f
     return hs, vs, images
 
 
+MAX_FORM_DEPTH = 3  # form XObjects inside form XObjects: a table is never drawn deeper
+
+
+def _objects(page: Any) -> Iterator[tuple[Any, int]]:
+    """(object, type) of every object of a page, form XObjects' contents included, through
+    PDFium's C API: pypdfium2's ``get_objects`` builds a Python object per drawn line, and a
+    ruled table is thousands of lines."""
+    import pypdfium2.raw as raw
+
+    def walk(parent: Any, count: Any, get: Any, level: int) -> Iterator[tuple[Any, int]]:
+        for i in range(max(count(parent), 0)):
+            obj = get(parent, i)
+            if not obj:
+                continue
+            kind = raw.FPDFPageObj_GetType(obj)
+            yield obj, kind
+            if kind == raw.FPDF_PAGEOBJ_FORM and level < MAX_FORM_DEPTH - 1:
+                yield from walk(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, level + 1)
+
+    yield from walk(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, 0)
+
+
 def _is_outline(obj: Any) -> bool:
     """A stroked, unfilled rectangle (a cell border drawn as a box, as some producers do)."""
     import pypdfium2.raw as raw
 
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke):
+    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke):
         return False
-    return bool(stroke.value) and not fill.value and raw.FPDFPath_CountSegments(obj.raw) <= 6
+    return bool(stroke.value) and not fill.value and raw.FPDFPath_CountSegments(obj) <= 6
 
 
 def _snap(values: list[float]) -> list[float]:
