@@ -264,6 +264,32 @@ def test_word_and_web_page_made_by_libreoffice(kind, tmp_path, capsys, soffice, 
     assert "项目汇总表（8行）" in text  # LibreOffice exported the summary too: noted, not imported
 
 
+def test_a_table_in_another_form_comes_back_with_its_targets(tmp_path, capsys, soffice, bundled):
+    """The bundled six in the budget system's grid (shape H: 指标性质 ∣ 指标值 ∣ 度量单位 ∣ 权重,
+    amounts in 元), published as a web page by LibreOffice and imported: every field, amount
+    and indicator comes back, each target put together again from its three columns
+    (``≥`` ∣ ``95`` ∣ ``%`` → ``≥95%``); the weights, which the department's form has no
+    column for, are listed in the import log, not dropped silently."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from shapes import h_layout, write
+
+    src = write(
+        tmp_path / "系统导出.xlsx", [h_layout(dataclasses.replace(s, sheet=f"表{i}")) for i, s in enumerate(bundled)]
+    )
+    res = run_soffice(soffice, ["--convert-to", "html", "--outdir", str(tmp_path), str(src)], tmp_path)
+    html = tmp_path / "系统导出.html"
+    assert res.returncode == 0 and html.exists(), res.stderr
+    out = tmp_path / "回读.xlsx"
+    code, _, err = run(["import", str(html), "-o", str(out)], capsys)
+    assert code == 0, err
+    back = specs(out)
+    stated = ("total", "local_appropriation", "local_other", "local_carryover")  # the amounts form H states
+    assert [dataclasses.replace(s, money={}) for s in back] == [dataclasses.replace(s, money={}) for s in bundled]
+    assert [{k: s.money[k] for k in stated} for s in back] == [{k: s.money[k] for k in stated} for s in bundled]
+    weights = [r for r in log_rows(out) if len(r) > 4 and r[2] == "未放入" and "表头以外的列" in r[4]]
+    assert len(weights) == sum(len(s.indicators) for s in bundled)
+
+
 def pdftotext(pdf: Path, target: Path, *layout: str) -> Path:
     res = subprocess.run(["pdftotext", *layout, str(pdf), str(target)], capture_output=True, text=True)
     if res.returncode != 0:

@@ -19,6 +19,12 @@ FAMILY_PREFIX = {
     "time": "TIME",
     "costs": "COST",
     "narrative": "NARR",
+    "weights": "WGT",
+    "form": "FORM",
+    "targets": "TGT",
+    "workbook": "WB",
+    "summary": "SUM",
+    "standards": "STD",
     "selfeval": "SELF",
 }
 

@@ -242,7 +242,7 @@ def _bomb(tmp_path: Path) -> bytes:
         ("not a workbook", 422, "说明.xlsx 不是 Excel 工作簿"),
         ("password", 422, "设置了打开密码"),
         ("zip bomb", 422, "解压后大小异常"),
-        ("old format", 422, "旧表.xls：这是旧版 Excel 97-2003 格式"),
+        ("broken xls", 422, "旧表.xls 无法作为Excel 97-2003 工作簿（.xls）读取"),  # .xls is read; this one is damaged
         ("too big", 413, "上传的文件太大"),
         ("too many", 413, "一次最多上传3个文件"),
     ],
@@ -256,7 +256,7 @@ def test_a_refused_upload_gets_a_chinese_message_and_leaves_nothing(
         "not a workbook": [("说明.xlsx", "这是一段文字".encode())],
         "password": [("加密.xlsx", _encrypted(tmp_path)) if case == "password" else ("x", b"")],
         "zip bomb": [("炸弹.xlsx", _bomb(tmp_path)) if case == "zip bomb" else ("x", b"")],
-        "old format": [("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)],
+        "broken xls": [("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)],
         "too big": [("大.xlsx", os.urandom(1024 * 1024 + 100 * 1024))],
         "too many": [(f"表{i}.xlsx", WORKBOOK.read_bytes()) for i in range(4)],
     }[case]
@@ -412,7 +412,7 @@ def test_two_servers_sharing_the_folders_serve_each_others_results(tmp_path: Pat
         for name, value in a.cookies.items():
             b.cookies.set(name, value)
         page = b.get(job)
-        assert page.status_code == 200 and "6个项目：错误3处，警告31处，提示1处" in page.text
+        assert page.status_code == 200 and "6个项目：错误3处，警告35处，提示0处" in page.text
         got = b.get(job + "/mark")
         assert got.status_code == 200 and got.content[:2] == b"PK"
 
@@ -507,7 +507,7 @@ def test_the_reviewer_report_and_package(tmp_path: Path, client: TestClient) -> 
     report = client.get(job + "/report.xlsx")
     (tmp_path / "r.xlsx").write_bytes(report.content)
     head = load_workbook(tmp_path / "r.xlsx")["审核汇总"]
-    assert head["A1"].value == "审核汇总：3个文件，12个项目，错误6处，警告62处，提示2处，1个文件无法读取"
+    assert head["A1"].value == "审核汇总：3个文件，12个项目，错误6处，警告70处，提示0处，1个文件无法读取"
     package_ = client.get(job + "/package.zip")
     with zipfile.ZipFile(io.BytesIO(package_.content)) as zf:
         names = zf.namelist()
@@ -531,3 +531,16 @@ def test_progress_is_streamed_while_the_workbooks_are_checked(tmp_path: Path, cl
         lines
     )
     assert lines[-1]["url"].startswith("/job/")
+
+
+def test_a_summary_finding_is_listed_on_the_page(client: TestClient, tmp_path: Path) -> None:
+    """A 项目汇总 amount typed over: the page lists the same finding as the command line, with its cell."""
+    wb = load_workbook(WORKBOOK)
+    wb["项目汇总"]["C5"] = 500
+    buf = io.BytesIO()
+    wb.save(buf)
+    job = post(client, [("汇总改过.xlsx", buf.getvalue())]).headers["location"]
+    page = client.get(job).text
+    [item] = re.findall(r'<li class="finding sev-error"[^>]*data-rule="SUM001"[^>]*>.*?</li>', page, re.S)
+    assert 'data-cell="C5"' in item and "项目汇总" in item and "“退休人员档案”表（C7）" in item
+    assert "6个项目：错误4处，警告35处，提示0处" in page

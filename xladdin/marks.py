@@ -53,12 +53,15 @@ class Mark:
 def plan_marks(findings: Iterable[Finding] | Any) -> list[Mark]:
     """One mark per flagged cell, in sheet order then cell order as the findings come.
 
-    Accepts a ``CheckResult`` (its project findings are used; findings about skipped
-    sheets are listed in the report sheet only, they have no cell to mark) or any
-    iterable of findings.
+    Accepts a ``CheckResult`` (its project findings and its workbook findings, such as a
+    项目汇总 cell, are used; findings about skipped sheets are listed in the report sheet
+    only, they have no cell to mark) or any iterable of findings.
     """
     projects = getattr(findings, "projects", None)
-    items = [f for p in projects for f in p.findings] if projects is not None else list(findings)
+    if projects is not None:
+        items = [f for p in projects for f in p.findings] + list(getattr(findings, "workbook", []))
+    else:
+        items = list(findings)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in items:
         by_cell.setdefault((f.sheet, f.cell), []).append(f)

@@ -13,9 +13,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.console import progress_of
     from xladdin.files.writing import edit_file
     from xladdin.plans.marks import clear_message, plan_clear
 
-    done = edit_file(args.file, plan_clear, args.output, args.in_place, args.force)
+    done = edit_file(args.file, plan_clear, args.output, args.in_place, args.force, progress=progress_of(args))
     print(f"{clear_message(done.applied.cleared, bool(done.plan.counts.get('report')))}已写入 {done.target}")
     return 0

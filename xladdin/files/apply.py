@@ -22,6 +22,7 @@ from xladdin.files.marking import clear_marks, mark_cells
 from xladdin.files.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import Scalar, parse_ref
+from xladdin.progress import QUIET, Progress
 from xladdin.undo import JournalEntry, next_batch, read_journal
 
 if TYPE_CHECKING:
@@ -30,10 +31,13 @@ if TYPE_CHECKING:
 
 
 class _Run:
-    """One application: the workbook, the journal batch being written, the formula index."""
+    """One application: the workbook, the journal batch being written, the formula index, the progress."""
 
-    def __init__(self, wb: Workbook, plan: wp.WorkbookPlan) -> None:
+    def __init__(self, wb: Workbook, plan: wp.WorkbookPlan, progress: Progress = QUIET) -> None:
         self.wb = wb
+        self.progress = progress
+        self.total = len(_sheets_of(plan))
+        self.seen: set[str] = set()
         self.journal = plan.journal
         self.entries: list[JournalEntry] = []
         self.time = now_text()
@@ -63,6 +67,12 @@ class _Run:
         if self._formulas is not None:
             self._formulas.append((ws, cell))
 
+    def at(self, sheet: str) -> None:
+        """Now working on ``sheet``: the progress counts the sheets begun."""
+        if sheet not in self.seen:
+            self.seen.add(sheet)
+            self.progress.step("写入工作表", len(self.seen), self.total)
+
     def sheet(self, name: str) -> Worksheet:
         ws = self._sheets.get(name)
         if ws is None:
@@ -87,15 +97,44 @@ class _Run:
         return text
 
 
-def apply(wb: Workbook, plan: wp.WorkbookPlan) -> wp.Applied:
-    """Carry out every step of ``plan`` in order; journal them as one batch when the plan says so."""
-    run = _Run(wb, plan)
+def apply(wb: Workbook, plan: wp.WorkbookPlan, progress: Progress = QUIET) -> wp.Applied:
+    """Carry out every step of ``plan`` in order; journal them as one batch when the plan says so.
+
+    ``progress`` hears of each sheet as its first step begins (n of the sheets the plan touches).
+    """
+    run = _Run(wb, plan, progress)
     for step in plan.steps:
+        sheet = _sheet_of_step(step)
+        if sheet is not None:
+            run.at(sheet)
         _STEP[type(step)](run, step)
     if run.entries:
         journal_entries(wb, run.entries)
         run.applied.batch = run.batch
     return run.applied
+
+
+def _sheet_of_step(step: wp.Step) -> str | None:
+    """The one sheet a step works on (None: a step over several sheets, or over none)."""
+    if isinstance(step, wp.WriteSheet):
+        return step.content.name
+    if isinstance(step, wp.StyleSheet):
+        return step.style.sheet
+    sheet = getattr(step, "sheet", None)
+    return sheet if isinstance(sheet, str) else None
+
+
+def _sheets_of(plan: wp.WorkbookPlan) -> set[str]:
+    """Every sheet the plan works on, for the progress's total."""
+    names: set[str] = set()
+    for step in plan.steps:
+        if isinstance(step, wp.MarkCells):
+            names.update(m.sheet for m in step.marks)
+        elif isinstance(step, wp.ClearMarks):
+            names.update(st.sheet for st in step.states)
+        elif (sheet := _sheet_of_step(step)) is not None:
+            names.add(sheet)
+    return names
 
 
 # --------------------------------------------------------------------------- cells
@@ -233,12 +272,12 @@ def _charts(run: _Run, s: wp.AddCharts) -> None:
 
 
 def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
-    run.applied.cleared = clear_marks(run.wb, s.states, s.without_state)
+    run.applied.cleared = clear_marks(run.wb, s.states, s.without_state, at=run.at)
     run.sheets_changed()
 
 
 def _mark_cells(run: _Run, s: wp.MarkCells) -> None:
-    run.applied.marked = mark_cells(run.wb, s.marks)
+    run.applied.marked = mark_cells(run.wb, s.marks, at=run.at)
     run.sheets_changed()
 
 

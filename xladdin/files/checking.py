@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
-from xladdin.files.xlsx_source import XlsxSource
+from xladdin.files.sources import Source, open_source
+from xladdin.progress import QUIET, Progress
 from xladdin.report import project_json
 from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
@@ -47,13 +48,13 @@ MIN_PART = 20
 class FileCheck(CheckResult):
     """A file's ``CheckResult``, with what the parallel check worked out on the way.
 
-    ``rendered``: the projects' entries of the JSON report, by sheet, rendered by the
+    ``rendered``: the projects' entries of the JSON report, by table (``ProjectResult.key``), rendered by the
     process that checked them (a worker of a parallel check) so the report is not
     rendered serially at the end; empty when JSON was not asked for.  ``pending``: the
     workbook rules a part leaves to the process that has every part.
     """
 
-    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # by ProjectResult.key
     pending: list[str] = field(default_factory=list, repr=False, compare=False)
 
 
@@ -63,11 +64,13 @@ def check_file(
     ignore: Sequence[str] | None = None,
     jobs: int | None = None,
     json: bool = False,
+    progress: Progress = QUIET,
 ) -> FileCheck:
     """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off).
 
     ``json``: the JSON report will be written, so each part renders its projects' entries
-    (``FileCheck.rendered``) in the process that checked them.
+    (``FileCheck.rendered``) in the process that checked them.  ``progress``: told the sheets
+    taken so far by every process (a parallel check), or that the check runs.
 
     The result carries findings only (``ProjectResult.project`` is None): what a file
     check reports needs nothing else, and keeping every parsed table alive until the
@@ -75,18 +78,22 @@ def check_file(
     """
     file = str(path)
     opts = _Options(list(select or []), list(ignore or []), json)
-    with gc_paused(), XlsxSource(path) as reader:
-        names = reader.names
-        n = workers(len(names), jobs)
-        result = _parallel(reader, file, names, opts, n) if n > 1 else None
-        if result is None:
-            result = _check_part(reader, file, None, opts)
-        # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
-        for sheet in pair_selfevals(result, reader.read, opts.select, opts.ignore):
-            result.rendered.pop(sheet, None)
+    try:
+        with gc_paused(), open_source(path) as reader:
+            names = reader.names
+            n = workers(len(names), jobs)
+            result = _parallel(reader, file, names, opts, n, progress) if n > 1 else None
+            if result is None:
+                progress.step(f"检查 {len(names)} 张工作表")
+                result = _check_part(reader, file, None, opts)
+            # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
+            for key in pair_selfevals(result, reader.read, opts.select, opts.ignore):
+                result.rendered.pop(key, None)
+    finally:
+        progress.clear()
     # the rules that compare tables, now that every part is in; a table they add to is rendered again
-    for sheet in apply_workbook_rules(result, result.pending):
-        result.rendered.pop(sheet, None)
+    for key in apply_workbook_rules(result, result.pending):
+        result.rendered.pop(key, None)
     result.pending = []
     return result
 
@@ -160,6 +167,12 @@ def _take(bounds: Any, n: int, floor: int, from_end: bool) -> tuple[int, int] | 
         return lo, lo + size
 
 
+def _taken(bounds: Any, total: int) -> int:
+    """How many sheets some process has taken (the progress of a parallel check)."""
+    with bounds.get_lock():
+        return total - max(0, bounds[1] - bounds[0])
+
+
 def _stop(bounds: Any) -> None:
     """Leave nothing more to take (after an error, the check is over for every process)."""
     with bounds.get_lock():
@@ -172,7 +185,7 @@ class _Options(NamedTuple):
     json: bool
 
 
-def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
+def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
     """Some of the file's sheets — and the settings sheet, which every part obeys — checked;
     every sheet when ``names`` is None.
 
@@ -184,10 +197,11 @@ def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _O
     checked = check_sheets(file, sheets, opts.select, opts.ignore, part=True)
     pending = [r.code for r in chosen_rules(sheets, opts.select, opts.ignore) if r.scope == "workbook"]
     result = FileCheck(file, checked.projects, checked.other, pending=pending)
+    result.sheets = checked.sheets  # what the workbook rules read from the other sheets of this part
     for p in result.projects:
         p.project = None
         if opts.json:
-            result.rendered[p.sheet] = project_json(p)
+            result.rendered[p.key] = project_json(p)
     return result
 
 
@@ -202,7 +216,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
     done: list[tuple[int, int, FileCheck]] = []  # (first sheet, last + 1, result) of each run
     gc.disable()  # see gc_paused; never switched back on: this process ends with the check
     try:
-        with XlsxSource(file) as reader:
+        with open_source(file) as reader:
             while (part := _take(bounds, n, floor, from_end=False)) is not None:
                 lo, hi = part
                 done.append((lo, hi, _check_part(reader, file, names[lo:hi], opts)))
@@ -216,7 +230,9 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
         conn.close()
 
 
-def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n: int) -> FileCheck | None:
+def _parallel(
+    reader: Source, file: str, names: list[str], opts: _Options, n: int, progress: Progress = QUIET
+) -> FileCheck | None:
     """The check in ``n`` processes — this one and ``n - 1`` workers — or None when no worker can start.
 
     Every process takes the next run of sheets from a shared counter as soon as it is
@@ -261,7 +277,9 @@ def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n
         done: dict[int, tuple[int, FileCheck]] = {}
         while (part := _take(bounds, n, floor, from_end=True)) is not None:
             lo, hi = part
+            progress.step("检查工作表", _taken(bounds, len(names)), len(names))
             done[lo] = (hi, _check_part(reader, file, names[lo:hi], opts))
+        progress.step("检查工作表", len(names), len(names))
         error: BaseException | None = None
         for conn in conns:
             try:
@@ -300,6 +318,7 @@ def _merge(file: str, results: list[FileCheck]) -> FileCheck:
     projects = [p for r in results for p in r.projects]
     other: list[Any] = [f for r in results for f in r.other]
     merged = FileCheck(file=file, projects=projects, other=other)
+    merged.sheets = [s for r in results for s in r.sheets]  # a 项目汇总, a standards sheet: read by one part
     for r in results:
         merged.rendered.update(r.rendered)
     merged.pending = results[0].pending if results else []  # every part obeys the same settings

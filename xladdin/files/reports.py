@@ -11,14 +11,20 @@ from xladdin.files.looks import write_content
 from xladdin.files.saving import save_atomic
 from xladdin.files.writing import edit_file
 from xladdin.plans.marks import plan_mark
+from xladdin.progress import QUIET, Progress
 from xladdin.toolsheets.report import ReportSheet, as_content
 
 
 def mark_file(
-    source: str | Path, result: Any, output: str | Path | None = None, in_place: bool = False, force: bool = False
+    source: str | Path,
+    result: Any,
+    output: str | Path | None = None,
+    in_place: bool = False,
+    force: bool = False,
+    progress: Progress = QUIET,
 ) -> Path:
     """Write ``source`` with the findings of ``result`` marked, to ``output`` (or in place)."""
-    done = edit_file(source, lambda sheets: plan_mark(sheets, result), output, in_place, force)
+    done = edit_file(source, lambda sheets: plan_mark(sheets, result), output, in_place, force, progress=progress)
     assert done.target is not None
     return done.target
 

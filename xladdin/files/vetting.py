@@ -25,7 +25,12 @@ _UNSUPPORTED_HINTS = {
     ".ods": "这是 OpenDocument 表格格式（.ods）",
     ".csv": "这是 CSV 文本文件",
     ".xlsb": "这是 Excel 二进制格式（.xlsb）",
+    ".numbers": "这是苹果 Numbers 表格格式（.numbers）",
+    ".fods": "这是单文件 OpenDocument 表格格式（.fods）",
 }
+
+# What the reader takes (files/other_formats.py reads the non-.xlsx ones through calamine).
+_READ = "xladdin 能读的是 .xlsx、.xlsm、.xls、.xlsb、.ods 和 WPS 的 .et"
 
 
 _SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）后再试。"
@@ -53,21 +58,27 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def vet_path(path: str | os.PathLike[str]) -> Path:
-    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
-    p = Path(path)
+def first_bytes(p: Path, n: int = 8) -> bytes:
+    """The file's first ``n`` bytes; a missing file, a folder or an unreadable file as the
+    one-line message the user can act on (every format's vetting starts here)."""
     if not p.exists():
         raise UserError(f"找不到文件：{p}。请检查路径和文件名是否正确。")
     if p.is_dir():
         raise UserError(f"{p} 是一个文件夹，不是工作簿。请给出 .xlsx 文件的路径。")
-    suffix = p.suffix.lower()
     try:
         with p.open("rb") as fh:
-            head = fh.read(8)
+            return fh.read(n)
     except PermissionError:
         raise UserError(f"没有权限读取文件：{p}。请检查文件权限，或先把它复制到自己的文件夹。") from None
     except OSError as exc:
         raise UserError(f"无法读取文件：{p}（{exc.strerror}）。") from None
+
+
+def vet_path(path: str | os.PathLike[str]) -> Path:
+    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
+    p = Path(path)
+    head = first_bytes(p)
+    suffix = p.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         # OLE2: an .xls/.et file, or an .xlsx encrypted with a password.
         if suffix in SUPPORTED:
@@ -75,9 +86,9 @@ def vet_path(path: str | os.PathLike[str]) -> Path:
                 f"工作簿 {p.name} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。"
             )
         hint = _UNSUPPORTED_HINTS.get(suffix, "这不是 .xlsx 格式的工作簿")
-        raise UserError(f"{p.name}：{hint}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
+        raise UserError(f"{p.name}：{hint}，{_READ}。{_SAVE_AS}")
     if suffix in _UNSUPPORTED_HINTS:
-        raise UserError(f"{p.name}：{_UNSUPPORTED_HINTS[suffix]}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
+        raise UserError(f"{p.name}：{_UNSUPPORTED_HINTS[suffix]}，{_READ}。{_SAVE_AS}")
     if p.stat().st_size == 0:
         raise UserError(f"{p.name} 是空文件（0 字节），不是工作簿。请重新保存或重新获取该文件。")
     if not head.startswith(b"PK"):

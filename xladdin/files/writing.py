@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import FileDamaged, FileLocked, OutputIsInput, UserError
+from xladdin.files.other_formats import OTHER_FORMATS, as_xlsx, is_other_format
 from xladdin.files.saving import is_read_only, lock_file, save_atomic
 from xladdin.files.vetting import check_readable
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import SheetData
+from xladdin.progress import QUIET, Progress
 from xladdin.workbook_plan import Applied, WorkbookPlan
 
 
@@ -200,25 +203,51 @@ def edit_file(
     in_place: bool = False,
     force: bool = False,
     dry_run: bool = False,
+    progress: Progress = QUIET,
 ) -> Edited:
     """A writing command on a file: read → plan (the core) → apply (``files.apply``) → save safely.
 
     The target is checked before any work; ``dry_run`` stops after the plan, and so does a
     plan with nothing to do on ``in_place`` (the file is not rewritten for nothing).
+    ``progress`` hears of each stage and of each sheet applied, and is cleared at the end,
+    so whatever the command says next starts on a clean line.
     """
     from xladdin.files.apply import apply
 
+    if is_other_format(source):  # .xls, .et, .xlsb, .ods: written as a new .xlsx, the original untouched
+        src = Path(source)
+        kind = OTHER_FORMATS[src.suffix.lower()]
+        if in_place:
+            raise UserError(
+                f"{src.name} 是{kind}，xladdin 不能直接改写这种格式。请用 -o 写到新的 .xlsx 文件（原文件保持不变）。"
+            )
+        if not dry_run:
+            resolve_output(source, output, in_place)
+        with as_xlsx(src) as converted:
+            done = edit_file(converted, plan_of, output, False, force, dry_run)
+        if done.target is not None:
+            print(
+                f"xladdin：{src.name} 是{kind}，已由 LibreOffice 转为 .xlsx（保留格式）后写入 {done.target}；原文件未改动。",
+                file=sys.stderr,
+            )
+        return done
     if not dry_run:
         resolve_output(source, output, in_place)
-    wb = load_for_edit(source)
     try:
-        plan = plan_of(read_for_edit(wb))
-        if dry_run or (plan.empty and in_place):  # nothing to change: the file is not rewritten
-            return Edited(None, plan, Applied())
-        applied = apply(wb, plan)
-        target = save_edited(wb, source, output, in_place, force)
+        progress.step("读取工作簿")
+        wb = load_for_edit(source)
+        try:
+            progress.step("分析工作表")
+            plan = plan_of(read_for_edit(wb))
+            if dry_run or (plan.empty and in_place):  # nothing to change: the file is not rewritten
+                return Edited(None, plan, Applied())
+            applied = apply(wb, plan, progress)
+            progress.step("保存")
+            target = save_edited(wb, source, output, in_place, force)
+        finally:
+            close(wb)
     finally:
-        close(wb)
+        progress.clear()
     return Edited(target, plan, applied)
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from xladdin.check import target_table
 from xladdin.conventions import TOOL_SHEETS
 from xladdin.costs import explain
 from xladdin.errors import NoProjectTables
-from xladdin.layout import read_project
 from xladdin.model import Project, SheetData
 from xladdin.style import (
     CostChartPlan,
@@ -57,7 +57,7 @@ def plan_format(
     for sd in sheets:
         if sd.name in TOOL_SHEETS or sd.hidden:
             continue
-        project = read[sd.name] if read is not None and sd.name in read else read_project(sd)
+        project = read[sd.name] if read is not None and sd.name in read else target_table(sd)
         if project is not None:
             style = plan_project(sd, project, options)
             plan.add(StyleSheet(style))

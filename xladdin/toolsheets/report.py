@@ -27,6 +27,8 @@ from xladdin.workbook_plan import SheetContent
 COUNT_HEADER = ("工作表", "项目名称", "错误", "警告", "提示")
 FINDING_HEADER = ("工作表", "单元格", "规则", "级别", "说明", "项目名称")
 WIDTHS = (16, 10, 10, 8, 90, 30)
+SEVERITIES = ("error", "warning", "info")
+WORKBOOK_LABEL = "（与各项目表核对）"  # the 项目名称 column of a finding on a summary sheet
 
 
 @dataclass
@@ -59,19 +61,26 @@ def report_rows(result: Any) -> ReportSheet:
     for p in result.projects:
         counts = [sum(1 for f in p.findings if f.severity == s) for s in ("error", "warning", "info")]
         rs.rows.append([p.sheet, p.name, *counts])
-        rs.links[(len(rs.rows), 1)] = f"{quote_sheet(p.sheet)}!A1"
+        first = p.rows[0] or 1  # several tables may share a sheet: link each to its own first row
+        rs.links[(len(rs.rows), 1)] = f"{quote_sheet(p.sheet)}!A{first}"
+    workbook = list(getattr(result, "workbook", []))
+    for sheet in dict.fromkeys(f.sheet for f in workbook):  # a 项目汇总 checked against the tables
+        fs = [f for f in workbook if f.sheet == sheet]
+        rs.rows.append([sheet, WORKBOOK_LABEL, *(sum(1 for f in fs if f.severity == s) for s in SEVERITIES)])
+        rs.links[(len(rs.rows), 1)] = f"{quote_sheet(sheet)}!A1"
     rs.rows.append(["合计", "", e, w, i])
     rs.rows.append([])
     rs.rows.append(list(FINDING_HEADER))
     rs.header_rows.append(len(rs.rows))
-    names = {p.sheet: p.name for p in result.projects}
     for p in result.projects:
         for f in p.findings:
-            rs.rows.append(
-                [f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, names[f.sheet]]
-            )
+            rs.rows.append([f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, p.name])
             rs.links[(len(rs.rows), 2)] = f"{quote_sheet(f.sheet)}!{f.cell}"
             rs.severity_of_row[len(rs.rows)] = f.severity
+    for f in workbook:
+        rs.rows.append([f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, WORKBOOK_LABEL])
+        rs.links[(len(rs.rows), 2)] = f"{quote_sheet(f.sheet)}!{f.cell}"
+        rs.severity_of_row[len(rs.rows)] = f.severity
     for f in result.other:
         rs.rows.append([f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, ""])
         rs.severity_of_row[len(rs.rows)] = f.severity
@@ -90,8 +99,16 @@ BATCH_FINDING_HEADER = ("文件", "工作表", "单元格", "规则", "级别", 
 _VERDICTS = (("error", "有错误，需修改后再报"), ("warning", "有警告，请逐条核对"))
 
 
+NO_TABLE_VERDICT = "没有找到绩效目标表，需人工查看"
+
+
 def verdict(result: Any) -> tuple[str, str | None]:
-    """What the reviewer reads for a file, and the severity its line is coloured by."""
+    """What the reviewer reads for a file, and the severity its line is coloured by.
+
+    A file in which no table was found is never "no problems": nothing was checked.
+    """
+    if getattr(result, "found_none", False) and not result.count("error"):
+        return NO_TABLE_VERDICT, "warning"
     for severity, text in _VERDICTS:
         if result.count(severity):
             return text, severity
@@ -132,8 +149,12 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
     body.rows.append(list(BATCH_FINDING_HEADER))
     body.header_rows.append(1)
     for r in batch.results:
-        names = {p.sheet: p.name for p in r.projects}
-        for f in r.findings:
+        owned = (
+            [(f, p.name) for p in r.projects for f in p.findings]
+            + [(f, WORKBOOK_LABEL) for f in r.workbook]
+            + [(f, "") for f in r.other]
+        )
+        for f, name in owned:
             body.rows.append(
                 [
                     r.file,
@@ -142,7 +163,7 @@ def batch_report(batch: Any, link_of: dict[str, str] | None = None) -> list[Repo
                     f.rule,
                     SEVERITY_ZH.get(f.severity, f.severity),
                     f.message,
-                    names.get(f.sheet, ""),
+                    name,
                 ]
             )
             body.severity_of_row[len(body.rows)] = f.severity
