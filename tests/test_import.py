@@ -321,6 +321,26 @@ def test_pdftotext_layout_text(published, tmp_path, capsys, bundled):
     assert wrong == 0 or unsure
 
 
+def test_pdftotext_plain_text_is_refused_with_what_to_do(published, tmp_path, capsys):
+    """Plain pdftotext puts cells in the PDF's text-flow order, not the table's: a 指标值
+    after the next page's number, 三级指标 after the rows below them.  Pairing them back
+    would be a guess, so the import refuses and says what to import instead."""
+    txt = pdftotext(published, tmp_path / "plain.txt")
+    lines = txt.read_text(encoding="utf-8").splitlines()
+    # the artefact the refusal is about, in this very file: the first 数量指标 row of the
+    # last table (自治区社保局基本户资金 | 1项) has its value after the last page's number
+    assert lines.index("1项") > max(i for i, t in enumerate(lines) if t.startswith("第 10 页"))
+    err = refused(txt, tmp_path, capsys)
+    assert "每行一个单元格" in err and "pdftotext -layout" in err and "PDF" in err
+    # the same file laid out by spaces imports (test_pdftotext_layout_text)
+    assert (
+        run(
+            ["import", str(pdftotext(published, tmp_path / "l.txt", "-layout")), "-o", str(tmp_path / "l.xlsx")], capsys
+        )[0]
+        == 0
+    )
+
+
 # --------------------------------------------------------------------------- hostile and broken files
 
 
