@@ -134,6 +134,54 @@ class Package:
 # --------------------------------------------------------------------------- values (calamine) and formulas (lxml)
 
 
+def _is_ooxml_package(path: Path) -> bool:
+    """An .xlsx/.xlsm package (what openpyxl rewrites); not an .xls, .xlsb or .ods, which a
+    writing command converts to a new .xlsx through LibreOffice (issue 15)."""
+    import zipfile
+
+    if path.suffix.lower() == ".xlsb" or not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as z:
+        return "[Content_Types].xml" in z.namelist() and not any(
+            n.endswith(".bin") and "/worksheets/" in n for n in z.namelist()
+        )
+
+
+def _compare_converted(src: Path, out: Path, changed: set[str]) -> list[str]:
+    """A workbook of another format written as a new .xlsx: its parts cannot be compared with the
+    input's, so what both readers see is — every sheet, in its order, and every cell value."""
+    va, vb = _values(src), _values(out)
+    losses = []
+    kept = [n for n in va if n not in TOOL_SHEETS]
+    if [n for n in vb if n in kept] != [n for n in kept if n in vb]:
+        losses.append("sheet order changed")
+    for name in kept:
+        if name not in vb:
+            losses.append(f"sheet {name!r} missing")
+            continue
+        if name in changed:
+            continue
+        ca, cb = _cell_map(va[name]), _cell_map(vb[name])
+        # loosely: LibreOffice's .xlsx spells some values otherwise (3 as 3.0, a formula's FALSE as 0)
+        diff = [k for k in ca.keys() | cb.keys() if not _converted_equal(ca.get(k), cb.get(k))]
+        if diff:
+            r, c = min(diff)
+            losses.append(
+                f"sheet {name!r}: {len(diff)} cell values differ, first R{r}C{c}: {ca.get((r, c))!r} → {cb.get((r, c))!r}"
+            )
+    return losses
+
+
+def _converted_equal(x: Any, y: Any) -> bool:
+    """``_loosely_equal``, and a date equal to its Excel serial number (calamine reads an .xlsb's
+    dates as the numbers they are stored as; the converted .xlsx has them with their format)."""
+    import datetime as dt
+
+    if isinstance(x, int | float) and isinstance(y, dt.date) and not isinstance(x, bool):
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(x)) == (y.date() if isinstance(y, dt.datetime) else y)
+    return _loosely_equal(x, y)
+
+
 def _values(path: Path) -> dict[str, list[list[Any]]]:
     import python_calamine as pc
 
@@ -394,6 +442,8 @@ def compare(src: Path, out: Path, command: str, changed: set[str], recalculated:
     ``recalculated``: the command said that formula results were left for Excel to recalculate; a
     formula cell whose text is intact and whose result is gone is then not a loss.
     """
+    if not _is_ooxml_package(src):
+        return _compare_converted(src, out, changed)
     losses: list[str] = []
     a, b = Package(src), Package(out)
     try:
