@@ -131,26 +131,8 @@ def convert_all(
     pdfs = [out_dir / (b.stem + ".pdf") for b in books]
     with tempfile.TemporaryDirectory(prefix="xladdin-lo-") as tmp:
         work = Path(tmp)
-        user = work / "profile" / "user"
-        user.mkdir(parents=True)
-        (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
-        env = dict(os.environ)
-        conf = _fontconfig_file(work)
-        if conf is not None:
-            env["FONTCONFIG_FILE"] = str(conf)
-        cmd = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--convert-to",
-            "pdf:calc_pdf_Export",
-            "--outdir",
-            str(out_dir.resolve()),
-            *(str(b.resolve()) for b in books),
-        ]
+        env = _private_profile(work)
+        cmd = _convert_command(soffice, work, "pdf:calc_pdf_Export", out_dir, books)
         log = work / "soffice.log"
         try:
             with log.open("wb") as out:
@@ -341,6 +323,38 @@ def join_pdfs(pdfs: list[Path], target: Path) -> Path:
     return target
 
 
+def _private_profile(work: Path) -> dict[str, str]:
+    """A LibreOffice user profile of our own in ``work`` (no dialogs, no recalculation, no
+    interference with a LibreOffice the user has open), and the environment to run it in
+    (Windows font names mapped to Noto CJK where fontconfig is used)."""
+    user = work / "profile" / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+    env = dict(os.environ)
+    conf = _fontconfig_file(work)
+    if conf is not None:
+        env["FONTCONFIG_FILE"] = str(conf)
+    return env
+
+
+def _convert_command(soffice: str, work: Path, target: str, out_dir: Path, files: list[Path]) -> list[str]:
+    """soffice headless converting ``files`` to ``target`` into ``out_dir``, with the profile in ``work``;
+    absolute paths, since LibreOffice runs in its own folder (a relative path would not be found)."""
+    return [
+        soffice,
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out_dir.resolve()),
+        *(str(f.resolve()) for f in files),
+    ]
+
+
 def soffice_convert(src: Path, out_dir: Path, target: str, what: str, timeout: int = DEFAULT_TIMEOUT) -> Path:
     """``src`` converted by LibreOffice headless to ``out_dir/<stem>.<ext of target>`` (a private
     profile, formulas not recalculated, Windows faces mapped to Noto CJK); every failure is a
@@ -350,26 +364,8 @@ def soffice_convert(src: Path, out_dir: Path, target: str, what: str, timeout: i
         raise UserError(_NO_SOFFICE.replace("无法生成 PDF", f"无法生成 {what}"))
     with tempfile.TemporaryDirectory(prefix="xladdin-lo-") as tmp:
         work = Path(tmp)
-        user = work / "profile" / "user"
-        user.mkdir(parents=True)
-        (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
-        env = dict(os.environ)
-        conf = _fontconfig_file(work)
-        if conf is not None:
-            env["FONTCONFIG_FILE"] = str(conf)
-        cmd = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(out_dir.resolve()),
-            str(src.resolve()),  # LibreOffice runs in its own folder: a relative path would not be found
-        ]
+        env = _private_profile(work)
+        cmd = _convert_command(soffice, work, target, out_dir, [src])
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=work)
         except subprocess.TimeoutExpired:
