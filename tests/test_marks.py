@@ -165,7 +165,9 @@ def test_plan_one_mark_per_cell_worst_severity_first() -> None:
         ("E5", "error", FILL["error"]),
         ("E6", "warning", FILL["warning"]),
     ]
-    assert marks[0].note.splitlines() == [NOTE_TAG, "错误 VAL005：方向错误", "警告 VAL004：缺比较符号"]
+    # numbered as the 校验结果 list numbers them (the order the findings come), worst first in the note
+    assert marks[0].note.splitlines() == [NOTE_TAG, "〔2〕错误 VAL005：方向错误", "〔1〕警告 VAL004：缺比较符号"]
+    assert [m.label for m in marks] == ["〔1,2〕", "〔3〕"]
 
 
 @pytest.mark.parametrize("user", [None, "我的说明"])

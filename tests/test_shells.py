@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -93,7 +94,13 @@ def excel_run(path: Path, entry: Callable[[Any], Any], out: Path, formulas: bool
 
 
 def files_run(path: Path, argv: list[str], out: Path) -> Path:
-    code = cli_main([argv[0], str(path), *argv[1:], "-o", str(out)])
+    """The command on ``path``, written to ``out`` (``--in-place``: on a copy at ``out``, as a button
+    changes the open workbook itself — a marked copy made with -o says it is a copy)."""
+    if "--in-place" in argv:
+        shutil.copyfile(path, out)
+        code = cli_main([argv[0], str(out), *argv[1:]])
+    else:
+        code = cli_main([argv[0], str(path), *argv[1:], "-o", str(out)])
     assert code in (0, 1), argv
     return out
 
@@ -112,7 +119,7 @@ VERBS: list[tuple[str, list[str], Callable[[Any], Any]]] = [
     ("costs", ["costs", "--write"], addin.costs),
     ("rollover", ["rollover", "--to", "2027"], addin.rollover),
     ("format", ["format"], addin.format_sheets),
-    ("mark", ["check", "--mark"], addin.check),
+    ("mark", ["check", "--mark", "--in-place"], addin.check),
     ("fix", ["check", "--fix"], addin.fix),
 ]
 

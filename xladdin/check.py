@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xladdin.conventions import TOOL_SHEETS
+from xladdin.conventions import SETTINGS_SHEET, TOOL_SHEETS
+from xladdin.errors import UnknownRules
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
-from xladdin.rules import Rule, all_rules, run, select_rules, sort_findings
-from xladdin.settings import settings_from_sheets
+from xladdin.rules import SKIPPED_SHEET, Rule, all_rules, run, select_rules, sort_findings, unknown_patterns
+from xladdin.settings import Settings, settings_from_sheets
+from xladdin.sheet_view import unit_of
 
 
 @dataclass
@@ -25,6 +27,8 @@ class ProjectResult:
     findings: list[Finding] = field(default_factory=list)
     project: Project | None = None
     name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
+    unit: str = ""  # 实施单位 and 主管部门 as the table states them: the unit a reviewer files the file under
+    department: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +44,15 @@ class CheckResult:
     file: str
     projects: list[ProjectResult]
     other: list[Finding] = field(default_factory=list)  # findings about non-project sheets
+    # the workbook's own rule choice (its xladdin设置 sheet), and whether this check obeyed it:
+    # a reviewer must see that a file switched rules off, and may check it without its choice
+    settings: Settings = field(default_factory=Settings)
+    file_settings: bool = True
+
+    @property
+    def unit(self) -> str:
+        """The unit the file is filed under (实施单位, else 主管部门; ``sheet_view.unit_of``)."""
+        return unit_of([p.unit for p in self.projects], [p.department for p in self.projects])
 
     @property
     def findings(self) -> list[Finding]:
@@ -49,8 +62,10 @@ class CheckResult:
         return sum(1 for f in self.findings if f.severity == severity)
 
     def as_dict(self, project: Callable[[ProjectResult], Any] = ProjectResult.as_dict) -> dict[str, Any]:
-        """The result as plain data; ``project`` gives each project's entry (a view may render them itself)."""
-        return {
+        """The result as plain data; ``project`` gives each project's entry (a view may render them itself).
+
+        ``file_settings`` is there only for a workbook that carries its own rule choice."""
+        out: dict[str, Any] = {
             "file": self.file,
             "projects": [project(p) for p in self.projects],
             "skipped": [f.as_dict() for f in self.other],
@@ -61,6 +76,13 @@ class CheckResult:
                 "infos": self.count("info"),
             },
         }
+        if self.settings.any:
+            out["file_settings"] = {
+                "select": list(self.settings.select),
+                "ignore": list(self.settings.ignore),
+                "applied": self.file_settings,
+            }
+        return out
 
     @property
     def exit_code(self) -> int:
@@ -77,6 +99,8 @@ class BatchResult:
 
     results: list[CheckResult]
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message)
+    # files an earlier run wrote (marked copies, reports), left out: (file, what it is)
+    outputs: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(r.count(severity) for r in self.results)
@@ -86,19 +110,23 @@ class BatchResult:
         return sum(len(r.projects) for r in self.results)
 
     def as_dict(self, project: Callable[[ProjectResult], Any] = ProjectResult.as_dict) -> dict[str, Any]:
-        """Each file's report as ``CheckResult.as_dict`` gives it, then the batch's counts."""
-        return {
+        """Each file's report as ``CheckResult.as_dict`` gives it, then the batch's counts
+        (``outputs``, the files left out as an earlier run's, only when there are any)."""
+        out: dict[str, Any] = {
             "files": [r.as_dict(project) for r in self.results],
             "unreadable": [{"file": f, "message": m} for f, m in self.unreadable],
-            "summary": {
-                "files": len(self.results) + len(self.unreadable),
-                "unreadable": len(self.unreadable),
-                "projects": self.projects,
-                "errors": self.count("error"),
-                "warnings": self.count("warning"),
-                "infos": self.count("info"),
-            },
         }
+        if self.outputs:
+            out["outputs"] = [{"file": f, "kind": what} for f, what in self.outputs]
+        out["summary"] = {
+            "files": len(self.results) + len(self.unreadable),
+            "unreadable": len(self.unreadable),
+            "projects": self.projects,
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "infos": self.count("info"),
+        }
+        return out
 
     @property
     def exit_code(self) -> int:
@@ -118,7 +146,7 @@ def read_projects(sheets: list[SheetData]) -> tuple[list[Project], list[Finding]
         if p is None:
             skipped.append(
                 Finding(
-                    rule="SHEET001",
+                    rule=SKIPPED_SHEET,
                     severity="info",
                     sheet=sh.name,
                     cell="A1",
@@ -137,15 +165,17 @@ def check_sheets(
     ignore: list[str] | None = None,
     rules: list[Rule] | None = None,
     part: bool = False,
+    file_settings: bool = True,
 ) -> CheckResult:
     """Run the selected rules over every project sheet.
 
     ``part``: these sheets are some of a workbook's (a parallel check), so the workbook
     rules are left for ``apply_workbook_rules`` once every part is in.
+    ``file_settings``: obey the workbook's own rule choice (a reviewer checks without it).
     """
 
     settings = settings_from_sheets(sheets)
-    chosen = chosen_rules(sheets, select, ignore, rules)
+    chosen = chosen_rules(sheets, select, ignore, rules, file_settings)
     projects, skipped = read_projects(sheets)
     results = [
         ProjectResult(
@@ -155,12 +185,14 @@ def check_sheets(
             findings=run(p, chosen),
             project=p,
             name_cell=p.name.cell,
+            unit=p.unit.text,
+            department=p.department.text,
         )
         for p in projects
     ]
-    ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
+    ignored = [p.upper() for p in [*(ignore or []), *(settings.ignore if file_settings else [])] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
-    result = CheckResult(file=file, projects=results, other=other)
+    result = CheckResult(file=file, projects=results, other=other, settings=settings, file_settings=file_settings)
     if not part:
         apply_workbook_rules(result, [r.code for r in chosen if r.scope == "workbook"])
     return result
@@ -171,13 +203,30 @@ def chosen_rules(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     rules: list[Rule] | None = None,
+    file_settings: bool = True,
 ) -> list[Rule]:
-    """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's."""
+    """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's.
 
-    settings = settings_from_sheets(sheets)
+    A code that names no rule is refused, in the caller's choice and in the sheet alike: a
+    typo would otherwise run no rule, or switch nothing off, without a word."""
+
     chosen = rules if rules is not None else all_rules()
-    chosen = select_rules(chosen, settings.select or None, settings.ignore)
+    refuse_unknown(select, ignore)
+    if file_settings:
+        settings = settings_from_sheets(sheets)
+        unknown = unknown_patterns([*settings.select, *settings.ignore])
+        if unknown:
+            raise UnknownRules(unknown, f"工作表“{SETTINGS_SHEET}”中")
+        chosen = select_rules(chosen, settings.select or None, settings.ignore)
     return select_rules(chosen, select, ignore)
+
+
+def refuse_unknown(select: list[str] | None, ignore: list[str] | None) -> None:
+    """A --select/--ignore code that names no rule is an error (``UnknownRules``), with the nearest codes."""
+    for where, patterns in (("--select", select or []), ("--ignore", ignore or [])):
+        unknown = unknown_patterns(patterns)
+        if unknown:
+            raise UnknownRules(unknown, f"{where} 中")
 
 
 def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:

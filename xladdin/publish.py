@@ -13,8 +13,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from xladdin.framework import squash
 from xladdin.model import Merge, Project
+from xladdin.sheet_view import unit_of
 from xladdin.style import (
     BODY_FONT,
     TITLE_FONT,
@@ -48,10 +48,7 @@ class Notice:
 
 def publishing_unit(projects: list[Project]) -> str:
     """The 实施单位 most projects name (spaces removed: PDFs and users insert them)."""
-    units = Counter(squash(p.unit.text) for p in projects if p.unit.text)
-    if not units:
-        return ""
-    return units.most_common(1)[0][0]
+    return unit_of([p.unit.text for p in projects], [])
 
 
 def budget_year(projects: list[Project]) -> int | None:

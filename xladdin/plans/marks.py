@@ -15,7 +15,7 @@ from xladdin.conventions import REPORT_SHEET, STATE_SHEET
 from xladdin.errors import UserError
 from xladdin.marks import MarkState, plan_marks, read_state
 from xladdin.model import SheetData, display_text
-from xladdin.toolsheets.report import as_content, report_rows
+from xladdin.toolsheets.report import as_content, copy_of_in, report_rows
 from xladdin.workbook_plan import ClearMarks, DeleteSheet, MarkCells, WorkbookPlan, WriteSheet
 
 
@@ -39,19 +39,24 @@ def _clear_steps(sheets: Sequence[SheetData]) -> tuple[list[Any], int]:
     return steps, len(states)
 
 
-def plan_mark(sheets: Sequence[SheetData], result: Any) -> WorkbookPlan:
-    """The marks of a ``CheckResult``: old marks off, each flagged cell coloured and noted, 校验结果."""
+def plan_mark(sheets: Sequence[SheetData], result: Any, copy_of: str | None = None) -> WorkbookPlan:
+    """The marks of a ``CheckResult``: old marks off, each flagged cell coloured, numbered and noted, 校验结果.
+
+    ``copy_of``: the marks go into a copy of that file (``check --mark -o``), which its
+    校验结果 says, so that a later check of a folder does not take it for a submission."""
     report = _sheet(sheets, REPORT_SHEET)
     if report is not None and not is_our_report(report):
         raise UserError(
             f"工作簿中已有一张名为“{REPORT_SHEET}”的工作表，但不是 xladdin 生成的。请先把它改名，再标记校验结果。"
         )
+    if copy_of is not None and report is not None:
+        copy_of = copy_of_in(report) or copy_of  # a copy of a marked copy names the original still
     plan = WorkbookPlan("mark")
     steps, _ = _clear_steps(sheets)
     plan.add(*steps)
     marks = tuple(plan_marks(result))
     plan.add(MarkCells(marks))
-    plan.add(WriteSheet(as_content(report_rows(result)), "校验结果"))
+    plan.add(WriteSheet(as_content(report_rows(result, copy_of)), "校验结果"))
     plan.counts = {"marks": len(marks)}
     plan.message = f"{len(marks)} 个单元格已标色并加批注，详见“{REPORT_SHEET}”表。"
     return plan

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import importlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,10 @@ from typing import Any, Literal, TypeVar
 from xladdin.model import Field, Finding, Fix, Project, Severity
 
 FixKind = Literal["safe", "unsafe"]
+
+# The code of the note on a sheet that is no project table (``check.read_projects``): no rule
+# makes it, but it is ignored like one.
+SKIPPED_SHEET = "SHEET001"
 
 # Rule families, imported in this order; a missing module is simply not there yet.
 FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative")
@@ -156,12 +161,39 @@ def select_rules(
     """Filter by codes, prefixes (``FUND``) or globs (``VAL00*``), as ruff does."""
 
     def matches(r: Rule, pats: list[str]) -> bool:
-        return any(r.code == p or r.code.startswith(p) or fnmatch.fnmatch(r.code, p) or r.name == p for p in pats if p)
+        return any(_matches(r, p) for p in pats if p)
 
     sel = [p.strip().upper() for p in (select or []) if p.strip()]
     ign = [p.strip().upper() for p in (ignore or []) if p.strip()]
     out = [r for r in rules if not sel or matches(r, sel) or "ALL" in sel]
     return [r for r in out if not matches(r, ign)]
+
+
+def _matches(r: Rule, pattern: str) -> bool:
+    """A code (``VAL004``), a prefix (``VAL``, ``FUND00``), a glob (``VAL00*``) or a name (``money-total``)."""
+    return _matches_code(r.code, pattern) or r.name == pattern.lower()
+
+
+def _matches_code(code: str, pattern: str) -> bool:
+    return code == pattern or code.startswith(pattern) or fnmatch.fnmatch(code, pattern)
+
+
+def unknown_patterns(patterns: Iterable[str], rules: list[Rule] | None = None) -> list[tuple[str, list[str]]]:
+    """The patterns of a --select/--ignore or a settings sheet that name no rule, each with the
+    nearest codes and prefixes (``VAL04`` → VAL004).  A typo must not quietly run no rule
+    (``--select VAL04`` would check nothing and report “no errors”) or switch nothing off."""
+    from xladdin.similarity import closest
+
+    known = rules if rules is not None else all_rules()
+    codes = [r.code for r in known] + [SKIPPED_SHEET]
+    words = sorted(set(codes) | {re.sub(r"\d+$", "", c) for c in codes})
+    out = []
+    for raw in patterns:
+        p = raw.strip().upper()
+        if not p or p == "ALL" or any(_matches(r, p) for r in known) or _matches_code(SKIPPED_SHEET, p):
+            continue
+        out.append((raw.strip(), closest(p, words)))
+    return out
 
 
 def run(project: Project, rules: list[Rule] | None = None, options: dict[str, Any] | None = None) -> list[Finding]:
