@@ -519,6 +519,7 @@ INJECT_COMMANDS = {
     "fill": ["fill", "{src}", "-o", "{out}"],
     "format": ["format", "{src}", "-o", "{out}"],
     "rollover": ["rollover", "{src}", "--to", "2027", "-o", "{out}"],
+    "selfeval": ["selfeval", "{src}", "-o", "{out}"],
 }
 
 
@@ -611,7 +612,7 @@ def test_a_doctype_in_utf16_is_found_with_or_without_bom(
     refused(["check", str(p)], capsys, "实体")
 
 
-@pytest.mark.parametrize("command", ["mark", "fill", "format", "rollover", "costs"])
+@pytest.mark.parametrize("command", ["mark", "fill", "format", "rollover", "costs", "selfeval"])
 def test_writing_commands_refuse_an_absurd_used_range(
     tmp_path: Path, workbook_path: Path, command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -250,6 +250,7 @@ COMMANDS: dict[str, list[list[str]]] = {
     "fill": [["fill", "{src}", "-o", "{out}"]],
     "format": [["format", "{src}", "-o", "{out}"]],
     "rollover": [["rollover", "{src}", "--to", "2027", "-o", "{out}"]],
+    "selfeval": [["selfeval", "{src}", "-o", "{out}"]],
     "fill_undo": [["fill", "{src}", "-o", "{mid}"], ["undo", "{mid}", "-o", "{out}"]],
 }
 

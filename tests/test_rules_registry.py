@@ -19,6 +19,7 @@ FAMILY_PREFIX = {
     "time": "TIME",
     "costs": "COST",
     "narrative": "NARR",
+    "selfeval": "SELF",
 }
 
 

@@ -314,7 +314,9 @@ def test_on_a_network_the_page_asks_for_the_token_first(work: Path, browser: Any
         shot(browser, "00-登录.png")
         browser.find_element(By.ID, "token").send_keys("不对的口令")
         browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
-        assert "不正确" in browser.find_element(By.ID, "login-error").text
+        # the answer is a new page: wait for it (on a busy machine it takes a while)
+        error = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "login-error"))
+        assert "不正确" in error[0].text
         browser.find_element(By.ID, "token").send_keys(token)
         browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
         WebDriverWait(browser, 10).until(lambda d: d.current_url.rstrip("/") == s.url)

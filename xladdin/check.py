@@ -15,12 +15,22 @@ from xladdin.errors import UnknownRules
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
 from xladdin.rules import SKIPPED_SHEET, Rule, all_rules, run, select_rules, sort_findings, unknown_patterns
+from xladdin.rules.selfeval import PAIRED, SelfContext, run_selfeval
+from xladdin.selfeval import SelfEval, has_selfeval_headings, project_key, read_selfeval
 from xladdin.settings import Settings, settings_from_sheets
 from xladdin.sheet_view import unit_of
 
 
+def tables_phrase(projects: int, selfevals: int) -> str:
+    """ "6个项目", or "6个项目、6张自评表" — what a check looked at, as its summaries say it."""
+    return f"{projects}个项目" + (f"、{selfevals}张自评表" if selfevals else "")
+
+
 @dataclass
 class ProjectResult:
+    """One checked table: a 绩效目标表 (``kind`` "project") or a 自评表 ("selfeval", whose
+    ``score`` is its computed total)."""
+
     sheet: str
     name: str
     total: float | None
@@ -29,14 +39,21 @@ class ProjectResult:
     name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
     unit: str = ""  # 实施单位 and 主管部门 as the table states them: the unit a reviewer files the file under
     department: str = ""
+    kind: str = "project"
+    score: float | None = None
+    unpaired: bool = False  # a 自评表 whose 绩效目标表 was not among the sheets checked with it (a part)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "sheet": self.sheet,
             "name": self.name,
             "total": self.total,
             "findings": [f.as_dict() for f in self.findings],
         }
+        if self.kind != "project":  # a 自评表: said, and its score; a target table's entry is unchanged
+            d["kind"] = self.kind
+            d["score"] = self.score
+        return d
 
 
 @dataclass
@@ -61,20 +78,33 @@ class CheckResult:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    @property
+    def tables(self) -> int:
+        """绩效目标表 checked (the 自评表 are counted apart: ``selfevals``)."""
+        return sum(1 for p in self.projects if p.kind == "project")
+
+    @property
+    def selfevals(self) -> int:
+        return len(self.projects) - self.tables
+
+    @property
+    def counted(self) -> str:
+        """ "6个项目", or "6个项目、6张自评表" — what was checked, as the summaries say it."""
+        return tables_phrase(self.tables, self.selfevals)
+
     def as_dict(self, project: Callable[[ProjectResult], Any] = ProjectResult.as_dict) -> dict[str, Any]:
         """The result as plain data; ``project`` gives each project's entry (a view may render them itself).
 
         ``file_settings`` is there only for a workbook that carries its own rule choice."""
+        summary: dict[str, int] = {"projects": self.tables}
+        if self.selfevals:
+            summary["selfevals"] = self.selfevals
+        summary.update(errors=self.count("error"), warnings=self.count("warning"), infos=self.count("info"))
         out: dict[str, Any] = {
             "file": self.file,
             "projects": [project(p) for p in self.projects],
             "skipped": [f.as_dict() for f in self.other],
-            "summary": {
-                "projects": len(self.projects),
-                "errors": self.count("error"),
-                "warnings": self.count("warning"),
-                "infos": self.count("info"),
-            },
+            "summary": summary,
         }
         if self.settings.any:
             out["file_settings"] = {
@@ -107,7 +137,15 @@ class BatchResult:
 
     @property
     def projects(self) -> int:
-        return sum(len(r.projects) for r in self.results)
+        return sum(r.tables for r in self.results)
+
+    @property
+    def selfevals(self) -> int:
+        return sum(r.selfevals for r in self.results)
+
+    @property
+    def counted(self) -> str:
+        return tables_phrase(self.projects, self.selfevals)
 
     def as_dict(self, project: Callable[[ProjectResult], Any] = ProjectResult.as_dict) -> dict[str, Any]:
         """Each file's report as ``CheckResult.as_dict`` gives it, then the batch's counts
@@ -122,6 +160,7 @@ class BatchResult:
             "files": len(self.results) + len(self.unreadable),
             "unreadable": len(self.unreadable),
             "projects": self.projects,
+            **({"selfevals": self.selfevals} if self.selfevals else {}),
             "errors": self.count("error"),
             "warnings": self.count("warning"),
             "infos": self.count("info"),
@@ -136,14 +175,34 @@ class BatchResult:
 
 
 def read_projects(sheets: list[SheetData]) -> tuple[list[Project], list[Finding]]:
-    """Project tables of a workbook, and an info finding for every other sheet."""
+    """Project tables of a workbook, and an info finding for every other sheet (a 自评表 is neither)."""
+    projects, _, skipped = read_tables(sheets)
+    return projects, skipped
+
+
+def read_tables(sheets: list[SheetData]) -> tuple[list[Project], list[SelfEval], list[Finding]]:
+    """The workbook's 绩效目标表 and 自评表, and an info finding for every other sheet.
+
+    A sheet is tried as a target table first (the common case, and the fast one); one whose
+    indicator header has the 自评 columns (实际完成值, 得分) is a 自评表 even if the target
+    table reader would take it.
+    """
     projects: list[Project] = []
+    selfevals: list[SelfEval] = []
     skipped: list[Finding] = []
     for sh in sheets:
         if sh.name in TOOL_SHEETS:
             continue
         p = read_project(sh)
-        if p is None:
+        if p is not None and not _selfeval_header(sh, p):
+            projects.append(p)
+            continue
+        se = read_selfeval(sh)
+        if se is not None:
+            selfevals.append(se)
+        elif p is not None:
+            projects.append(p)
+        else:
             skipped.append(
                 Finding(
                     rule=SKIPPED_SHEET,
@@ -153,9 +212,16 @@ def read_projects(sheets: list[SheetData]) -> tuple[list[Project], list[Finding]
                     message=f"工作表“{sh.name}”不是项目支出绩效目标表（未找到“项目名称”和“一级指标…指标值”表头），已跳过。",
                 )
             )
-        else:
-            projects.append(p)
-    return projects, skipped
+    return projects, selfevals, skipped
+
+
+def _selfeval_header(sheet: SheetData, p: Project) -> bool:
+    """Whether a table read as a target table has the 自评 columns; the usual four-heading row is
+    answered without looking at its texts (this runs for every table of every check)."""
+    row = sheet.rows[p.header_row - 1] if 0 < p.header_row <= len(sheet.rows) else []
+    if sum(1 for v in row if v is not None) <= len(p.columns):
+        return False
+    return has_selfeval_headings(row)
 
 
 def check_sheets(
@@ -176,7 +242,7 @@ def check_sheets(
 
     settings = settings_from_sheets(sheets)
     chosen = chosen_rules(sheets, select, ignore, rules, file_settings)
-    projects, skipped = read_projects(sheets)
+    projects, selfevals, skipped = read_tables(sheets)
     results = [
         ProjectResult(
             sheet=p.sheet,
@@ -190,12 +256,83 @@ def check_sheets(
         )
         for p in projects
     ]
+    if selfevals:
+        results += check_selfevals(selfevals, projects, chosen, part)
+        order = {s.name: i for i, s in enumerate(sheets)}
+        results.sort(key=lambda r: order.get(r.sheet, 0))
     ignored = [p.upper() for p in [*(ignore or []), *(settings.ignore if file_settings else [])] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     result = CheckResult(file=file, projects=results, other=other, settings=settings, file_settings=file_settings)
     if not part:
         apply_workbook_rules(result, [r.code for r in chosen if r.scope == "workbook"])
     return result
+
+
+def check_selfevals(
+    selfevals: list[SelfEval], projects: list[Project], chosen: list[Rule], part: bool = False
+) -> list[ProjectResult]:
+    """The SELF rules on each 自评表, each compared with the 绩效目标表 of the same 项目名称.
+
+    ``part``: these are some of a workbook's sheets; a 自评表 whose table is not among them is
+    marked ``unpaired``, and ``pair_selfevals`` compares it once every part is in.
+    """
+    targets: dict[str, Project] = {}
+    for p in projects:
+        targets.setdefault(project_key(p.name.text), p)
+    out = []
+    for se in selfevals:
+        target = targets.get(project_key(se.name.text))
+        ctx = SelfContext(se, target)
+        out.append(
+            ProjectResult(
+                sheet=se.sheet,
+                name=se.name.text,
+                total=None,
+                findings=run_selfeval(ctx, chosen),
+                name_cell=se.name.cell,
+                kind="selfeval",
+                score=ctx.scores.total,
+                unpaired=part and target is None,
+            )
+        )
+    return out
+
+
+def pair_selfevals(
+    result: CheckResult,
+    read: Callable[[list[str]], list[SheetData]],
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    file_settings: bool = True,
+) -> set[str]:
+    """The comparisons of 自评表 with their 绩效目标表 (``rules.selfeval.PAIRED``) that a check in
+    parts could not make, made now: for each unpaired 自评表, the two sheets are read again
+    (``read``: sheet names → ``SheetData``, the settings sheet included when asked for) and
+    checked together.  Returns the sheets that got findings (sorted again with them)."""
+    waiting = [p for p in result.projects if p.unpaired]
+    if not waiting:
+        return set()
+    targets: dict[str, str] = {}
+    for p in result.projects:
+        if p.kind == "project":
+            targets.setdefault(project_key(p.name), p.sheet)
+    paired = [r for r in all_rules() if r.code in PAIRED]
+    changed: set[str] = set()
+    for p in waiting:
+        p.unpaired = False
+        target = targets.get(project_key(p.name))
+        if target is None:
+            continue
+        sheets = read([target, p.sheet, SETTINGS_SHEET])
+        chosen = chosen_rules(sheets, select, ignore, paired, file_settings)
+        if not chosen:
+            return changed
+        checked = check_sheets(result.file, sheets, rules=chosen, part=True, file_settings=file_settings)
+        found = [f for r in checked.projects if r.sheet == p.sheet for f in r.findings]
+        if found:
+            p.findings = sort_findings([*p.findings, *found])
+            changed.add(p.sheet)
+    return changed
 
 
 def chosen_rules(

@@ -95,7 +95,7 @@ def _flat_object(obj: dict[Any, Any]) -> str | None:
 def summary_line(result: CheckResult) -> str:
     """E.g. “6个项目：错误3处，警告9处，提示2处” (and that the file's own settings left rules out)."""
     line = (
-        f"{len(result.projects)}个项目：错误{result.count('error')}处，"
+        f"{result.counted}：错误{result.count('error')}处，"
         f"警告{result.count('warning')}处，提示{result.count('info')}处"
     )
     if result.settings.any and result.file_settings:
@@ -126,9 +126,12 @@ def to_console(result: CheckResult, color: bool = False) -> str:
     if said:
         lines.append(said)
     for p in result.projects:
-        total = "—" if p.total is None else _fmt(p.total)
         lines.append("")
-        lines.append(f"【{p.sheet}】{p.name}（项目总额 {total} 万元）")
+        if p.kind == "selfeval":
+            lines.append(f"【{p.sheet}】{p.name}（自评表，得分 {'—' if p.score is None else _fmt(p.score)}）")
+        else:
+            total = "—" if p.total is None else _fmt(p.total)
+            lines.append(f"【{p.sheet}】{p.name}（项目总额 {total} 万元）")
         if not p.findings:
             lines.append("  未发现问题。")
         for f in p.findings:
@@ -155,7 +158,7 @@ def batch_summary_line(batch: BatchResult) -> str:
     """E.g. “共3个文件，15个项目：错误4处，警告40处，提示3处；1个文件无法读取”."""
     files = len(batch.results) + len(batch.unreadable)
     line = (
-        f"共{files}个文件，{batch.projects}个项目：错误{batch.count('error')}处，"
+        f"共{files}个文件，{batch.counted}：错误{batch.count('error')}处，"
         f"警告{batch.count('warning')}处，提示{batch.count('info')}处"
     )
     line += f"；{len(batch.unreadable)}个文件无法读取" if batch.unreadable else ""

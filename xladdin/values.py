@@ -64,6 +64,7 @@ Helpers: ``is_money(unit)``, ``is_time_unit(unit)`` (re-exported from ``units``)
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -681,3 +682,96 @@ def format_value(v: Value) -> str:
     comp = v.comparator or ""
     approx = "约" if v.approx and v.kind not in ("qualitative", "unparsed") else ""
     return comp + approx + _format_body(v)
+
+
+# --------------------------------------------------------------------------- as a sheet formula reads a number
+
+# The 自评表's score formulas (``xladdin.selfeval``) read a 年度指标值 and a 实际完成值 in the
+# sheet itself, in Excel, WPS or LibreOffice, without Python.  A formula cannot run this
+# parser, so it reads one simple form: one number, the words around it (comparator,
+# unit as written) removed, read by VALUE() — "≥11.376万元" → 11.376, "96%" → 0.96.  The
+# functions below are that reading in Python, piece for piece, so that Python's scores
+# and the formulas' agree to the cent; ``number_formula`` writes the formula.
+
+# Comparator signs an actual value may carry besides its target's own ("≥266米" written for a
+# target of "266米"): removed too.  A target's own comparator, whatever its spelling, is
+# one of the pieces of its ``Written.remove``.
+FORMULA_SIGNS = ("≥", "≤")
+
+_WRITTEN = re.compile(
+    r"^(?P<pre>[^\d.+-]*?)(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)(?P<pct>%?)(?P<post>[^\d]*)$"
+)
+_PLAIN = re.compile(r"^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)%?$")
+_SUFFIX_WORD_LIST = tuple(w for w, _ in _SUFFIX_WORDS) + _FILLER_SUFFIX
+
+
+@dataclass(frozen=True)
+class Written:
+    """How the number of a 指标值 is written: ``number`` as VALUE() reads it (a percent as a
+    fraction, 95% → 0.95), ``remove`` the pieces around it (its comparator and its unit as
+    written, then the comparator signs), ``unit`` the unit as written ("万元/套", "%")."""
+
+    number: float
+    remove: tuple[str, ...]
+    unit: str
+
+
+def excel_trim(text: str) -> str:
+    """Excel's (and LibreOffice's) TRIM: spaces off both ends, runs of spaces inside made one."""
+    return " ".join(p for p in text.split(" ") if p)
+
+
+def written(text: Any) -> Written | None:
+    """The written form of a 指标值 ("≥11.376万元" → 11.376, remove ("≥", "万元", …), unit "万元"),
+    or None when it is not one number with words around it (a date, a product, a range,
+    a Chinese numeral, 定性): a formula cannot read those."""
+    if isinstance(text, bool) or text is None:
+        return None
+    if isinstance(text, int | float):
+        return Written(float(text), FORMULA_SIGNS, "") if math.isfinite(text) else None
+    if not isinstance(text, str):
+        return None
+    m = _WRITTEN.match(excel_trim(text))
+    if m is None:
+        return None
+    number = _decimal(m["num"]) / (100 if m["pct"] else 1)
+    pre, post = m["pre"], m["post"]
+    unit = "%" if m["pct"] else post.strip()
+    for word in _SUFFIX_WORD_LIST:
+        if unit.endswith(word) and unit != word:
+            unit = unit[: -len(word)]
+            break
+    if unit in _SUFFIX_WORD_LIST:
+        unit = ""
+    pieces = [p for p in (pre.strip(), post.strip()) if p]
+    pieces += [s for s in FORMULA_SIGNS if s not in pieces]
+    return Written(float(number), tuple(pieces), unit)
+
+
+def written_number(value: Any, remove: tuple[str, ...] = ()) -> float | None:
+    """A cell as ``number_formula`` reads it: a number as it is; a text trimmed, each piece of
+    ``remove`` taken out in order, trimmed again and read as VALUE() reads a plain number
+    or percent ("1,200", "96%" → 0.96); anything else None (the formula's error)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if not isinstance(value, str):
+        return None
+    t = excel_trim(value)
+    for piece in remove:
+        t = t.replace(piece, "")
+    t = excel_trim(t)
+    if not _PLAIN.match(t):
+        return None
+    pct = t.endswith("%")
+    number = _decimal(t.rstrip("%")) / (100 if pct else 1)
+    return float(number)
+
+
+def number_formula(ref: str, remove: tuple[str, ...] = ()) -> str:
+    """The formula text that reads cell ``ref`` as ``written_number(value, remove)`` does."""
+    inner = f"TRIM({ref})"
+    for piece in remove:
+        inner = f'SUBSTITUTE({inner},"{piece.replace(chr(34), chr(34) * 2)}","")'
+    return f"IF(ISNUMBER({ref}),{ref},VALUE(TRIM({inner})))"

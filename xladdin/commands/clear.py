@@ -17,5 +17,6 @@ def run(args: argparse.Namespace) -> int:
     from xladdin.plans.marks import clear_message, plan_clear
 
     done = edit_file(args.file, plan_clear, args.output, args.in_place, args.force)
-    print(f"{clear_message(done.applied.cleared, bool(done.plan.counts.get('report')))}已写入 {done.target}")
+    said = clear_message(done.applied.cleared, bool(done.plan.counts.get("report")), done.applied.highlights)
+    print(f"{said}已写入 {done.target}")
     return 0

@@ -1,4 +1,4 @@
-"""Command line: ``xladdin check | costs | fill | rollover | format | publish | import | clear | rules``.
+"""Command line: ``xladdin check | costs | fill | rollover | format | selfeval | publish | import | clear | rules``.
 
 The same verbs as the ribbon.  Each verb lives in ``xladdin/commands/<verb>.py`` (``import_.py`` for the keyword) with
 ``add_arguments(parser)`` and ``run(args) -> int``.  A user's mistake ends with a
@@ -24,6 +24,7 @@ VERBS: dict[str, str] = {
     "fill": "填充指标：补齐指标框架、由预算推算成本指标",
     "rollover": "新年度：由本年度工作簿生成下一年度工作簿",
     "format": "统一格式：统一字体、边框、列宽和打印设置",
+    "selfeval": "生成自评表：由绩效目标表生成项目支出绩效自评表（--score 计算自评得分）",
     "publish": "公开：生成可公开的 PDF 文档",
     "import": "导入：把公开的表格（PDF、Word、网页、文本）导入为工作簿",
     "clear": "清除标记：去掉校验留下的颜色、批注和结果表",

@@ -38,6 +38,7 @@ from xladdin.plans.fix import plan_fix
 from xladdin.plans.format import plan_format
 from xladdin.plans.marks import clear_message, plan_clear, plan_mark
 from xladdin.plans.rollover import next_year, plan_rollover_workbook
+from xladdin.plans.selfeval import plan_selfeval
 from xladdin.plans.undo import plan_undo
 from xladdin.report import summary_line
 
@@ -149,13 +150,14 @@ def fix(book: Any) -> str:
 
 @entry_point("清除标记")
 def clear(book: Any) -> str:
-    """Remove what 校验 added: fills (restored), its notes, the 校验结果 sheet."""
+    """Remove what 校验 added — fills (restored), its notes, the 校验结果 sheet — and the
+    highlights of 填充/新年度 (the edits stay; 撤销 takes them back)."""
 
     plan = plan_clear(bulk.read_book(book))
-    if not plan.counts.get("states") and not plan.counts.get("report"):
+    if not any(plan.counts.get(k) for k in ("states", "report", "highlights")):
         return "没有需要清除的标记。"
     applied = _apply(book, plan)
-    return clear_message(applied.cleared, bool(plan.counts.get("report")))
+    return clear_message(applied.cleared, bool(plan.counts.get("report")), applied.highlights)
 
 
 @entry_point("撤销")
@@ -228,6 +230,18 @@ def format_sheets(book: Any) -> str:
 
 
 format = format_sheets
+
+
+@entry_point("生成自评表")
+def selfeval(book: Any) -> str:
+    """A 项目支出绩效自评表 per project, scored by formulas (undoable), as ``xladdin selfeval``."""
+    plan = plan_selfeval(bulk.read_book(book))
+    if plan.empty:
+        return plan.message
+    bulk.status(book, "生成自评表：正在写入…")
+    _apply(book, plan)
+    return plan.message + ("" if not plan.notes else "\n" + "\n".join(plan.notes))
+
 
 # Entry point → the label of its button (xladdin.excel.ribbon declares the buttons).
 ENTRY_POINTS: dict[str, str] = entry_points()

@@ -94,14 +94,34 @@ def _set(rng: Any, attr: str, value: Any) -> None:
     setattr(target, attr.removeprefix("font."), value)
 
 
-def style_cells(sheet: Any, cells: dict[tuple[int, int], CellStyle]) -> int:
-    """Fonts, alignment, borders, number formats and fills of some cells; returns the calls made."""
+# What a cell of a new sheet already has: nothing to send for these (a sheet the tool writes whole).
+_NEW_SHEET = {
+    "font.name": None,
+    "font.size": 11.0,
+    "font.bold": False,
+    "horizontal_alignment": None,
+    "vertical_alignment": None,
+    "wrap_text": False,
+    "borders": False,
+    "number_format": None,
+    "indent": 0,
+}
+
+
+def style_cells(sheet: Any, cells: dict[tuple[int, int], CellStyle], new_sheet: bool = False) -> int:
+    """Fonts, alignment, borders, number formats and fills of some cells; returns the calls made.
+
+    ``new_sheet``: the cells are those of a sheet just added, so what a new cell already has
+    is not sent again (a call each, for nothing).
+    """
     calls = 0
     for attr, get in _STYLE_ATTRS:
         by_value: dict[Any, set[tuple[int, int]]] = {}
         for rc, st in cells.items():
             by_value.setdefault(get(st), set()).add(rc)
         for value, group in by_value.items():
+            if new_sheet and attr in _NEW_SHEET and value == _NEW_SHEET[attr]:
+                continue
             for r1, c1, r2, c2 in rectangles(group):
                 _set(sheet.range((r1, c1), (r2, c2)), attr, value)
                 calls += 1
@@ -229,9 +249,10 @@ def _com_validation(rng: Any, v: Validation) -> None:
         api = rng.api.Validation
         api.Delete()
         if v.kind == "list":
-            api.Add(
-                Type=3, AlertStyle=2, Operator=1, Formula1="=" + str(v.formula)
-            )  # xlValidateList, xlValidAlertWarning
+            # a literal list is given to COM as its items ("a,b,c"); a name or range as a formula
+            f = str(v.formula)
+            formula1 = f[1:-1] if f.startswith('"') else "=" + f
+            api.Add(Type=3, AlertStyle=2, Operator=1, Formula1=formula1)  # xlValidateList, xlValidAlertWarning
         else:
             api.Add(Type=0)  # xlValidateInputOnly
         api.IgnoreBlank = True
@@ -349,7 +370,7 @@ def write_content(book: Any, sheet: Any, content: SheetContent) -> None:
         sheet.range((1, 1)).value = grid
     for m in content.merges:
         sheet.range((m.min_row, m.min_col), (m.max_row, m.max_col)).merge()
-    style_cells(sheet, content.styles)
+    style_cells(sheet, content.styles, new_sheet=True)
     set_widths(sheet, content.widths)
     set_heights(sheet, content.heights)
     if content.freeze:

@@ -16,7 +16,7 @@ from xladdin import workbook_plan as wp
 from xladdin.conventions import UNDO_SHEET, now_text
 from xladdin.errors import UserError
 from xladdin.files import looks
-from xladdin.files.cells import fill_from_xml, fill_xml, plain, set_value, solid
+from xladdin.files.cells import fill_from_xml, fill_xml, is_solid, plain, set_value, solid
 from xladdin.files.journal import journal_entries
 from xladdin.files.marking import clear_marks, mark_cells
 from xladdin.files.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge
@@ -47,6 +47,7 @@ class _Run:
         # walking every sheet, and writing a fill's XML costs more than the paint itself
         self._sheets: dict[str, Worksheet] = {ws.title: ws for ws in wb.worksheets}
         self._fill_xml: dict[int, str] = {}
+        self.looks: looks.Looks = {}  # cell looks worked out once for the whole workbook
 
     def record(self, op: str, sheet: str, cell: str, old: Scalar, new: Scalar, why: str) -> None:
         if self.journal:
@@ -117,6 +118,8 @@ def _set_cell(run: _Run, s: wp.SetCell) -> None:
 def _paint(run: _Run, s: wp.Paint) -> None:
     cell = run.sheet(s.sheet)[s.cell]
     old = run.fill_xml(cell)
+    if s.before_mark is not None and is_solid(cell.fill, s.mark):
+        old = s.before_mark  # painted over a check mark: the journal keeps the fill under it
     new_fill = solid(s.color)
     cell.fill = new_fill
     new = run.fill_xml(cell)
@@ -195,7 +198,7 @@ def _write_sheet(run: _Run, s: wp.WriteSheet) -> None:
     else:
         ws = run.wb.create_sheet(name)
         run.record("add_sheet", name, "A1", None, name, s.why)
-    looks.write_content(ws, s.content)
+    looks.write_content(ws, s.content, run.looks)
     run.sheets_changed()  # the new sheet's formulas and links are moved by later row inserts too
 
 
@@ -207,11 +210,11 @@ def _delete_sheet(run: _Run, s: wp.DeleteSheet) -> None:
 
 
 def _style_cells(run: _Run, s: wp.StyleCells) -> None:
-    looks.style_cells(run.sheet(s.sheet), s.cells)
+    looks.style_cells(run.sheet(s.sheet), s.cells, run.looks)
 
 
 def _style_sheet(run: _Run, s: wp.StyleSheet) -> None:
-    looks.apply_style(run.sheet(s.style.sheet), s.style)
+    looks.apply_style(run.sheet(s.style.sheet), s.style, run.looks)
 
 
 def _validate(run: _Run, s: wp.Validate) -> None:
@@ -234,6 +237,21 @@ def _charts(run: _Run, s: wp.AddCharts) -> None:
 def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
     run.applied.cleared = clear_marks(run.wb, s.states, s.without_state)
     run.sheets_changed()
+
+
+def _clear_highlights(run: _Run, s: wp.ClearHighlights) -> None:
+    from openpyxl.styles import PatternFill
+
+    for h in s.cells:
+        ws = run.find(h.sheet)
+        if ws is None:
+            continue
+        cell = ws[h.cell]
+        if not is_solid(cell.fill, h.color):
+            continue  # recoloured since: the user's colour stays
+        fill = fill_from_xml(h.before) if h.before else None
+        cell.fill = fill if fill is not None else PatternFill()
+        run.applied.highlights += 1
 
 
 def _mark_cells(run: _Run, s: wp.MarkCells) -> None:
@@ -279,6 +297,7 @@ _STEP: dict[type[wp.Step], Any] = {
     wp.WriteLists: _write_lists,
     wp.AddCharts: _charts,
     wp.ClearMarks: _clear_marks,
+    wp.ClearHighlights: _clear_highlights,
     wp.MarkCells: _mark_cells,
     wp.CutJournal: _cut_journal,
 }

@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules
+from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
 from xladdin.conventions import REPORT_SHEET
 from xladdin.errors import EarlierOutput, UserError
 from xladdin.files.xlsx_source import XlsxSource
@@ -92,6 +92,9 @@ def check_file(
         result = _parallel(reader, file, names, opts, n) if n > 1 else None
         if result is None:
             result = _check_part(reader, file, None, opts)
+        # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
+        for sheet in pair_selfevals(result, reader.read, opts.select, opts.ignore, opts.file_settings):
+            result.rendered.pop(sheet, None)
     # the rules that compare tables, now that every part is in; a table they add to is rendered again
     for sheet in apply_workbook_rules(result, result.pending):
         result.rendered.pop(sheet, None)

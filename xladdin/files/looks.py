@@ -30,17 +30,21 @@ _ROW_CM = 0.53  # a default row (15 pt) in centimetres, to stack charts without 
 # --------------------------------------------------------------------------- styles
 
 
-def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle]) -> None:
+Looks = dict[tuple[CellStyle, tuple[int, ...]], Any]  # (style, the cell's look before) → its look after
+
+
+def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle], looks: Looks | None = None) -> None:
     """Fonts, alignment, borders, number formats and fills of some cells (italic, underline,
     colour and rotation the cell had are kept: they are the user's emphasis).
 
     Cells that start from the same look and get the same style end with the same look: it is
     worked out for the first of them and copied to the others (building openpyxl's style
-    objects per cell was most of the time of writing a long record sheet).
+    objects per cell was most of the time of writing a long record sheet).  ``looks``: the same
+    memo over several sheets of one workbook (a look is an index into the workbook's styles).
     """
     from openpyxl.cell.cell import MergedCell
 
-    done: dict[tuple[CellStyle, tuple[int, ...]], Any] = {}
+    done: Looks = looks if looks is not None else {}
     for (r, c), st in cells.items():
         cell: Any = ws.cell(row=r, column=c)
         if not cell._style:  # a new cell: no style array until a style is asked for
@@ -87,11 +91,11 @@ def _style_cell(cell: Any, st: CellStyle) -> None:
         cell.fill = PatternFill(fill_type="solid", fgColor="FF" + st.fill.upper())
 
 
-def apply_style(ws: Worksheet, plan: SheetStyle) -> None:
+def apply_style(ws: Worksheet, plan: SheetStyle, looks: Looks | None = None) -> None:
     """统一格式 of one sheet: merges of empty cells, cell styles, widths, heights, print setup, frozen header."""
     for m in plan.merges:
         ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
-    style_cells(ws, plan.cells)
+    style_cells(ws, plan.cells, looks)
     set_widths(ws, plan.column_widths)
     for r, h in plan.row_heights.items():
         ws.row_dimensions[r].height = h
@@ -328,7 +332,7 @@ def _bar_chart(title: str, height_cm: float) -> Any:
 # --------------------------------------------------------------------------- a sheet written whole
 
 
-def write_content(ws: Worksheet, content: SheetContent) -> None:
+def write_content(ws: Worksheet, content: SheetContent, looks: Looks | None = None) -> None:
     """A ``SheetContent`` into an empty sheet: values (text stays text, formulas where marked),
     merges, styles, links (styled as links), widths, heights, frozen panes, print setup, filter."""
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -339,7 +343,7 @@ def write_content(ws: Worksheet, content: SheetContent) -> None:
         set_value(ws, r, c, v, formula=(r, c) in content.formulas)
     for m in content.merges:
         ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
-    style_cells(ws, content.styles)
+    style_cells(ws, content.styles, looks)
     for (r, c), target in content.links.items():
         cell = ws.cell(row=r, column=c)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)

@@ -26,11 +26,40 @@ FixKind = Literal["safe", "unsafe"]
 SKIPPED_SHEET = "SHEET001"
 
 # Rule families, imported in this order; a missing module is simply not there yet.
-FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative")
+FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative", "selfeval")
+
+
+class Reporter:
+    """What every rule's context shares: findings on the sheet it looks at (``sheet_name``)."""
+
+    @property
+    def sheet_name(self) -> str:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        rule: Rule,
+        cell: str,
+        message: str,
+        expected: Any = None,
+        actual: Any = None,
+        severity: Severity | None = None,
+        fix: Fix | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=rule.code,
+            severity=severity or rule.severity,
+            sheet=self.sheet_name,
+            cell=cell,
+            message=message,
+            expected=None if expected is None else str(expected),
+            actual=None if actual is None else str(actual),
+            fix=fix,
+        )
 
 
 @dataclass
-class Context:
+class Context(Reporter):
     """What a rule sees: the project, plus derived data computed once and shared.
 
     Derived data (parsed values, the cost explanation) is computed lazily, so a run
@@ -56,26 +85,9 @@ class Context:
 
         return explain(self.project, rows(self))
 
-    def finding(
-        self,
-        rule: Rule,
-        cell: str,
-        message: str,
-        expected: Any = None,
-        actual: Any = None,
-        severity: Severity | None = None,
-        fix: Fix | None = None,
-    ) -> Finding:
-        return Finding(
-            rule=rule.code,
-            severity=severity or rule.severity,
-            sheet=self.project.sheet,
-            cell=cell,
-            message=message,
-            expected=None if expected is None else str(expected),
-            actual=None if actual is None else str(actual),
-            fix=fix,
-        )
+    @property
+    def sheet_name(self) -> str:
+        return self.project.sheet
 
 
 def text_fix(field: Field, new: str, safe: bool) -> Fix | None:
@@ -112,7 +124,8 @@ Check = Callable[[Context, "Rule"], Iterable[Finding]]
 class Rule:
     """A check.  ``scope`` "project" sees one table (``check(ctx, rule)``); "workbook"
     sees every table's ``ProjectResult`` at once (``check(results, rule)``), for the
-    mistakes that only show between tables, and runs after the per-table rules."""
+    mistakes that only show between tables, and runs after the per-table rules;
+    "selfeval" sees one 自评表 (``check(SelfContext, rule)``, ``xladdin.rules.selfeval``)."""
 
     code: str
     name: str

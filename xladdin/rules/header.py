@@ -203,6 +203,8 @@ def duplicate_project_name(results: list[Any], r: Rule) -> Iterator[Finding]:
     started, and one the finance department sends back (projects are known by name)."""
     first: dict[str, Any] = {}
     for p in results:
+        if p.kind != "project":
+            continue  # a 自评表 bears its project's name by design
         key = squash(p.name)
         if not key:
             continue  # an empty name is HDR001's

@@ -44,6 +44,11 @@ def indicator_label(ind: Indicator) -> str:
     return _label(ind.level2.text, ind.name.text)
 
 
+def label_of(level2: str, name: str) -> str:
+    """``indicator_label`` from the texts (a row of a 自评表 is not an ``Indicator``)."""
+    return _label(level2, name)
+
+
 @lru_cache(maxsize=16384)  # thousands of findings name the same few hundred indicators
 def _label(level2: str, name: str) -> str:
     key = level2_key(level2)

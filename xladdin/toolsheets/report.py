@@ -61,7 +61,7 @@ def report_rows(result: Any, copy_of: str | None = None) -> ReportSheet:
     """
     rs = ReportSheet()
     e, w, i = result.count("error"), result.count("warning"), result.count("info")
-    rs.rows.append([f"校验结果：{len(result.projects)}个项目，错误{e}处，警告{w}处，提示{i}处"])
+    rs.rows.append([f"校验结果：{result.counted}，错误{e}处，警告{w}处，提示{i}处"])
     rs.rows.append([LEGEND])
     if copy_of:
         rs.rows.append(
@@ -159,7 +159,7 @@ def batch_report(
     files = len(batch.results) + len(batch.unreadable)
     e, w, i = batch.count("error"), batch.count("warning"), batch.count("info")
     head = ReportSheet(name=BATCH_SUMMARY_SHEET, widths=(34, 26, 7, 6, 6, 6, 20, 30), severity_col=7)
-    title = f"审核汇总：{files}个文件，{batch.projects}个项目，错误{e}处，警告{w}处，提示{i}处"
+    title = f"审核汇总：{files}个文件，{batch.counted}，错误{e}处，警告{w}处，提示{i}处"
     if batch.unreadable:
         title += f"，{len(batch.unreadable)}个文件无法读取"
     head.rows.append([title])
@@ -185,7 +185,7 @@ def batch_report(
             [
                 r.file,
                 r.unit,
-                len(r.projects),
+                r.tables,
                 r.count("error"),
                 r.count("warning"),
                 r.count("info"),

@@ -147,7 +147,7 @@ def check_request(folder_: str, max_files: int, max_file_bytes: int, max_total: 
                 "id": stem,
                 "file": entry.display,
                 "unit": view["unit"],
-                "projects": len(result.projects),
+                "projects": result.tables,
                 "errors": result.count("error"),
                 "warnings": result.count("warning"),
                 "infos": result.count("info"),
