@@ -486,7 +486,7 @@ def test_the_pdf_download_is_the_published_document(tmp_path: Path, client: Test
     web = tmp_path / "web.pdf"
     web.write_bytes(got.content)
     mine = tmp_path / "cli.pdf"
-    assert cli("publish", str(WORKBOOK), "-o", str(mine)).returncode == 0
+    assert cli("publish", str(WORKBOOK), "-o", str(mine), "--force").returncode == 0
 
     def text(p: Path) -> str:
         return subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True, check=True).stdout

@@ -20,6 +20,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=int, default=300, help="等待 LibreOffice 的最长秒数（默认 300）")
     p.add_argument("--title-font", default=None, help="标题字体（默认 黑体）")
     p.add_argument("--body-font", default=None, help="正文字体（默认 仿宋）")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="工作簿尚有错误、校验标记或本工具的标色时也生成（首页注明“草稿”，标色不印出）；默认拒绝并列出问题",
+    )
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -41,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     kept = imported_notice(args.file)
     if kept is not None:  # a workbook made by `xladdin import` signs and dates as the original did
         day, unit, year = day or kept.date, unit or kept.unit, year or kept.year
-    out, published = publish_file(
+    out, published, ready = publish_file(
         args.file,
         args.output,
         day=day,
@@ -49,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
         year=year,
         timeout=args.timeout,
         options=options_from(args),
+        force=args.force,
     )
     took = time.perf_counter() - start
     print(f"已生成公开文档：{out}（公开说明 + {len(published)} 张项目表，用时 {took:.1f} 秒）")
+    if not ready.ready:
+        print(f"注意：这是草稿（{'，'.join(ready.reasons())}），首页已注明；改正后请重新生成。")
     return 0

@@ -300,15 +300,16 @@ def _rollover(folder: Path, entry: Entry) -> str:
 
 
 def _pdf(folder: Path, entry: Entry) -> str:
-    """``xladdin publish FILE -o OUT.pdf``."""
+    """``xladdin publish FILE -o OUT.pdf --force``: the page shows the check beside the download, and
+    a workbook that is not ready gives a document that says “草稿” on its first page."""
     source = _source(folder, entry)
     target = folder / "out" / f"{Path(entry.stored).stem}.pdf"
     kept = imported_notice(source)
     try:
         if kept is None:
-            publish_file(source, target)
+            publish_file(source, target, force=True)
         else:
-            publish_file(source, target, day=kept.date, unit=kept.unit, year=kept.year)
+            publish_file(source, target, day=kept.date, unit=kept.unit, year=kept.year, force=True)
     except UserError as exc:
         raise UserError(say(exc.message, entry, folder), exc.exit_code) from None
     return str(target)
