@@ -99,7 +99,7 @@ def test_report_sheet_lists_every_finding_with_a_link(workbook_copy: Path, tmp_p
     for f in result.findings:
         if f.rule != "SHEET001":
             assert f"'{f.sheet}'!{f.cell}" in links
-    counts = {r[0]: r[2:5] for r in ws.iter_rows(values_only=True) if r[0] in seeds() and isinstance(r[2], int)}
+    counts = {r[1]: r[2:5] for r in ws.iter_rows(values_only=True) if r[1] in seeds() and isinstance(r[2], int)}
     assert counts["事业管理费"] == (
         1,
         sum(1 for f in result.findings if f.sheet == "事业管理费" and f.severity == "warning"),

@@ -4,8 +4,13 @@ the same way.  The looks they share are defined here once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from xladdin.conventions import HEADER_FILL
-from xladdin.style import CellStyle, FontSpec
+from xladdin.style import CellStyle, FontSpec, column_px, count_lines, text_height
+
+if TYPE_CHECKING:
+    from xladdin.workbook_plan import SheetContent
 
 # The tool's sheets keep the workbook's default font: they are working lists, not the published table.
 BODY = FontSpec(None, 11.0)
@@ -20,3 +25,16 @@ WRAPPED = CellStyle(BODY, horizontal=None, vertical="top", wrap=True, border=Fal
 def severity_cell(color: str) -> CellStyle:
     """The 级别 cell of a finding, in the colour of its severity."""
     return CellStyle(BODY, horizontal=None, vertical=None, wrap=False, border=False, fill=color)
+
+
+def fit_rows(content: SheetContent) -> None:
+    """Row heights for the wrapped texts of a tool sheet: LibreOffice and printer drivers do
+    not re-measure a row, and an explanation cut at the cell's edge is one nobody can read."""
+    for (r, c), style in content.styles.items():
+        v = content.cells.get((r, c))
+        if not style.wrap or not isinstance(v, str) or c not in content.widths:
+            continue
+        width = column_px(content.widths[c])
+        size = style.font.size
+        if count_lines(v, width, size) > 1:
+            content.heights[r] = max(content.heights.get(r, 0.0), round(text_height(v, width, size), 1))

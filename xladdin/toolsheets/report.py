@@ -28,10 +28,12 @@ from xladdin.style import CellStyle, PrintSetup, column_px, count_lines, text_he
 from xladdin.toolsheets import BODY, HEADER, TITLE, severity_cell
 from xladdin.workbook_plan import SheetContent
 
-COUNT_HEADER = ("工作表", "项目名称", "错误", "警告", "提示")
+# the counts per table share the columns of the findings below them: the sheet under 工作表,
+# the counts under the narrow columns, the (long) project name under the wide 说明
+COUNT_HEADER = ("序号", "工作表", "错误", "警告", "提示", "项目名称")
 FINDING_HEADER = ("编号", "工作表", "单元格", "规则", "级别", "说明", "项目名称")
 # A4 landscape, one page wide: ~ 150 characters of width in all
-WIDTHS = (7, 14, 9, 9, 7, 70, 24)
+WIDTHS = (6, 16, 9, 9, 6, 70, 24)
 # A marked copy says so in its 校验结果 sheet: a later check of a folder knows it is no submission
 MARKED_COPY_TAG = "标记副本："
 
@@ -76,11 +78,11 @@ def report_rows(result: Any, copy_of: str | None = None) -> ReportSheet:
     rs.rows.append([])
     rs.rows.append(list(COUNT_HEADER))
     rs.header_rows.append(len(rs.rows))
-    for p in result.projects:
+    for k, p in enumerate(result.projects, start=1):
         counts = [sum(1 for f in p.findings if f.severity == s) for s in ("error", "warning", "info")]
-        rs.rows.append([p.sheet, p.name, *counts])
-        rs.links[(len(rs.rows), 1)] = f"{quote_sheet(p.sheet)}!A1"
-    rs.rows.append(["合计", "", e, w, i])
+        rs.rows.append([k, p.sheet, *counts, p.name])
+        rs.links[(len(rs.rows), 2)] = f"{quote_sheet(p.sheet)}!A1"
+    rs.rows.append(["", "合计", e, w, i, ""])
     rs.rows.append([])
     rs.rows.append(list(FINDING_HEADER))
     rs.header_rows.append(len(rs.rows))
