@@ -15,7 +15,7 @@ from typing import Any
 
 from xladdin.conventions import STATE_SHEET
 from xladdin.excel import bulk
-from xladdin.marks import NOTE_TAG, STATE_HEADER, Mark, MarkState, combine_note
+from xladdin.marks import NOTE_TAG, STATE_HEADER, Mark, MarkState, combine_note, labelled_format
 from xladdin.model import parse_ref
 
 
@@ -40,10 +40,31 @@ def mark_cells(book: Any, marks: tuple[Mark, ...]) -> int:
             fill_before: dict[str, Any] = (
                 {"color": before[m.cell]} if m.cell in before else {"color": None, "unread": True}
             )
-            states.append(MarkState(name, m.cell, fill_before, note_before, m.fill, note_set))
+            format_before, format_set = _put_label(sh, m)
+            states.append(
+                MarkState(name, m.cell, fill_before, note_before, m.fill, note_set, format_before, format_set)
+            )
     state, _ = bulk.ensure_sheet(book, STATE_SHEET, hidden=True)
-    bulk.replace_table(state, [list(STATE_HEADER)] + [s.row() for s in states], text_columns=range(1, 7))
+    bulk.replace_table(state, [list(STATE_HEADER)] + [s.row() for s in states], text_columns=range(1, len(STATE_HEADER) + 1))
     return len(states)
+
+
+def _put_label(sheet: Any, m: Mark) -> tuple[str | None, str]:
+    """The finding's number in front of what the cell shows (``marks.labelled_format``);
+    (format before, format written).  Where the engine cannot read the cell's format, the
+    cell is left without the number (清除标记 could not give its format back)."""
+    if not m.label:
+        return None, ""
+    try:
+        rng = sheet.range(m.cell)
+        before = rng.number_format
+    except Exception:
+        return None, ""
+    if not isinstance(before, str):
+        return None, ""
+    written = labelled_format(before or "General", m.label)
+    rng.number_format = written
+    return before or "General", written
 
 
 def _put_note(sheet: Any, ref: str, text: str) -> tuple[dict[str, Any] | None, str]:
@@ -100,6 +121,15 @@ def clear_marks(book: Any, states: tuple[MarkState, ...], without_state: bool) -
         for s in ss:
             if s.note_set and _take_note(sh, s):
                 counts["notes"] += 1
+            if s.format_set:
+                rng = sh.range(s.cell)
+                try:
+                    current = rng.number_format
+                except Exception:
+                    current = s.format_set  # unreadable: the state's word is taken
+                fmt = s.format_to_restore(current)
+                if fmt is not None:
+                    rng.number_format = fmt
     sh = bulk.find_sheet(book, STATE_SHEET)
     if sh is not None:
         sh.delete()

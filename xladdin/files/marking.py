@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import MARK_FILL, REPORT_SHEET, STATE_SHEET
 from xladdin.files.cells import fill_from_xml, fill_xml, is_solid, solid, top_left
-from xladdin.marks import NOTE_AUTHOR, NOTE_TAG, STATE_HEADER, Mark, MarkState, combine_note, strip_note
+from xladdin.marks import (
+    NOTE_AUTHOR,
+    NOTE_TAG,
+    STATE_HEADER,
+    Mark,
+    MarkState,
+    combine_note,
+    labelled_format,
+    strip_note,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -105,6 +114,9 @@ def clear_marks(wb: Workbook, states: tuple[MarkState, ...], without_state: bool
                 counts["cells"] += 1
         else:
             counts["kept"] += 1
+        fmt = st.format_to_restore(cell.number_format)
+        if fmt is not None:
+            cell.number_format = fmt
         current = cell.comment
         if current is not None and current.text == st.note_set:
             cell.comment = note_from_json(st.note_before)
@@ -157,7 +169,14 @@ def mark_cells(wb: Workbook, marks: tuple[Mark, ...]) -> int:
         author = cell.comment.author if cell.comment is not None and user_text else NOTE_AUTHOR
         cell.fill = solid(mark.fill)
         cell.comment = tool_note(text, author)
-        states.append(MarkState(mark.sheet, cell.coordinate, before_fill, before_note, mark.fill, text))
+        # the finding's number in front of what the cell shows: it prints, in grey too, and the value stays
+        format_before = cell.number_format or "General"
+        format_set = labelled_format(format_before, mark.label) if mark.label else ""
+        if format_set:
+            cell.number_format = format_set
+        states.append(
+            MarkState(mark.sheet, cell.coordinate, before_fill, before_note, mark.fill, text, format_before, format_set)
+        )
     _write_state(wb, states)
     return len(states)
 
