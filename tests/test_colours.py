@@ -149,3 +149,29 @@ def test_after_any_order_of_the_verbs_every_tool_colour_has_its_record(book: Pat
                 assert key in painted, (verb, key, rgb)
             else:
                 assert key in marked or key in painted, (verb, key, rgb)
+
+
+def test_a_mark_prints_its_number_in_both_shells_and_clear_gives_the_format_back(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A greyscale printer shows no hue: the mark's 〔n〕 in front of the cell's text does, and n is
+    the finding's line in 校验结果. The value is not touched."""
+    from tests.test_shells import excel_run, files_run
+    from xladdin.conventions import REPORT_SHEET
+    from xladdin.excel import addin
+
+    monkeypatch.setattr(addin, "LOG_FILE", str(tmp_path / "xladdin.log"))
+    by_file = files_run(book, ["check", "--mark", "--in-place"], tmp_path / "file.xlsx")
+    by_excel, _ = excel_run(book, addin.check, tmp_path / "excel.xlsx")
+    for marked in (by_file, by_excel):
+        wb = load_workbook(marked)
+        cell = wb["信息系统维护"]["E41"]
+        assert cell.value == "≥95%"
+        n = next(
+            r[0]
+            for r in wb[REPORT_SHEET].iter_rows(values_only=True)
+            if isinstance(r[0], int) and r[1] == "信息系统维护" and str(r[2]).removesuffix('")').endswith("E41")
+        )
+        assert f'"〔{n}〕"@' in cell.number_format, marked.name
+    assert run(by_file, "clear") == 0
+    assert load_workbook(by_file)["信息系统维护"]["E41"].number_format == "General"

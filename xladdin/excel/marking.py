@@ -51,17 +51,20 @@ def mark_cells(book: Any, marks: tuple[Mark, ...]) -> int:
 
 def _put_label(sheet: Any, m: Mark) -> tuple[str | None, str]:
     """The finding's number in front of what the cell shows (``marks.labelled_format``);
-    (format before, format written).  Where the engine cannot read the cell's format, the
-    cell is left without the number (清除标记 could not give its format back)."""
+    (format before, format written).  Where the engine cannot read the cell's format (xlwings
+    Server/Lite), a text cell is taken as General — a number format does not change how a
+    text looks, so 清除标记 loses nothing — and a number is left without the number."""
     if not m.label:
         return None, ""
+    rng = sheet.range(m.cell)
     try:
-        rng = sheet.range(m.cell)
         before = rng.number_format
     except Exception:
-        return None, ""
+        before = None
     if not isinstance(before, str):
-        return None, ""
+        if not isinstance(rng.value, str):
+            return None, ""
+        before = "General"
     written = labelled_format(before or "General", m.label)
     rng.number_format = written
     return before or "General", written
