@@ -45,7 +45,9 @@ def mark_cells(book: Any, marks: tuple[Mark, ...]) -> int:
                 MarkState(name, m.cell, fill_before, note_before, m.fill, note_set, format_before, format_set)
             )
     state, _ = bulk.ensure_sheet(book, STATE_SHEET, hidden=True)
-    bulk.replace_table(state, [list(STATE_HEADER)] + [s.row() for s in states], text_columns=range(1, len(STATE_HEADER) + 1))
+    bulk.replace_table(
+        state, [list(STATE_HEADER)] + [s.row() for s in states], text_columns=range(1, len(STATE_HEADER) + 1)
+    )
     return len(states)
 
 
