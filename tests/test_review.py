@@ -205,3 +205,13 @@ def test_the_report_names_each_files_unit_the_date_and_the_reviewer(capsys: Any,
     assert units == {str(p): f"第{i}实施单位" for i, p in enumerate(paths, start=1)}
     body = wb[BATCH_FINDINGS_SHEET]
     assert {r[1] for r in body.iter_rows(min_row=2, values_only=True)} == {f"第{i}实施单位" for i in (1, 2, 3)}
+
+
+def test_exit_zero_keeps_the_findings_and_drops_the_failure(tmp_path: Path, capsys: Any) -> None:
+    """Like ruff's --exit-zero: the errors are printed, the exit code is 0; an unreadable file still fails."""
+    assert main(["check", str(WORKBOOK)]) == 1
+    assert main(["check", str(WORKBOOK), "--exit-zero"]) == 0
+    assert "错误3处" in capsys.readouterr().out
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"not a zip")
+    assert main(["check", str(broken), "--exit-zero"]) == 2

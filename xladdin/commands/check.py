@@ -56,6 +56,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
     p.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="发现错误也以状态码0退出（如同 ruff 的 --exit-zero）；文件无法读取等仍返回2",
+    )
+    p.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -82,6 +87,13 @@ def _file_settings(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The check; with ``--exit-zero`` the errors found do not fail a script (a file that could
+    not be checked still does: exit 2)."""
+    code = _run(args)
+    return 0 if code == 1 and args.exit_zero else code
+
+
+def _run(args: argparse.Namespace) -> int:
     from xladdin.check import refuse_unknown
     from xladdin.errors import UserError
     from xladdin.files.checking import check_file
