@@ -24,18 +24,15 @@ TOOL_COLOURS = {*MARK_FILL.values(), NEW_COLOR, TODO_COLOR}
 def coloured(path: Path) -> dict[tuple[str, str], str]:
     """Every cell of the user's sheets in one of the tool's colours: (sheet, cell) → RRGGBB."""
     wb = load_workbook(path)
-    out = {}
-    for ws in wb.worksheets:
-        if ws.title in TOOL_SHEETS:
-            continue
-        for row in ws.iter_rows():
-            for c in row:
-                f = c.fill
-                if f is not None and f.fill_type == "solid":
-                    rgb = str(f.fgColor.rgb).upper()[-6:]
-                    if rgb in TOOL_COLOURS:
-                        out[(ws.title, c.coordinate)] = rgb
-    return out
+    solid = (
+        (ws.title, c.coordinate, str(c.fill.fgColor.rgb).upper()[-6:])
+        for ws in wb.worksheets
+        if ws.title not in TOOL_SHEETS
+        for row in ws.iter_rows()
+        for c in row
+        if c.fill is not None and c.fill.fill_type == "solid"
+    )
+    return {(sheet, ref): rgb for sheet, ref, rgb in solid if rgb in TOOL_COLOURS}
 
 
 def records(path: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
