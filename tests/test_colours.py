@@ -71,7 +71,7 @@ def book(workbook_path: Path, tmp_path: Path) -> Path:
     return p
 
 
-def test_check_fill_clear_undo_leaves_no_tool_colour(book: Path) -> None:
+def test_check_fill_clear_undo_leaves_no_tool_colour(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The issue's reproducer: check → fill → clear → undo left 16 cells in a warning's colour, without a note."""
     start = values(book)
     assert not coloured(book)
@@ -82,6 +82,8 @@ def test_check_fill_clear_undo_leaves_no_tool_colour(book: Path) -> None:
     assert run(book, "clear") == 0
     assert coloured(book) == {}
     assert values(book) != start  # the fill's edits stay: clear takes colours off, not edits
+    # and the cells the fill painted over marks are not said to have been recoloured by the user
+    assert "保留了现在的颜色" not in capsys.readouterr().out
     assert run(book, "undo") == 0
     assert coloured(book) == {}
     assert values(book) == start

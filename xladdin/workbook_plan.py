@@ -335,6 +335,8 @@ class Applied:
     marked: int = 0  # cells marked (MarkCells)
     cleared: dict[str, int] = field(default_factory=dict)  # ClearMarks: cells, notes, kept
     highlights: int = 0  # ClearHighlights: cells whose highlight came off
+    # those cells: a mark under a highlight got its own fill back with it, so ClearMarks leaves them
+    unhighlighted: set[tuple[str, str]] = field(default_factory=set)
 
 
 __all__ = [

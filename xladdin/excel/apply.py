@@ -264,7 +264,7 @@ def _charts(run: _Run, s: wp.AddCharts) -> None:
 
 
 def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
-    run.applied.cleared = clear_marks(run.book, s.states, s.without_state)
+    run.applied.cleared = clear_marks(run.book, s.states, s.without_state, run.applied.unhighlighted)
 
 
 def _clear_highlights(run: _Run, s: wp.ClearHighlights) -> None:
@@ -284,6 +284,7 @@ def _clear_highlights(run: _Run, s: wp.ClearHighlights) -> None:
             known, color = bulk.color_of_fill_xml(h.before) if h.before else (True, None)
             run.queue(name).colors[parse_ref(h.cell)] = color if known else None
             run.applied.highlights += 1
+            run.applied.unhighlighted.add((h.sheet, h.cell))
 
 
 def _mark_cells(run: _Run, s: wp.MarkCells) -> None:

@@ -96,7 +96,12 @@ def _fill_to_restore(before: dict[str, Any] | None) -> tuple[bool, str | None]:
     return bulk.color_of_fill_xml(before.get("xml"))  # written by the file shell
 
 
-def clear_marks(book: Any, states: tuple[MarkState, ...], without_state: bool) -> dict[str, int]:
+def clear_marks(
+    book: Any,
+    states: tuple[MarkState, ...],
+    without_state: bool,
+    unhighlighted: set[tuple[str, str]] | None = None,
+) -> dict[str, int]:
     """Take back what marking did, per the states; then the state sheet goes.
 
     Without a state sheet the tool's notes cannot be found in bulk here (xlwings reads no
@@ -115,8 +120,8 @@ def clear_marks(book: Any, states: tuple[MarkState, ...], without_state: bool) -
         colors: dict[tuple[int, int], str | None] = {}
         for s in ss:
             known, color = _fill_to_restore(s.fill_before)
-            if not known:
-                continue
+            if not known or (s.sheet, s.cell) in (unhighlighted or ()):
+                continue  # unknown, or given back with the highlight over it (``ClearHighlights``)
             if s.cell in now and (now[s.cell] or "").lower() != _hash(s.fill_set):
                 counts["kept"] += 1
                 continue  # the user recoloured the cell since: keep their colour

@@ -235,7 +235,7 @@ def _charts(run: _Run, s: wp.AddCharts) -> None:
 
 
 def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
-    run.applied.cleared = clear_marks(run.wb, s.states, s.without_state)
+    run.applied.cleared = clear_marks(run.wb, s.states, s.without_state, run.applied.unhighlighted)
     run.sheets_changed()
 
 
@@ -252,6 +252,7 @@ def _clear_highlights(run: _Run, s: wp.ClearHighlights) -> None:
         fill = fill_from_xml(h.before) if h.before else None
         cell.fill = fill if fill is not None else PatternFill()
         run.applied.highlights += 1
+        run.applied.unhighlighted.add((h.sheet, h.cell))
 
 
 def _mark_cells(run: _Run, s: wp.MarkCells) -> None:

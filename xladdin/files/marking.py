@@ -100,14 +100,25 @@ def _comment_like(old: Comment, text: str) -> Comment:
 # --------------------------------------------------------------------------- clear
 
 
-def clear_marks(wb: Workbook, states: tuple[MarkState, ...], without_state: bool) -> dict[str, int]:
-    """Undo the tool's marks per their states (or, without a state sheet, by the tool's notes)."""
+def clear_marks(
+    wb: Workbook,
+    states: tuple[MarkState, ...],
+    without_state: bool,
+    unhighlighted: set[tuple[str, str]] | None = None,
+) -> dict[str, int]:
+    """Undo the tool's marks per their states (or, without a state sheet, by the tool's notes).
+
+    ``unhighlighted``: cells whose highlight (painted over the mark) was just taken off, which
+    gave them the fill from before the mark already: their fill is left, not counted as kept."""
     counts = {"cells": 0, "notes": 0, "kept": 0}
+    done = unhighlighted or set()
     for st in states:
         if st.sheet not in wb.sheetnames:
             continue
         cell = top_left(wb[st.sheet], st.cell)
-        if is_solid(cell.fill, st.fill_set):
+        if (st.sheet, st.cell) in done:
+            pass
+        elif is_solid(cell.fill, st.fill_set):
             before = fill_from_json(st.fill_before)
             if before is not None:
                 cell.fill = before
