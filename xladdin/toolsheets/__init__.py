@@ -20,6 +20,7 @@ TITLE = CellStyle(FontSpec(None, 14.0, bold=True), horizontal=None, vertical=Non
 HEADER = CellStyle(BOLD, horizontal=None, vertical=None, wrap=False, border=False, fill=HEADER_FILL)
 BOLD_TEXT = CellStyle(BOLD, horizontal=None, vertical=None, wrap=False, border=False)
 WRAPPED = CellStyle(BODY, horizontal=None, vertical="top", wrap=True, border=False)
+TOP = CellStyle(BODY, horizontal=None, vertical="top", wrap=False, border=False)  # beside a wrapped text
 
 
 def severity_cell(color: str) -> CellStyle:
@@ -29,8 +30,9 @@ def severity_cell(color: str) -> CellStyle:
 
 def fit_rows(content: SheetContent) -> None:
     """Row heights for the wrapped texts of a tool sheet: LibreOffice and printer drivers do
-    not re-measure a row, and an explanation cut at the cell's edge is one nobody can read."""
-    for (r, c), style in content.styles.items():
+    not re-measure a row, and an explanation cut at the cell's edge is one nobody can read.
+    The other cells of a taller row are put at its top, beside the text's first line."""
+    for (r, c), style in list(content.styles.items()):
         v = content.cells.get((r, c))
         if not style.wrap or not isinstance(v, str) or c not in content.widths:
             continue
@@ -38,3 +40,6 @@ def fit_rows(content: SheetContent) -> None:
         size = style.font.size
         if count_lines(v, width, size) > 1:
             content.heights[r] = max(content.heights.get(r, 0.0), round(text_height(v, width, size), 1))
+    for r, c in content.cells:
+        if r in content.heights and (r, c) not in content.styles:
+            content.styles[(r, c)] = TOP
