@@ -63,7 +63,7 @@ def full_check(path: Path, jobs: int | None = None) -> tuple[int, int]:
     from xladdin.report import to_json
 
     result = check_file(path, jobs=jobs, json=True)
-    to_json(result)
+    to_json(result, result.rendered)  # as the command does: the entries the check rendered are used
     return len(result.projects), len(result.findings)
 
 

@@ -154,3 +154,20 @@ def test_only_the_document_readers_import_a_document_library() -> None:
     ]
     assert bad == []
     assert set(found) >= DOCUMENT_READERS
+
+
+def test_every_step_kind_has_a_handler_in_both_appliers() -> None:
+    """A plan is only as good as the shells that carry it out: a step kind one applier does not
+    know would fail on the first plan that uses it, in that shell only.  The Excel applier
+    sends cell steps in batches (``_CELL_STEP``) and the others one by one."""
+    import typing
+
+    import xladdin.workbook_plan as wp
+    from xladdin.excel import apply as excel_apply
+    from xladdin.files import apply as files_apply
+
+    kinds = set(typing.get_args(wp.Step))
+    assert len(kinds) > 10
+    assert set(files_apply._STEP) == kinds
+    assert set(excel_apply._STEP) | set(excel_apply._CELL_STEP) == kinds
+    assert not set(excel_apply._STEP) & set(excel_apply._CELL_STEP)
