@@ -23,6 +23,8 @@ def typed_as_excel_does(src: Path, out: Path, value: float, fmt: str) -> Path:
     ws[CELL] = value
     ws[CELL].number_format = fmt
     ws["H2"] = 0.93  # a number without a percent format stays a number
+    ws["H3"] = "=H2"  # a formula's result in a percent format stays a number (a computed 执行率)
+    ws["H3"].number_format = "0%"
     wb.save(out)
     return out
 
@@ -66,6 +68,7 @@ def test_a_percentage_saved_by_libreoffice_is_read_too(workbook_path: Path, tmp_
     saved = out / "made.xlsx"
     assert saved.exists()
     assert value_of(saved, SHEET, CELL) == "93%"
+    assert value_of(saved, SHEET, "H3") == pytest.approx(0.93)
 
 
 def test_percent_formats() -> None:

@@ -280,13 +280,20 @@ def percent_styles(styles_xml: bytes) -> dict[bytes, int]:
     return out
 
 
+_WHOLE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.S)
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
 def _percent_cells(xml: bytes, percent: dict[bytes, int]) -> dict[tuple[int, int], int]:
-    """(row, col) → decimals of each cell in a percent style (numbers only: a text cell is what it says)."""
+    """(row, col) → decimals of each number typed in a percent style.  A text cell is what it
+    says; a formula's result stays a number (a computed 执行率 is compared and scored as one)."""
     out: dict[tuple[int, int], int] = {}
-    for m in _CELL.finditer(xml):
+    for m in _WHOLE_CELL.finditer(xml):
         attrs = m.group(1)
         st = _S_ATTR.search(attrs)
         if st is None or st.group(1) not in percent:
+            continue
+        if m.group(2) and _FORMULA.search(m.group(2)):
             continue
         t = _T_ATTR.search(attrs)
         if t is not None and t.group(1) != b"n":
