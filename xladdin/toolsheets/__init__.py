@@ -24,8 +24,9 @@ TOP = CellStyle(BODY, horizontal=None, vertical="top", wrap=False, border=False)
 
 
 def severity_cell(color: str) -> CellStyle:
-    """The 级别 cell of a finding, in the colour of its severity."""
-    return CellStyle(BODY, horizontal=None, vertical=None, wrap=False, border=False, fill=color)
+    """The 级别 cell of a finding, in the colour of its severity (at the top, beside the first
+    line of its explanation)."""
+    return CellStyle(BODY, horizontal=None, vertical="top", wrap=False, border=False, fill=color)
 
 
 def fit_rows(content: SheetContent) -> None:

@@ -133,7 +133,7 @@ def rollover_steps(
     if existing is None:
         content = SheetContent(ROLLOVER_SHEET)
         content.widths = dict(enumerate(ROLLOVER_WIDTHS, start=1))
-        todo = CellStyle(BODY, horizontal=None, vertical=None, wrap=False, border=False, fill=TODO_COLOR)
+        todo = CellStyle(BODY, horizontal=None, vertical="top", wrap=False, border=False, fill=TODO_COLOR)
         for i, row in enumerate(rows, start=2):
             content.styles[(i, 5)] = WRAPPED
             content.styles[(i, 6)] = WRAPPED
