@@ -129,9 +129,9 @@ def phases(path: Path, repeat: int = 1) -> dict[str, float]:
 
 
 def _phases(path: Path) -> dict[str, float]:
-    from xladdin.check import read_projects
+    from xladdin.check import ProjectResult, read_projects
     from xladdin.files.sources import read_sheets
-    from xladdin.rules import Context, all_rules
+    from xladdin.rules import Context, Workbook, all_rules, fact_key
 
     forget_caches()
     out: dict[str, float] = {}
@@ -152,10 +152,23 @@ def _phases(path: Path) -> dict[str, float]:
     out["成本测算（costs.explain）"] = time.process_time() - c
     rules = all_rules()
     c = time.process_time()
+    facts = []
     for ctx in ctxs:
         for r in rules:
-            list(r.run(ctx))
-    out["全部规则（rules）"] = time.process_time() - c
+            if r.scope == "project":
+                list(r.check(ctx, r))
+        facts.append({fact_key(r.collect): r.collect(ctx) for r in rules if r.collect is not None})
+    out["表内规则及跨表规则所需的事实（rules）"] = time.process_time() - c
+    results = [
+        ProjectResult(p.sheet, p.name.text, None, [], None, p.name.cell, facts=f)
+        for p, f in zip(projects, facts, strict=True)
+    ]
+    c = time.process_time()
+    wb = Workbook(results)
+    for r in rules:
+        if r.scope == "workbook":
+            list(r.check(wb, r))
+    out["跨表规则（workbook rules）"] = time.process_time() - c
     return out
 
 

@@ -680,3 +680,26 @@ def test_table_width_ignores_notes_right_of_the_table(workbook_path: Path) -> No
     project = read_project(noted)
     assert project is not None
     assert table_width(noted, project) == 6
+
+
+def test_check_marks_a_summary_cell_like_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 项目汇总 amount typed over: the same finding on the same summary cell in Excel, coloured and listed."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "汇总改过.xlsx"
+    wb = load_workbook(ROOT / "workbook" / "社保局本级2026绩效目标表.xlsx")
+    wb["项目汇总"]["C5"] = 500
+    wb.save(path)
+    cli_main(["check", str(path), "--format", "json"])
+    [f] = json.loads(capsys.readouterr().out)["workbook"]
+    book = remote_book(path)
+    start = names(book)
+    message = addin.check(book)
+    acts = actions(book, start)
+    assert (
+        colored_cells(acts)[("项目汇总", "C5")] == "#ffc7ce" and f["message"] in noted_cells(acts)[("项目汇总", "C5")]
+    )
+    report = values_of(replay(book, payload(read_sheets(path))), REPORT_SHEET)
+    [row] = [r for r in report if r[2:3] == ["SUM001"]]
+    assert row[0] == "项目汇总" and row[3] == "错误" and "'项目汇总'!C5" in row[1]  # the link jumps to the cell
+    assert message is not None and message.startswith("6个项目：错误4处")  # the three of the tables, and this one

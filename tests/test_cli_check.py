@@ -330,7 +330,9 @@ def test_the_reviewers_report_workbook_lists_every_file_and_finding(tmp_path: Pa
 
 
 def _all_findings(report: dict) -> list[dict]:
-    return [g for p in report["projects"] for g in p["findings"]] + report.get("skipped", [])
+    return (
+        [g for p in report["projects"] for g in p["findings"]] + report.get("workbook", []) + report.get("skipped", [])
+    )
 
 
 def test_the_report_never_replaces_a_checked_file(tmp_path: Path) -> None:

@@ -72,3 +72,16 @@ def test_a_flat_object_is_written_as_the_encoder_writes_it(d: dict[str, object])
     from xladdin.report import _FLAT, _flat_object
 
     assert _flat_object(d) == _FLAT.encode(d)
+
+
+def test_a_projects_json_is_the_general_rendering_of_its_data() -> None:
+    """``project_json`` writes findings from a template: the very text ``_dumps`` gives."""
+    from xladdin.model import Fix
+    from xladdin.report import _PROJECT_INDENT, _dumps, project_json
+
+    result = check_file(WORKBOOK)
+    odd = Finding("X001", "info", '引"号', "A1", "换行\n和\t</script>", "≥95%", None, Fix("A1", 95.0, "≥95%", True))
+    weird = Finding("X002", "error", "表", "B2", "数", 400, None)  # type: ignore[arg-type]  # not str: the general path
+    projects = [*result.projects, ProjectResult("表", "名", None, [odd, weird]), ProjectResult("空", "", 1.5)]
+    for p in projects:
+        assert project_json(p) == _dumps(p.as_dict(), _PROJECT_INDENT), p.sheet

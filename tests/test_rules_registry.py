@@ -19,6 +19,10 @@ FAMILY_PREFIX = {
     "time": "TIME",
     "costs": "COST",
     "narrative": "NARR",
+    "targets": "TGT",
+    "workbook": "WB",
+    "summary": "SUM",
+    "standards": "STD",
     "selfeval": "SELF",
 }
 

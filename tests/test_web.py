@@ -412,7 +412,7 @@ def test_two_servers_sharing_the_folders_serve_each_others_results(tmp_path: Pat
         for name, value in a.cookies.items():
             b.cookies.set(name, value)
         page = b.get(job)
-        assert page.status_code == 200 and "6个项目：错误3处，警告31处，提示1处" in page.text
+        assert page.status_code == 200 and "6个项目：错误3处，警告35处，提示0处" in page.text
         got = b.get(job + "/mark")
         assert got.status_code == 200 and got.content[:2] == b"PK"
 
@@ -509,7 +509,7 @@ def test_the_reviewer_report_and_package(tmp_path: Path, client: TestClient) -> 
     report = client.get(job + "/report.xlsx")
     (tmp_path / "r.xlsx").write_bytes(report.content)
     head = load_workbook(tmp_path / "r.xlsx")["审核汇总"]
-    assert head["A1"].value == "审核汇总：3个文件，12个项目，错误6处，警告62处，提示2处，1个文件无法读取"
+    assert head["A1"].value == "审核汇总：3个文件，12个项目，错误6处，警告70处，提示0处，1个文件无法读取"
     package_ = client.get(job + "/package.zip")
     with zipfile.ZipFile(io.BytesIO(package_.content)) as zf:
         names = zf.namelist()
@@ -533,3 +533,16 @@ def test_progress_is_streamed_while_the_workbooks_are_checked(tmp_path: Path, cl
         lines
     )
     assert lines[-1]["url"].startswith("/job/")
+
+
+def test_a_summary_finding_is_listed_on_the_page(client: TestClient, tmp_path: Path) -> None:
+    """A 项目汇总 amount typed over: the page lists the same finding as the command line, with its cell."""
+    wb = load_workbook(WORKBOOK)
+    wb["项目汇总"]["C5"] = 500
+    buf = io.BytesIO()
+    wb.save(buf)
+    job = post(client, [("汇总改过.xlsx", buf.getvalue())]).headers["location"]
+    page = client.get(job).text
+    [item] = re.findall(r'<li class="finding sev-error"[^>]*data-rule="SUM001"[^>]*>.*?</li>', page, re.S)
+    assert 'data-cell="C5"' in item and "项目汇总" in item and "“退休人员档案”表（C7）" in item
+    assert "6个项目：错误4处，警告35处，提示0处" in page

@@ -10,15 +10,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xladdin.conventions import SETTINGS_SHEET, TOOL_SHEETS
+from xladdin.conventions import SETTINGS_SHEET, STANDARDS_SHEET, TOOL_SHEETS
 from xladdin.errors import UnknownRules
 from xladdin.layout import read_project
 from xladdin.model import Finding, Project, SheetData
-from xladdin.rules import SKIPPED_SHEET, Rule, all_rules, run, select_rules, sort_findings, unknown_patterns
+from xladdin.rules import (
+    SKIPPED_SHEET,
+    Rule,
+    Workbook,
+    all_rules,
+    evaluate,
+    select_rules,
+    sort_findings,
+    unknown_patterns,
+)
 from xladdin.rules.selfeval import PAIRED, SelfContext, run_selfeval
 from xladdin.selfeval import SelfEval, has_selfeval_headings, project_key, read_selfeval
 from xladdin.settings import Settings, settings_from_sheets
 from xladdin.sheet_view import unit_of
+from xladdin.standards import read_table
+from xladdin.summary import read_summary
 
 
 def tables_phrase(projects: int, selfevals: int) -> str:
@@ -42,6 +53,9 @@ class ProjectResult:
     kind: str = "project"
     score: float | None = None
     unpaired: bool = False  # a 自评表 whose 绩效目标表 was not among the sheets checked with it (a part)
+    # What the workbook rules' collectors gathered from this table (``rules.fact_key`` →
+    # plain data): the table itself is dropped after its part of a check, these travel on.
+    facts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         d = {
@@ -61,6 +75,11 @@ class CheckResult:
     file: str
     projects: list[ProjectResult]
     other: list[Finding] = field(default_factory=list)  # findings about non-project sheets
+    # findings of the workbook rules on sheets that are no project table (a 项目汇总 cell)
+    workbook: list[Finding] = field(default_factory=list)
+    # facts of the sheets that are no project table but that workbook rules read (a
+    # 项目汇总, a standards sheet), gathered by the part of a check that read them
+    sheets: list[Any] = field(default_factory=list, repr=False, compare=False)
     # the workbook's own rule choice (its xladdin设置 sheet), and whether this check obeyed it:
     # a reviewer must see that a file switched rules off, and may check it without its choice
     settings: Settings = field(default_factory=Settings)
@@ -73,7 +92,7 @@ class CheckResult:
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for p in self.projects for f in p.findings] + self.other
+        return [f for p in self.projects for f in p.findings] + self.workbook + self.other
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -103,6 +122,7 @@ class CheckResult:
         out: dict[str, Any] = {
             "file": self.file,
             "projects": [project(p) for p in self.projects],
+            "workbook": [f.as_dict() for f in self.workbook],
             "skipped": [f.as_dict() for f in self.other],
             "summary": summary,
         }
@@ -243,29 +263,55 @@ def check_sheets(
     settings = settings_from_sheets(sheets)
     chosen = chosen_rules(sheets, select, ignore, rules, file_settings)
     projects, selfevals, skipped = read_tables(sheets)
-    results = [
-        ProjectResult(
-            sheet=p.sheet,
-            name=p.name.text,
-            total=p.money.total.number,
-            findings=run(p, chosen),
-            project=p,
-            name_cell=p.name.cell,
-            unit=p.unit.text,
-            department=p.department.text,
+    results = []
+    for p in projects:
+        findings, facts = evaluate(p, chosen)
+        results.append(
+            ProjectResult(
+                sheet=p.sheet,
+                name=p.name.text,
+                total=p.money.total.number,
+                findings=findings,
+                project=p,
+                name_cell=p.name.cell,
+                facts=facts,
+                unit=p.unit.text,
+                department=p.department.text,
+            )
         )
-        for p in projects
-    ]
     if selfevals:
         results += check_selfevals(selfevals, projects, chosen, part)
         order = {s.name: i for i, s in enumerate(sheets)}
         results.sort(key=lambda r: order.get(r.sheet, 0))
+    facts_of_sheets, recognised = sheet_facts(sheets, {f.sheet for f in skipped})
+    skipped = [f for f in skipped if f.sheet not in recognised]
     ignored = [p.upper() for p in [*(ignore or []), *(settings.ignore if file_settings else [])] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     result = CheckResult(file=file, projects=results, other=other, settings=settings, file_settings=file_settings)
+    result.sheets = facts_of_sheets
     if not part:
         apply_workbook_rules(result, [r.code for r in chosen if r.scope == "workbook"])
     return result
+
+
+def sheet_facts(sheets: list[SheetData], skipped: set[str]) -> tuple[list[Any], set[str]]:
+    """What the workbook rules read from sheets that are no project table, and which of the
+    ``skipped`` sheets that recognises (a 项目汇总 is checked, not skipped).
+
+    The summary sheet is read in full here, by whichever part of a parallel check holds
+    it, so that only its plain facts travel to the process that runs the workbook rules.
+    """
+    out: list[Any] = []
+    recognised: set[str] = set()
+    for sh in sheets:
+        if sh.name == STANDARDS_SHEET:
+            out.append(read_table(sh))
+        elif sh.name in skipped:
+            table = read_summary(sh)
+            if table is not None:
+                out.append(table)
+                recognised.add(sh.name)
+    return out, recognised
 
 
 def check_selfevals(
@@ -368,14 +414,22 @@ def refuse_unknown(select: list[str] | None, ignore: list[str] | None) -> None:
 
 def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:
     """Run the workbook rules ``codes`` over all of the result's tables, in place; the sheets
-    that got a finding (sorted again with it)."""
+    that got a finding (sorted again with it).
+
+    A finding on a sheet that is no project table (a 项目汇总 cell) goes to ``result.workbook``.
+    """
     by_code = {r.code: r for r in all_rules()}
     added: dict[str, list[Finding]] = {}
+    wb = Workbook(result.projects, result.sheets)
     for code in codes:
         r = by_code[code]
-        for f in r.check(result.projects, r):
+        for f in r.check(wb, r):
             added.setdefault(f.sheet, []).append(f)
     for p in result.projects:
         if p.sheet in added:
             p.findings = sort_findings([*p.findings, *added[p.sheet]])
-    return set(added)
+    tables = {p.sheet for p in result.projects}
+    for sheet, fs in added.items():  # sheets that are no project table, in the order they were found
+        if sheet not in tables:
+            result.workbook.extend(sort_findings(fs))
+    return set(added) & tables

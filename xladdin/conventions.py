@@ -18,6 +18,7 @@ FILL_RECORD_SHEET = "填充记录"  # fill, new project, fixes: every cell the t
 ROLLOVER_SHEET = "新年度检查"  # rollover: what a person must look at
 IMPORT_LOG_SHEET = "导入记录"  # import: where each table came from, every repair, what was not placed
 SETTINGS_SHEET = "xladdin设置"  # a workbook's own rule choice (hidden)
+STANDARDS_SHEET = "xladdin支出标准"  # a department's own expenditure standards (xladdin.standards)
 UNDO_SHEET = "xladdin撤销"  # the undo journal (hidden)
 STATE_SHEET = "xladdin标记"  # what each marked cell held before the mark (hidden)
 LISTS_SHEET = "下拉列表"  # the drop-down values of 统一格式 (hidden)
@@ -34,6 +35,7 @@ TOOL_SHEETS = frozenset(
         ROLLOVER_SHEET,
         IMPORT_LOG_SHEET,
         SETTINGS_SHEET,
+        STANDARDS_SHEET,
         UNDO_SHEET,
         STATE_SHEET,
         LISTS_SHEET,

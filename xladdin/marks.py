@@ -61,11 +61,13 @@ class Mark:
 
 
 def numbered(findings: Iterable[Finding] | Any) -> list[tuple[int, Finding]]:
-    """Every finding with its number: the order of the 校验结果 list (project findings, then
-    those about other sheets).  The report sheet and the marks both number by this."""
+    """Every finding with its number: the order of the 校验结果 list (project findings, the
+    workbook's (a 项目汇总 cell), then those about other sheets).  The report sheet and the
+    marks both number by this."""
     projects = getattr(findings, "projects", None)
     if projects is not None:
-        items = [f for p in projects for f in p.findings] + list(getattr(findings, "other", []))
+        items = [f for p in projects for f in p.findings]
+        items += list(getattr(findings, "workbook", [])) + list(getattr(findings, "other", []))
     else:
         items = list(findings)
     return list(enumerate(items, start=1))
@@ -82,9 +84,9 @@ def label_of(numbers: list[int]) -> str:
 def plan_marks(findings: Iterable[Finding] | Any) -> list[Mark]:
     """One mark per flagged cell, in sheet order then cell order as the findings come.
 
-    Accepts a ``CheckResult`` (its project findings are marked; findings about skipped
-    sheets are listed in the report sheet only, they have no cell to mark) or any
-    iterable of findings.
+    Accepts a ``CheckResult`` (its project findings and its workbook findings, such as a
+    项目汇总 cell, are marked; findings about skipped sheets are listed in the report sheet
+    only, they have no cell to mark) or any iterable of findings.
     """
     by_cell: dict[tuple[str, str], list[tuple[int, Finding]]] = {}
     skipped = {id(f) for f in getattr(findings, "other", [])}

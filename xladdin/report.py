@@ -12,7 +12,7 @@ from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
 from xladdin.conventions import SETTINGS_SHEET, SEVERITY_ZH
-from xladdin.model import display_text
+from xladdin.model import Finding, display_text
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
@@ -39,8 +39,40 @@ class _Rendered(str):
 
 
 def project_json(p: ProjectResult) -> str:
-    """One project's entry of ``to_json``'s "projects" list, as it appears there."""
-    return _dumps(p.as_dict(), _PROJECT_INDENT)
+    """One project's entry of ``to_json``'s "projects" list, as it appears there.
+
+    The text ``_dumps(p.as_dict(), _PROJECT_INDENT)`` gives, written directly: a check of
+    1,000 tables renders ten thousand findings, and each as a fixed template (``finding_json``)
+    costs a third of the general walk over its dictionary.
+    """
+    inner = _PROJECT_INDENT + "  "
+    head = (
+        f'{{\n{inner}"sheet": {_quote(p.sheet)},\n{inner}"name": {_quote(p.name)},\n'
+        f'{inner}"total": {_FLAT.encode(p.total)},\n{inner}"findings": '
+    )
+    if not p.findings:
+        return f"{head}[]\n{_PROJECT_INDENT}}}"
+    lines = inner + "  "
+    body = f",\n{lines}".join(finding_json(f) for f in p.findings)
+    return f"{head}[\n{lines}{body}\n{inner}]\n{_PROJECT_INDENT}}}"
+
+
+def finding_json(f: Finding) -> str:
+    """``_FLAT.encode(f.as_dict())``, the finding on one line, from a template."""
+    e, a = f.expected, f.actual
+    if (e is not None and type(e) is not str) or (a is not None and type(a) is not str):
+        return _dumps(f.as_dict(), "")
+    text = (
+        f'{{"rule": {_quote(f.rule)}, "severity": {_quote(f.severity)}, "sheet": {_quote(f.sheet)}, '
+        f'"cell": {_quote(f.cell)}, "message": {_quote(f.message)}, '
+        f'"expected": {"null" if e is None else _quote(e)}, "actual": {"null" if a is None else _quote(a)}'
+    )
+    if f.fix is not None:
+        fix = _flat_object(f.fix.as_dict())
+        if fix is None:
+            return _dumps(f.as_dict(), "")
+        text += f', "fix": {fix}'
+    return text + "}"
 
 
 def _entries(rendered: Mapping[str, str] | None) -> Callable[[ProjectResult], _Rendered]:
@@ -136,6 +168,13 @@ def to_console(result: CheckResult, color: bool = False) -> str:
             lines.append("  未发现问题。")
         for f in p.findings:
             lines.append(f"  {f.cell:<6} {paint(f.severity, SEVERITY_ZH[f.severity])} {f.rule}  {f.message}")
+    sheet = None
+    for f in result.workbook:  # cells of sheets that are no project table, such as 项目汇总
+        if f.sheet != sheet:
+            sheet = f.sheet
+            lines.append("")
+            lines.append(f"【{sheet}】（与各项目表核对）")
+        lines.append(f"  {f.cell:<6} {paint(f.severity, SEVERITY_ZH[f.severity])} {f.rule}  {f.message}")
     for f in result.other:
         lines.append(f"  [{f.sheet}] {paint(f.severity, SEVERITY_ZH[f.severity])} {f.rule}  {f.message}")
     lines.append("")

@@ -40,6 +40,17 @@ def _name_key(name: str) -> tuple[str, int | None]:
     return t, idx
 
 
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}年度?")
+
+
+@lru_cache(maxsize=16384)  # a workbook names the same few hundred expenses in table after table
+def item_key(name: str) -> str:
+    """The expense a 成本指标 names, to compare its price between tables: the name without
+    its 指标N numbering, punctuation, years (2026年人事档案托管市场价 is the 人事档案托管 of
+    every year) and cost words (服务费, 成本, 单价)."""
+    return _name_key(_YEAR_WORD.sub("", squash(name)))[0]
+
+
 @lru_cache(maxsize=16384)  # a line's name is compared with every sentence of its narrative
 def _name_bigrams(s: str) -> frozenset[str]:
     return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset((s,))
@@ -58,9 +69,13 @@ def name_similarity(a: str, b: str) -> float:
 # --------------------------------------------------------------------------- projects
 
 
-def _text_bigrams(s: str) -> set[str]:
-    t = re.sub(r"[\W\d_a-zA-Z]+", "", squash(s))
-    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else ({t} if t else set())
+_NOT_CHINESE = re.compile(r"[\W\d_a-zA-Z]+")
+
+
+@lru_cache(maxsize=4096)  # a name is compared with every sentence of its narrative, and names repeat
+def _text_bigrams(s: str) -> frozenset[str]:
+    t = _NOT_CHINESE.sub("", squash(s))
+    return frozenset(t[i : i + 2] for i in range(len(t) - 1)) if len(t) > 1 else frozenset((t,) if t else ())
 
 
 def text_similarity(a: str, b: str) -> float:

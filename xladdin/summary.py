@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from xladdin.conventions import SUMMARY_SHEET, quote_sheet
 from xladdin.framework import squash
@@ -78,7 +79,9 @@ def summary_extent(sheet: SheetData, header: int) -> tuple[int, int]:
 SUMMARY_WHY = "新建项目：加入项目汇总"
 _MONEY_BY_LABEL = {label: key for key, label in MONEY_LABELS.items()}
 _UNIT_NOTE = re.compile(r"[（(]万元[）)]$")
-_SUM = re.compile(r"^=\s*SUM\(\s*\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)\s*$", re.IGNORECASE)
+SUM_FORMULA = _SUM = re.compile(
+    r"^=\s*SUM\(\s*\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)\s*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,144 @@ def plan_summary_line(sheet: SheetData, project: Project, formulas_known: bool =
     return SummaryLine(sheet.name, at, template, tuple(edits), tuple(notes))
 
 
+# --------------------------------------------------------------------------- reading a summary, for the check
+
+_TOTAL_LABELS = frozenset({"合计", "总计", "合计数", "总合计"})
+_YEAR = re.compile(r"(\d{4})\s*年")
+# A reference to one cell of a sheet inside a formula: '表'!C7, 表!$C$7
+_SHEET_REF = re.compile(r"(?:'((?:[^']|'')+)'|([^\s!'\"()=+\-*/,&<>^;:#]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})(?![\d:(])")
+_ONLY_REF = re.compile(r"^=\s*" + _SHEET_REF.pattern + r"\s*$")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One line of a summary sheet: its cells as read (text, a number, a formula where the
+    shell reads formulas, or None for a formula whose value was never cached)."""
+
+    row: int
+    name: Any
+    name_cell: str
+    amounts: tuple[tuple[str, str, Any], ...]  # (money key of ``MONEY_LABELS``, cell, value)
+    label_cell: str = ""  # the first cell of the row (its 序号, or 合计)
+
+    @property
+    def name_text(self) -> str:
+        return "" if isinstance(self.name, str) and self.name.startswith("=") else display_text(self.name)
+
+    @property
+    def empty(self) -> bool:
+        return not display_text(self.name) and not any(display_text(v) for _, _, v in self.amounts)
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """A summary sheet as the check reads it: one line per project, then its 合计."""
+
+    sheet: str
+    title: str
+    title_cell: str
+    year: int | None
+    header_row: int
+    labels: tuple[tuple[str, str], ...]  # (money key, the column's heading as written)
+    rows: tuple[SummaryRow, ...]
+    total: SummaryRow | None
+
+    def label(self, key: str) -> str:
+        return next((t for k, t in self.labels if k == key), MONEY_LABELS.get(key, key))
+
+    @property
+    def after_last(self) -> str:
+        """Where a missing line belongs: the 合计 row's first cell, or the cell below the last line."""
+        if self.total is not None:
+            return self.total.label_cell
+        last = self.rows[-1].row if self.rows else self.header_row
+        return cell_ref(last + 1, 1)
+
+
+def _heading(value: Any) -> str:
+    return _UNIT_NOTE.sub("", squash(display_text(value)))
+
+
+def read_summary(sheet: SheetData) -> SummaryTable | None:
+    """The summary table of a sheet, or None when the sheet is none.
+
+    Recognised by a heading row (within the first ten rows) holding 项目名称 and at least
+    one money heading of the form (项目总额, 年度资金总额, 财政拨款 …, with or without
+    “（万元）”) — the bundled 项目汇总 and a department's own summary alike.  The lines run
+    down to the 合计 (or 总计) row or the first empty row.  Cells are kept as read: what a
+    value means is the rules' business (``rules/summary.py``).
+    """
+    for r in range(1, min(sheet.max_row, 10) + 1):
+        heads = {c: _heading(sheet.value(r, c)) for c in range(1, min(sheet.max_col, 40) + 1)}
+        name_col = next((c for c, t in heads.items() if t == "项目名称"), None)
+        if name_col is None:
+            continue
+        columns = {c: _MONEY_BY_LABEL[t] for c, t in heads.items() if t in _MONEY_BY_LABEL}
+        first = r + 1
+        if not columns:  # a heading of two rows: 资金 over 项目总额 | 财政拨款 …
+            below = {c: _heading(sheet.value(r + 1, c)) for c in heads}
+            columns = {c: _MONEY_BY_LABEL[t] for c, t in below.items() if t in _MONEY_BY_LABEL}
+            first = r + 2
+        if not columns:
+            continue
+        return _summary(sheet, r, first, name_col, columns)
+    return None
+
+
+def _summary(sheet: SheetData, header: int, first: int, name_col: int, columns: dict[int, str]) -> SummaryTable:
+    title, title_cell, year = "", "A1", None
+    for r in range(1, header):
+        for c in range(1, sheet.max_col + 1):
+            t = display_text(sheet.value(r, c))
+            if t:
+                if not title:
+                    title, title_cell = t, cell_ref(r, c)
+                m = _YEAR.search(t)
+                if m and year is None and 1990 <= int(m.group(1)) <= 2200:
+                    year = int(m.group(1))
+    rows: list[SummaryRow] = []
+    total: SummaryRow | None = None
+    label_cols = range(1, max(name_col, 2) + 1)
+    for r in range(first, sheet.max_row + 1):
+        line = SummaryRow(
+            row=r,
+            name=sheet.value(r, name_col),
+            name_cell=cell_ref(r, name_col),
+            amounts=tuple((key, cell_ref(r, c), sheet.value(r, c)) for c, key in columns.items()),
+            label_cell=cell_ref(r, 1),
+        )
+        marks = [squash(display_text(sheet.value(r, c))) for c in label_cols]
+        hit = next((c for c, t in zip(label_cols, marks, strict=True) if t in _TOTAL_LABELS), None)
+        if hit is not None:
+            total = SummaryRow(r, line.name, line.name_cell, line.amounts, cell_ref(r, hit))
+            break
+        if line.empty and not any(marks):
+            break
+        rows.append(line)
+    labels = tuple(
+        (key, display_text(sheet.value(header if first == header + 1 else header + 1, c))) for c, key in columns.items()
+    )
+    return SummaryTable(sheet.name, title, title_cell, year, header, labels, tuple(rows), total)
+
+
+def formula_refs(value: Any) -> list[tuple[str, str]]:
+    """The (sheet, cell) references of a formula, in order; [] for anything that is no formula."""
+    if not isinstance(value, str) or not value.startswith("="):
+        return []
+    return [((a.replace("''", "'") if a else b), f"{col.upper()}{row}") for a, b, col, row in _SHEET_REF.findall(value)]
+
+
+def reference_of(value: Any) -> tuple[str, str] | None:
+    """(sheet, cell) when a formula is nothing but a reference to one cell (='表'!C7), else None."""
+    if not isinstance(value, str):
+        return None
+    m = _ONLY_REF.match(value)
+    if m is None:
+        return None
+    a, b, col, row = m.groups()
+    return (a.replace("''", "'") if a else b), f"{col.upper()}{row}"
+
+
 def link_targets(lay: SheetLayout) -> dict[int, str]:
     """Row → hyperlink target, as stored by ``summary_layout``."""
     return {r: v for (r, c), v in lay.roles.items() if c == 0}
@@ -173,11 +314,17 @@ def link_targets(lay: SheetLayout) -> dict[int, str]:
 
 __all__ = [
     "SUMMARY_SHEET",
+    "SUM_FORMULA",
     "SummaryLine",
+    "SummaryRow",
+    "SummaryTable",
     "find_summary_header",
+    "formula_refs",
     "link_targets",
     "plan_summary_line",
     "quote_sheet",
+    "read_summary",
+    "reference_of",
     "summary_extent",
     "summary_layout",
 ]

@@ -61,6 +61,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="发现错误也以状态码0退出（如同 ruff 的 --exit-zero）；文件无法读取等仍返回2",
     )
     p.add_argument(
+        "--standards",
+        metavar="标准.xlsx|.csv",
+        help="用本单位或财政部门的支出标准核对成本指标（同类支出替换内置的中央标准；见 xladdin standards）",
+    )
+    p.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -89,7 +94,11 @@ def _file_settings(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     """The check; with ``--exit-zero`` the errors found do not fail a script (a file that could
     not be checked still does: exit 2)."""
-    code = _run(args)
+    from xladdin.commands.standards import read_standards_file
+    from xladdin.standards import using
+
+    with using(read_standards_file(args.standards) if args.standards else None):
+        code = _run(args)
     return 0 if code == 1 and args.exit_zero else code
 
 

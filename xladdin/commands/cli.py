@@ -1,4 +1,4 @@
-"""Command line: ``xladdin check | costs | fill | rollover | format | selfeval | publish | import | clear | rules``.
+"""Command line: ``xladdin check | costs | fill | rollover | format | selfeval | publish | import | clear | undo | rules | standards``.
 
 The same verbs as the ribbon.  Each verb lives in ``xladdin/commands/<verb>.py`` (``import_.py`` for the keyword) with
 ``add_arguments(parser)`` and ``run(args) -> int``.  A user's mistake ends with a
@@ -30,6 +30,7 @@ VERBS: dict[str, str] = {
     "clear": "清除标记：去掉校验留下的颜色、批注和结果表",
     "undo": "撤销：撤销 xladdin 对工作簿所做的修改",
     "rules": "列出全部校验规则",
+    "standards": "支出标准：列出核对成本指标所用的标准及其出处",
     "serve": "网页版：在浏览器中校验、下载结果（供没有安装加载项的电脑和审核人员使用）",
 }
 

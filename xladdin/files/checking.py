@@ -221,7 +221,15 @@ def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _O
     checked = check_sheets(file, sheets, opts.select, opts.ignore, part=True, file_settings=opts.file_settings)
     chosen = chosen_rules(sheets, opts.select, opts.ignore, file_settings=opts.file_settings)
     pending = [r.code for r in chosen if r.scope == "workbook"]
-    result = FileCheck(file, checked.projects, checked.other, checked.settings, checked.file_settings, pending=pending)
+    result = FileCheck(
+        file,
+        checked.projects,
+        checked.other,
+        settings=checked.settings,
+        file_settings=checked.file_settings,
+        pending=pending,
+    )
+    result.sheets = checked.sheets  # what the workbook rules read from the other sheets of this part
     for p in result.projects:
         p.project = None
         if opts.json:
@@ -339,7 +347,8 @@ def _merge(file: str, results: list[FileCheck]) -> FileCheck:
     other: list[Any] = [f for r in results for f in r.other]
     first = results[0] if results else FileCheck(file, [])
     # every part reads the settings sheet and obeys it alike
-    merged = FileCheck(file, projects, other, first.settings, first.file_settings)
+    merged = FileCheck(file, projects, other, settings=first.settings, file_settings=first.file_settings)
+    merged.sheets = [s for r in results for s in r.sheets]  # a 项目汇总, a standards sheet: read by one part
     for r in results:
         merged.rendered.update(r.rendered)
     merged.pending = first.pending

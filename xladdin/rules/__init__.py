@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from xladdin.model import Field, Finding, Fix, Project, Severity
 
@@ -26,7 +26,20 @@ FixKind = Literal["safe", "unsafe"]
 SKIPPED_SHEET = "SHEET001"
 
 # Rule families, imported in this order; a missing module is simply not there yet.
-FAMILIES = ("header", "funding", "structure", "values", "time", "costs", "narrative", "selfeval")
+FAMILIES = (
+    "header",
+    "funding",
+    "structure",
+    "values",
+    "time",
+    "costs",
+    "narrative",
+    "targets",
+    "workbook",
+    "summary",
+    "standards",
+    "selfeval",
+)
 
 
 class Reporter:
@@ -102,19 +115,31 @@ def text_fix(field: Field, new: str, safe: bool) -> Fix | None:
 T = TypeVar("T")
 
 
-def per_project(build: Callable[[Context], T]) -> Callable[[Context], T]:
-    """Derived data several rules ask for (the rows with their keys, the duplicated names …),
-    worked out once per project and kept on its ``Context``; callers must not modify it."""
+H = TypeVar("H", bound="_HasMemo")
+
+
+class _HasMemo(Protocol):
+    memo: dict[Callable[..., Any], Any]
+
+
+def _kept(build: Callable[[H], T]) -> Callable[[H], T]:
+    """``build`` worked out once per holder (a ``Context``, a ``Workbook``) and kept in its memo."""
 
     @functools.wraps(build)
-    def get(ctx: Context) -> T:
+    def get(holder: H) -> T:
         try:
-            return ctx.memo[build]
+            return holder.memo[build]
         except KeyError:
-            value = ctx.memo[build] = build(ctx)
+            value = holder.memo[build] = build(holder)
             return value
 
     return get
+
+
+def per_project(build: Callable[[Context], T]) -> Callable[[Context], T]:
+    """Derived data several rules ask for (the rows with their keys, the duplicated names …),
+    worked out once per project and kept on its ``Context``; callers must not modify it."""
+    return _kept(build)
 
 
 Check = Callable[[Context, "Rule"], Iterable[Finding]]
@@ -137,24 +162,68 @@ class Rule:
     # Whether its findings may carry a fix, and of which kind (ruff's fix availability):
     # "safe" (applied by ``check --fix``), "unsafe" (only with ``--unsafe-fixes``), or None.
     fix: FixKind | None = None
+    # A workbook rule's facts about one table, gathered while the table is in hand (in
+    # whichever process checks it) and kept on its ``ProjectResult``: plain, small,
+    # picklable data, because a parallel check sends only results back, never tables.
+    collect: Callable[[Context], Any] | None = None
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, scope: str = "project", fix: FixKind | None = None
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    scope: str = "project",
+    fix: FixKind | None = None,
+    collect: Callable[[Context], Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a check function as a rule (``fix``: the kind of fix its findings may carry)."""
+    """Register a check function as a rule (``fix``: the kind of fix its findings may carry;
+    ``collect``: for a workbook rule, what it needs to know of each table)."""
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
         if code in _REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
         family = fn.__module__.rsplit(".", 1)[-1]
-        _REGISTRY[code] = Rule(code, name, severity, summary, fn, family, scope, fix)
+        _REGISTRY[code] = Rule(code, name, severity, summary, fn, family, scope, fix, collect)
         return fn
 
     return deco
+
+
+def fact_key(collect: Callable[..., Any]) -> str:
+    """Where a collector's facts are kept on a ``ProjectResult``: rules sharing a collector share one entry."""
+    return f"{collect.__module__}.{collect.__qualname__}"
+
+
+@dataclass
+class Workbook:
+    """What a workbook rule sees: every table's result and the facts of the other sheets.
+
+    ``projects`` are ``check.ProjectResult``s in sheet order, each with the ``facts`` its
+    rules' collectors gathered; ``sheets`` the facts of sheets that are no project table
+    but that workbook rules read (a 项目汇总 as ``summary.SummaryTable``, a standards
+    sheet as ``standards.Table``).  ``memo`` holds what several rules work out alike.
+    """
+
+    projects: list[Any]
+    sheets: list[Any] = field(default_factory=list)
+    memo: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False)
+
+    def facts(self, collect: Callable[..., Any]) -> list[tuple[Any, Any]]:
+        """(project result, its facts) for every table whose facts ``collect`` gathered."""
+        key = fact_key(collect)
+        return [(p, p.facts[key]) for p in self.projects if key in p.facts]
+
+    def sheets_of(self, kind: type[T]) -> list[T]:
+        return [s for s in self.sheets if isinstance(s, kind)]
+
+
+def per_workbook(build: Callable[[Workbook], T]) -> Callable[[Workbook], T]:
+    """Like ``per_project``: derived data several workbook rules ask for, worked out once per check."""
+    return _kept(build)
 
 
 def all_rules() -> list[Rule]:
@@ -211,12 +280,28 @@ def unknown_patterns(patterns: Iterable[str], rules: list[Rule] | None = None) -
 
 def run(project: Project, rules: list[Rule] | None = None, options: dict[str, Any] | None = None) -> list[Finding]:
     """All findings for one project, in a stable order (cell, then rule)."""
+    return evaluate(project, rules, options)[0]
+
+
+def evaluate(
+    project: Project, rules: list[Rule] | None = None, options: dict[str, Any] | None = None
+) -> tuple[list[Finding], dict[str, Any]]:
+    """The project rules' findings (as ``run``) and the facts the workbook rules' collectors gather.
+
+    One ``Context`` for both, so a collector reuses what the rules already worked out
+    (parsed values, the cost explanation).
+    """
     ctx = Context(project, options)
     findings: list[Finding] = []
+    facts: dict[str, Any] = {}
     for r in rules if rules is not None else all_rules():
         if r.scope == "project":
             findings.extend(r.check(ctx, r))
-    return sort_findings(findings)
+        elif r.collect is not None:
+            key = fact_key(r.collect)
+            if key not in facts:
+                facts[key] = r.collect(ctx)
+    return sort_findings(findings), facts
 
 
 _SEV_ORDER = {"error": 0, "warning": 1, "info": 2}

@@ -8,9 +8,9 @@ of reading the file (see bench/bench_check.py).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from xladdin.framework import is_cost, level1_key, level2_key
+from xladdin.framework import is_cost, is_money_cost, level1_key, level2_key
 from xladdin.model import Indicator, display_text
 from xladdin.rules import Context, per_project
 from xladdin.rules.wording import bare_name, name_key
@@ -81,3 +81,17 @@ def filled(ctx: Context) -> list[Row]:
 def valued(ctx: Context) -> list[Row]:
     """Rows that carry a 指标值, the ones value rules judge."""
     return [r for r in rows(ctx) if r.value != ""]
+
+
+@per_project
+def money_rates(ctx: Context) -> list[tuple[Row, Any]]:
+    """The budget-line 成本指标 written as a money rate (1.2万元/月/人, 570元/人/天), with their parsed
+    values: the unit prices several rule families compare (with a standard, between tables)."""
+    values = ctx.values
+    out = []
+    for x in valued(ctx):
+        if x.cost and is_money_cost(x.l1, x.l2):
+            v = values[x.row]
+            if v.kind == "rate" and v.number and v.per and v.is_money:
+                out.append((x, v))
+    return out

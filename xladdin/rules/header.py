@@ -13,7 +13,7 @@ from typing import Any
 
 from xladdin.framework import squash
 from xladdin.model import Finding
-from xladdin.rules import Context, Rule, rule
+from xladdin.rules import Context, Rule, Workbook, rule
 
 _REQUIRED = (
     ("name", "项目名称"),
@@ -198,11 +198,11 @@ def header_year(ctx: Context, r: Rule) -> Iterator[Finding]:
     "一个工作簿中两张表的项目名称不能相同（复制的表忘了改名）",
     scope="workbook",
 )
-def duplicate_project_name(results: list[Any], r: Rule) -> Iterator[Finding]:
+def duplicate_project_name(wb: Workbook, r: Rule) -> Iterator[Finding]:
     """A table copied from another and not renamed: the most common way a new project is
     started, and one the finance department sends back (projects are known by name)."""
     first: dict[str, Any] = {}
-    for p in results:
+    for p in wb.projects:
         if p.kind != "project":
             continue  # a 自评表 bears its project's name by design
         key = squash(p.name)

@@ -48,7 +48,7 @@ def numbering_gap(ctx: Context, r: Rule) -> Iterator[Finding]:
     )
 
 
-def _quantity_pairs(ctx: Context) -> Iterator[tuple[StatedQuantity, Indicator]]:
+def quantity_pairs(ctx: Context) -> Iterator[tuple[StatedQuantity, Indicator]]:
     """(narrative quantity, the 数量指标 it speaks of) pairs: same unit, similar name."""
     quantities = ctx.costs.narrative.quantities
     if not quantities:
@@ -73,7 +73,7 @@ def _quantity_pairs(ctx: Context) -> Iterator[tuple[StatedQuantity, Indicator]]:
 
 @rule("NARR002", "narrative-quantity", "error", "年度总体绩效目标中的数量与对应数量指标不一致")
 def narrative_quantity(ctx: Context, r: Rule) -> Iterator[Finding]:
-    for q, ind in _quantity_pairs(ctx):
+    for q, ind in quantity_pairs(ctx):
         v = ctx.values[ind.row]
         msg = (
             f"数量指标「{short(bare_name(ind.name.text))}」为{ind.value.text}（{ind.value.cell}），"

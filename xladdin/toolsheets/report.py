@@ -34,6 +34,8 @@ COUNT_HEADER = ("序号", "工作表", "错误", "警告", "提示", "项目名�
 FINDING_HEADER = ("编号", "工作表", "单元格", "规则", "级别", "说明", "项目名称")
 # A4 landscape, one page wide: ~ 150 characters of width in all
 WIDTHS = (6, 16, 9, 9, 6, 70, 24)
+SEVERITIES = ("error", "warning", "info")
+WORKBOOK_LABEL = "（与各项目表核对）"  # the 项目名称 column of a finding on a summary sheet
 # A marked copy says so in its 校验结果 sheet: a later check of a folder knows it is no submission
 MARKED_COPY_TAG = "标记副本："
 
@@ -82,17 +84,22 @@ def report_rows(result: Any, copy_of: str | None = None) -> ReportSheet:
         counts = [sum(1 for f in p.findings if f.severity == s) for s in ("error", "warning", "info")]
         rs.rows.append([k, p.sheet, *counts, p.name])
         rs.links[(len(rs.rows), 2)] = f"{quote_sheet(p.sheet)}!A1"
+    workbook = list(getattr(result, "workbook", []))
+    for k, sheet in enumerate(dict.fromkeys(f.sheet for f in workbook), start=len(result.projects) + 1):
+        fs = [f for f in workbook if f.sheet == sheet]  # a 项目汇总 checked against the tables
+        rs.rows.append([k, sheet, *(sum(1 for f in fs if f.severity == s) for s in SEVERITIES), WORKBOOK_LABEL])
+        rs.links[(len(rs.rows), 2)] = f"{quote_sheet(sheet)}!A1"
     rs.rows.append(["", "合计", e, w, i, ""])
     rs.rows.append([])
     rs.rows.append(list(FINDING_HEADER))
     rs.header_rows.append(len(rs.rows))
     names = {p.sheet: p.name for p in result.projects}
-    project_sheets = set(names)
+    names |= {f.sheet: WORKBOOK_LABEL for f in workbook}
     for n, f in numbered(result):
         rs.rows.append(
             [n, f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, names.get(f.sheet, "")]
         )
-        if f.sheet in project_sheets:
+        if f.sheet in names:
             rs.links[(len(rs.rows), 3)] = f"{quote_sheet(f.sheet)}!{f.cell}"
         rs.severity_of_row[len(rs.rows)] = f.severity
     if not result.findings:
@@ -208,7 +215,7 @@ def batch_report(
     body.rows.append(list(BATCH_FINDING_HEADER))
     body.header_rows.append(1)
     for r in batch.results:
-        names = {p.sheet: p.name for p in r.projects}
+        names = {p.sheet: p.name for p in r.projects} | {f.sheet: WORKBOOK_LABEL for f in r.workbook}
         unit = r.unit
         for f in r.findings:
             body.rows.append(
