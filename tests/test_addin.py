@@ -700,6 +700,6 @@ def test_check_marks_a_summary_cell_like_the_cli(tmp_path: Path, capsys: pytest.
         colored_cells(acts)[("项目汇总", "C5")] == "#ffc7ce" and f["message"] in noted_cells(acts)[("项目汇总", "C5")]
     )
     report = values_of(replay(book, payload(read_sheets(path))), REPORT_SHEET)
-    [row] = [r for r in report if r[2:3] == ["SUM001"]]
-    assert row[0] == "项目汇总" and row[3] == "错误" and "'项目汇总'!C5" in row[1]  # the link jumps to the cell
+    [row] = [r for r in report if r[3:4] == ["SUM001"]]  # 编号, 工作表, 单元格, 规则, 级别 …
+    assert row[1] == "项目汇总" and row[4] == "错误" and "'项目汇总'!C5" in row[2]  # the link jumps to the cell
     assert message is not None and message.startswith("6个项目：错误4处")  # the three of the tables, and this one
