@@ -71,7 +71,10 @@ def main() -> None:
         print(
             f"(b) 读取并识别（PDFium + 识别）: {read:.3f} s   = {read / layout:.2f} × pdftotext -layout, {read / plain:.2f} × pdftotext"
         )
-        print(f"(c) 整个 xladdin import（含写入并排版工作簿）: {whole:.3f} s")
+        print(
+            f"(c) 整个 xladdin import（含写入并排版工作簿）: {whole:.3f} s"
+            f"   = {whole / layout:.2f} × pdftotext -layout, {whole / plain:.2f} × pdftotext"
+        )
 
 
 if __name__ == "__main__":

@@ -95,11 +95,16 @@ def vary(spec: TableSpec, i: int, rnd: random.Random, distinct: bool = False) ->
     )
 
 
-def generate(path: str | Path, n_projects: int = 1000, seed: int = 2026, distinct: bool = False) -> Path:
-    """Write a workbook of ``n_projects`` project sheets to ``path``; returns the path."""
+def generated_specs(n_projects: int, seed: int = 2026, distinct: bool = False) -> list[TableSpec]:
+    """The ``n_projects`` tables ``generate`` writes (``bench/shapes.py`` writes them in other forms)."""
     rnd = random.Random(seed)
     base = seed_specs()
-    specs = [vary(base[i % len(base)], i, rnd, distinct) for i in range(n_projects)]
+    return [vary(base[i % len(base)], i, rnd, distinct) for i in range(n_projects)]
+
+
+def generate(path: str | Path, n_projects: int = 1000, seed: int = 2026, distinct: bool = False) -> Path:
+    """Write a workbook of ``n_projects`` project sheets to ``path``; returns the path."""
+    specs = generated_specs(n_projects, seed, distinct)
     wb = new_workbook_from_layouts([write_project(s) for s in specs])
     return save_atomic(wb, path)
 

@@ -133,13 +133,16 @@ def test_bad_input_one_chinese_line_exit_2(tmp_path, case):
     assert path.name in lines[0] or str(path) in lines[0]
 
 
-def test_empty_workbook_is_not_a_crash(tmp_path):
+def test_empty_workbook_says_no_table_was_found(tmp_path):
+    """A blank workbook is no crash and no "no problems" either: a warning, exit 1 (it needs a look)."""
     path = tmp_path / "空白.xlsx"
     Workbook().save(path)
     res = run_cli("check", str(path), "--format", "json")
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 1, res.stderr
     data = json.loads(res.stdout)
-    assert data["projects"] == [] and data["summary"]["infos"] >= 1
+    assert data["projects"] == [] and data["summary"]["warnings"] == 1
+    (warning,) = [f for f in data["skipped"] if f["severity"] == "warning"]
+    assert warning["rule"] == "SHEET002" and "没有找到绩效目标表" in warning["message"]
 
 
 def test_main_returns_codes_in_process(capsys):

@@ -305,3 +305,45 @@ def test_dependent_list_formula_works_in_libreoffice(soffice: str, formatted: Pa
     rows = (tmp_path / "probe.csv").read_text(encoding="utf-8").splitlines()
     h = [r.split(",")[7] for r in rows[:3]]
     assert h == [str(len(level2_lists()["产出指标"])), str(len(ATTRIBUTE_VALUES)), level2_lists()["效益指标"][1]]
+
+
+def test_fast_merge_writes_what_openpyxl_merge_writes():
+    """``files.looks.merge`` skips openpyxl's per-cell work only where it changes nothing:
+    the same file, style for style, for merges of new cells, of a styled top-left cell
+    (openpyxl's own path), of cells with a protection, and of a range inside a merge."""
+    from copy import copy
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Border, Protection, Side
+
+    from xladdin.files.looks import merge
+    from xladdin.model import Merge
+
+    merges = [Merge(1, 1, 1, 4), Merge(3, 1, 5, 2), Merge(3, 4, 4, 6), Merge(3, 1, 4, 1), Merge(7, 2, 7, 3)]
+
+    def book(fast: bool):
+        wb = Workbook()
+        ws = wb.active
+        ws["A1"] = "标题"
+        ws["D3"].border = Border(left=Side(style="thin"), top=Side(style="thin"))  # styled: openpyxl's path
+        ws["F4"].border = Border(bottom=Side(style="thick"))  # its bottom edge goes to D3 in both
+        ws["B7"].protection = Protection(locked=False)
+        for m in merges:
+            if fast:
+                merge(ws, m)
+            else:
+                ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
+        return ws  # compared in memory: loading a file merges again, which would hide a difference
+
+    def look(ws):
+        return {
+            c.coordinate: (type(c).__name__, c.value, copy(c.border), copy(c.protection), copy(c.font))
+            for row in ws.iter_rows(min_row=1, max_row=8, max_col=7)
+            for c in row
+        }
+
+    fast, slow = book(True), book(False)
+    assert sorted(map(str, fast.merged_cells.ranges)) == sorted(map(str, slow.merged_cells.ranges))
+    assert len(fast.merged_cells.ranges) == 4  # A3:A4 lies inside A3:B5
+    assert look(fast) == look(slow)
+    assert fast["C7"].protection.locked is False and fast["E3"].border.top.style == "thin"

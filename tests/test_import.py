@@ -264,6 +264,32 @@ def test_word_and_web_page_made_by_libreoffice(kind, tmp_path, capsys, soffice, 
     assert "项目汇总表（8行）" in text  # LibreOffice exported the summary too: noted, not imported
 
 
+def test_a_table_in_another_form_comes_back_with_its_targets(tmp_path, capsys, soffice, bundled):
+    """The bundled six in the budget system's grid (shape H: 指标性质 ∣ 指标值 ∣ 度量单位 ∣ 权重,
+    amounts in 元), published as a web page by LibreOffice and imported: every field, amount
+    and indicator comes back, each target put together again from its three columns
+    (``≥`` ∣ ``95`` ∣ ``%`` → ``≥95%``); the weights, which the department's form has no
+    column for, are listed in the import log, not dropped silently."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from shapes import h_layout, write
+
+    src = write(
+        tmp_path / "系统导出.xlsx", [h_layout(dataclasses.replace(s, sheet=f"表{i}")) for i, s in enumerate(bundled)]
+    )
+    res = run_soffice(soffice, ["--convert-to", "html", "--outdir", str(tmp_path), str(src)], tmp_path)
+    html = tmp_path / "系统导出.html"
+    assert res.returncode == 0 and html.exists(), res.stderr
+    out = tmp_path / "回读.xlsx"
+    code, _, err = run(["import", str(html), "-o", str(out)], capsys)
+    assert code == 0, err
+    back = specs(out)
+    stated = ("total", "local_appropriation", "local_other", "local_carryover")  # the amounts form H states
+    assert [dataclasses.replace(s, money={}) for s in back] == [dataclasses.replace(s, money={}) for s in bundled]
+    assert [{k: s.money[k] for k in stated} for s in back] == [{k: s.money[k] for k in stated} for s in bundled]
+    weights = [r for r in log_rows(out) if len(r) > 4 and r[2] == "未放入" and "表头以外的列" in r[4]]
+    assert len(weights) == sum(len(s.indicators) for s in bundled)
+
+
 def pdftotext(pdf: Path, target: Path, *layout: str) -> Path:
     res = subprocess.run(["pdftotext", *layout, str(pdf), str(target)], capture_output=True, text=True)
     if res.returncode != 0:
@@ -293,6 +319,26 @@ def test_pdftotext_layout_text(published, tmp_path, capsys, bundled):
         for x, y in zip(a.indicators, b.indicators, strict=True)
     )
     assert wrong == 0 or unsure
+
+
+def test_pdftotext_plain_text_is_refused_with_what_to_do(published, tmp_path, capsys):
+    """Plain pdftotext puts cells in the PDF's text-flow order, not the table's: a 指标值
+    after the next page's number, 三级指标 after the rows below them.  Pairing them back
+    would be a guess, so the import refuses and says what to import instead."""
+    txt = pdftotext(published, tmp_path / "plain.txt")
+    lines = txt.read_text(encoding="utf-8").splitlines()
+    # the artefact the refusal is about, in this very file: the first 数量指标 row of the
+    # last table (自治区社保局基本户资金 | 1项) has its value after the last page's number
+    assert lines.index("1项") > max(i for i, t in enumerate(lines) if t.startswith("第 10 页"))
+    err = refused(txt, tmp_path, capsys)
+    assert "每行一个单元格" in err and "pdftotext -layout" in err and "PDF" in err
+    # the same file laid out by spaces imports (test_pdftotext_layout_text)
+    assert (
+        run(
+            ["import", str(pdftotext(published, tmp_path / "l.txt", "-layout")), "-o", str(tmp_path / "l.xlsx")], capsys
+        )[0]
+        == 0
+    )
 
 
 # --------------------------------------------------------------------------- hostile and broken files

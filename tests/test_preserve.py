@@ -33,7 +33,8 @@ pytestmark = [
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
 @pytest.mark.parametrize("feature", sorted(xf.FEATURES))
-def test_detector_agrees_with_a_real_openpyxl_round_trip(tmp_path: Path, feature: str, suffix: str) -> None:
+def test_detector_agrees_with_a_real_round_trip(tmp_path: Path, feature: str, suffix: str) -> None:
+    """What the detector names is what xladdin's own write path (openpyxl, then ``files.carry``) loses."""
     src = xf.build(feature, tmp_path, suffix)
     assert xf.PRESENT[feature](src), "the builder must put the feature in the file"
     out = xf.round_trip(src, tmp_path / f"out{suffix}")
@@ -68,15 +69,15 @@ def test_pictures_are_reported_exactly_when_pillow_is_missing(tmp_path: Path) ->
 def test_each_sheet_is_named_in_the_message(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    src = xf.build("textbox", tmp_path)
+    src = xf.build("custom_views", tmp_path)
     wb = load_workbook(src)
     wb["Sheet1"].title = "信息系统维护"
-    # openpyxl would drop the text box here; rebuild it on the renamed sheet instead
+    # openpyxl would drop the view here; rebuild it on the renamed sheet instead
     wb.save(tmp_path / "renamed.xlsx")
     pkg = xf.Package(tmp_path / "renamed.xlsx")
-    xf.add_textbox(pkg)
+    xf.add_custom_views(pkg)
     pkg.save(tmp_path / "renamed.xlsx")
-    assert unsupported_content(tmp_path / "renamed.xlsx") == ["工作表“信息系统维护”中的文本框、形状或组合图形 1 个"]
+    assert unsupported_content(tmp_path / "renamed.xlsx") == ["工作表“信息系统维护”中的自定义视图", "自定义视图"]
 
 
 def test_not_a_package_is_left_to_check_readable(tmp_path: Path) -> None:
@@ -327,7 +328,7 @@ def test_force_is_refused_in_place_when_something_would_be_lost(
 ) -> None:
     book = project_book(tmp_path / "book.xlsx", workbook_path)
     pkg = xf.Package(book)
-    xf.FEATURES["textbox"](pkg)  # openpyxl drops a text box with or without Pillow
+    xf.FEATURES["slicer"](pkg)  # a slicer is lost by every writing command
     src = pkg.save(tmp_path / "in.xlsx")
     book.unlink()
     before = src.read_bytes()
@@ -348,15 +349,17 @@ def test_round_trip_case_list_names_the_missing_commands() -> None:
             assert verb in VERBS
 
 
-LOST_ON_2026 = ["sparkline", "textbox", "slicer", "form_button", "threaded_comment", "file_sharing", "custom_xml"]
+LOST_ON_2026 = ["textbox", "slicer", "threaded_comment", "file_sharing"]
 
 
 @pytest.mark.parametrize("feature", LOST_ON_2026)
 def test_refusal_is_one_chinese_line_and_force_is_quiet(
     tmp_path: Path, workbook_path: Path, feature: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The 2026 workbook with a feature openpyxl drops (on its 项目汇总 sheet): refused in one line;
-    --force writes a new file without openpyxl's English warnings leaking onto stderr."""
+    """The 2026 workbook with a feature the write would lose (on its 项目汇总 sheet, where format draws its
+    charts): refused in one line, before the write (``preserve``) or by the check after it (``verify``: a
+    text box cannot stay beside the charts); --force writes a new file without openpyxl's English
+    warnings leaking onto stderr."""
     pkg = xf.Package(workbook_path)
     xf.FEATURES[feature](pkg)
     src = pkg.save(tmp_path / "in.xlsx")
@@ -364,10 +367,27 @@ def test_refusal_is_one_chinese_line_and_force_is_quiet(
     out = tmp_path / "out.xlsx"
     assert main(["format", str(src), "-o", str(out)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("xladdin：写入会丢失") and "--force" in err and len(err.splitlines()) == 1, err
+    assert err.startswith(("xladdin：写入会丢失", "xladdin：写入后核对发现会丢失")) and "--force" in err, err
+    assert len(err.splitlines()) == 1, err
     for text in unsupported_content(src):
         assert text in err
     assert not out.exists() and src.read_bytes() == before
     assert main(["format", str(src), "-o", str(out), "--force"]) == 0
-    assert capsys.readouterr().err == ""
+    err = capsys.readouterr().err
+    # only xladdin's own Chinese note of what --force let go, never openpyxl's English warnings
+    assert all(line.startswith("提示：") and not line.isascii() for line in err.splitlines()), err
     assert out.exists() and src.read_bytes() == before
+
+
+@pytest.mark.parametrize("feature", ["sparkline", "custom_xml", "x14_databar", "dynamic_array"])
+def test_what_openpyxl_drops_but_xladdin_carries_is_kept_by_format(
+    tmp_path: Path, workbook_path: Path, feature: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused before issue 22; now copied back into the written file (``files.carry``)."""
+    pkg = xf.Package(workbook_path)
+    xf.FEATURES[feature](pkg)
+    src = pkg.save(tmp_path / "in.xlsx")
+    assert unsupported_content(src) == []
+    out = tmp_path / "out.xlsx"
+    assert main(["format", str(src), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert xf.PRESENT[feature](out)

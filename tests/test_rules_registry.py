@@ -19,6 +19,8 @@ FAMILY_PREFIX = {
     "time": "TIME",
     "costs": "COST",
     "narrative": "NARR",
+    "weights": "WGT",
+    "form": "FORM",
     "targets": "TGT",
     "workbook": "WB",
     "summary": "SUM",

@@ -269,9 +269,12 @@ def test_output_that_is_a_folder_or_in_a_missing_folder(
 
 def test_save_edited_writes_the_output_and_leaves_the_source(tmp_path: Path, workbook_copy: Path) -> None:
     before = workbook_copy.read_bytes()
+    from xladdin.workbook_plan import SetCell, WorkbookPlan
+
     wb = load_for_edit(workbook_copy)
     wb.worksheets[1]["H1"] = "改"
-    out = save_edited(wb, workbook_copy, tmp_path / "out.xlsx")
+    plan = WorkbookPlan("test", [SetCell(wb.worksheets[1].title, "H1", "改", None, "test")])
+    out = save_edited(wb, workbook_copy, tmp_path / "out.xlsx", plan=plan)
     assert load_workbook(out).worksheets[1]["H1"].value == "改"
     assert workbook_copy.read_bytes() == before
 

@@ -283,3 +283,17 @@ def test_parse_never_raises_and_round_trips_what_it_understands(text):
 @given(st.text(max_size=40))
 def test_parse_never_raises_on_any_text(text):
     assert parse(text).kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "comparator", "number", "unit"),
+    [
+        ("=100.00(%)", "percent", "＝", 100.0, "%"),  # 上海's 申报表: the unit in brackets
+        ("≥90.00(%)", "percent", "≥", 90.0, "%"),
+        ("95%以上。", "percent", "≥", 95.0, "%"),  # a sentence's full stop after the value
+        ("5(个)", "quantity", None, 5.0, "个"),
+    ],
+)
+def test_value_forms_of_other_tables(text: str, kind: str, comparator: str | None, number: float, unit: str) -> None:
+    v = parse(text)
+    assert (v.kind, v.comparator, v.number, v.unit) == (kind, comparator, number, unit)

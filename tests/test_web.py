@@ -242,7 +242,7 @@ def _bomb(tmp_path: Path) -> bytes:
         ("not a workbook", 422, "说明.xlsx 不是 Excel 工作簿"),
         ("password", 422, "设置了打开密码"),
         ("zip bomb", 422, "解压后大小异常"),
-        ("old format", 422, "旧表.xls：这是旧版 Excel 97-2003 格式"),
+        ("broken xls", 422, "旧表.xls 无法作为Excel 97-2003 工作簿（.xls）读取"),  # .xls is read; this one is damaged
         ("too big", 413, "上传的文件太大"),
         ("too many", 413, "一次最多上传3个文件"),
     ],
@@ -256,7 +256,7 @@ def test_a_refused_upload_gets_a_chinese_message_and_leaves_nothing(
         "not a workbook": [("说明.xlsx", "这是一段文字".encode())],
         "password": [("加密.xlsx", _encrypted(tmp_path)) if case == "password" else ("x", b"")],
         "zip bomb": [("炸弹.xlsx", _bomb(tmp_path)) if case == "zip bomb" else ("x", b"")],
-        "old format": [("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)],
+        "broken xls": [("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)],
         "too big": [("大.xlsx", os.urandom(1024 * 1024 + 100 * 1024))],
         "too many": [(f"表{i}.xlsx", WORKBOOK.read_bytes()) for i in range(4)],
     }[case]

@@ -612,26 +612,30 @@ def add_signature(pkg: Package) -> None:
     )
 
 
+# the worksheet's children that come after <sheetProtection> (CT_Worksheet's order), up to the page margins
+AFTER_PROTECTION = (
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+)
+
+
 def add_sheet_protection(pkg: Package) -> None:
     """Modern sheet protection (SHA-512 hash) as Excel 2013+ writes it."""
     pkg.sheet_insert(
         '<sheetProtection algorithmName="SHA-512" hashValue="x9X5GFq3Eg3sJmSwHMo3DiIGRq5x8Yq2TqkPUWz8fA0W0GMXzY5bFJpbjS2G2P6fqDfV5Sx5vVkAfsGydPzPsA==" '
         'saltValue="ZGtA9rWqc1dK0Rx6Q2k2BQ==" spinCount="100000" sheet="1" objects="1" scenarios="1"/>',
-        (
-            "protectedRanges",
-            "scenarios",
-            "autoFilter",
-            "sortState",
-            "dataConsolidate",
-            "customSheetViews",
-            "mergeCells",
-            "phoneticPr",
-            "conditionalFormatting",
-            "dataValidations",
-            "hyperlinks",
-            "printOptions",
-            "pageMargins",
-        ),
+        AFTER_PROTECTION,
     )
 
 
@@ -986,9 +990,14 @@ PRESENT: dict[str, Callable[[Path], bool]] = {
 
 
 def round_trip(src: Path, dst: Path) -> Path:
-    """Load and save with openpyxl exactly as xladdin's write path does."""
-    from openpyxl import load_workbook
+    """Load and save exactly as xladdin's write path does (openpyxl, then what ``files.carry`` puts back),
+    with nothing changed and --force, so that whatever is lost is written without it."""
+    from xladdin.files.writing import close, load_for_edit, save_edited
+    from xladdin.workbook_plan import WorkbookPlan
 
-    wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
-    wb.save(dst)
+    wb = load_for_edit(src)
+    try:
+        save_edited(wb, src, dst, force=True, plan=WorkbookPlan("round trip"))
+    finally:
+        close(wb)
     return dst

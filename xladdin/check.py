@@ -12,9 +12,10 @@ from typing import Any
 
 from xladdin.conventions import SETTINGS_SHEET, STANDARDS_SHEET, TOOL_SHEETS
 from xladdin.errors import UnknownRules
-from xladdin.layout import read_project
-from xladdin.model import Finding, Project, SheetData
+from xladdin.layout import read_tables as tables_of_sheet
+from xladdin.model import Finding, Project, SheetData, parse_ref
 from xladdin.rules import (
+    NO_TABLE_SHEET,
     SKIPPED_SHEET,
     Rule,
     Workbook,
@@ -31,9 +32,15 @@ from xladdin.sheet_view import unit_of
 from xladdin.standards import read_table
 from xladdin.summary import read_summary
 
+NOT_A_TABLE = SKIPPED_SHEET  # a sheet that holds no project table (info)
+NO_TABLE = NO_TABLE_SHEET  # a workbook that holds none at all (a warning: the file needs a look)
+
 
 def tables_phrase(projects: int, selfevals: int) -> str:
-    """ "6个项目", or "6个项目、6张自评表" — what a check looked at, as its summaries say it."""
+    """ "6个项目", or "6个项目、6张自评表" — what a check looked at, as its summaries say it;
+    "没有找到绩效目标表" when it looked at nothing (never "0个项目：错误0处", which reads as passed)."""
+    if not projects and not selfevals:
+        return "没有找到绩效目标表"
     return f"{projects}个项目" + (f"、{selfevals}张自评表" if selfevals else "")
 
 
@@ -53,9 +60,16 @@ class ProjectResult:
     kind: str = "project"
     score: float | None = None
     unpaired: bool = False  # a 自评表 whose 绩效目标表 was not among the sheets checked with it (a part)
+    rows: tuple[int, int] = (0, 0)  # the table's first and last row (several tables may share a sheet)
+    total_label: str = "项目总额"  # what the form calls ``total`` (年度资金总额 in a form without 项目总额)
     # What the workbook rules' collectors gathered from this table (``rules.fact_key`` →
     # plain data): the table itself is dropped after its part of a check, these travel on.
     facts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        """The table among the workbook's: its sheet, and its first row where a sheet holds several."""
+        return f"{self.sheet}\n{self.rows[0]}"
 
     def as_dict(self) -> dict[str, Any]:
         d = {
@@ -135,8 +149,14 @@ class CheckResult:
         return out
 
     @property
+    def found_none(self) -> bool:
+        """No project table was found in the workbook (a blank file, unrelated sheets, an unknown form)."""
+        return any(f.rule == NO_TABLE for f in self.other)
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.count("error") else 0
+        """1 when there are errors, or when no table was found: the file needs a look either way."""
+        return 1 if self.count("error") or self.found_none else 0
 
 
 @dataclass
@@ -191,7 +211,7 @@ class BatchResult:
     def exit_code(self) -> int:
         if self.unreadable:
             return 2
-        return 1 if self.count("error") else 0
+        return 1 if any(r.exit_code for r in self.results) else 0
 
 
 def read_projects(sheets: list[SheetData]) -> tuple[list[Project], list[Finding]]:
@@ -213,33 +233,47 @@ def read_tables(sheets: list[SheetData]) -> tuple[list[Project], list[SelfEval],
     for sh in sheets:
         if sh.name in TOOL_SHEETS:
             continue
-        p = read_project(sh)
-        if p is not None and not _selfeval_header(sh, p):
-            projects.append(p)
+        found = tables_of_sheet(sh)  # several where a sheet stacks them (a system export)
+        if found and not _selfeval_header(sh, found[0]):
+            projects.extend(found)
             continue
         se = read_selfeval(sh)
         if se is not None:
             selfevals.append(se)
-        elif p is not None:
-            projects.append(p)
+        elif found:
+            projects.extend(found)
         else:
             skipped.append(
                 Finding(
-                    rule=SKIPPED_SHEET,
+                    rule=NOT_A_TABLE,
                     severity="info",
                     sheet=sh.name,
                     cell="A1",
-                    message=f"工作表“{sh.name}”不是项目支出绩效目标表（未找到“项目名称”和“一级指标…指标值”表头），已跳过。",
+                    message=f"工作表“{sh.name}”中没有认出项目支出绩效目标表（未找到“项目名称”和“一级指标…指标值”表头），已跳过。",
                 )
             )
     return projects, selfevals, skipped
+
+
+def target_table(sheet: SheetData) -> Project | None:
+    """The sheet's (first) 绩效目标表 for a writing verb; None where there is none, or where the
+    table is a 自评表 (its headings are the target table's plus 实际完成值, 得分 …): fill, format
+    and rollover leave a 自评表 to ``xladdin selfeval``, as ``read_tables`` keeps it from check."""
+    found = tables_of_sheet(sheet, limit=1)
+    if not found:
+        return None
+    p = found[0]
+    if _selfeval_header(sheet, p) and read_selfeval(sheet) is not None:
+        return None
+    return p
 
 
 def _selfeval_header(sheet: SheetData, p: Project) -> bool:
     """Whether a table read as a target table has the 自评 columns; the usual four-heading row is
     answered without looking at its texts (this runs for every table of every check)."""
     row = sheet.rows[p.header_row - 1] if 0 < p.header_row <= len(sheet.rows) else []
-    if sum(1 for v in row if v is not None) <= len(p.columns):
+    placed_selfeval = "actual" in p.columns or "score" in p.columns  # the reader placed 实际完成值 / 得分
+    if not placed_selfeval and sum(1 for v in row if v is not None) <= len(p.columns):
         return False
     return has_selfeval_headings(row)
 
@@ -270,13 +304,15 @@ def check_sheets(
             ProjectResult(
                 sheet=p.sheet,
                 name=p.name.text,
-                total=p.money.total.number,
+                total=p.money.headline.number,
                 findings=findings,
                 project=p,
                 name_cell=p.name.cell,
                 facts=facts,
                 unit=p.unit.text,
                 department=p.department.text,
+                rows=(p.first_row, p.last_row),
+                total_label=_total_label(p),
             )
         )
     if selfevals:
@@ -285,6 +321,8 @@ def check_sheets(
         results.sort(key=lambda r: order.get(r.sheet, 0))
     facts_of_sheets, recognised = sheet_facts(sheets, {f.sheet for f in skipped})
     skipped = [f for f in skipped if f.sheet not in recognised]
+    if not projects and not selfevals:  # a part of a parallel check may hold none: settled once every part is in
+        skipped.append(no_table_finding(sheets))
     ignored = [p.upper() for p in [*(ignore or []), *(settings.ignore if file_settings else [])] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
     result = CheckResult(file=file, projects=results, other=other, settings=settings, file_settings=file_settings)
@@ -354,7 +392,8 @@ def pair_selfevals(
     """The comparisons of 自评表 with their 绩效目标表 (``rules.selfeval.PAIRED``) that a check in
     parts could not make, made now: for each unpaired 自评表, the two sheets are read again
     (``read``: sheet names → ``SheetData``, the settings sheet included when asked for) and
-    checked together.  Returns the sheets that got findings (sorted again with them)."""
+    checked together.  Returns the keys (``ProjectResult.key``) of the 自评表 that got findings
+    (sorted again with them)."""
     waiting = [p for p in result.projects if p.unpaired]
     if not waiting:
         return set()
@@ -377,7 +416,7 @@ def pair_selfevals(
         found = [f for r in checked.projects if r.sheet == p.sheet for f in r.findings]
         if found:
             p.findings = sort_findings([*p.findings, *found])
-            changed.add(p.sheet)
+            changed.add(p.key)
     return changed
 
 
@@ -413,23 +452,77 @@ def refuse_unknown(select: list[str] | None, ignore: list[str] | None) -> None:
 
 
 def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:
-    """Run the workbook rules ``codes`` over all of the result's tables, in place; the sheets
-    that got a finding (sorted again with it).
+    """Run the workbook rules ``codes`` over all of the result's tables, in place; the keys
+    (``ProjectResult.key``) of the tables that got a finding (sorted again with it).
 
     A finding on a sheet that is no project table (a 项目汇总 cell) goes to ``result.workbook``.
+    Also settles the "no table found" warning, which a part of a parallel check adds when
+    its own sheets hold none: kept once when no part found a table, else dropped.
     """
+    none = [f for f in result.other if f.rule == NO_TABLE]
+    if none and (result.projects or len(none) > 1):
+        keep = [] if result.projects else none[:1]
+        result.other = [f for f in result.other if f.rule != NO_TABLE or f in keep]
     by_code = {r.code: r for r in all_rules()}
-    added: dict[str, list[Finding]] = {}
+    added: dict[int, list[Finding]] = {}
+    elsewhere: dict[str, list[Finding]] = {}
     wb = Workbook(result.projects, result.sheets)
+    on_sheet: dict[str, list[int]] = {}  # the tables of each sheet (findings come by the thousand)
+    for i, p in enumerate(result.projects):
+        on_sheet.setdefault(p.sheet, []).append(i)
     for code in codes:
         r = by_code[code]
         for f in r.check(wb, r):
-            added.setdefault(f.sheet, []).append(f)
-    for p in result.projects:
-        if p.sheet in added:
-            p.findings = sort_findings([*p.findings, *added[p.sheet]])
-    tables = {p.sheet for p in result.projects}
-    for sheet, fs in added.items():  # sheets that are no project table, in the order they were found
-        if sheet not in tables:
-            result.workbook.extend(sort_findings(fs))
-    return set(added) & tables
+            owner = _owner(result.projects, on_sheet.get(f.sheet, []), f)
+            if owner is not None:
+                added.setdefault(owner, []).append(f)
+            else:
+                elsewhere.setdefault(f.sheet, []).append(f)
+    for i, p in enumerate(result.projects):
+        if i in added:
+            p.findings = sort_findings([*p.findings, *added[i]])
+    for fs in elsewhere.values():  # sheets that are no project table, in the order they were found
+        result.workbook.extend(sort_findings(fs))
+    return {result.projects[i].key for i in added}
+
+
+def _owner(projects: list[ProjectResult], on_sheet: list[int], f: Finding) -> int | None:
+    """The index of the table a workbook rule's finding is about: on its sheet (``on_sheet``: the
+    indexes of the tables there), around its row."""
+    if len(on_sheet) <= 1:
+        return on_sheet[0] if on_sheet else None
+    try:
+        row = parse_ref(f.cell)[0]
+    except ValueError:
+        return on_sheet[0]
+    for i in on_sheet:
+        first, last = projects[i].rows
+        if first <= row <= last:
+            return i
+    return on_sheet[0]
+
+
+def _total_label(p: Project) -> str:
+    if p.form.standard:
+        return "项目总额"
+    m = p.money
+    return m.label("total" if m.headline is m.total else "annual")
+
+
+def no_table_finding(sheets: list[SheetData]) -> Finding:
+    """The warning of a workbook in which no project table was found."""
+    names = [sh.name for sh in sheets if sh.name not in TOOL_SHEETS]
+    sheet = names[0] if names else (sheets[0].name if sheets else "")
+    listed = "、".join(f"“{n}”" for n in names[:5]) + ("等" if len(names) > 5 else "")
+    where = f"工作表{listed}中" if names else "工作簿中没有工作表，"
+    return Finding(
+        rule=NO_TABLE,
+        severity="warning",
+        sheet=sheet,
+        cell="A1",
+        message=(
+            f"没有找到绩效目标表：{where}没有一张表有“项目名称”和“一级指标…指标值”（或“三级指标”“指标名称”…“指标值”）表头，"
+            "所以什么也没有检查。请确认是否选错了文件；若这是一种本工具还不认识的表样，"
+            "请按 docs/表格样式.md 的说明把表样发给我们。"
+        ),
+    )

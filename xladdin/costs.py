@@ -56,6 +56,7 @@ from xladdin.framework import is_money_cost, level1_key, level2_key
 from xladdin.model import Indicator, Project, display_text
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
 from xladdin.similarity import name_similarity as similarity
+from xladdin.target import target_text
 from xladdin.units import WAN, is_time_unit, match, time_factor
 from xladdin.values import Value, format_number, format_value, parse
 
@@ -244,7 +245,7 @@ def _rows(project: Project) -> list[_Row]:
         _Row(
             ind,
             display_text(ind.name.value),
-            display_text(ind.value.value),
+            target_text(ind),
             level1_key(display_text(ind.level1.value)),
             level2_key(display_text(ind.level2.value)),
         )
@@ -259,7 +260,7 @@ def _sources(rows: Sequence[Any]) -> list[_Source]:
         if key not in QUANTITY_GROUPS and key not in TIME_GROUPS:
             continue
         ind = row.ind
-        v = parse(row.value)
+        v = parse(row.value)  # the target's text (``target_text``): parsed, it is ``target(ind)``
         # A 时效 duration can be a quantity (52天 of work); years and months there are
         # the project's period, which the budget year already accounts for.
         if key in TIME_GROUPS and (v.kind != "duration" or v.comparator is not None or v.unit in _PERIODS):
@@ -492,7 +493,7 @@ def _make_line(
         cell=ind.value.cell,
         name_cell=ind.name.cell,
         row=ind.row,
-        unit_cost=display_text(ind.value.value),
+        unit_cost=v.text,  # the target's text as parsed (``target_text``)
         value=v,
         quantities=uses,
         factors=factors,
@@ -539,7 +540,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
         lines.append(_expand(line, used))
         used_rows.update(s.ind.row for s in used)
     unmatched_q = tuple(
-        Unmatched(s.name, s.ind.value.cell, s.ind.row, display_text(s.ind.value.value), "没有成本指标使用这个数量")
+        Unmatched(s.name, s.ind.value.cell, s.ind.row, s.value.text, "没有成本指标使用这个数量")
         for s in sources
         if s.level2 in QUANTITY_GROUPS and s.ind.row not in used_rows
     )
@@ -548,7 +549,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
     if subtotals:
         summed = {id(st.amount) for st in subtotals}
         narrative_unmatched = [a for a in narrative_unmatched if id(a) not in summed]
-    total = project.money.total
+    total = project.money.headline
     return CostExplanation(
         sheet=project.sheet,
         name=project.name.text,

@@ -10,6 +10,9 @@ keys, the way a reviewer reads it: a …率 of something good (覆盖率, 合格
 a 时效/质量 row and a cost are better lower; a target phrased as an improvement
 achieved ("提高工作效率 95%", "减少纸质办公率 70%") is better higher.  Anything else is
 unknown, and unknown stays unknown: a count (“250套”) has no better direction.
+
+A form with a direction column (指标方向性, or 指标性质 / 指标方向 holding 正向 / 反向) states
+it: ``stated`` reads that cell, and what the form states wins over the guess.
 """
 
 from __future__ import annotations
@@ -66,3 +69,11 @@ def polarity(name: str, l1: str, l2: str, cost: bool) -> Polarity | None:
 
 
 COMPARATOR: dict[Polarity, str] = {"higher": "≥", "lower": "≤"}
+
+# What a direction column holds.
+STATED: dict[str, Polarity] = {"正向": "higher", "反向": "lower", "正向指标": "higher", "反向指标": "lower"}
+
+
+def stated(text: str) -> Polarity | None:
+    """The direction a form's own column states (正向 → higher, 反向 → lower); None for anything else."""
+    return STATED.get("".join(text.split()))

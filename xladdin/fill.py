@@ -26,9 +26,18 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from xladdin.costs import explain
-from xladdin.framework import LEVEL1_LABELS, framework_of, level1_key, level2_key, level2_parent, squash
+from xladdin.framework import (
+    FRAMEWORK_2021,
+    LEVEL1_LABELS,
+    framework_of,
+    level1_key,
+    level2_key,
+    level2_parent,
+    old_input,
+    squash,
+)
 from xladdin.layout import TableSpec, template_spec
-from xladdin.model import Edit, Field, Indicator, Project, cell_ref
+from xladdin.model import Edit, Field, Indicator, Project, cell_ref, display_text
 from xladdin.narrative import StatedQuantity
 from xladdin.rules import all_rules, run, select_rules
 from xladdin.similarity import name_similarity as similarity
@@ -81,7 +90,8 @@ def comparator_edits(project: Project) -> list[Edit]:
     out = []
     for f in run(project, select_rules(all_rules(), COMPARATOR_RULES)):
         if f.fix is not None and f.fix.safe:
-            why = f"补比较符号（校验规则{f.rule}）：“{f.fix.old}”改为“{f.fix.new}”"
+            old = display_text(f.fix.old) or "空"  # a comparator column's cell may be empty
+            why = f"补比较符号（校验规则{f.rule}）：“{old}”改为“{f.fix.new}”"
             out.append(Edit(project.sheet, f.fix.cell, f.fix.old, f.fix.new, why))
     return out
 
@@ -392,9 +402,13 @@ def plan_fill(
     """Everything the table lacks, as new rows and cell edits; empty when nothing does."""
     plan = FillPlan(project.sheet)
     inds = [i for i in project.indicators]
-    l1_keys = {level1_key(i.level1.text) for i in inds if i.level1.text}
+    l1_keys = {
+        k1
+        for i in inds
+        if i.level1.text and ((k1 := level1_key(i.level1.text)) != "投入" or old_input(k1, level2_key(i.level2.text)))
+    }
     fw = framework_of(l1_keys)
-    cost_key = "经济成本" if fw is not framework_of(set()) else "成本"
+    cost_key = "经济成本" if fw is FRAMEWORK_2021 else "成本"
     l1_label = {level1_key(i.level1.text): i.level1.text for i in inds if i.level1.text}
 
     groups: dict[tuple[str, str], list[Indicator]] = {}
@@ -449,6 +463,12 @@ def plan_fill(
     if comparators:
         plan.edits.extend(comparator_edits(project))
     _order_check(plan, project, order, groups)
+    if plan.new_rows and project.columns.get("level1") == project.columns.get("name"):
+        # 一级/二级 as rows of their own (the budget system's tree): a new group is a node row the
+        # system adds; said, not guessed at
+        missing = "、".join(dict.fromkeys(f"{nr.level1}—{nr.level2}" for nr in plan.new_rows))
+        plan.notes.append(f"一级、二级指标是单独的行的表样，未自动插入新行，请补充：{missing}")
+        plan.new_rows = []
     return plan
 
 

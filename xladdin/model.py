@@ -169,23 +169,72 @@ class Amount:
         return self.text == ""
 
 
+ABSENT = Amount(None, None, "")  # a money field the form does not have
+
+
+@dataclass(frozen=True)
+class MoneyBlock:
+    """One sum the form states: a total and the amounts it says it is made of.
+
+    ``total_key`` is the ``Money`` slot of the total ("total" or "annual"); ``parts`` are
+    (label as the form writes it, amount) in form order.  The published 宁夏 form (B)
+    has its own three sums (FUND002–FUND004); other forms list theirs here, so a rule
+    checks exactly the sums the form asks for (年度资金总额 = 财政拨款 + 其他资金 …).
+    """
+
+    total_key: str
+    label: str
+    total: Amount
+    parts: tuple[tuple[str, Amount], ...]
+
+
+@fast_init  # one per table read
 @dataclass(frozen=True)
 class Money:
-    """项目资金 block of the form, all in 万元."""
+    """项目资金 block of the form, all in 万元 (a form in 元 is converted when read; ``raw`` keeps the cell).
 
-    total: Amount  # 项目总额
+    The first nine slots are the published 宁夏 form's; ``annual_*`` are the parts of a
+    this-year column beside the whole-project one (中期 ∣ 年度, 项目资金总额 ∣ 年度资金申请总额).
+    A slot the form does not have is ``ABSENT`` (no cell).
+    """
+
+    total: Amount  # 项目总额 (or the whole-project / 中期 / 实施期 total of another form)
     annual: Amount  # 年度资金总额
     local_total: Amount  # 本级资金 / 资金总额
-    local_appropriation: Amount  # 本级资金 / 财政拨款
+    local_appropriation: Amount  # 本级资金 / 财政拨款 (another form: 财政拨款 of the whole project)
     local_other: Amount  # 本级资金 / 其他资金
     local_carryover: Amount  # 本级资金 / 结余结转资金
     transfer_total: Amount  # 转移市县（区）资金 / 资金总额
     transfer_central: Amount  # 转移市县（区）资金 / 中央资金
     transfer_regional: Amount  # 转移市县（区）资金 / 自治区资金
+    annual_appropriation: Amount = ABSENT  # 当年财政拨款
+    annual_other: Amount = ABSENT  # 当年其他资金
+    annual_carryover: Amount = ABSENT  # 上年结转资金 of the year's column
+    # (slot, label as written) of every amount the form has, in form order; empty: the published form's nine
+    labels: tuple[tuple[str, str], ...] = ()
+    blocks: tuple[MoneyBlock, ...] = ()  # the sums of a form other than the published one
+    extra: tuple[tuple[str, Amount], ...] = ()  # sources with no slot (自有资金, 事业收入 …), in form order
+    unit: str = "万元"  # the unit the form writes its amounts in (they are held in 万元)
+    published: bool = True  # the published form's nine slots; False: ``labels`` say which the form has
 
     def items(self) -> list[tuple[str, Amount]]:
-        """(Chinese label, amount) in form order, for messages and reports."""
-        return [(MONEY_LABELS[k], getattr(self, k)) for k in MONEY_LABELS]
+        """(Chinese label, amount) in form order, for messages and reports: the amounts the form has."""
+        if self.published:
+            return [(MONEY_LABELS[k], getattr(self, k)) for k in MONEY_LABELS]
+        out = [(label, getattr(self, k)) for k, label in self.labels if k in _MONEY_SLOTS]
+        return out + list(self.extra)
+
+    @property
+    def headline(self) -> Amount:
+        """The project's amount as a report states it: 项目总额, or 年度资金总额 in a form without one."""
+        return self.annual if self.total is ABSENT and self.annual is not ABSENT else self.total
+
+    def label(self, slot: str) -> str:
+        """How the form calls a slot ("年度资金总额", "当年资金总额:" → "当年资金总额")."""
+        for k, text in self.labels:
+            if k == slot:
+                return text
+        return MONEY_LABELS.get(slot, slot)
 
 
 MONEY_LABELS: dict[str, str] = {
@@ -199,24 +248,86 @@ MONEY_LABELS: dict[str, str] = {
     "transfer_central": "中央资金",
     "transfer_regional": "自治区资金",
 }
+_MONEY_SLOTS = frozenset([*MONEY_LABELS, "annual_appropriation", "annual_other", "annual_carryover"])
 
 
 @fast_init
 @dataclass(frozen=True)
 class Indicator:
-    """One 三级指标 row.  ``value`` is exactly the text the user typed."""
+    """One 三级指标 row.  ``value`` is exactly the text the user typed.
+
+    A form that gives the comparator, the unit, a weight or a direction columns of their
+    own fills the matching fields (None: the form has no such column); the target the
+    rules judge is put together from all of them once (``xladdin.target``).  ``more``
+    holds the other cells of the row the form names (指标解释, 备注, 中期指标值 …) as
+    (column key, cell).
+    """
 
     row: int
     level1: Field
     level2: Field
     name: Field
     value: Field
+    comparator: Field | None = None
+    unit: Field | None = None
+    weight: Field | None = None
+    direction: Field | None = None
+    more: tuple[tuple[str, Field], ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return self.name.empty and self.value.empty
+        return (
+            self.name.empty
+            and self.value.empty
+            and (self.comparator is None or self.comparator.empty)
+            and (self.unit is None or self.unit.empty)
+        )
 
 
+@fast_init  # one per table read
+@dataclass(frozen=True)
+class Form:
+    """What the form a table was read from holds: its fields, its columns, its conventions.
+
+    The rules ask here instead of assuming the published 宁夏 form: a field the form
+    does not have is never reported missing, a unit in its own column is never
+    reported absent from the value.  ``standard`` is the published form (B), whose
+    every field is required even when its label was deleted.  Labels and headings are
+    kept as the form writes them (for messages).
+    """
+
+    fields: tuple[tuple[str, str], ...] = ()  # (field key, label as written), in sheet order
+    columns: tuple[tuple[str, str], ...] = ()  # (indicator column key, heading as written)
+    money_unit: str = "万元"
+    standard: bool = True
+    weight_total: float | None = None  # the total the form states for the weights (绩效指标(权重分值90分…))
+    weight_sections: tuple[tuple[str, float], ...] = ()  # (一级 key, stated weight) from a label
+    weight_cell: str = ""  # where the stated weights are written
+    checked: tuple[tuple[str, str], ...] = ()  # (field key, the option ticked in a checkbox list)
+    unplaced: tuple[str, ...] = ()  # cells with content the reader could not place
+    tables: tuple[tuple[str, int, int], ...] = ()  # (label, header row, last row) of each indicator table read
+
+    def has(self, key: str) -> bool:
+        return any(k == key for k, _ in self.fields)
+
+    def has_column(self, key: str) -> bool:
+        return any(k == key for k, _ in self.columns)
+
+    def label(self, key: str, default: str = "") -> str:
+        return next((text for k, text in self.fields if k == key), default)
+
+    def heading(self, key: str, default: str = "") -> str:
+        return next((text for k, text in self.columns if k == key), default)
+
+    def choice(self, key: str) -> str | None:
+        """The ticked option of a checkbox field ("" when none is ticked); None: not a checkbox list."""
+        return next((text for k, text in self.checked if k == key), None)
+
+
+STANDARD_FORM = Form()
+
+
+@fast_init  # one per table read
 @dataclass(frozen=True)
 class Project:
     """One sheet's 项目支出预算绩效目标表."""
@@ -234,9 +345,23 @@ class Project:
     goal: Field  # 年度总体绩效目标
     indicators: tuple[Indicator, ...]
     header_row: int  # row of 一级指标 | 二级指标 | 三级指标 | 指标值
-    columns: dict[str, int] = field(default_factory=dict)  # level1/level2/name/value → 1-based col
+    columns: dict[str, int] = field(default_factory=dict)  # level1/level2/name/value (…) → 1-based col
     last_row: int = 0
     labels: dict[str, str] = field(default_factory=dict)  # label key → cell of the label text
+    form: Form = STANDARD_FORM
+    first_row: int = 1  # the table's first row (several tables may share a sheet)
+    # header fields other forms have besides the published ones (项目编码, 项目负责人, 中期目标 …): (key, field)
+    more: tuple[tuple[str, Field], ...] = ()
+    # indicator tables besides the one the rules judge (中期/长期绩效指标): (label, rows)
+    other_tables: tuple[tuple[str, tuple[Indicator, ...]], ...] = ()
+
+    def has_field(self, key: str) -> bool:
+        """The form has this header field (the published form has all of its own, even deleted)."""
+        return self.form.standard or self.form.has(key)
+
+    def other(self, key: str) -> Field | None:
+        """A header field other forms have (``more``), by key; None when the form has none."""
+        return next((f for k, f in self.more if k == key), None)
 
     def indicators_in(self, level2_key: str) -> list[Indicator]:
         """Rows whose 二级 normalises to ``level2_key`` (e.g. "数量", "成本")."""

@@ -12,21 +12,74 @@ from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
 from xladdin.conventions import SETTINGS_SHEET, SEVERITY_ZH
-from xladdin.model import Finding, display_text
+from xladdin.model import Finding, Indicator, Project, display_text
+from xladdin.target import target, target_text
+from xladdin.values import format_value
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
 
 
-def to_json(result: CheckResult, rendered: Mapping[str, str] | None = None) -> str:
+def table_view(p: Project) -> dict[str, Any]:
+    """What the reader read of one table, as plain data: its rows, its form, its money and every
+    indicator row with its target (``check --tables``: to see how a form was understood)."""
+    form = p.form
+    return {
+        "rows": [p.first_row, p.last_row],
+        "form": {
+            "published": form.standard,
+            "money_unit": p.money.unit,
+            "fields": [[k, label] for k, label in form.fields],
+            "columns": [[k, heading] for k, heading in form.columns],
+            "tables": [{"kind": kind, "header_row": h, "last_row": last} for kind, h, last in form.tables],
+            "unplaced": list(form.unplaced),
+        },
+        "money": [{"label": label, "cell": a.cell, "wan": a.number} for label, a in p.money.items()],
+        "goal": {"cell": p.goal.cell, "text": p.goal.text},
+        "indicators": [_row_view(ind) for ind in p.indicators],
+        # 中期/长期 tables beside the year's: read, listed, not judged
+        "other_tables": [{"kind": kind, "indicators": [_row_view(i) for i in rows]} for kind, rows in p.other_tables],
+    }
+
+
+def _row_view(ind: Indicator) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "row": ind.row,
+        "level1": ind.level1.text,
+        "level2": ind.level2.text,
+        "name": ind.name.text,
+        "value": ind.value.text,
+    }
+    for key in ("comparator", "unit", "weight", "direction"):
+        f = getattr(ind, key)
+        if f is not None:
+            row[key] = f.text
+    for key, f in ind.more:
+        row[key] = f.text
+    row["target"] = target_text(ind)
+    row["target_canonical"] = format_value(target(ind))
+    return row
+
+
+def to_json(
+    result: CheckResult, rendered: Mapping[str, str] | None = None, tables: list[dict[str, Any]] | None = None
+) -> str:
     """The JSON contract, indented for reading, each finding on one line.
 
     ``json.dumps(indent=2)`` would spread every finding over nine lines and runs the
     pure-Python encoder (a third of a second for 6,000 findings); flat objects are
     written by the C encoder, one per line, which also keeps a finding greppable.
     ``rendered``: projects' entries already rendered (by the worker processes of a parallel
-    check, ``project_json``), by sheet.
+    check, ``project_json``), by table (``ProjectResult.key``).  ``tables`` (``check --tables``):
+    what was read of each table (``table_view``), added to its entry.
     """
+    if tables is not None:
+        entries = iter(tables)
+
+        def entry(p: ProjectResult) -> Any:
+            return {**p.as_dict(), "table": next(entries, None)}
+
+        return _dumps(result.as_dict(entry), "")
     return _dumps(result.as_dict(_entries(rendered)), "")
 
 
@@ -77,7 +130,7 @@ def finding_json(f: Finding) -> str:
 
 def _entries(rendered: Mapping[str, str] | None) -> Callable[[ProjectResult], _Rendered]:
     def entry(p: ProjectResult) -> _Rendered:
-        text = rendered.get(p.sheet) if rendered else None
+        text = rendered.get(p.key) if rendered else None
         return _Rendered(text if text is not None else project_json(p))
 
     return entry
@@ -147,23 +200,33 @@ def settings_line(result: CheckResult) -> str:
     return choice + "：本次校验未采用，全部规则照常检查。"
 
 
-def to_console(result: CheckResult, color: bool = False) -> str:
-    """Grouped by project, one line per finding, severity coloured when on a terminal."""
+def to_console(result: CheckResult, color: bool = False, tables: list[dict[str, Any]] | None = None) -> str:
+    """Grouped by project, one line per finding, severity coloured when on a terminal.
+
+    A sheet that holds several tables names each table's rows; ``tables`` (``check --tables``)
+    lists under each project what was read of it.
+    """
 
     def paint(sev: str, text: str) -> str:
         return f"{_COLORS[sev]}{text}{_RESET}" if color else text
 
+    per_sheet: dict[str, int] = {}
+    for p in result.projects:
+        per_sheet[p.sheet] = per_sheet.get(p.sheet, 0) + 1
     lines = [f"文件：{result.file}"]
     said = settings_line(result)
     if said:
         lines.append(said)
-    for p in result.projects:
+    for i, p in enumerate(result.projects):
+        where = p.sheet if per_sheet[p.sheet] == 1 else f"{p.sheet} 第{p.rows[0]}–{p.rows[1]}行"
         lines.append("")
         if p.kind == "selfeval":
-            lines.append(f"【{p.sheet}】{p.name}（自评表，得分 {'—' if p.score is None else _fmt(p.score)}）")
+            lines.append(f"【{where}】{p.name}（自评表，得分 {'—' if p.score is None else _fmt(p.score)}）")
         else:
             total = "—" if p.total is None else _fmt(p.total)
-            lines.append(f"【{p.sheet}】{p.name}（项目总额 {total} 万元）")
+            lines.append(f"【{where}】{p.name}（{p.total_label} {total} 万元）")
+        if tables is not None and i < len(tables):
+            lines.extend(_table_lines(tables[i]))
         if not p.findings:
             lines.append("  未发现问题。")
         for f in p.findings:
@@ -180,6 +243,21 @@ def to_console(result: CheckResult, color: bool = False) -> str:
     lines.append("")
     lines.append(summary_line(result))
     return "\n".join(lines)
+
+
+def _table_lines(table: dict[str, Any]) -> list[str]:
+    """``check --tables`` in text: the form read, then every indicator row with its target."""
+    form = table["form"]
+    kind = "已发布的宁夏表样" if form["published"] else "其他表样"
+    cols = "、".join(h for _, h in form["columns"])
+    out = [f"  表样：{kind}；金额单位：{form['money_unit']}；指标栏：{cols}"]
+    for row in table["indicators"]:
+        extra = [f"{what}{row[k]}" for k, what in (("weight", "权重"), ("direction", "")) if row.get(k)]
+        more = f"（{'，'.join(extra)}）" if extra else ""
+        out.append(f"    第{row['row']}行 {row['level1']}/{row['level2']} {row['name']}：{row['target']}{more}")
+    if form["unplaced"]:
+        out.append(f"  未能识别：{'、'.join(form['unplaced'])}")
+    return out
 
 
 def batch_to_json(batch: BatchResult, rendered: Mapping[str, Mapping[str, str]] | None = None) -> str:

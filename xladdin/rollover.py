@@ -19,10 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from xladdin.check import TOOL_SHEETS
+from xladdin.check import TOOL_SHEETS, target_table
 from xladdin.errors import UserError
 from xladdin.framework import level2_key
-from xladdin.layout import read_project
 from xladdin.model import Edit, Project, SheetData, cell_ref, display_text, parse_ref
 from xladdin.summary import find_summary_header
 from xladdin.values import parse
@@ -198,7 +197,7 @@ def plan_rollover(sheets: list[SheetData], target_year: int) -> RolloverPlan:
     for sh in sheets:
         if sh.name in TOOL_SHEETS:
             continue
-        p = read_project(sh)
+        p = target_table(sh)
         if p is None:
             others.append(sh)
         else:

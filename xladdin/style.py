@@ -251,7 +251,8 @@ def plan_project(sheet: SheetData, project: Project, options: StyleOptions | Non
     top = min([parse_ref(project.name.cell)[0], *label_rows])
     ncols = _table_width(sheet, project, top)
     last = max(project.last_row, project.header_row)
-    plan.column_widths = _column_widths(cols, ncols)
+    # another form keeps its own columns and widths: format formats, it does not convert the form
+    plan.column_widths = _column_widths(cols, ncols) if project.form.standard else {}
 
     # merges: keep the sheet's, add the published ones where nothing is lost
     taken = _merge_map(list(sheet.merges))
@@ -263,7 +264,7 @@ def plan_project(sheet: SheetData, project: Project, options: StyleOptions | Non
             if first == 1:
                 _try_merge(sheet, taken, plan.merges, Merge(r, 1, r, ncols))
     cn, cv = cols["name"], cols["value"]
-    for r in [project.header_row, *[i.row for i in project.indicators]]:
+    for r in [project.header_row, *[i.row for i in project.indicators]] if project.form.standard else []:
         if cv - 1 > cn:
             _try_merge(sheet, taken, plan.merges, Merge(r, cn, r, cv - 1))
         if ncols > cv:
@@ -279,7 +280,11 @@ def plan_project(sheet: SheetData, project: Project, options: StyleOptions | Non
             r1 = max(rows)
             if r0 == min(rows) and r1 - r0 + 1 == len(set(rows)) and r1 > r0:
                 _try_merge(sheet, taken, plan.merges, Merge(r0, col, r1, col))
-    for f in (project.name, project.goal):
+    spread = [project.name, project.goal]
+    if not project.form.standard:  # another form: each value over the empty cells up to the next label
+        spread += [getattr(project, k) for k in ("department", "unit", "attribute", "period") if project.has_field(k)]
+        spread += [f for _, f in project.more]
+    for f in spread:
         r, c = parse_ref(f.cell)
         if top <= r < project.header_row and c < ncols and not f.empty:
             end = c
@@ -291,10 +296,13 @@ def plan_project(sheet: SheetData, project: Project, options: StyleOptions | Non
     roles: dict[tuple[int, int], str] = {}
     for ref in project.labels.values():
         roles[parse_ref(ref)] = "label"
-    for f in (project.name, project.department, project.unit, project.attribute, project.period):
-        roles[parse_ref(f.cell)] = "text"
+    for key in ("name", "department", "unit", "attribute", "period"):
+        if project.has_field(key):  # a field another form lacks has no cell of its own
+            roles[parse_ref(getattr(project, key).cell)] = "text"
     for _, amount in project.money.items():
-        roles[parse_ref(amount.cell)] = "money"
+        rc = parse_ref(amount.cell)
+        if amount.raw is sheet.value(*rc) or not isinstance(sheet.value(*rc), str):
+            roles[rc] = "money"  # not a cell that lists several amounts as text (资金总额: 250 一、预算资金:250 …)
     roles[parse_ref(project.goal.cell)] = "narrative"
     for c in range(1, ncols + 1):
         roles[(project.header_row, c)] = "header"
@@ -303,6 +311,11 @@ def plan_project(sheet: SheetData, project: Project, options: StyleOptions | Non
         roles[parse_ref(ind.level2.cell)] = "level"
         roles[parse_ref(ind.name.cell)] = "name"
         roles[parse_ref(ind.value.cell)] = "value"
+        for f in (ind.comparator, ind.unit, ind.weight, ind.direction):  # a form's own columns
+            if f is not None:
+                roles[parse_ref(f.cell)] = "value"
+        for _, f in ind.more:
+            roles[parse_ref(f.cell)] = "name"
 
     styles = {
         "label": CellStyle(bold),

@@ -76,20 +76,21 @@ class Validation:
 def plan_validations(project: Project) -> list[Validation]:
     """The drop-downs and hints of one project sheet."""
     out: list[Validation] = []
-    out.append(
-        Validation(
-            project.attribute.cell,
-            "list",
-            ATTRIBUTE_NAME,
-            "项目属性",
-            "请从下拉列表选择：" + "、".join(ATTRIBUTE_VALUES) + "。",
-            "项目属性",
-            "项目属性一般为：" + "、".join(ATTRIBUTE_VALUES) + "。确定要填写其他内容吗？",
+    if project.form.standard:  # the published form's list; another form has its own (or a checkbox list)
+        out.append(
+            Validation(
+                project.attribute.cell,
+                "list",
+                ATTRIBUTE_NAME,
+                "项目属性",
+                "请从下拉列表选择：" + "、".join(ATTRIBUTE_VALUES) + "。",
+                "项目属性",
+                "项目属性一般为：" + "、".join(ATTRIBUTE_VALUES) + "。确定要填写其他内容吗？",
+            )
         )
-    )
-    if not project.indicators:
-        return out
     cols = project.columns
+    if not project.indicators or cols["level1"] == cols["name"]:
+        return out  # no rows, or 一级/二级 as rows of the names (a tree): no lists for them
     first = project.header_row + 1
     last = max(i.row for i in project.indicators)
     c1, c2, cv = cols["level1"], cols["level2"], cols["value"]

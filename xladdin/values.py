@@ -181,9 +181,17 @@ _FULLWIDTH = str.maketrans(
 )
 
 
+# A unit in brackets after the number, as budget systems print it: "=100.00(%)", "≥90.00(%)".
+_UNIT_IN_BRACKETS = re.compile(r"(\d)\((%|‰|[\u4e00-\u9fff]{1,3})\)$")
+
+
 def _normalise(text: str) -> str:
     t = squash(text.translate(_FULLWIDTH))
     t = t.replace("x", "*").replace("X", "*").replace("·", "/")
+    if t.endswith(("。", ";", "；")):  # a sentence's end after the value: "95%以上。"
+        t = t.rstrip("。;；")
+    if t.endswith(")"):
+        t = _UNIT_IN_BRACKETS.sub(r"\1\2", t)
     return t
 
 

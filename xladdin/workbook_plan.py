@@ -337,6 +337,7 @@ class Applied:
     highlights: int = 0  # ClearHighlights: cells whose highlight came off
     # those cells: a mark under a highlight got its own fill back with it, so ClearMarks leaves them
     unhighlighted: set[tuple[str, str]] = field(default_factory=set)
+    unchanged: bool = False  # every step found nothing to do (clear on a workbook never marked): nothing to write
 
 
 __all__ = [

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xladdin.commands.console import progress_of
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="+", help="要检查的工作簿（.xlsx）；可写多个文件、文件夹或通配符（如 送审/*.xlsx）")
@@ -56,9 +58,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
     p.add_argument(
+        "--output-file",
+        metavar="结果.json",
+        help="把检查结果写入这个文件（UTF-8 编码），而不是显示在屏幕上",
+    )
+    p.add_argument(
         "--exit-zero",
         action="store_true",
-        help="发现错误也以状态码0退出（如同 ruff 的 --exit-zero）；文件无法读取等仍返回2",
+        help="发现错误时也以 0 退出（文件无法读取或未能写入时仍为 2），便于 .bat 脚本和 && 继续执行下一步",
+    )
+    p.add_argument(
+        "--tables",
+        action="store_true",
+        help="同时列出读到的每张表：表样栏目、金额单位和每一行指标（用来确认其他表样读得对不对）",
     )
     p.add_argument(
         "--standards",
@@ -93,13 +105,12 @@ def _file_settings(args: argparse.Namespace) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """The check; with ``--exit-zero`` the errors found do not fail a script (a file that could
-    not be checked still does: exit 2)."""
+    not be checked still does: exit 2) — see ``exit_code``."""
     from xladdin.commands.standards import read_standards_file
     from xladdin.standards import using
 
     with using(read_standards_file(args.standards) if args.standards else None):
-        code = _run(args)
-    return 0 if code == 1 and args.exit_zero else code
+        return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -107,7 +118,8 @@ def _run(args: argparse.Namespace) -> int:
     from xladdin.errors import UserError
     from xladdin.files.checking import check_file
     from xladdin.files.inputs import is_single_file
-    from xladdin.report import to_console, to_json
+    from xladdin.files.reports import mark_file
+    from xladdin.marks import plan_marks
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs 应为不小于1的整数（写的是 {args.jobs}）。不想并行请写 --jobs 1。")
@@ -115,10 +127,12 @@ def _run(args: argparse.Namespace) -> int:
     if not is_single_file(args.file):
         if args.fix or args.unsafe_fixes:
             raise UserError("--fix 一次只能修正一个文件，请逐个文件运行。")
-        return _run_batch(args)
+        if args.tables:
+            raise UserError("--tables 一次只能列出一个文件的表，请逐个文件运行。")
+        return exit_code(_run_batch(args), args)
     args.file = args.file[0]
     if args.fix or args.unsafe_fixes:
-        return _run_fix(args)
+        return exit_code(_run_fix(args), args)
     if args.report:
         _check_report_path(args.report, [Path(args.file)])
     marking = bool(args.mark or args.output or args.in_place)  # an output file only makes sense for marks
@@ -126,30 +140,62 @@ def _run(args: argparse.Namespace) -> int:
     if marking and not args.output and not args.in_place:
         target = str(marked_name(Path(args.file)))
         _refuse_foreign(Path(target))
+    progress = progress_of(args)
+    json = args.format == "json"
     result = check_file(
         args.file,
         split_codes(args.select),
         split_codes(args.ignore),
         jobs=args.jobs,
-        json=args.format == "json",
+        json=json,
         file_settings=_file_settings(args),
+        progress=progress,
     )
-    if args.format == "json":
-        print(to_json(result, result.rendered))
-    else:
-        print(to_console(result, color=sys.stdout.isatty()))
+    # every file is written before anything is printed: a console that cannot show a character
+    # (or a reader that left the pipe) must never cost the user the marked workbook
+    said: list[str] = []
+    tables = _tables(args.file) if args.tables else None
     if args.report:
         from xladdin.check import BatchResult
 
-        _write_report(BatchResult([result]), args.report, [Path(args.file)], args.reviewer)
+        said.append(_write_report(BatchResult([result]), args.report, [Path(args.file)], args.reviewer))
     if marking:
-        from xladdin.files.reports import mark_file
-        from xladdin.marks import plan_marks
-
-        written = mark_file(args.file, result, output=target, in_place=args.in_place, force=args.force)
+        done = mark_file(args.file, result, output=target, in_place=args.in_place, force=args.force, progress=progress)
         marked = len(plan_marks(result))
-        print(f"已写入 {written}：{marked} 个单元格已标色并加批注，详见“校验结果”表。", file=sys.stderr)
-    return result.exit_code
+        said.append(f"已写入 {done.target}：{marked} 个单元格已标色并加批注，详见“校验结果”表。")
+        said.extend(f"提示：{line}" for line in done.notices)
+    say_report(args, result, tables)
+    for line in said:
+        print(line, file=sys.stderr)
+    return exit_code(result.exit_code, args)
+
+
+def exit_code(code: int, args: argparse.Namespace) -> int:
+    """``--exit-zero``: findings are not a failure (ruff's option); a file that could not be read or written still is."""
+    return 0 if code == 1 and getattr(args, "exit_zero", False) else code
+
+
+def say_report(args: argparse.Namespace, result: Any, tables: list[dict[str, Any]] | None = None) -> None:
+    """One file's report: the console text, or the JSON contract, on stdout or into ``--output-file``."""
+    from xladdin.commands.console import write_report
+    from xladdin.report import to_console, to_json
+
+    output_file = getattr(args, "output_file", None)
+    if args.format == "json":
+        write_report(to_json(result, getattr(result, "rendered", None), tables), output_file, json=True)
+    else:
+        color = not output_file and sys.stdout.isatty()
+        write_report(to_console(result, color=color, tables=tables), output_file, json=False)
+
+
+def _tables(file: str) -> list[dict[str, Any]]:
+    """What was read of each table of the file, in the order of the check's projects."""
+    from xladdin.check import read_projects
+    from xladdin.files.sources import read_sheets
+    from xladdin.report import table_view
+
+    projects, _ = read_projects(read_sheets(file))
+    return [table_view(p) for p in projects]
 
 
 def _refuse_foreign(target: Path) -> None:
@@ -171,12 +217,12 @@ def _run_fix(args: argparse.Namespace) -> int:
     from xladdin.files.checking import check_file
     from xladdin.files.writing import edit_file
     from xladdin.plans.fix import plan_fix
-    from xladdin.report import to_console, to_json
 
     if args.mark or args.report:
         raise UserError("--fix 不能与 --mark 或 --report 同时使用：请先修正，再对修正后的文件校验。")
     select, ignore = split_codes(args.select), split_codes(args.ignore)
-    before = check_file(args.file, select, ignore, jobs=args.jobs)
+    progress = progress_of(args)
+    before = check_file(args.file, select, ignore, jobs=args.jobs, progress=progress)
     unsafe = bool(args.unsafe_fixes)
     done = edit_file(
         args.file,
@@ -184,17 +230,20 @@ def _run_fix(args: argparse.Namespace) -> int:
         args.output,
         args.in_place,
         args.force,
+        progress=progress,
     )
-    after = check_file(str(done.target or args.file), select, ignore, jobs=args.jobs, json=args.format == "json")
-    if args.format == "json":
-        print(to_json(after, after.rendered))
-    else:
-        print(to_console(after, color=sys.stdout.isatty()))
+    after = check_file(
+        str(done.target or args.file), select, ignore, jobs=args.jobs, json=args.format == "json", progress=progress
+    )
+    say_report(args, after)
     plan = done.plan
     where = f"已写入 {done.target}" if done.target else "文件未改动"
     print(f"{plan.message}{where}。", file=sys.stderr)
     for note in plan.notes:
         print(f"未修正：{note}", file=sys.stderr)
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     left = sum(1 for f in after.findings if f.fix is not None and not f.fix.safe)
     if left and not unsafe:
         print(f"另有{left}处需确认的修正未应用（加 --unsafe-fixes 可一并修正）。", file=sys.stderr)
@@ -209,6 +258,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     ``--mark --in-place`` marks each file itself, after a backup.
     """
     from xladdin.check import BatchResult
+    from xladdin.commands.console import write_report
     from xladdin.errors import EarlierOutput, UserError
     from xladdin.files.checking import check_file
     from xladdin.files.inputs import expand_inputs
@@ -227,30 +277,40 @@ def _run_batch(args: argparse.Namespace) -> int:
     batch = BatchResult([])
     select, ignore = split_codes(args.select), split_codes(args.ignore)
     own = _file_settings(args)
-    for path in paths:
-        try:
-            batch.results.append(
-                check_file(
-                    str(path),
-                    select,
-                    ignore,
-                    jobs=args.jobs,
-                    json=args.format == "json",
-                    file_settings=own,
-                    outputs=False,
+    progress = progress_of(args)
+    try:
+        for i, path in enumerate(paths, start=1):
+            progress.step("检查文件", i, len(paths))
+            try:
+                batch.results.append(
+                    check_file(
+                        str(path),
+                        select,
+                        ignore,
+                        jobs=args.jobs,
+                        json=args.format == "json",
+                        file_settings=own,
+                        outputs=False,
+                    )
                 )
-            )
-        except EarlierOutput as e:  # a marked copy or a report of an earlier run, wherever it was written
-            batch.outputs.append((str(path), e.what))
-        except UserError as e:
-            batch.unreadable.append((str(path), str(e)))
+            except EarlierOutput as e:  # a marked copy or a report of an earlier run, wherever it was written
+                batch.outputs.append((str(path), e.what))
+            except UserError as e:
+                batch.unreadable.append((str(path), str(e)))
+        # the files are written before the report is printed (see run)
+        said: list[str] = []
+        if args.report:
+            said.append(_write_report(batch, args.report, paths, args.reviewer))
+        failed = _mark_batch(batch, targets, args, said) if marking else 0
+    finally:
+        progress.clear()
     if args.format == "json":
-        print(batch_to_json(batch, {r.file: getattr(r, "rendered", {}) for r in batch.results}))
+        text = batch_to_json(batch, {r.file: getattr(r, "rendered", {}) for r in batch.results})
     else:
-        print(batch_to_console(batch, color=sys.stdout.isatty()))
-    if args.report:
-        _write_report(batch, args.report, paths, args.reviewer)
-    failed = _mark_batch(batch, targets, args) if marking else 0
+        text = batch_to_console(batch, color=not args.output_file and sys.stdout.isatty())
+    write_report(text, args.output_file, json=args.format == "json")
+    for line in said:
+        print(line, file=sys.stderr)
     return 2 if failed else batch.exit_code
 
 
@@ -271,8 +331,9 @@ def _check_report_path(report: str, inputs: list[Path]) -> list[Path]:
     return [p for p in inputs if p not in same]
 
 
-def _write_report(batch: Any, report: str, paths: list[Path], reviewer: str = "") -> None:
-    """The reviewer's workbook, dated, signed when ``reviewer``; each file linked by its path relative to it."""
+def _write_report(batch: Any, report: str, paths: list[Path], reviewer: str = "") -> str:
+    """The reviewer's workbook, dated, signed when ``reviewer``; each file linked by its path
+    relative to it.  Returns what to say."""
     import datetime as dt
 
     from xladdin.files.reports import write_batch_report
@@ -287,7 +348,7 @@ def _write_report(batch: Any, report: str, paths: list[Path], reviewer: str = ""
             links[str(p)] = p.resolve().as_uri()
     sheets = batch_report(batch, links, day=dt.date.today(), reviewer=reviewer.strip(), outputs=batch.outputs)
     written = write_batch_report(out, sheets)
-    print(f"已写入审核汇总 {written.resolve()}。", file=sys.stderr)
+    return f"已写入审核汇总 {written.resolve()}。"
 
 
 def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict[Path, Path | None]:
@@ -319,28 +380,33 @@ def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict
     return targets
 
 
-def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Namespace) -> int:
-    """Mark every checked file; a file that cannot be written is said on stderr (count returned)."""
+def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Namespace, said: list[str]) -> int:
+    """Mark every checked file; a file that cannot be written is added to ``said`` (count returned)."""
     from xladdin.errors import UserError
     from xladdin.files.reports import mark_file
 
+    progress = progress_of(args)
     failed = 0
     written: list[tuple[Path, Path]] = []
-    for result in batch.results:
+    for i, result in enumerate(batch.results, start=1):
+        progress.step("标记文件", i, len(batch.results))
         src = Path(result.file)
         target = targets.get(src)
         try:
             if target is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)
-            written.append((src, mark_file(src, result, output=target, in_place=args.in_place, force=args.force)))
+            done = mark_file(src, result, output=target, in_place=args.in_place, force=args.force)
+            assert done.target is not None
+            written.append((src, done.target))
+            for line in done.notices:
+                print(f"提示：{src}：{line}", file=sys.stderr)
         except (UserError, OSError) as e:
             failed += 1
-            print(f"xladdin：{src} 未写入标记：{e}", file=sys.stderr)
+            said.append(f"xladdin：{src} 未写入标记：{e}")
     if args.in_place:
         where = "原文件（每个文件旁留有备份）"
     else:
         where = f"文件夹 {Path(args.output).resolve()}（文件名后加“{MARKED_SUFFIX}”）"
-    print(f"已标记 {len(written)} 个文件，写入{where}；每个文件的“校验结果”表列出其问题：", file=sys.stderr)
-    for src, target in written:
-        print(f"  {src} → {target}", file=sys.stderr)
+    said.append(f"已标记 {len(written)} 个文件，写入{where}；每个文件的“校验结果”表列出其问题：")
+    said.extend(f"  {src} → {target}" for src, target in written)
     return failed

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from xladdin import __version__
+from xladdin.commands.console import progress_for, setup_streams
 from xladdin.errors import UserError
 
 VERBS: dict[str, str] = {
@@ -90,6 +91,13 @@ def usage_error(message: str) -> str:
     return f"命令行有误：{where}{message}"
 
 
+def say_notices(notices: Sequence[str]) -> None:
+    """What the file shell says about a written file itself (a Strict workbook converted, formula
+    results Excel will recalculate, what --force let go): one line each, on stderr."""
+    for line in notices:
+        print(f"提示：{line}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="xladdin",
@@ -108,19 +116,39 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         p = sub.add_parser(verb, help=help_text, description=help_text)
         mod.add_arguments(p)
+        if verb not in QUICK_VERBS:
+            p.add_argument(
+                "--progress",
+                dest="show_progress",
+                action="store_true",
+                help="在 stderr 显示进度（在终端上运行时默认显示；--format json 时不显示）",
+            )
         p.set_defaults(_run=mod.run)
     return parser
 
 
+QUICK_VERBS = {"rules"}  # verbs that never take long: no progress option
+
+
+def verb_name(verb: str) -> str:
+    """The verb as the ribbon says it (校验, 统一格式 …), for the progress line."""
+    return VERBS.get(verb, verb).split("：")[0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    setup_streams()  # before argparse's own help and errors, which hold Chinese too
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    args.progress = progress_for(
+        verb_name(args.verb), getattr(args, "show_progress", False), json=getattr(args, "format", "text") == "json"
+    )
     try:
         return int(args._run(args))
     except UserError as exc:
+        args.progress.clear()
         print(f"xladdin：{exc.message}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # `xladdin check … | head`: the reader left, nothing is wrong
@@ -129,9 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
+        args.progress.clear()
         print("xladdin：已中断，未写入任何文件。", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug of ours: say so plainly, keep the details for --debug
+        args.progress.clear()
         if args.debug:
             raise
         print(

@@ -20,6 +20,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
     p.add_argument("--write", action="store_true", help="在工作簿中加入“成本测算”表（公式计算），写入 -o 指定的文件")
     add_output_arguments(p, "--write 时")
+    p.add_argument(
+        "--output-file", metavar="结果.json", help="把测算结果写入这个文件（UTF-8 编码），而不是显示在屏幕上"
+    )
 
 
 def explain_file(path: str) -> list[CostExplanation]:
@@ -96,24 +99,48 @@ def to_text(explanations: list[CostExplanation]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    explanations = explain_file(args.file)
-    if args.write:
-        write(args.file, explanations, args.output, args.in_place, args.force)
-    elif args.output or args.in_place:
+    from xladdin.commands.console import progress_of, write_report
+
+    if (args.output or args.in_place) and not args.write:
         from xladdin.errors import UserError
 
         raise UserError("-o / --in-place 只在加 --write 时使用。请加 --write 以写入“成本测算”表。")
+    progress = progress_of(args)
+    progress.step("测算")
+    try:
+        explanations = explain_file(args.file)
+    finally:
+        progress.clear()
+    if args.write:  # written before anything is printed (xladdin.commands.console)
+        write(args.file, explanations, args.output, args.in_place, args.force, progress)
     if args.format == "json":
-        print(json.dumps(to_dict(args.file, explanations), ensure_ascii=False, indent=2))
+        write_report(json.dumps(to_dict(args.file, explanations), ensure_ascii=False, indent=2), args.output_file, True)
     else:
-        print(to_text(explanations), end="")
+        write_report(to_text(explanations), args.output_file, False)
     return 0
 
 
-def write(source: str, explanations: list[CostExplanation], output: str | None, in_place: bool, force: bool) -> str:
+def write(
+    source: str,
+    explanations: list[CostExplanation],
+    output: str | None,
+    in_place: bool,
+    force: bool,
+    progress: Any = None,
+) -> str:
     """The 成本测算 sheet into the workbook (``xladdin.plans.costs``, the ribbon's 测算成本)."""
+    from xladdin.commands.cli import say_notices
     from xladdin.files.writing import edit_file
     from xladdin.plans.costs import plan_cost_sheet
+    from xladdin.progress import QUIET
 
-    done = edit_file(source, lambda sheets: plan_cost_sheet(sheets, explanations), output, in_place, force)
+    done = edit_file(
+        source,
+        lambda sheets: plan_cost_sheet(sheets, explanations),
+        output,
+        in_place,
+        force,
+        progress=progress or QUIET,
+    )
+    say_notices(done.notices)
     return str(done.target)

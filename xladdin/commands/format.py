@@ -26,22 +26,34 @@ def options_from(args: argparse.Namespace) -> StyleOptions:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.console import brief_list, progress_of
     from xladdin.files.writing import edit_file
     from xladdin.plans.format import plan_format
 
     start = time.perf_counter()
     options = options_from(args)
-    done = edit_file(args.file, lambda sheets: plan_format(sheets, options), args.output, args.in_place, args.force)
+    done = edit_file(
+        args.file,
+        lambda sheets: plan_format(sheets, options),
+        args.output,
+        args.in_place,
+        args.force,
+        progress=progress_of(args),
+    )
     took = time.perf_counter() - start
     names = done.plan.names
     summary = names.get("summary") or []
     print(
-        f"已统一格式：{len(names['formatted'])} 张项目表（{'、'.join(names['formatted'])}）"
+        f"已统一格式：{len(names['formatted'])} 张项目表（{brief_list(names['formatted'])}）"
         + (f"，以及“{summary[0]}”" if summary else "")
     )
     if names.get("untouched"):
-        print("未改动的其他工作表：" + "、".join(names["untouched"]))
+        untouched = names["untouched"]
+        print(f"未改动的其他工作表：{len(untouched)} 张（{brief_list(untouched)}）")
     for note in done.plan.notes:
         print(f"提示：{note}")
     print(f"已写入 {done.target}（用时 {took:.1f} 秒）")
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     return 0

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from xladdin.errors import UserError
+from xladdin.progress import QUIET, Progress
 from xladdin.published.document import REPAIR, UNPLACED, LogEntry
 from xladdin.published.recognise import Imported
 from xladdin.workbook_plan import WorkbookPlan
@@ -31,13 +32,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--body-font", default=None, help="正文字体（默认 仿宋）")
 
 
-def import_files(files: list[str]) -> Imported:
+def import_files(files: list[str], progress: Progress = QUIET) -> Imported:
     """Every file's tables in order; the notice of the first file that has one."""
     from xladdin.files.documents import read_document
     from xladdin.published.recognise import recognise
 
     total = Imported()
-    for f in files:
+    for i, f in enumerate(files, start=1):
+        progress.step("读取文件", i, len(files))
         doc = read_document(f)
         one = recognise(doc)
         prefix = f"{Path(f).name} " if len(files) > 1 else ""
@@ -55,6 +57,7 @@ def import_files(files: list[str]) -> Imported:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.console import brief_list, progress_of
     from xladdin.commands.format import options_from
     from xladdin.published.plan import plan_import
     from xladdin.published.sheets import named
@@ -66,7 +69,11 @@ def run(args: argparse.Namespace) -> int:
     for f in args.files:
         if out.exists() and Path(f).exists() and out.resolve() == Path(f).resolve():
             raise UserError(f"输出文件与输入文件 {f} 相同。请用 -o 指定一个新的 .xlsx 文件。")
-    imported = import_files(args.files)
+    progress = progress_of(args)
+    try:
+        imported = import_files(args.files, progress)
+    finally:
+        progress.clear()
     if not imported.specs:
         names = "、".join(Path(f).name for f in args.files)
         raise UserError(
@@ -75,11 +82,15 @@ def run(args: argparse.Namespace) -> int:
         )
     specs = named(imported.specs)
     plan = plan_import(specs, imported, [Path(f).name for f in args.files], options_from(args))
-    write_workbook(plan, out)
+    progress.step(f"写入 {len(specs)} 个项目")
+    try:
+        write_workbook(plan, out)
+    finally:
+        progress.clear()
     took = time.perf_counter() - start
     repairs = sum(e.kind == REPAIR for e in imported.log)
     unplaced = sum(e.kind == UNPLACED for e in imported.log)
-    print(f"已导入 {len(specs)} 个项目：" + "、".join(s.sheet for s in specs))
+    print(f"已导入 {len(specs)} 个项目：" + brief_list([s.sheet for s in specs]))
     print(f"导入记录：修复 {repairs} 处，未放入 {unplaced} 处（见工作表“导入记录”）")
     print(f"已写入 {out}（用时 {took:.1f} 秒）")
     return 0

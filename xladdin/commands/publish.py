@@ -17,7 +17,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--unit", help="公开单位名称（默认取各表的“实施单位”）")
     p.add_argument("--year", type=int, help="预算年度（默认取表头的年度）")
-    p.add_argument("--timeout", type=int, default=300, help="等待 LibreOffice 的最长秒数（默认 300）")
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=300,
+        help="LibreOffice 没有进展时最多等待的秒数（默认 300；大工作簿分部分转换，每部分计）",
+    )
     p.add_argument("--title-font", default=None, help="标题字体（默认 黑体）")
     p.add_argument("--body-font", default=None, help="正文字体（默认 仿宋）")
     p.add_argument(
@@ -38,6 +43,7 @@ def parse_day(text: str | None) -> dt.date | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.console import progress_of
     from xladdin.commands.format import options_from
     from xladdin.files.pdf import imported_notice, publish_file
 
@@ -46,16 +52,21 @@ def run(args: argparse.Namespace) -> int:
     kept = imported_notice(args.file)
     if kept is not None:  # a workbook made by `xladdin import` signs and dates as the original did
         day, unit, year = day or kept.date, unit or kept.unit, year or kept.year
-    out, published, ready = publish_file(
-        args.file,
-        args.output,
-        day=day,
-        unit=unit,
-        year=year,
-        timeout=args.timeout,
-        options=options_from(args),
-        force=args.force,
-    )
+    progress = progress_of(args)
+    try:
+        out, published, ready = publish_file(
+            args.file,
+            args.output,
+            day=day,
+            unit=unit,
+            year=year,
+            timeout=args.timeout,
+            options=options_from(args),
+            force=args.force,
+            progress=progress,
+        )
+    finally:
+        progress.clear()
     took = time.perf_counter() - start
     print(f"已生成公开文档：{out}（公开说明 + {len(published)} 张项目表，用时 {took:.1f} 秒）")
     if not ready.ready:

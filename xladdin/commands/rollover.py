@@ -17,6 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.console import progress_of
     from xladdin.conventions import ROLLOVER_SHEET
     from xladdin.errors import UserError
     from xladdin.files.writing import edit_file
@@ -32,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
         found.append(rp)
         return plan
 
-    done = edit_file(args.file, plan_of, args.output, args.in_place, args.force, dry_run=args.dry_run)
+    done = edit_file(
+        args.file, plan_of, args.output, args.in_place, args.force, dry_run=args.dry_run, progress=progress_of(args)
+    )
     rp = found[0]
     counts = done.plan.counts
     if args.dry_run:
@@ -49,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
         f"已生成{args.to}年度工作簿 {done.target}：修改 {counts['edits']} 个单元格；"
         f"待更新 {counts[TODO]} 处（橙色），需确认 {counts[CONFIRM]} 处，详见“{ROLLOVER_SHEET}”表。"
     )
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     return 0
 
 

@@ -13,6 +13,7 @@ import argparse
 import json
 from typing import Any
 
+from xladdin.commands.console import progress_of, write_report
 from xladdin.commands.output_options import add_output_arguments
 from xladdin.errors import UserError
 from xladdin.selfeval import DEFAULT_GRADES, Grades, SheetScore
@@ -28,6 +29,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--score", action="store_true", help="不生成，只计算工作簿中各自评表的得分并列出")
     p.add_argument("--format", choices=["text", "json"], default="text", help="--score 的输出格式（默认 text）")
+    p.add_argument(
+        "--output-file", metavar="得分.json", help="--score 时：把得分写入这个文件（UTF-8 编码），而不是显示在屏幕上"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,15 +39,14 @@ def run(args: argparse.Namespace) -> int:
         if args.output or args.in_place or args.grades:
             raise UserError("--score 只计算得分，不写文件，不能与 -o、--in-place、--grades 同时使用。")
         scores = score_file(args.file)
-        if args.format == "json":
-            print(
-                json.dumps(
-                    {"file": args.file, "selfevals": [s.as_dict() for s in scores]}, ensure_ascii=False, indent=2
-                )
-            )
+        if args.format == "json":  # UTF-8 whatever the console's code page (xladdin.commands.console)
+            data = {"file": args.file, "selfevals": [s.as_dict() for s in scores]}
+            write_report(json.dumps(data, ensure_ascii=False, indent=2), args.output_file, json=True)
         else:
-            print(to_text(scores), end="")
+            write_report(to_text(scores), args.output_file, json=False)
         return 0
+    if args.output_file:
+        raise UserError("--output-file 只用于 --score 的得分报告；生成自评表请用 -o 给出工作簿。")
     grades = DEFAULT_GRADES
     if args.grades:
         try:
@@ -53,7 +56,14 @@ def run(args: argparse.Namespace) -> int:
     from xladdin.files.writing import edit_file
     from xladdin.plans.selfeval import plan_selfeval
 
-    done = edit_file(args.file, lambda sheets: plan_selfeval(sheets, grades), args.output, args.in_place, args.force)
+    done = edit_file(
+        args.file,
+        lambda sheets: plan_selfeval(sheets, grades),
+        args.output,
+        args.in_place,
+        args.force,
+        progress=progress_of(args),
+    )
     print(done.plan.message)
     for note in done.plan.notes:
         print(f"提示：{note}")

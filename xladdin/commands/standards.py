@@ -21,6 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from xladdin.commands.console import write_report
 from xladdin.errors import UserError
 from xladdin.model import display_text
 from xladdin.standards import (
@@ -85,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     with using(top):
         stack = layers(_workbook_tables(args.file))
     lines = in_effect(stack)
-    if args.format == "json":
-        print(json.dumps([_as_dict(line) for line in lines], ensure_ascii=False, indent=2))
+    if args.format == "json":  # UTF-8 whatever the console's code page (xladdin.commands.console)
+        write_report(json.dumps([_as_dict(line) for line in lines], ensure_ascii=False, indent=2), None, json=True)
     elif args.format == "csv":
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")

@@ -13,6 +13,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xladdin.commands.console import progress_of
     from xladdin.errors import UserError
     from xladdin.files.writing import edit_file
     from xladdin.model import SheetData
@@ -25,6 +26,9 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("这个工作簿中没有 xladdin 的修改记录，无可撤销。")
         return plan
 
-    done = edit_file(args.file, plan_of, args.output, args.in_place, args.force)
+    done = edit_file(args.file, plan_of, args.output, args.in_place, args.force, progress=progress_of(args))
     print(f"{done.plan.message}已写入 {done.target}。")
+    from xladdin.commands.cli import say_notices
+
+    say_notices(done.notices)
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from xladdin import workbook_plan as wp
-from xladdin.conventions import UNDO_SHEET, now_text
+from xladdin.conventions import STATE_SHEET, UNDO_SHEET, now_text
 from xladdin.errors import UserError
 from xladdin.files import looks
 from xladdin.files.cells import fill_from_xml, fill_xml, is_solid, plain, set_value, solid
@@ -21,7 +21,9 @@ from xladdin.files.journal import journal_entries
 from xladdin.files.marking import clear_marks, mark_cells
 from xladdin.files.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge
 from xladdin.files.workbooks import sheet_from_openpyxl
+from xladdin.marks import NOTE_TAG
 from xladdin.model import Scalar, parse_ref
+from xladdin.progress import QUIET, Progress
 from xladdin.undo import JournalEntry, next_batch, read_journal
 
 if TYPE_CHECKING:
@@ -30,10 +32,13 @@ if TYPE_CHECKING:
 
 
 class _Run:
-    """One application: the workbook, the journal batch being written, the formula index."""
+    """One application: the workbook, the journal batch being written, the formula index, the progress."""
 
-    def __init__(self, wb: Workbook, plan: wp.WorkbookPlan) -> None:
+    def __init__(self, wb: Workbook, plan: wp.WorkbookPlan, progress: Progress = QUIET) -> None:
         self.wb = wb
+        self.progress = progress
+        self.total = len(_sheets_of(plan))
+        self.seen: set[str] = set()
         self.journal = plan.journal
         self.entries: list[JournalEntry] = []
         self.time = now_text()
@@ -63,6 +68,12 @@ class _Run:
         if self._formulas is not None:
             self._formulas.append((ws, cell))
 
+    def at(self, sheet: str) -> None:
+        """Now working on ``sheet``: the progress counts the sheets begun."""
+        if sheet not in self.seen:
+            self.seen.add(sheet)
+            self.progress.step("写入工作表", len(self.seen), self.total)
+
     def sheet(self, name: str) -> Worksheet:
         ws = self._sheets.get(name)
         if ws is None:
@@ -87,15 +98,50 @@ class _Run:
         return text
 
 
-def apply(wb: Workbook, plan: wp.WorkbookPlan) -> wp.Applied:
-    """Carry out every step of ``plan`` in order; journal them as one batch when the plan says so."""
-    run = _Run(wb, plan)
+def apply(wb: Workbook, plan: wp.WorkbookPlan, progress: Progress = QUIET) -> wp.Applied:
+    """Carry out every step of ``plan`` in order; journal them as one batch when the plan says so.
+
+    ``progress`` hears of each sheet as its first step begins (n of the sheets the plan touches).
+    """
+    run = _Run(wb, plan, progress)
+    noop = 0
     for step in plan.steps:
+        if isinstance(step, wp.ClearMarks) and not _marked(run.wb, step):
+            noop += 1  # nothing of the tool's is on the workbook: the step would only rewrite it
+        elif isinstance(step, wp.ClearHighlights) and not step.cells:
+            noop += 1  # no fill or rollover colour to take off
+        sheet = _sheet_of_step(step)
+        if sheet is not None:
+            run.at(sheet)
         _STEP[type(step)](run, step)
+    run.applied.unchanged = bool(plan.steps) and noop == len(plan.steps) and not run.entries
     if run.entries:
         journal_entries(wb, run.entries)
         run.applied.batch = run.batch
     return run.applied
+
+
+def _sheet_of_step(step: wp.Step) -> str | None:
+    """The one sheet a step works on (None: a step over several sheets, or over none)."""
+    if isinstance(step, wp.WriteSheet):
+        return step.content.name
+    if isinstance(step, wp.StyleSheet):
+        return step.style.sheet
+    sheet = getattr(step, "sheet", None)
+    return sheet if isinstance(sheet, str) else None
+
+
+def _sheets_of(plan: wp.WorkbookPlan) -> set[str]:
+    """Every sheet the plan works on, for the progress's total."""
+    names: set[str] = set()
+    for step in plan.steps:
+        if isinstance(step, wp.MarkCells):
+            names.update(m.sheet for m in step.marks)
+        elif isinstance(step, wp.ClearMarks):
+            names.update(st.sheet for st in step.states)
+        elif (sheet := _sheet_of_step(step)) is not None:
+            names.add(sheet)
+    return names
 
 
 # --------------------------------------------------------------------------- cells
@@ -234,8 +280,23 @@ def _charts(run: _Run, s: wp.AddCharts) -> None:
 # --------------------------------------------------------------------------- marks and the journal
 
 
+def _marked(wb: Workbook, s: wp.ClearMarks) -> bool:
+    """Whether taking the marks off can change anything: a state to restore, the state sheet, or a
+    note of the tool's on some cell (looked for only when the state sheet is missing)."""
+    if s.states or STATE_SHEET in wb.sheetnames:
+        return True
+    if not s.without_state:
+        return False
+    return any(
+        cell.comment is not None and NOTE_TAG in cell.comment.text
+        for ws in wb.worksheets
+        for cell in ws._cells.values()
+        if cell.comment is not None
+    )
+
+
 def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
-    run.applied.cleared = clear_marks(run.wb, s.states, s.without_state, run.applied.unhighlighted)
+    run.applied.cleared = clear_marks(run.wb, s.states, s.without_state, run.applied.unhighlighted, at=run.at)
     run.sheets_changed()
 
 
@@ -256,7 +317,7 @@ def _clear_highlights(run: _Run, s: wp.ClearHighlights) -> None:
 
 
 def _mark_cells(run: _Run, s: wp.MarkCells) -> None:
-    run.applied.marked = mark_cells(run.wb, s.marks)
+    run.applied.marked = mark_cells(run.wb, s.marks, at=run.at)
     run.sheets_changed()
 
 

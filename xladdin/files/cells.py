@@ -73,6 +73,7 @@ def set_value(ws: Worksheet, row: int, col: int, value: Any, formula: bool = Tru
     formulas.
     """
     from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.utils.exceptions import IllegalCharacterError
 
     cur = ws._cells.get((row, col))
     if isinstance(cur, MergedCell):
@@ -81,7 +82,13 @@ def set_value(ws: Worksheet, row: int, col: int, value: Any, formula: bool = Tru
         ws._cells[(row, col)] = plain_cell
     cell: Any = ws.cell(row=row, column=col)
     kept = _keep_runs(cell.value, value)
-    cell.value = kept if kept is not None else value
+    try:
+        cell.value = kept if kept is not None else value
+    except IllegalCharacterError:
+        # a control character the input itself held (stored as _x0001_): openpyxl refuses to take it,
+        # the writer (files.carry) stores it escaped again, as Excel does
+        cell._value = str(value)
+        cell.data_type = "s"
     if isinstance(value, str) and value[:1] in "=+-@" and (not formula or not value.startswith("=")):
         cell.data_type = "s"
 

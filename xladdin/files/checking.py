@@ -23,8 +23,9 @@ from typing import Any, NamedTuple
 from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
 from xladdin.conventions import REPORT_SHEET
 from xladdin.errors import EarlierOutput, UserError
-from xladdin.files.xlsx_source import XlsxSource
+from xladdin.files.sources import Source, open_source
 from xladdin.model import SheetData
+from xladdin.progress import QUIET, Progress
 from xladdin.report import project_json
 from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
@@ -51,13 +52,13 @@ MIN_PART = 20
 class FileCheck(CheckResult):
     """A file's ``CheckResult``, with what the parallel check worked out on the way.
 
-    ``rendered``: the projects' entries of the JSON report, by sheet, rendered by the
+    ``rendered``: the projects' entries of the JSON report, by table (``ProjectResult.key``), rendered by the
     process that checked them (a worker of a parallel check) so the report is not
     rendered serially at the end; empty when JSON was not asked for.  ``pending``: the
     workbook rules a part leaves to the process that has every part.
     """
 
-    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # by ProjectResult.key
     pending: list[str] = field(default_factory=list, repr=False, compare=False)
 
 
@@ -69,6 +70,7 @@ def check_file(
     json: bool = False,
     file_settings: bool = True,
     outputs: bool = True,
+    progress: Progress = QUIET,
 ) -> FileCheck:
     """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off).
 
@@ -77,6 +79,8 @@ def check_file(
     workbook's own rule choice (its ``xladdin设置`` sheet); the result says what it is either way.
     ``outputs`` False: a file an earlier run wrote (a marked copy, a reviewer's report) is not
     checked but refused with ``EarlierOutput`` — a folder of submissions may hold them.
+    ``progress``: told the sheets taken so far by every process (a parallel check), or that the
+    check runs.
 
     The result carries findings only (``ProjectResult.project`` is None): what a file
     check reports needs nothing else, and keeping every parsed table alive until the
@@ -84,32 +88,36 @@ def check_file(
     """
     file = str(path)
     opts = _Options(list(select or []), list(ignore or []), json, file_settings)
-    with gc_paused(), XlsxSource(path) as reader:
-        names = reader.names
-        if not outputs:
-            _refuse_earlier_output(reader, names)
-        n = workers(len(names), jobs)
-        result = _parallel(reader, file, names, opts, n) if n > 1 else None
-        if result is None:
-            result = _check_part(reader, file, None, opts)
-        # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
-        for sheet in pair_selfevals(result, reader.read, opts.select, opts.ignore, opts.file_settings):
-            result.rendered.pop(sheet, None)
+    try:
+        with gc_paused(), open_source(path) as reader:
+            names = reader.names
+            if not outputs:
+                _refuse_earlier_output(reader, names)
+            n = workers(len(names), jobs)
+            result = _parallel(reader, file, names, opts, n, progress) if n > 1 else None
+            if result is None:
+                progress.step(f"检查 {len(names)} 张工作表")
+                result = _check_part(reader, file, None, opts)
+            # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
+            for key in pair_selfevals(result, reader.read, opts.select, opts.ignore, opts.file_settings):
+                result.rendered.pop(key, None)
+    finally:
+        progress.clear()
     # the rules that compare tables, now that every part is in; a table they add to is rendered again
-    for sheet in apply_workbook_rules(result, result.pending):
-        result.rendered.pop(sheet, None)
+    for key in apply_workbook_rules(result, result.pending):
+        result.rendered.pop(key, None)
     result.pending = []
     return result
 
 
-def _refuse_earlier_output(reader: XlsxSource, names: list[str]) -> None:
+def _refuse_earlier_output(reader: Source, names: list[str]) -> None:
     """Raise ``EarlierOutput`` for a file the tool wrote."""
     what = _output_kind(reader, names)
     if what:
         raise EarlierOutput(reader.path.name, what)
 
 
-def _output_kind(reader: XlsxSource, names: list[str]) -> str:
+def _output_kind(reader: Source, names: list[str]) -> str:
     """``toolsheets.report.earlier_output`` of a file (only its 校验结果 sheet is read to tell)."""
     sheets: dict[str, SheetData | None] = dict.fromkeys(names)
     if REPORT_SHEET in sheets:
@@ -121,7 +129,7 @@ def _output_kind(reader: XlsxSource, names: list[str]) -> str:
 def output_kind(path: str | os.PathLike[str]) -> str:
     """What an earlier run of the tool wrote this file as ("" for anything else, also an unreadable file)."""
     try:
-        with XlsxSource(path) as reader:
+        with open_source(path) as reader:
             return _output_kind(reader, reader.names)
     except UserError:
         return ""
@@ -196,6 +204,12 @@ def _take(bounds: Any, n: int, floor: int, from_end: bool) -> tuple[int, int] | 
         return lo, lo + size
 
 
+def _taken(bounds: Any, total: int) -> int:
+    """How many sheets some process has taken (the progress of a parallel check)."""
+    with bounds.get_lock():
+        return total - max(0, bounds[1] - bounds[0])
+
+
 def _stop(bounds: Any) -> None:
     """Leave nothing more to take (after an error, the check is over for every process)."""
     with bounds.get_lock():
@@ -209,7 +223,7 @@ class _Options(NamedTuple):
     file_settings: bool = True
 
 
-def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
+def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
     """Some of the file's sheets — and the settings sheet, which every part obeys — checked;
     every sheet when ``names`` is None.
 
@@ -233,7 +247,7 @@ def _check_part(reader: XlsxSource, file: str, names: list[str] | None, opts: _O
     for p in result.projects:
         p.project = None
         if opts.json:
-            result.rendered[p.sheet] = project_json(p)
+            result.rendered[p.key] = project_json(p)
     return result
 
 
@@ -248,7 +262,7 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
     done: list[tuple[int, int, FileCheck]] = []  # (first sheet, last + 1, result) of each run
     gc.disable()  # see gc_paused; never switched back on: this process ends with the check
     try:
-        with XlsxSource(file) as reader:
+        with open_source(file) as reader:
             while (part := _take(bounds, n, floor, from_end=False)) is not None:
                 lo, hi = part
                 done.append((lo, hi, _check_part(reader, file, names[lo:hi], opts)))
@@ -262,7 +276,9 @@ def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floo
         conn.close()
 
 
-def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n: int) -> FileCheck | None:
+def _parallel(
+    reader: Source, file: str, names: list[str], opts: _Options, n: int, progress: Progress = QUIET
+) -> FileCheck | None:
     """The check in ``n`` processes — this one and ``n - 1`` workers — or None when no worker can start.
 
     Every process takes the next run of sheets from a shared counter as soon as it is
@@ -307,7 +323,9 @@ def _parallel(reader: XlsxSource, file: str, names: list[str], opts: _Options, n
         done: dict[int, tuple[int, FileCheck]] = {}
         while (part := _take(bounds, n, floor, from_end=True)) is not None:
             lo, hi = part
+            progress.step("检查工作表", _taken(bounds, len(names)), len(names))
             done[lo] = (hi, _check_part(reader, file, names[lo:hi], opts))
+        progress.step("检查工作表", len(names), len(names))
         error: BaseException | None = None
         for conn in conns:
             try:

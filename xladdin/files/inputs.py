@@ -16,7 +16,7 @@ from xladdin.errors import UserError
 
 # What a folder is searched for: the formats xladdin reads, and the ones it refuses
 # with a message (an old .xls among the .xlsx files should be reported, not ignored).
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb")
 _WILDCARDS = "*?["
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import CHART_DATA_SHEET, LISTS_SHEET
 from xladdin.files.cells import set_value
-from xladdin.model import cell_ref, column_letter, parse_ref
+from xladdin.model import Merge, cell_ref, column_letter, parse_ref
 from xladdin.style import CHART_TITLE, COST_CHART_PREFIX, CellStyle, ChartPlan, CostChartPlan, PrintSetup, SheetStyle
 from xladdin.validation_lists import VALUE_PROMPT_TITLE, ListsSheet, Validation
 from xladdin.workbook_plan import SheetContent
@@ -42,8 +42,6 @@ def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle], looks: L
     objects per cell was most of the time of writing a long record sheet).  ``looks``: the same
     memo over several sheets of one workbook (a look is an index into the workbook's styles).
     """
-    from openpyxl.cell.cell import MergedCell
-
     done: Looks = looks if looks is not None else {}
     for (r, c), st in cells.items():
         cell: Any = ws.cell(row=r, column=c)
@@ -51,7 +49,10 @@ def style_cells(ws: Worksheet, cells: dict[tuple[int, int], CellStyle], looks: L
             cell.font  # noqa: B018
         key = (st, tuple(cell._style))
         look = done.get(key)
-        if look is not None and not isinstance(cell, MergedCell):
+        if look is not None:
+            # a look is the cell's style array (indexes into the workbook's fonts, borders…),
+            # the same for an ordinary cell and a MergedCell: the cells a merge covers are most
+            # of a formatted table's styled cells
             cell._style = copy(look)
             continue
         _style_cell(cell, st)
@@ -94,7 +95,7 @@ def _style_cell(cell: Any, st: CellStyle) -> None:
 def apply_style(ws: Worksheet, plan: SheetStyle, looks: Looks | None = None) -> None:
     """统一格式 of one sheet: merges of empty cells, cell styles, widths, heights, print setup, frozen header."""
     for m in plan.merges:
-        ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
+        merge(ws, m)
     style_cells(ws, plan.cells, looks)
     set_widths(ws, plan.column_widths)
     for r, h in plan.row_heights.items():
@@ -102,6 +103,53 @@ def apply_style(ws: Worksheet, plan: SheetStyle, looks: Looks | None = None) -> 
     print_setup(ws, plan.print_setup)
     if plan.freeze:
         ws.freeze_panes = plan.freeze
+
+
+_SIDES = ("top", "left", "right", "bottom")
+
+
+def merge(ws: Worksheet, m: Merge) -> None:
+    """``ws.merge_cells``, without its per-cell work where it would change nothing.
+
+    openpyxl's merge looks the range up against every merge of the sheet (quadratic in a
+    table's few dozen merges) and copies the top-left cell's border edges and protection
+    onto every covered cell, one style lookup (a hash of a Border or a Protection) each:
+    most of the time of writing a workbook of a few thousand merges.  When the top-left
+    cell has no styled border edge — every merge of a sheet written new, before its
+    styles — the edges add nothing, and the protection is looked up once per merge and
+    given to each covered cell as openpyxl would: the file is the same, style for style.
+    Any other merge goes through openpyxl unchanged.
+    """
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    ref = f"{cell_ref(m.min_row, m.min_col)}:{cell_ref(m.max_row, m.max_col)}"
+    mcr = MergedCellRange(ws, ref)  # takes the bottom-right cell's edges onto the top-left, as merge_cells does
+    start: Any = mcr.start_cell
+    wb: Any = ws.parent
+    style = start._style or StyleArray()  # a new cell has none yet: the workbook's first of each
+    border = wb._borders[style.borderId]
+    # openpyxl copies an edge unless it is a Side without a style: then (only then) it does nothing
+    if not all(getattr(border, side) and getattr(border, side).style is None for side in _SIDES):
+        ws.merge_cells(ref)
+        return
+    ranges = ws.merged_cells.ranges
+    inside = (
+        r.min_row <= m.min_row and m.max_row <= r.max_row and r.min_col <= m.min_col and m.max_col <= r.max_col
+        for r in ranges
+    )
+    if not any(inside):  # as MultiCellRange.add: a range inside a merge is not added again
+        ranges.add(mcr)
+    protection = wb._protections.add(wb._protections[style.protectionId])
+    cells: Any = ws._cells
+    for row in range(m.min_row, m.max_row + 1):
+        for col in range(m.min_col, m.max_col + 1):
+            if (row, col) != (m.min_row, m.min_col):
+                mc: Any = MergedCell(ws, row=row, column=col)
+                mc._style = StyleArray()  # its border stays the workbook's first (no edge), as openpyxl leaves it
+                mc._style.protectionId = protection
+                cells[(row, col)] = mc
 
 
 def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
@@ -277,12 +325,15 @@ def _page_breaks(ws: Any, placed: list[tuple[int, float]]) -> None:
     m = ws.page_margins
     page_cm = (11.69 - (m.top or 0.75) - (m.bottom or 0.75)) * 2.54 - 1.0
 
-    def top_cm(row: int) -> float:
-        return sum((ws.row_dimensions[r].height or 15.0) for r in range(1, row)) * 2.54 / 72
+    # the top of each row, summed once (a chart per project: summing per chart was quadratic)
+    last = max((row for row, _ in placed), default=1)
+    tops = [0.0, 0.0]  # tops[r]: points above row r
+    for r in range(1, last):
+        tops.append(tops[-1] + (ws.row_dimensions[r].height or 15.0))
 
     page_top = 0.0
     for row, height in placed:
-        y = top_cm(row)
+        y = tops[row] * 2.54 / 72
         if y - page_top + height > page_cm and y > page_top:
             ws.row_breaks.append(Break(id=row - 1))
             page_top = y
@@ -350,7 +401,7 @@ def write_content(ws: Worksheet, content: SheetContent, looks: Looks | None = No
             continue
         set_value(ws, r, c, v, formula=(r, c) in content.formulas)
     for m in content.merges:
-        ws.merge_cells(start_row=m.min_row, start_column=m.min_col, end_row=m.max_row, end_column=m.max_col)
+        merge(ws, m)
     style_cells(ws, content.styles, looks)
     for (r, c), target in content.links.items():
         cell = ws.cell(row=r, column=c)

@@ -9,10 +9,12 @@ marked (another fill, an edited note) keeps the user's change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import MARK_FILL, REPORT_SHEET, STATE_SHEET
 from xladdin.files.cells import fill_from_xml, fill_xml, is_solid, solid, top_left
+from xladdin.files.journal import append_text_row
 from xladdin.marks import (
     NOTE_AUTHOR,
     NOTE_TAG,
@@ -105,17 +107,24 @@ def clear_marks(
     states: tuple[MarkState, ...],
     without_state: bool,
     unhighlighted: set[tuple[str, str]] | None = None,
+    at: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Undo the tool's marks per their states (or, without a state sheet, by the tool's notes).
 
     ``unhighlighted``: cells whose highlight (painted over the mark) was just taken off, which
-    gave them the fill from before the mark already: their fill is left, not counted as kept."""
+    gave them the fill from before the mark already: their fill is left, not counted as kept.
+    ``at``: told the sheet of each state before it is undone (the progress of a long run).
+    """
     counts = {"cells": 0, "notes": 0, "kept": 0}
     done = unhighlighted or set()
+    by_name = {ws.title: ws for ws in wb.worksheets}
     for st in states:
-        if st.sheet not in wb.sheetnames:
+        ws = by_name.get(st.sheet)
+        if ws is None:
             continue
-        cell = top_left(wb[st.sheet], st.cell)
+        if at is not None:
+            at(st.sheet)
+        cell = top_left(ws, st.cell)
         if (st.sheet, st.cell) in done:
             pass
         elif is_solid(cell.fill, st.fill_set):
@@ -166,13 +175,20 @@ def _clear_without_state(wb: Workbook, counts: dict[str, int]) -> None:
 # --------------------------------------------------------------------------- mark
 
 
-def mark_cells(wb: Workbook, marks: tuple[Mark, ...]) -> int:
-    """Colour and annotate every flagged cell, and write the state sheet; returns the cells marked."""
+def mark_cells(wb: Workbook, marks: tuple[Mark, ...], at: Callable[[str], None] | None = None) -> int:
+    """Colour and annotate every flagged cell, and write the state sheet; returns the cells marked.
+
+    ``at``: told the sheet of each mark before it is made (the progress of a long run).
+    """
     states: list[MarkState] = []
+    by_name = {ws.title: ws for ws in wb.worksheets}  # wb[name] and wb.sheetnames walk every sheet
     for mark in marks:
-        if mark.sheet not in wb.sheetnames:
+        ws = by_name.get(mark.sheet)
+        if ws is None:
             continue
-        cell = top_left(wb[mark.sheet], mark.cell)
+        if at is not None:
+            at(mark.sheet)
+        cell = top_left(ws, mark.cell)
         before_fill = fill_to_json(cell.fill)
         before_note = note_to_json(cell.comment)
         user_text = strip_note(cell.comment.text) if cell.comment is not None else None
@@ -198,10 +214,5 @@ def _write_state(wb: Workbook, states: list[MarkState]) -> None:
     ws = wb.create_sheet(STATE_SHEET)
     ws.sheet_state = "hidden"
     ws.append(list(STATE_HEADER))
-    for st in states:
-        r = ws.max_row + 1
-        for c, v in enumerate(st.row(), start=1):
-            cell = ws.cell(row=r, column=c)
-            cell.value = v
-            if isinstance(v, str) and v[:1] in "=+-@":
-                cell.data_type = "s"
+    for st in states:  # one row per marked cell: appended (O(1)), never placed by ws.max_row (O(cells))
+        append_text_row(ws, list(st.row()))

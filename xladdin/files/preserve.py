@@ -1,34 +1,37 @@
-"""What openpyxl would drop from a workbook if xladdin loaded and saved it.
+"""What xladdin's write path would drop from a workbook: refused before anything is done.
 
 openpyxl (3.1) rebuilds a workbook from what it understands and silently leaves the
-rest behind.  A budget workbook that loses its 公章 picture, a button or a slicer after
-“填充指标” is a workbook nobody trusts again, so every writing command asks this module
-first and refuses (unless ``--force`` to a new file) when something would be lost.
+rest behind; ``xladdin.files.carry`` puts much of it back after openpyxl has saved.  A
+budget workbook that loses its 公章 picture, a button or a slicer after “填充指标” is a
+workbook nobody trusts again, so every writing command asks this module first and
+refuses (unless ``--force`` to a new file) when something would still be lost.  What no
+list foresees is caught by ``xladdin.files.verify`` on the written file.
 
-Each entry below was checked by building a file with the feature, loading and saving
-it with openpyxl exactly as ``xladdin.files.writing`` does, and looking for the feature in
-the result (``tests/test_preserve.py`` repeats that check for every feature):
+Each entry below was checked by building a file with the feature, writing it through the
+write path (openpyxl, then ``carry``) and looking for the feature in the result
+(``tests/test_preserve.py`` repeats that check for every feature):
 
-lost — shapes, text boxes, connectors, ink, grouped objects (drawings keep only charts
-and pictures); pictures when Pillow is not installed (and WMF/EMF pictures always);
-2016 chart types (chartEx: 瀑布图, 树状图 …); form controls and ActiveX controls (the
-``<controls>`` element is dropped even for .xlsm, where the parts are copied as
-orphans); OLE objects; sparklines and other worksheet ``extLst`` extensions (2010+
-data-bar/icon-set settings, cross-sheet validation lists, slicer and timeline lists);
-slicers; timelines; threaded comments; custom XML parts; data connections, query
-tables and the data model; custom ribbons (customUI; the Office 2007 one survives in
-.xlsm); header/footer pictures; sheet background pictures; pictures
-in cells (Excel ``richData``, WPS ``cellimages.xml``); VBA in a file named .xlsx;
-custom views; digital signatures; “允许编辑区域” (protectedRanges); the
-“修改权限密码 / 建议只读” setting (fileSharing); web add-ins.
+lost — slicers; timelines; threaded comments; data connections, query tables and the
+data model; custom ribbons (customUI; the Office 2007 one survives in .xlsm); pictures
+in cells (Excel ``richData``, WPS ``cellimages.xml``) and in-cell checkboxes; XML maps;
+VBA in a file named .xlsx and VBA signatures; custom views; digital signatures; the
+“修改权限密码 / 建议只读” setting (fileSharing); web add-ins; Excel 4.0 macro sheets and
+dialog sheets; notes inside merged ranges.
 
-carried — charts openpyxl can read, notes (comments), data validation and conditional
-formatting without extensions, defined names, hyperlinks, tables, external links, pivot
-tables, sheet and workbook protection (with hashes), VBA in .xlsm (``keep_vba``).
+carried by openpyxl — notes (comments), data validation and conditional formatting,
+defined names, hyperlinks, tables, external links, pivot tables, sheet and workbook
+protection (with hashes), VBA in .xlsm (``keep_vba``).
+
+carried back by ``files.carry`` — every cell as written (formula results, shared and
+rich strings, dates, escapes), drawings whole (charts with their styles, pictures of any
+format, linked pictures, shapes, text boxes, 2016 charts), form controls and ActiveX
+controls, OLE objects, VML-only controls and text boxes, background and header/footer
+pictures, worksheet extensions (sparklines, 2010 data bars and icon sets, cross-sheet
+drop-down lists, Mac's page-layout flag, protected ranges), headers and footers, custom
+XML (SharePoint), sensitivity labels, dynamic-array metadata, the thumbnail.
 
 Not reported, on purpose: printer-driver settings (``xl/printerSettings``; the page
-setup itself is kept), ignored-error flags (green triangles come back), calcChain
-(Excel rebuilds it), phonetic guides, cell watches, web-publish items.
+setup itself is kept), calcChain (Excel rebuilds it), cell watches, web-publish items.
 """
 
 from __future__ import annotations
@@ -37,10 +40,11 @@ import os
 import posixpath
 import re
 import zipfile
-from collections import Counter
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
+
+from xladdin.files.carry import CARRIED_EXTENSIONS
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -53,44 +57,32 @@ LOST_PARTS: tuple[tuple[str, str], ...] = (
     ("xl/timelines/", "日程表（时间筛选器）"),
     ("xl/timelinecaches/", "日程表（时间筛选器）"),
     ("xl/threadedcomments/", "带回复的新版批注（对话内容）"),
-    ("customxml/", "自定义 XML 数据（customXml）"),
-    ("xl/connections.xml", "数据连接（Power Query 查询或外部数据）"),
-    ("xl/querytables/", "外部数据查询表"),
     ("xl/model/", "数据模型（Power Pivot）"),
     ("xl/cellimages.xml", "单元格内嵌图片（WPS 的 DISPIMG 图片）"),
     ("xl/richdata/", "放在单元格中的图片或数据类型"),
-    ("xl/embeddings/", "嵌入的对象（OLE 对象，如插入的 Word 文档、附件）"),
-    ("xl/activex/", "ActiveX 控件"),
-    ("xl/ctrlprops/", "表单控件（按钮、复选框、下拉框等）"),
-    ("xl/charts/chartex", "新式图表（瀑布图、树状图、旭日图、直方图、箱形图、漏斗图或地图）"),
     ("xl/webextensions/", "Office 加载项（Web 扩展）"),
     ("_xmlsignatures/", "数字签名"),
+    ("xl/featurepropertybag/", "单元格中的复选框"),
 )
 
-# Worksheet extLst extensions (all dropped by openpyxl), by ext uri.
+# Worksheet extLst extensions openpyxl drops and xladdin does not carry back (``files.carry``
+# carries the others: CARRIED_EXTENSIONS), by ext uri.
 EXTENSIONS: dict[str, str] = {
-    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "条件格式的新版设置（数据条、图标集等）",
-    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "引用其他工作表的数据验证（下拉列表）",
-    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "迷你图",
     "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "切片器",
     "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "切片器",
     "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "日程表（时间筛选器）",
-    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "允许编辑区域",
     "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Office 加载项（Web 扩展）",
 }
-# Extensions that only point at another extension (a cfRule's x14 id), or lose nothing.
+# Extensions that only point at another extension (a cfRule's x14 id, carried with it), or that
+# ``files.carry`` puts back as they were.
 QUIET_EXTENSIONS = {
-    "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}",  # cfRule → its x14 twin, reported through the sheet's extLst
-    "{01252117-D84E-4E92-8308-4BE1C098FCBB}",  # ignored errors: green triangles come back, nothing is lost
+    "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}",  # cfRule → its x14 twin (carried with the sheet's extLst)
+    *CARRIED_EXTENSIONS,
 }
 
 # Worksheet elements openpyxl drops, found by a streaming scan outside <sheetData>.
 SHEET_ELEMENTS: dict[bytes, str] = {
-    b"legacyDrawingHF": "页眉页脚中的图片",
-    b"picture": "工作表背景图片",
     b"customSheetViews": "自定义视图",
-    b"protectedRanges": "允许编辑区域",
-    b"oleObjects": "嵌入的对象（OLE 对象，如插入的 Word 文档、附件）",
 }
 # <controls> is named by its parts (ctrlProps → 表单控件, activeX → ActiveX 控件).
 _SHEET_TAG = re.compile(
@@ -102,9 +94,6 @@ _URI = re.compile(rb"""\buri\s*=\s*["']([^"']*)["']""")
 _SHEETDATA_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*?(/?)>")
 _SHEETDATA_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
 
-# Drawing elements (DrawingML local names) and what losing them means.
-_SHAPE_TAGS = {"sp", "cxnSp", "grpSp", "contentPart", "AlternateContent"}
-_PICTURE_FORMATS_PILLOW_DROPS = (".wmf", ".emf")  # openpyxl refuses to save these even with Pillow
 
 MAX_SMALL_PART = 32 * 1024 * 1024  # drawings/rels/workbook parts larger than this are not parsed
 CHUNK = 1 << 20
@@ -191,6 +180,13 @@ class _Scan:
                 return target
         return "xl/workbook.xml"
 
+    def sheet_kinds(self) -> list[tuple[str, str]]:
+        """(name, kind) of every sheet that is neither a worksheet nor a chart sheet."""
+        from xladdin.files.package import Package
+
+        with Package(self.zf.filename or "") as pkg:
+            return [(s.name, s.kind) for s in pkg.sheets() if s.kind not in ("worksheet", "chartsheet")]
+
     def sheets(self) -> list[tuple[str, str]]:
         """(worksheet part, sheet name) in workbook order."""
         wb_part = self.workbook_part()
@@ -234,8 +230,11 @@ class _Scan:
                 typ.endswith("/2006/relationships/ui/extensibility") and self.suffix != ".xlsm"
             ):
                 self.add("自定义功能区（customUI 选项卡和按钮）")
-        if "xl/metadata.xml" in self.lower and "xl/richdata/" not in "".join(self.lower):
-            self.add("动态数组公式的溢出设置（会变成传统数组公式）")
+        for name, kind in self.sheet_kinds():
+            if kind == "dialogsheet":
+                self.add(f"对话框工作表“{name}”（Excel 5.0 对话框）")
+            elif kind == "macrosheet":
+                self.add(f"Excel 4.0 宏表“{name}”")
 
     def scan_workbook(self) -> None:
         data = self.read_small(self.workbook_part())
@@ -259,15 +258,13 @@ class _Scan:
             elif tag == b"ext":
                 m = _URI.search(attrs)
                 uri = m.group(1).decode("ascii", "replace").upper() if m else ""
-                if uri in QUIET_EXTENSIONS:
-                    continue
-                self.add(f"工作表“{sheet}”中的{EXTENSIONS.get(uri, '扩展功能（extLst）')}")
+                if uri in QUIET_EXTENSIONS or uri not in EXTENSIONS:
+                    continue  # carried back by files.carry, or judged by files.verify on the written file
+                self.add(f"工作表“{sheet}”中的{EXTENSIONS[uri]}")
             elif tag in SHEET_ELEMENTS:  # b"controls" is left to scan_parts
                 self.add(f"工作表“{sheet}”中的{SHEET_ELEMENTS[tag]}")
         for typ, target in self.rels(part):
-            if typ.endswith("/drawing") and target.lower() in self.lower:
-                self.scan_drawing(self.lower[target.lower()], sheet)
-            elif typ.endswith("/comments") and merges and target.lower() in self.lower:
+            if typ.endswith("/comments") and merges and target.lower() in self.lower:
                 self.scan_notes_in_merges(self.lower[target.lower()], sheet, merges)
 
     def scan_notes_in_merges(self, part: str, sheet: str, merges: list[bytes]) -> None:
@@ -288,33 +285,6 @@ class _Scan:
             self.add(
                 f"工作表“{sheet}”中合并单元格内的批注 {len(lost)} 条（{'、'.join(lost[:5])}{'…' if len(lost) > 5 else ''}）"
             )
-
-    def scan_drawing(self, part: str, sheet: str) -> None:
-        data = self.read_small(part)
-        if data is None:
-            self.add(f"工作表“{sheet}”中的图形或图片")
-            return
-        root = _parse(data)
-        if root is None:
-            return
-        shapes: Counter[str] = Counter()
-        pictures = 0
-        for anchor in root:
-            for child in anchor:
-                local = child.tag.rpartition("}")[2]
-                if local in _SHAPE_TAGS:
-                    shapes[local] += 1
-                elif local == "pic":
-                    pictures += 1
-        if shapes:
-            n = sum(shapes.values())
-            self.add(f"工作表“{sheet}”中的文本框、形状或组合图形 {n} 个")
-        if pictures:
-            media = [t for typ, t in self.rels(part) if typ.endswith("/image")]
-            if not pillow_available():
-                self.add(f"工作表“{sheet}”中的图片 {pictures} 张")
-            elif any(t.lower().endswith(_PICTURE_FORMATS_PILLOW_DROPS) for t in media):
-                self.add(f"工作表“{sheet}”中的 WMF/EMF 格式图片")
 
 
 def _parse(data: bytes) -> ElementTree.Element | None:

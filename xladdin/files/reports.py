@@ -9,8 +9,9 @@ from typing import Any
 
 from xladdin.files.looks import write_content
 from xladdin.files.saving import save_atomic
-from xladdin.files.writing import edit_file
+from xladdin.files.writing import Edited, edit_file
 from xladdin.plans.marks import plan_mark
+from xladdin.progress import QUIET, Progress
 from xladdin.toolsheets.report import ReportSheet, as_content
 
 
@@ -21,15 +22,18 @@ def mark_file(
     in_place: bool = False,
     force: bool = False,
     name: str | None = None,
-) -> Path:
+    progress: Progress = QUIET,
+) -> Edited:
     """Write ``source`` with the findings of ``result`` marked, to ``output`` (or in place).
 
     A copy (``output``) says in its 校验结果 whose copy it is (``name``, else the source's file
     name): never a submission again."""
     copy_of = None if in_place else (name or Path(source).name)
-    done = edit_file(source, lambda sheets: plan_mark(sheets, result, copy_of), output, in_place, force)
+    done = edit_file(
+        source, lambda sheets: plan_mark(sheets, result, copy_of), output, in_place, force, progress=progress
+    )
     assert done.target is not None
-    return done.target
+    return done
 
 
 def write_batch_report(path: str | Path, sheets: Sequence[ReportSheet]) -> Path:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +43,41 @@ def is_read_only(target: Path) -> bool:
     return not mode & 0o222 or not os.access(target, os.W_OK)
 
 
-def save_atomic(wb: Any, target: str | os.PathLike[str]) -> Path:
+def save_atomic(
+    wb: Any,
+    target: str | os.PathLike[str],
+    finish: Callable[[Path], None] | None = None,
+    writing: AbstractContextManager[Any] | None = None,
+) -> Path:
     """Save through a temporary file in the target's folder, then rename over the target.
 
     A crash, a full disk or Ctrl-C leaves either the old file or the new one, never half
     of one, and never a stray temporary file (it is removed on every way out, including
-    KeyboardInterrupt).
+    KeyboardInterrupt).  ``writing`` is entered around openpyxl's save (``files.carry``'s
+    cell writer); ``finish`` gets the saved temporary file before it is renamed (to
+    complete and verify it: raising there keeps the target as it was).
     """
+    return _atomic(target, lambda tmp: _save(wb, tmp, writing), finish)
+
+
+def _save(wb: Any, tmp: Path, writing: AbstractContextManager[Any] | None) -> None:
+    with writing if writing is not None else contextlib.nullcontext():
+        wb.save(tmp)
+
+
+def copy_atomic(source: Path, target: str | os.PathLike[str]) -> Path:
+    """``source``'s bytes to ``target``, with the same guarantees as ``save_atomic`` (nothing to change: a copy)."""
+    import shutil
+
+    def write(tmp: Path) -> None:
+        shutil.copyfile(source, tmp)
+
+    return _atomic(target, write, None)
+
+
+def _atomic(
+    target: str | os.PathLike[str], write: Callable[[Path], None], finish: Callable[[Path], None] | None
+) -> Path:
     import tempfile
 
     t = Path(target)
@@ -66,7 +97,9 @@ def save_atomic(wb: Any, target: str | os.PathLike[str]) -> Path:
         raise UserError(f"无法在文件夹 {folder} 中写入（{exc.strerror}）。请检查权限，或换一个输出路径。") from None
     os.close(fd)
     try:
-        wb.save(tmp)
+        write(Path(tmp))
+        if finish is not None:
+            finish(Path(tmp))
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, _mode_for(t))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
+from xladdin.files.other_formats import CalamineSource, is_other_format
 from xladdin.files.xlsx_source import XlsxSource
 from xladdin.model import SheetData
 
@@ -41,11 +42,11 @@ class Source(Protocol):
 
 
 def open_source(path: str | os.PathLike[str]) -> Source:
-    """The source for a workbook file.
-
-    Only the Office Open XML workbook (.xlsx, .xlsm) is read today; every other format is
-    refused by ``vetting.vet_path`` with a message saying how to convert it.
-    """
+    """The source for a workbook file: by its name, .xls / .et / .xlsb / .ods through
+    ``other_formats.CalamineSource``, everything else as .xlsx/.xlsm (which ``vetting``
+    refuses with a message when it is none)."""
+    if is_other_format(path):
+        return CalamineSource(path)
     return XlsxSource(path)
 
 

@@ -25,7 +25,12 @@ _UNSUPPORTED_HINTS = {
     ".ods": "这是 OpenDocument 表格格式（.ods）",
     ".csv": "这是 CSV 文本文件",
     ".xlsb": "这是 Excel 二进制格式（.xlsb）",
+    ".numbers": "这是苹果 Numbers 表格格式（.numbers）",
+    ".fods": "这是单文件 OpenDocument 表格格式（.fods）",
 }
+
+# What the reader takes (files/other_formats.py reads the non-.xlsx ones through calamine).
+_READ = "xladdin 能读的是 .xlsx、.xlsm、.xls、.xlsb、.ods 和 WPS 的 .et"
 
 
 _SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）后再试。"
@@ -53,36 +58,76 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def vet_path(path: str | os.PathLike[str]) -> Path:
-    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
-    p = Path(path)
+def first_bytes(p: Path, n: int = 8) -> bytes:
+    """The file's first ``n`` bytes; a missing file, a folder or an unreadable file as the
+    one-line message the user can act on (every format's vetting starts here)."""
     if not p.exists():
         raise UserError(f"找不到文件：{p}。请检查路径和文件名是否正确。")
     if p.is_dir():
         raise UserError(f"{p} 是一个文件夹，不是工作簿。请给出 .xlsx 文件的路径。")
-    suffix = p.suffix.lower()
     try:
         with p.open("rb") as fh:
-            head = fh.read(8)
+            return fh.read(n)
     except PermissionError:
         raise UserError(f"没有权限读取文件：{p}。请检查文件权限，或先把它复制到自己的文件夹。") from None
     except OSError as exc:
         raise UserError(f"无法读取文件：{p}（{exc.strerror}）。") from None
+
+
+def vet_path(path: str | os.PathLike[str]) -> Path:
+    """``check_readable`` up to opening the package: existence, permissions, format by magic bytes."""
+    p = Path(path)
+    head = first_bytes(p)
+    suffix = p.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        # OLE2: an .xls/.et file, or an .xlsx encrypted with a password.
-        if suffix in SUPPORTED:
+        # OLE2: an .xls/.et file, or an .xlsx encrypted with a password; told apart by the streams it holds.
+        kind = _ole_kind(p)
+        if suffix in SUPPORTED and kind == "encrypted":
             raise UserError(
                 f"工作簿 {p.name} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。"
             )
+        if suffix in SUPPORTED and kind == "xls":
+            raise UserError(
+                f"{p.name}：这是旧版 Excel 97-2003 格式（.xls）的工作簿，只是扩展名写成了 {suffix}。"
+                "请把扩展名改为 .xls 后再试，或在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）。"
+            )
         hint = _UNSUPPORTED_HINTS.get(suffix, "这不是 .xlsx 格式的工作簿")
-        raise UserError(f"{p.name}：{hint}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
+        raise UserError(f"{p.name}：{hint}，{_READ}。{_SAVE_AS}")
     if suffix in _UNSUPPORTED_HINTS:
-        raise UserError(f"{p.name}：{_UNSUPPORTED_HINTS[suffix]}，xladdin 只能处理 .xlsx。{_SAVE_AS}")
+        raise UserError(f"{p.name}：{_UNSUPPORTED_HINTS[suffix]}，{_READ}。{_SAVE_AS}")
     if p.stat().st_size == 0:
         raise UserError(f"{p.name} 是空文件（0 字节），不是工作簿。请重新保存或重新获取该文件。")
     if not head.startswith(b"PK"):
         raise UserError(f"{p.name} 不是 Excel 工作簿（文件内容不是 .xlsx 格式）。{_SAVE_AS}")
     return p
+
+
+def _ole_kind(p: Path) -> str:
+    """What an OLE2 compound file holds: "encrypted" (an encrypted .xlsx), "xls", or "" (something else).
+
+    Its directory names the streams in UTF-16: ``EncryptedPackage`` in an encrypted Office
+    Open XML file, ``Workbook`` (or ``Book`` before Excel 97) in an .xls.  The directory can be
+    anywhere in the file, so the file is searched in pieces, up to a bound.
+    """
+    needles = {
+        "encrypted": "EncryptedPackage".encode("utf-16-le"),
+        "xls": "Workbook".encode("utf-16-le"),
+        "book": "\x04Book".encode("utf-16-le")[2:],
+    }
+    found = ""
+    tail = b""
+    with p.open("rb") as fh:
+        for _ in range(256):  # 256 MB at most
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            data = tail + chunk
+            if needles["encrypted"] in data:
+                return "encrypted"
+            if needles["xls"] in data or needles["book"] in data:
+                found = "xls"
+            tail = data[-64:]
+    return found
 
 
 @contextmanager
@@ -102,6 +147,43 @@ def zip_errors(p: Path) -> Iterator[None]:
     except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
         # truncated members, unsupported compression methods, encrypted zip entries …
         raise FileDamaged(p.name, "压缩包中的数据不完整") from None
+
+
+# What a reader's English error says, in words a user can act on (the error itself stays for --debug).
+_FAILURES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"There is no item named '([^']+)'|File not found '([^']+)'"), "缺少内部文件 {0}"),
+    (re.compile(r"Relationship not found|no relationship"), "内部文件之间的关联缺失"),
+    (re.compile(r"string index not found|shared strings", re.I), "单元格引用了不存在的共享文字"),
+    (re.compile(r"sheet:state: (\S+)"), "工作表的显示状态写成了“{0}”"),
+    (re.compile(r"sheet:type"), "含有 xladdin 不认识的工作表类型"),
+    (re.compile(r"expected <class '(float|int)'>"), "某个应为数字的设置（如行高）不是数字"),
+    (re.compile(r"from_tree\(\) missing|required positional argument"), "某个设置缺少必需的值"),
+    (re.compile(r"list indices must be integers|invalid literal for int"), "单元格的样式编号写法不规范"),
+    (re.compile(r"could not read worksheets"), "工作表的内容不是规范的 XML"),
+    (re.compile(r"could not read properties"), "文档属性不是规范的 XML"),
+    (re.compile(r"could not read stylesheet|styles", re.I), "单元格样式表的写法不规范"),
+    (
+        re.compile(r"row component|column component|Invalid cell coordinates|is not a valid coordinate"),
+        "某个单元格地址的写法不规范",
+    ),
+    (
+        re.compile(r"not well-formed|mismatched tag|Premature end|XMLSyntaxError|ParseError|syntax error", re.I),
+        "内部的 XML 不完整或写法错误",
+    ),
+    (re.compile(r"encoding|codec", re.I), "内部文件的文字编码不是 UTF-8"),
+)
+
+
+def failure_detail(exc: BaseException) -> str:
+    """A reader's failure in Chinese for the user's message ("" when it cannot be put in words): the raw
+    English error of openpyxl or calamine is never shown (``--debug`` shows it)."""
+    text = str(exc)
+    for pattern, words in _FAILURES:
+        m = pattern.search(text)
+        if m:
+            found = next((g for g in m.groups() if g), "") if m.groups() else ""
+            return words.format(found)
+    return ""
 
 
 def check_dtds(p: Path, zf: zipfile.ZipFile, later: frozenset[str] = frozenset()) -> None:
@@ -132,7 +214,16 @@ def check_structure(p: Path, zf: zipfile.ZipFile) -> None:
     """Refusals decided on the zip directory alone, before anything is unpacked."""
     infos = zf.infolist()
     names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+    lower = {n.lower() for n in names}
+    if "xl/workbook.bin" in lower and not any(n.startswith("xl/workbook") and n.endswith(".xml") for n in lower):
+        raise UserError(
+            f"{p.name}：这是 Excel 二进制格式（.xlsb）的工作簿，只是扩展名写成了 {p.suffix}，xladdin 只能处理 .xlsx。{_SAVE_AS}"
+        )
+    if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
+        raise UserError(
+            f"{p.name}：这是 OpenDocument 表格（.ods），只是扩展名写成了 {p.suffix}，xladdin 只能处理 .xlsx。{_SAVE_AS}"
+        )
+    if "[content_types].xml" not in lower or not any(n.startswith("xl/workbook") for n in lower):
         raise UserError(f"{p.name} 不是 Excel 工作簿（缺少工作簿结构）。{_SAVE_AS}")
     if len(infos) > MAX_PARTS:
         raise UserError(

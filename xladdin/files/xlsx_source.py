@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import FileDamaged, UserError
-from xladdin.files.vetting import check_dtds, check_structure, dtd_in, is_xml, refuse_dtd, vet_path, zip_errors
+from xladdin.files.vetting import (
+    check_dtds,
+    check_structure,
+    dtd_in,
+    failure_detail,
+    is_xml,
+    refuse_dtd,
+    vet_path,
+    zip_errors,
+)
 from xladdin.model import Merge, SheetData, column_index
 
 # What the checker reads of one sheet.  A project table is ~30–60 rows × 6 columns;
@@ -133,7 +142,7 @@ class XlsxSource:
                 data = sh.to_python(skip_empty_area=False)
                 merges = self._merge_tuple(sh.merged_cell_ranges)
             except Exception as exc:
-                raise FileDamaged(p.name, f"工作表“{meta.name}”", str(exc)) from None
+                raise FileDamaged(p.name, f"工作表“{meta.name}”", failure_detail(exc)) from None
             # strings (text, and "" for an empty cell) are most cells: ``_clean`` of a str is ``v or None``
             rows = [
                 [(v or None) if type(v) is str else _clean(v) for v in row[:MAX_READ_COLS]]
@@ -182,8 +191,24 @@ class XlsxSource:
             try:
                 self._wb = pc.CalamineWorkbook.from_path(str(self.path))
             except Exception as exc:  # calamine raises its own error types for broken parts
-                raise FileDamaged(self.path.name, detail=str(exc)) from None
+                if "Unrecognized sheet" in str(exc):
+                    _refuse_sheet_kinds(self.path)
+                raise FileDamaged(self.path.name, detail=failure_detail(exc)) from None
         return self._wb
+
+
+def _refuse_sheet_kinds(p: Path) -> None:
+    """calamine cannot open a workbook holding an Excel 4.0 macro sheet or a dialog sheet: say which."""
+    from xladdin.files.package import Package
+
+    kinds = {"macrosheet": "Excel 4.0 宏表", "dialogsheet": "对话框工作表（Excel 5.0 对话框）"}
+    with Package(p) as pkg:
+        odd = [f"{kinds[s.kind]}“{s.name}”" for s in pkg.sheets() if s.kind in kinds]
+    if odd:
+        raise UserError(
+            f"{p.name} 中有{'、'.join(odd)}，xladdin 不能读取含这种工作表的工作簿。"
+            "请在 Excel 中把绩效目标表复制到一个新工作簿（或删除这些工作表后另存一份）再试。"
+        )
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>")
@@ -457,8 +482,7 @@ def _part_names(wb_xml: bytes, rels_xml: bytes) -> list[tuple[str, str]]:
 
     from defusedxml import ElementTree as SafeET
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    # transitional or Strict Open XML: the same elements in other namespaces
     pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
     try:
         wb = SafeET.fromstring(wb_xml)
@@ -470,8 +494,11 @@ def _part_names(wb_xml: bytes, rels_xml: bytes) -> list[tuple[str, str]]:
         t = rel.get("Target") or ""
         targets[rel.get("Id")] = t.lstrip("/") if t.startswith("/") else posixpath.normpath("xl/" + t)
     out: list[tuple[str, str]] = []
-    for sh in wb.iter(f"{main}sheet"):
-        part = targets.get(sh.get(rel_id))
+    for sh in wb.iter():
+        if not isinstance(sh.tag, str) or sh.tag.rpartition("}")[2] != "sheet":
+            continue
+        rid = next((v for k, v in sh.attrib.items() if k.endswith("}id") and "relationships" in k), None)
+        part = targets.get(rid)
         if part and sh.get("name"):
             out.append((sh.get("name") or "", part))
     _PART_NAMES_MEMO[:] = [(wb_xml, rels_xml, out)]
@@ -522,7 +549,7 @@ def _open_streaming(p: Path) -> _StreamSource:
     try:
         return _StreamSource(p)
     except Exception as exc:
-        raise FileDamaged(p.name, detail=str(exc)) from None
+        raise FileDamaged(p.name, detail=failure_detail(exc)) from None
 
 
 def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
@@ -559,5 +586,5 @@ def _stream_rows(src: _StreamSource, name: str) -> list[list[Any]]:
                     row[col - 1] = v
                 rows[idx - 1] = row
     except Exception as exc:
-        raise FileDamaged(Path(str(src.zf.filename)).name, f"工作表“{name}”", str(exc)) from None
+        raise FileDamaged(Path(str(src.zf.filename)).name, f"工作表“{name}”", failure_detail(exc)) from None
     return rows

@@ -11,10 +11,12 @@ that takes in a new row relabelled and merged again.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from xladdin.check import target_table
 from xladdin.conventions import FILL_RECORD_SHEET, NEW_COLOR, SUMMARY_SHEET, TOOL_SHEETS
 from xladdin.errors import NoProjectTables, UserError
 from xladdin.fill import FillPlan, LibraryEntry, NewRow, new_project_spec, plan_fill
@@ -24,6 +26,7 @@ from xladdin.model import Merge, Project, Scalar, SheetData, cell_ref, display_t
 from xladdin.plans.marks import over_marks
 from xladdin.style import BODY_FONT, BODY_SIZE, CellStyle, FontSpec, plan_project
 from xladdin.summary import plan_summary_line
+from xladdin.target import split_target
 from xladdin.toolsheets.records import RecordRow, fill_record_steps
 from xladdin.workbook_plan import (
     InsertRows,
@@ -59,7 +62,7 @@ def project_sheets(sheets: Sequence[SheetData]) -> list[tuple[SheetData, Project
     for sd in sheets:
         if sd.name in TOOL_SHEETS:
             continue
-        p = read_project(sd)
+        p = target_table(sd)
         if p is not None:
             out.append((sd, p))
     return out
@@ -116,7 +119,7 @@ def fill_steps(sd: SheetData, project: Project, plan: FillPlan, run: FillRun) ->
     s = plan.sheet
     cols = project.columns
     c1, c2 = cols.get("level1", 1), cols.get("level2", 2)
-    cn, cv = cols.get("name", 3), cols.get("value", 5)
+    cn = cols.get("name", 3)
     header = project.header_row
     first_ind = min((i.row for i in project.indicators), default=header)
     by_after: dict[int, list[NewRow]] = {}
@@ -148,7 +151,7 @@ def fill_steps(sd: SheetData, project: Project, plan: FillPlan, run: FillRun) ->
         width = _table_width(sd, project)
         steps.append(StyleCells(s, {(r, c): BODY_CELL for r in new_rows for c in range(1, width + 1)}))
     for row, nr in sorted(new_rows.items()):
-        for col, value in ((cn, nr.name), (cv, nr.value)):
+        for col, value in ((cn, nr.name), *_target_cells(cols, nr.value)):
             ref = cell_ref(row, col)
             if value:
                 steps.append(SetCell(s, ref, value, None, nr.why))
@@ -162,7 +165,9 @@ def fill_steps(sd: SheetData, project: Project, plan: FillPlan, run: FillRun) ->
     for row, nr in new_rows.items():
         labels[row] = (nr.level1, nr.level2)
     for col, level in ((c1, 0), (c2, 1)):
-        _relabel(sd, s, col, level, labels, original, set(new_rows), _merged_column(sd, project, col), run)
+        merged = _merged_column(sd, project, col)
+        repeats = not merged and _repeats_labels(sd, project, col)
+        _relabel(sd, s, col, level, labels, original, set(new_rows), merged, run, repeats)
     # edits of existing cells (empty rows filled, comparators), in final coordinates
     for e in plan.edits:
         r0, c0 = parse_ref(e.cell)
@@ -171,6 +176,37 @@ def fill_steps(sd: SheetData, project: Project, plan: FillPlan, run: FillRun) ->
         steps.append(Paint(s, ref, NEW_COLOR, e.why))
         run.records.append(RecordRow(s, ref, e.old, e.new, e.why))
     run.changes += len(plan.new_rows) + len(plan.edits)
+
+
+def _repeats_labels(sd: SheetData, project: Project, col: int) -> bool:
+    """The form writes its 一级/二级 on every row (the budget system's grid) rather than once per group."""
+    texts = [display_text(sd.value(i.row, col)) for i in project.indicators]
+    return any(a and a == b for a, b in itertools.pairwise(texts))
+
+
+def _target_cells(cols: dict[str, int], value: str) -> list[tuple[int, str]]:
+    """(column, text) of a new row's target in the form's own columns: the comparator in the
+    comparator column and the unit in the unit column where the form has them (≥ ∣ 95 ∣ %);
+    the weight column, where there is one, left empty for the user (highlighted)."""
+    cv = cols.get("value", 5)
+    if "comparator" not in cols and "unit" not in cols:
+        out = [(cv, value)]
+    else:
+        comparator, number, unit = split_target(value) if value else ("", "", "")
+        if comparator == "定性":
+            comparator = ""
+        if "comparator" not in cols:
+            number, comparator = comparator + number, ""
+        if "unit" not in cols:
+            number, unit = number + unit, ""
+        out = [(cv, number)]
+        if "comparator" in cols:
+            out.append((cols["comparator"], comparator))
+        if "unit" in cols:
+            out.append((cols["unit"], unit))
+    if "weight" in cols:
+        out.append((cols["weight"], ""))
+    return out
 
 
 def _key(labels: tuple[str, str], level: int) -> tuple[str, ...]:
@@ -189,6 +225,7 @@ def _relabel(
     new: set[int],
     merged: bool,
     run: FillRun,
+    repeats: bool = False,
 ) -> None:
     """Each run of equal labels that takes in a new row: its label at the top, merged over the
     run where the form merges (else written on every row where the form repeats it)."""
@@ -216,7 +253,9 @@ def _relabel(
             run.steps.append(SetCell(sheet, ref, text, current(top), LABEL_WHY))
             run.records.append(RecordRow(sheet, ref, current(top), text, "填充指标：新分组的标签"))
         old_rows = [r for r in block if r in original]
-        repeated = not merged and len(old_rows) > 1 and all(display_text(current(r)) == text for r in old_rows)
+        repeated = not merged and (
+            repeats or (len(old_rows) > 1 and all(display_text(current(r)) == text for r in old_rows))
+        )
         for r in block[1:]:
             ref = cell_ref(r, col)
             if merged and display_text(current(r)):

@@ -4,12 +4,12 @@ fills and structure, not the whole look of a sheet.)"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from xladdin.check import target_table
 from xladdin.conventions import TOOL_SHEETS
 from xladdin.costs import explain
 from xladdin.errors import NoProjectTables
-from xladdin.layout import read_project
 from xladdin.model import Project, SheetData
 from xladdin.plans.marks import highlights
 from xladdin.style import (
@@ -36,9 +36,15 @@ def cost_charts(projects: Sequence[Project]) -> tuple[CostChartPlan, ...]:
 
 
 def plan_format(
-    sheets: Sequence[SheetData], options: StyleOptions | None = None, validations: bool = True
+    sheets: Sequence[SheetData],
+    options: StyleOptions | None = None,
+    validations: bool = True,
+    read: Mapping[str, Project] | None = None,
 ) -> WorkbookPlan:
-    """The look of every project table (and the first summary sheet recognised), the lists, the charts."""
+    """The look of every project table (and the first summary sheet recognised), the lists, the charts.
+
+    ``read``: the projects of sheets the caller has already read (sheet name → project), so
+    that a verb that wrote the tables itself (``import``) does not read them twice."""
     plan = WorkbookPlan("format")
     # the tool's highlights are a working colour, not the table's look: 统一格式 takes them off
     # (the journal keeps the edits, so 撤销 still works)
@@ -55,7 +61,7 @@ def plan_format(
     for sd in sheets:
         if sd.name in TOOL_SHEETS or sd.hidden:
             continue
-        project = read_project(sd)
+        project = read[sd.name] if read is not None and sd.name in read else target_table(sd)
         if project is not None:
             style = plan_project(sd, project, options)
             plan.add(StyleSheet(style))

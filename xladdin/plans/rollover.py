@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from xladdin.check import target_table
 from xladdin.conventions import NEW_COLOR, ROLLOVER_SHEET, TODO_COLOR, TOOL_SHEETS
 from xladdin.errors import NoProjectTables, UserError
-from xladdin.layout import read_project
 from xladdin.model import SheetData
 from xladdin.plans.marks import over_marks
 from xladdin.rollover import CHANGED, CONFIRM, TODO, RolloverPlan, plan_rollover
@@ -20,7 +20,7 @@ TODO_WHY = "新年度：待更新/需确认"
 
 def next_year(sheets: Sequence[SheetData]) -> int:
     """The year after the one most tables are made for (the ribbon's 新年度 asks no question)."""
-    years = Counter(p.year for s in sheets if s.name not in TOOL_SHEETS and (p := read_project(s)) and p.year)
+    years = Counter(p.year for s in sheets if s.name not in TOOL_SHEETS and (p := target_table(s)) and p.year)
     if not years:
         raise UserError("没有从表题或“(2026年)”一行读出预算年度，无法生成新年度。请检查各项目表的标题。")
     return years.most_common(1)[0][0] + 1
@@ -39,7 +39,7 @@ def plan_rollover_workbook(sheets: Sequence[SheetData], target: int) -> tuple[Wo
     """The workbook plan of 新年度 to ``target``, with the rollover plan it carries out."""
     if not 1900 < target < 2200:
         raise UserError(f"{target} 不是有效的年度。请写四位年份，例如 2027。")
-    if not any(read_project(s) for s in sheets if s.name not in TOOL_SHEETS):
+    if not any(target_table(s) for s in sheets if s.name not in TOOL_SHEETS):
         raise NoProjectTables("无法生成新年度")
     rp = plan_rollover(list(sheets), target)
     plan = WorkbookPlan("rollover", journal=True)

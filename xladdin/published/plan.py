@@ -36,7 +36,8 @@ def plan_import(
 ) -> WorkbookPlan:
     plan = WorkbookPlan("import")
     layouts = [write_project(s) for s in specs]
-    projects = [p for p in (read_project(lay.to_sheet_data()) for lay in layouts) if p is not None]
+    datas = [lay.to_sheet_data() for lay in layouts]
+    projects = [p for p in map(read_project, datas) if p is not None]
     years = [s.year for s in specs if s.year]
     summary = summary_layout(projects, max(set(years), key=years.count) if years else None)
     summary_content = content_of(summary, formulas=True)
@@ -46,8 +47,8 @@ def plan_import(
         plan.add(WriteSheet(content_of(lay), "导入的项目表"))
     log = log_content(log_layout(imported, sources, [s.sheet for s in specs]))
     plan.add(WriteSheet(log, "导入记录"))
-    sheets: list[SheetData] = [summary.to_sheet_data(), *(lay.to_sheet_data() for lay in layouts)]
-    plan.add(*plan_format(sheets, options).steps)
+    sheets: list[SheetData] = [summary.to_sheet_data(), *datas]
+    plan.add(*plan_format(sheets, options, read={p.sheet: p for p in projects}).steps)
     plan.names = {"projects": [s.sheet for s in specs]}
     return plan
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from xladdin import forms
 from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, level1_key, level2_key, squash
 from xladdin.layout import (
     MONEY_KEYS,
@@ -36,6 +37,7 @@ from xladdin.layout import (
 from xladdin.model import Field, Project, SheetData, column_letter, parse_ref
 from xladdin.published.document import NOTE, REPAIR, UNPLACED, Document, LogEntry, Row, Where
 from xladdin.published.repair import join_wrapped, repair_text
+from xladdin.target import compose_target
 
 # --------------------------------------------------------------------------- what a page adds
 
@@ -265,6 +267,7 @@ def _indicator_rows(
     """
     dst = _four(cols)  # where the grid handed to the sheet reader has them
     src, src_row = dst, header  # where this page's rows have them
+    parts = _target_columns(header, rows)  # comparator and unit in columns of their own (shape H)
     header_text = squash("".join(header.texts))
     pending: dict[int, str] = {}  # a 一级/二级 printed on a line of its own, for the next row
     for r in rows:
@@ -274,6 +277,7 @@ def _indicator_rows(
             log.append(LogEntry(str(r.where), REPAIR, _joined(r), "每页重复的表头，已去掉"))
             if again:
                 src, src_row = _four(again), r
+                parts = _target_columns(r, rows)
             continue
         if _is_title_line(r):
             log.append(LogEntry(str(r.where), REPAIR, _joined(r), "每页重复的标题（页眉），已去掉"))
@@ -281,7 +285,10 @@ def _indicator_rows(
         found: list[str | None] = [None, None, None, None]  # 一级, 二级, 三级, 指标值
         if len(r.cells) == len(src_row.cells) and r.table == src_row.table and (r.table or len(texts) > 1):
             found = [r.cells[i] if i < len(r.cells) else None for i in src]
-            extra = [c for i, c in enumerate(r.cells) if i not in src and c.strip()]
+            if parts and (found[3] or "").strip():
+                comp, unit = (r.cells[i] if i is not None and i < len(r.cells) else None for i in parts)
+                found[3] = compose_target(found[3] or "", comp, unit, found[2] or "", found[1] or "")
+            extra = [c for i, c in enumerate(r.cells) if i not in src and i not in parts and c.strip()]
             if extra:
                 log.append(LogEntry(str(r.where), UNPLACED, " | ".join(extra), "指标行中表头以外的列，未导入"))
             if len(texts) == 1 and grid.rows and texts[0] in (found[2], found[3]) and not _is_level(texts[0]):
@@ -320,6 +327,25 @@ def _indicator_rows(
         for k, col in enumerate(dst):
             out[col] = found[k]
         grid.add(out, r.where)
+
+
+def _target_columns(header: Row, rows: list[Row]) -> tuple[int | None, ...]:
+    """Positions of a comparator and a unit column in an indicator header (指标性质 ∣ 指标值 ∣
+    度量单位, a budget system's form); ``()`` when the header has neither.  Their cells are folded
+    into the 指标值 (``≥`` ∣ ``95`` ∣ ``%`` → ``≥95%``), the form the import writes.  A 指标性质
+    column holding 正向/反向 is a direction, not a comparator (``forms.column_role``)."""
+    comp = unit = None
+    for i, c in enumerate(header.cells):
+        key = forms.heading_key(c)
+        if key == "comparator_or_direction" and comp is None:
+            texts = [r.cells[i] for r in rows[:60] if len(r.cells) == len(header.cells) and i < len(r.cells)]
+            if forms.column_role(texts) == "comparator":
+                comp = i
+        elif key == "comparator" and comp is None:
+            comp = i
+        elif key == "unit" and unit is None:
+            unit = i
+    return (comp, unit) if comp is not None or unit is not None else ()
 
 
 def _is_level(text: str) -> bool:

@@ -18,12 +18,15 @@ from functools import cached_property
 from typing import Any, Literal, Protocol, TypeVar
 
 from xladdin.model import Field, Finding, Fix, Project, Severity
+from xladdin.values import parse
 
 FixKind = Literal["safe", "unsafe"]
 
-# The code of the note on a sheet that is no project table (``check.read_projects``): no rule
-# makes it, but it is ignored like one.
+# The codes of the notes on a sheet that is no project table and on a workbook that holds none
+# (``check.read_tables``): no rule makes them, but they are ignored like one.
 SKIPPED_SHEET = "SHEET001"
+NO_TABLE_SHEET = "SHEET002"
+SHEET_NOTES = (SKIPPED_SHEET, NO_TABLE_SHEET)
 
 # Rule families, imported in this order; a missing module is simply not there yet.
 FAMILIES = (
@@ -38,6 +41,8 @@ FAMILIES = (
     "workbook",
     "summary",
     "standards",
+    "weights",
+    "form",
     "selfeval",
 )
 
@@ -85,10 +90,11 @@ class Context(Reporter):
 
     @cached_property
     def values(self) -> dict[int, Any]:
-        """Indicator row → parsed value (``xladdin.values.parse``)."""
-        from xladdin.values import parse
+        """Indicator row → its target (``xladdin.target.target``: the 指标值 parsed, with the
+        comparator and unit of their own columns where the form has them)."""
+        from xladdin.rules.facts import rows  # facts builds on this module: imported when asked
 
-        return {i.row: parse(i.value.text) for i in self.project.indicators}
+        return {x.row: parse(x.value) for x in rows(self)}  # x.value is the target's text
 
     @cached_property
     def costs(self) -> Any:
@@ -267,12 +273,12 @@ def unknown_patterns(patterns: Iterable[str], rules: list[Rule] | None = None) -
     from xladdin.similarity import closest
 
     known = rules if rules is not None else all_rules()
-    codes = [r.code for r in known] + [SKIPPED_SHEET]
+    codes = [r.code for r in known] + list(SHEET_NOTES)
     words = sorted(set(codes) | {re.sub(r"\d+$", "", c) for c in codes})
     out = []
     for raw in patterns:
         p = raw.strip().upper()
-        if not p or p == "ALL" or any(_matches(r, p) for r in known) or _matches_code(SKIPPED_SHEET, p):
+        if not p or p == "ALL" or any(_matches(r, p) for r in known) or any(_matches_code(c, p) for c in SHEET_NOTES):
             continue
         out.append((raw.strip(), closest(p, words)))
     return out

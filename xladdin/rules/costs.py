@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from xladdin.model import Finding
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.facts import Row, rows
-from xladdin.rules.wording import bare_name, short, wan
+from xladdin.rules.wording import bare_name, money, short, wan
 from xladdin.similarity import near_miss
 
 # Words that differ between a cost name and its quantity name on purpose.
@@ -33,8 +33,19 @@ def _gap_message(ctx: Context) -> str:
     parts = "＋".join(wan(line.amount_wan) for line in e.lines[:12]) + ("＋…" if len(e.lines) > 12 else "")
     return (
         f"按成本指标×数量指标测算，{len(e.lines)}项成本合计{wan(e.explained)}万元（{parts}），"
-        f"项目总额是{wan(e.total or 0)}万元，相差{wan(abs(e.unexplained or 0))}万元。"
+        f"{_total_said(ctx)}，相差{wan(abs(e.unexplained or 0))}万元。"
     )
+
+
+def _total_said(ctx: Context) -> str:
+    """ "项目总额是400万元", in the form's words: 年度资金总额 where that is its total, 元 shown too."""
+    e, p = ctx.costs, ctx.project
+    if p.form.standard:
+        return f"项目总额是{wan(e.total or 0)}万元"
+    m = p.money
+    label = m.label("total" if m.headline is m.total else "annual")
+    shown = f"（{money(e.total or 0, '元')}）" if m.unit == "元" else ""
+    return f"{label}是{wan(e.total or 0)}万元{shown}"
 
 
 def _gap(ctx: Context) -> bool:

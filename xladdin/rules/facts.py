@@ -10,10 +10,21 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from xladdin.framework import is_cost, is_money_cost, level1_key, level2_key
+from xladdin.framework import (
+    FRAMEWORK_OLD,
+    LEVEL1_LABELS,
+    is_cost,
+    is_money_cost,
+    level1_key,
+    level2_key,
+    level2_parent,
+    old_input,
+    resolve_levels,
+)
 from xladdin.model import Indicator, display_text
 from xladdin.rules import Context, per_project
 from xladdin.rules.wording import bare_name, name_key
+from xladdin.target import name_may_carry_unit, target_text
 
 bare = lru_cache(maxsize=65536)(bare_name)
 key_of = lru_cache(maxsize=65536)(name_key)
@@ -31,10 +42,10 @@ class Row(NamedTuple):
     name: str  # 三级指标 as shown
     bare: str  # without "指标3："
     key: str  # for comparisons (no numbering, spaces, punctuation)
-    value: str  # 指标值 as shown
+    value: str  # the target as shown: the 指标值 cell (with its comparator and unit columns, ``target_text``)
     level1: str  # 一级 as shown
     level2: str  # 二级 as shown
-    l1: str  # 一级 key ("产出")
+    l1: str  # 一级 key ("产出"); an empty 一级 takes the one its 二级 belongs to (``framework.resolve_levels``)
     l2: str  # 二级 key ("数量")
     empty: bool  # neither name nor value
     cost: bool  # a 成本指标 row (classic 二级 or 2021 一级): ``framework.is_cost``
@@ -44,13 +55,19 @@ class Row(NamedTuple):
 def rows(ctx: Context) -> list[Row]:
     """Every indicator row of the project, in sheet order."""
     out = []
+    columns = ctx.project.columns
+    in_cell = "comparator" not in columns and "unit" not in columns  # the whole target in the 指标值 cell
+    old = False  # an old form's 一级 投入: its 时效/成本 rows belong there, not to 产出
     for ind in ctx.project.indicators:
         name = display_text(ind.name.value)
-        value = display_text(ind.value.value)
+        value = display_text(ind.value.value) if in_cell and not name_may_carry_unit(name) else target_text(ind)
         level1 = display_text(ind.level1.value)
         level2 = display_text(ind.level2.value)
         l1 = level1_key(level1)
         l2 = level2_key(level2)
+        if l1 not in LEVEL1_LABELS:  # left empty, or a 二级 name written over both columns
+            l1, l2 = resolve_levels(l1, l2)
+            old = old or old_input(l1, l2)
         # positional, in field order: a NamedTuple built from keywords takes 2.4× as long
         out.append(
             Row(
@@ -68,7 +85,19 @@ def rows(ctx: Context) -> list[Row]:
                 is_cost(l1, l2),  # cost
             )
         )
+    if old:
+        out = [_in_old_form(r) for r in out]
     return out
+
+
+def _in_old_form(r: Row) -> Row:
+    """A row whose 一级 was left empty, placed by its 二级 in the old framework (成本目标 → 投入)."""
+    if r.level1.strip():
+        return r
+    parent = level2_parent(r.l2, FRAMEWORK_OLD) if r.l2 else None
+    if parent is None or parent == r.l1:
+        return r
+    return r._replace(l1=parent, cost=is_cost(parent, r.l2))
 
 
 @per_project

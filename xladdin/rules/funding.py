@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xladdin.model import Amount, Finding, Project
+from xladdin.model import ABSENT, Amount, Finding, Project
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.header import period_years
-from xladdin.rules.wording import wan
+from xladdin.rules.wording import money, wan
 
 TOLERANCE = 0.0000005  # 万元: half of the sixth decimal
 
@@ -39,24 +39,30 @@ def _readable(*amounts: Amount) -> bool:
     return all(a.number is not None or a.empty for a in amounts)
 
 
-@rule("FUND001", "money-numeric", "error", "金额栏必须是不小于0的数字（单位万元），项目总额必须填写")
+@rule("FUND001", "money-numeric", "error", "金额栏必须是不小于0的数字（单位万元，或表样所写的元），项目总额必须填写")
 def money_numeric(ctx: Context, r: Rule) -> Iterator[Finding]:
     m = ctx.project.money
+    unit = m.unit
+    headline = m.headline
     for label, a in m.items():
+        if a is ABSENT or not a.cell:
+            continue
         if a.empty:
-            if a is m.total:
-                yield ctx.finding(r, a.cell, "“项目总额”没有填写，请填写项目总额（万元）。", expected="数字", actual="")
+            if a is headline:
+                yield ctx.finding(
+                    r, a.cell, f"“{label}”没有填写，请填写{label}（{unit}）。", expected="数字", actual=""
+                )
             continue
         if a.number is None:
             yield ctx.finding(
                 r,
                 a.cell,
-                f"“{label}”应填数字（单位万元），现在是“{a.text}”。",
-                expected="数字（万元）",
+                f"“{label}”应填数字（单位{unit}），现在是“{a.text}”。",
+                expected=f"数字（{unit}）",
                 actual=a.text,
             )
         elif a.number < 0:
-            yield ctx.finding(r, a.cell, f"“{label}”为{a.text}万元，金额不能为负数。", expected="≥0", actual=a.text)
+            yield ctx.finding(r, a.cell, f"“{label}”为{a.text}{unit}，金额不能为负数。", expected="≥0", actual=a.text)
 
 
 def _sum_finding(
@@ -80,6 +86,8 @@ def _sum_finding(
 
 @rule("FUND002", "money-total", "error", "项目总额应等于本级资金总额＋转移市县（区）资金总额")
 def money_total(ctx: Context, r: Rule) -> Iterator[Finding]:
+    if not ctx.project.form.standard:
+        return  # the published form's own sum; other forms' sums are FUND007's
     m = ctx.project.money
     yield from _sum_finding(
         ctx, r, m.total, "项目总额", [("本级资金总额", m.local_total), ("转移市县（区）资金总额", m.transfer_total)]
@@ -88,6 +96,8 @@ def money_total(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("FUND003", "money-local", "error", "本级资金总额应等于财政拨款＋其他资金＋结余结转资金")
 def money_local(ctx: Context, r: Rule) -> Iterator[Finding]:
+    if not ctx.project.form.standard:
+        return  # the published form's own sum; other forms' sums are FUND007's
     m = ctx.project.money
     yield from _sum_finding(
         ctx,
@@ -100,6 +110,8 @@ def money_local(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 @rule("FUND004", "money-transfer", "error", "转移市县（区）资金总额应等于中央资金＋自治区资金")
 def money_transfer(ctx: Context, r: Rule) -> Iterator[Finding]:
+    if not ctx.project.form.standard:
+        return  # the published form's own sum; other forms' sums are FUND007's
     m = ctx.project.money
     yield from _sum_finding(
         ctx,
@@ -131,6 +143,11 @@ def single_year(p: Project) -> bool:
 def money_annual(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
     m = p.money
+    if m.annual is ABSENT or m.total is ABSENT:
+        return  # a form with one total only: nothing to compare
+    if not p.form.standard:
+        yield from _annual_above_whole(ctx, r)
+        return
     if not _readable(m.annual, m.total, m.local_appropriation, m.local_other, m.local_carryover, m.transfer_total):
         return
     if m.annual.empty:
@@ -162,8 +179,27 @@ def money_annual(ctx: Context, r: Rule) -> Iterator[Finding]:
     )
 
 
+def _annual_above_whole(ctx: Context, r: Rule) -> Iterator[Finding]:
+    """A form with a whole-project (or 中期) column beside the year's: the year's cannot be more."""
+    m = ctx.project.money
+    if m.annual.number is None or m.total.number is None:
+        return
+    if m.annual.number > m.total.number + TOLERANCE:
+        a, t = m.label("annual"), m.label("total")
+        yield ctx.finding(
+            r,
+            m.annual.cell,
+            f"{a}{money(m.annual.number, m.unit)}大于{t}{money(m.total.number, m.unit)}（{m.total.cell}），"
+            f"当年的资金不能超过{t}。",
+            expected=f"≤{money(m.total.number, m.unit)}",
+            actual=money(m.annual.number, m.unit),
+        )
+
+
 @rule("FUND006", "money-annual-carryover", "warning", "年度资金总额未包含结余结转资金时提醒核对口径")
 def money_annual_carryover(ctx: Context, r: Rule) -> Iterator[Finding]:
+    if not ctx.project.form.standard:
+        return  # the published form's two readings of 年度资金总额
     p = ctx.project
     m = p.money
     if m.annual.number is None or m.local_carryover.number is None or not single_year(p):
@@ -185,3 +221,27 @@ def money_annual_carryover(ctx: Context, r: Rule) -> Iterator[Finding]:
         expected=f"{wan(every)}（含结余结转）或 {wan(new)}（仅新增）",
         actual=wan(m.annual.number),
     )
+
+
+@rule("FUND007", "money-form-sum", "error", "资金总额应等于表中列出的各项资金来源之和（按本表样的栏目，元已折算）")
+def money_form_sum(ctx: Context, r: Rule) -> Iterator[Finding]:
+    """The sums another form states: 年度资金总额 = 财政拨款 + 其他资金 [+ 上年结转], 资金总额: 250
+    = 一、预算资金 + 二、自有资金 + 三、其他 …, each total with the parts under it."""
+    m = ctx.project.money
+    for block in m.blocks:
+        whole = block.total
+        amounts = [a for _, a in block.parts]
+        if not _readable(whole, *amounts) or whole.empty or all(a.empty for a in amounts):
+            continue
+        total = sum(_num(a) for a in amounts)
+        if same(_num(whole), total):
+            continue
+        terms = "＋".join(f"{label}{money(_num(a), m.unit)}" for label, a in block.parts)
+        cells = "、".join(dict.fromkeys(a.cell for a in amounts))
+        yield ctx.finding(
+            r,
+            whole.cell,
+            f"{block.label}填的是{money(_num(whole), m.unit)}，但{terms}＝{money(total, m.unit)}（{cells}），两者应相等。",
+            expected=money(total, m.unit),
+            actual=money(_num(whole), m.unit),
+        )

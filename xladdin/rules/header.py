@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from xladdin.framework import squash
-from xladdin.model import Finding
+from xladdin.model import Field, Finding, Project
 from xladdin.rules import Context, Rule, Workbook, rule
 
 _REQUIRED = (
@@ -34,24 +34,59 @@ PLACEHOLDER = re.compile(
 )
 
 
-@rule("HDR001", "header-required", "error", "项目名称、主管部门、实施单位、项目属性、项目期、年度总体绩效目标必须填写")
+def required(p: Project) -> list[tuple[str, str, Field]]:
+    """(attribute, label, field) of the header fields this table's form asks for.
+
+    The published form (B) asks for all six, and a deleted label does not excuse a
+    field; another form asks for those it has, under the label it gives them
+    (“主管部门及代码”, “项目起止时间”, “年度目标” …) — a form without 项目属性 is never told
+    to fill one in.
+    """
+    if p.form.standard:
+        return [(attr, label, getattr(p, attr)) for attr, label in _REQUIRED]
+    out = []
+    for attr, label in _REQUIRED:
+        keys = ("period", "period_start") if attr == "period" else (attr,)
+        key = next((k for k in keys if p.form.has(k)), None)
+        if key is not None:
+            out.append((attr, p.form.label(key) or label, getattr(p, attr)))
+    return out
+
+
+def _empty(p: Project, attr: str, f: Field) -> bool:
+    """Not filled in: an empty cell, or a checkbox list with nothing ticked."""
+    if attr == "attribute" and p.form.choice("attribute") == "":
+        return True
+    return f.empty
+
+
+@rule(
+    "HDR001",
+    "header-required",
+    "error",
+    "项目名称、主管部门、实施单位、项目属性、项目期、年度总体绩效目标必须填写（表样中有的栏目）",
+)
 def header_required(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
-    for attr, label in _REQUIRED:
-        f = getattr(p, attr)
-        if f.empty:
+    for attr, label, f in required(p):
+        if _empty(p, attr, f):
+            what = "没有勾选" if not f.empty else "没有填写"
             yield ctx.finding(
-                r, f.cell, f"“{label}”没有填写，请在 {f.cell} 填写{label}。", expected=f"{label}（非空）", actual=""
+                r,
+                f.cell,
+                f"“{label}”{what}，请在 {f.cell} {'勾选' if not f.empty else '填写'}{label}。",
+                expected=f"{label}（非空）",
+                actual="" if f.empty else f.text,
             )
 
 
 @rule("HDR002", "header-placeholder", "error", "表头各栏不能留有模板占位内容（如 **、XX、请填写）")
 def header_placeholder(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
-    if not PLACEHOLDER.search("\n".join(getattr(p, attr).text for attr, _ in _REQUIRED)):
+    fields = required(p)
+    if not PLACEHOLDER.search("\n".join(f.text for _, _, f in fields)):
         return  # no placeholder spans a line break: one search tells there is none
-    for attr, label in _REQUIRED:
-        f = getattr(p, attr)
+    for _, label, f in fields:
         m = PLACEHOLDER.search(f.text)
         if m and not f.empty:
             yield ctx.finding(
@@ -76,24 +111,39 @@ ATTRIBUTES = frozenset(
         "上年延续项目",
         "持续性项目",
         "新增性项目",
+        "阶段性项目",
     }
 )
 
 
 @rule("HDR003", "header-attribute", "error", "项目属性应为表样中的选项：经常性项目、一次性项目（或新增项目、延续项目）")
 def header_attribute(ctx: Context, r: Rule) -> Iterator[Finding]:
-    f = ctx.project.attribute
-    if f.empty:
+    p = ctx.project
+    f = p.attribute
+    choice = p.form.choice("attribute")
+    text = f.text if choice is None else choice
+    if not text:
         return  # HDR001 says it
-    t = squash(f.text)
-    if t in ATTRIBUTES or t + "项目" in ATTRIBUTES:
+    if not p.form.standard and squash(p.form.label("attribute")) != "项目属性":
+        return  # 项目性质 / 是否新增: lists of their own, which the form itself offers
+    if all(squash(t) in ATTRIBUTES or squash(t) + "项目" in ATTRIBUTES for t in text.split("、")):
+        return
+    if p.form.standard:
+        yield ctx.finding(
+            r,
+            f.cell,
+            f"项目属性“{f.text}”不是表样中的选项，应填“经常性项目”或“一次性项目”（也可填“新增项目”“延续项目”）。",
+            expected="经常性项目 / 一次性项目",
+            actual=f.text,
+        )
         return
     yield ctx.finding(
         r,
         f.cell,
-        f"项目属性“{f.text}”不是表样中的选项，应填“经常性项目”或“一次性项目”（也可填“新增项目”“延续项目”）。",
-        expected="经常性项目 / 一次性项目",
-        actual=f.text,
+        f"项目属性“{text}”不是常见的选项（新增项目、延续项目、经常性项目、一次性项目、阶段性项目），请按本表样的选项填写。",
+        expected="新增项目 / 延续项目 / 经常性项目 / 一次性项目",
+        actual=text,
+        severity="warning",  # another form's own list may differ: not sure, so not an error
     )
 
 
@@ -131,35 +181,58 @@ def period_years(text: str) -> tuple[int, int] | str | None:
     return None
 
 
+_A_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _start_end(p: Project) -> tuple[int, int] | str | None:
+    """The years of a form that states 计划开始日期 and 计划完成日期 instead of a 项目期."""
+    end = p.other("period_end")
+    years = []
+    for f in (p.period, end):
+        if f is None or f.empty:
+            return "missing" if f is not None and f is end else None
+        m = _A_YEAR.search(f.text)
+        if m is None or not 1990 <= int(m.group(1)) <= 2200:
+            return None
+        years.append(int(m.group(1)))
+    return years[0], years[1]
+
+
 @rule("HDR004", "header-period", "error", "项目期应为年限（如“3年”，“99年”表示长期）或起止年份，且包含预算年度")
 def header_period(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
     f = p.period
     if f.empty:
         return
-    span = period_years(f.text)
+    by_dates = not p.form.standard and not p.form.has("period") and p.form.has("period_start")
+    label = "项目期" if p.form.standard else (p.form.label("period") or p.form.label("period_start") or "项目期")
+    span = _start_end(p) if by_dates else period_years(f.text)
+    if span == "missing":
+        return
     if span is None:
         yield ctx.finding(
             r,
             f.cell,
-            f"项目期“{f.text}”无法识别。应填年限（如“3年”，长期项目填“99年”）或起止年份（如“2026-2028”）。",
-            expected="N年 或 起止年份",
+            f"{label}“{f.text}”无法识别。应填年限（如“3年”，长期项目填“99年”）或起止年份（如“2026-2028”）。"
+            if not by_dates
+            else f"{label}“{f.text}”无法识别，应填日期（如“2026/1/1”）。",
+            expected="N年 或 起止年份" if not by_dates else "日期",
             actual=f.text,
         )
         return
     if isinstance(span, tuple):
         a, b = span
+        end = p.other("period_end")
+        shown = f"{f.text}至{end.text}" if by_dates and end is not None else f.text
         if a > b:
-            yield ctx.finding(
-                r, f.cell, f"项目期“{f.text}”的开始年份晚于结束年份。", expected=f"{b}-{a}", actual=f.text
-            )
+            yield ctx.finding(r, f.cell, f"{label}“{shown}”的开始年份晚于结束年份。", expected=f"{b}-{a}", actual=shown)
         elif p.year is not None and not a <= p.year <= b:
             yield ctx.finding(
                 r,
                 f.cell,
-                f"项目期“{f.text}”不包含本表的预算年度{p.year}年（见 {p.year_cell}）。",
+                f"{label}“{shown}”不包含本表的预算年度{p.year}年（见 {p.year_cell}）。",
                 expected=f"包含{p.year}年",
-                actual=f.text,
+                actual=shown,
             )
 
 
@@ -170,6 +243,8 @@ _TITLE_YEAR = re.compile(r"(\d{4})\s*年")
 def header_year(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
     if p.year is None:
+        if not p.form.standard:
+            return  # a form without a year line (the budget system's grid): nothing to compare
         yield ctx.finding(
             r,
             p.title.cell,

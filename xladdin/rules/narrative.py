@@ -11,12 +11,13 @@ import re
 from collections.abc import Iterator
 
 from xladdin.costs import ROUNDING_WAN
-from xladdin.model import Finding, Indicator
+from xladdin.model import ABSENT, Finding, Indicator, Project
 from xladdin.narrative import StatedQuantity
 from xladdin.rules import Context, Rule, rule
 from xladdin.rules.facts import valued
-from xladdin.rules.wording import bare_name, short, wan
+from xladdin.rules.wording import bare_name, money, short, wan
 from xladdin.similarity import name_similarity as similarity
+from xladdin.target import target_text
 from xladdin.values import format_number
 
 MATCH_SIMILARITY = 0.4  # narrative label ↔ 数量指标 name; 0.44 is the weakest true pair in 2026
@@ -76,7 +77,7 @@ def narrative_quantity(ctx: Context, r: Rule) -> Iterator[Finding]:
     for q, ind in quantity_pairs(ctx):
         v = ctx.values[ind.row]
         msg = (
-            f"数量指标「{short(bare_name(ind.name.text))}」为{ind.value.text}（{ind.value.cell}），"
+            f"数量指标「{short(bare_name(ind.name.text))}」为{target_text(ind)}（{ind.value.cell}），"
             f"年度总体绩效目标写的是{q.text}。"
         )
         cell = _goal(ctx)
@@ -91,8 +92,8 @@ def narrative_quantity(ctx: Context, r: Rule) -> Iterator[Finding]:
             r,
             cell,
             msg,
-            expected=ind.value.text if cell == _goal(ctx) else q.text,
-            actual=q.text if cell == _goal(ctx) else ind.value.text,
+            expected=target_text(ind) if cell == _goal(ctx) else q.text,
+            actual=q.text if cell == _goal(ctx) else target_text(ind),
         )
 
 
@@ -144,17 +145,30 @@ def narrative_total(ctx: Context, r: Rule) -> Iterator[Finding]:
     t = ctx.costs.narrative.total
     if t is None:
         return
-    candidates = [a.number for a in (p.money.total, p.money.annual) if a.number is not None]
+    m = p.money
+    candidates = [a.number for a in (m.total, m.annual) if a.number is not None]
     if not candidates or any(abs(t.wan - c) <= ROUNDING_WAN for c in candidates):
         return
+    if p.form.standard:
+        said = f"项目总额是{m.total.text}万元（{m.total.cell}）、年度资金总额是{m.annual.text}万元（{m.annual.cell}）"
+    else:  # the amounts this form has, in its unit
+        said = "、".join(
+            f"{m.label(k)}是{money(a.number, m.unit)}（{a.cell}）"
+            for k, a in (("total", m.total), ("annual", m.annual))
+            if a is not ABSENT and a.number is not None
+        )
     yield ctx.finding(
         r,
         _goal(ctx),
-        f"年度总体绩效目标写的总金额是{t.text}，而项目总额是{p.money.total.text}万元（{p.money.total.cell}）、"
-        f"年度资金总额是{p.money.annual.text}万元（{p.money.annual.cell}），对不上。",
-        expected=p.money.total.text,
+        f"{_goal_label(p)}写的总金额是{t.text}，而{said}，对不上。",
+        expected=m.headline.text,
         actual=t.text,
     )
+
+
+def _goal_label(p: Project) -> str:
+    """How the form calls the narrative (年度总体绩效目标, 年度目标, 项目总体目标 …)."""
+    return "年度总体绩效目标" if p.form.standard else (p.form.label("goal") or "年度总体绩效目标")
 
 
 @rule("NARR005", "narrative-items-sum", "error", "年度总体绩效目标中各分项金额之和应等于写明的总金额")

@@ -1,15 +1,25 @@
 """Structure rules: the 一级 / 二级 / 三级 hierarchy, its coverage, and its rows.
 
-Two frameworks are valid (``xladdin.framework``): the classic one of the department's
-form (成本指标 a 二级 under 产出) and the 2021 one (成本指标 a 一级).  A table follows
-one of them; the framework is decided per table from its 一级 names.
+Three frameworks are valid (``xladdin.framework``): the classic one of the department's
+form (成本指标 a 二级 under 产出), the 2021 one (成本指标 a 一级) and, in forms from before
+2018, 投入 / 产出 / 效益.  A table follows one of them; the framework is decided per table
+from its 一级 names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xladdin.framework import CLASSIC, FRAMEWORK_2021, LEVEL1_LABELS, framework_of
+from xladdin.framework import (
+    CLASSIC,
+    FRAMEWORK_2021,
+    FRAMEWORK_OLD,
+    LEVEL1_LABELS,
+    framework_of,
+    level1_label,
+    old_input,
+    required_level1,
+)
 from xladdin.model import Finding, Project, cell_ref
 from xladdin.rules import Context, Rule, per_project, rule
 from xladdin.rules.facts import Row, filled, rows
@@ -20,24 +30,35 @@ __all__ = ["framework"]
 
 
 def framework(ctx: Context) -> dict[str, list[tuple[str, str]]]:
-    return framework_of({r.l1 for r in rows(ctx)})
+    return framework_of({r.l1 for r in rows(ctx) if r.l1 != "投入" or old_input(r.l1, r.l2)})
+
+
+def ungrouped(ctx: Context) -> bool:
+    """A table that groups nothing: no 一级/二级 columns and no group rows (an old form's bare
+    指标名称 ∣ 上年度实际水平 ∣ 本年度计划水平 list).  Its groups are not missing — the form has
+    none — so the group rules stay silent on it."""
+    cols = ctx.project.columns
+    return cols.get("level1") == cols.get("name") and not any(r.level1 or r.level2 for r in rows(ctx))
 
 
 @rule("IND001", "level1-name", "error", "一级指标只能是产出指标、效益指标、满意度指标（2021版框架另有成本指标）")
 def level1_name(ctx: Context, r: Rule) -> Iterator[Finding]:
+    if ungrouped(ctx):
+        return
+    old = framework(ctx) is FRAMEWORK_OLD
     seen: set[str] = set()
     for row in rows(ctx):
         ind, f = row.ind, row.ind.level1
         if f.cell in seen:
             continue
         seen.add(f.cell)
-        if row.level1 == "":
+        if row.l1 == "":
             if not row.empty:
                 yield ctx.finding(
                     r, f.cell, f"{indicator_label(ind)}所在行没有一级指标，请填写一级指标。", expected="一级指标"
                 )
             continue
-        if row.l1 not in LEVEL1_LABELS:
+        if row.l1 not in LEVEL1_LABELS and not (old and row.l1 == "投入"):
             yield ctx.finding(
                 r,
                 f.cell,
@@ -60,7 +81,7 @@ def level2_under_level1(ctx: Context, r: Rule) -> Iterator[Finding]:
         if l1 not in fw:
             continue  # IND001 reports the 一级
         allowed = fw[l1]
-        if row.level2 == "":
+        if row.l2 == "":
             yield ctx.finding(
                 r, f.cell, f"{indicator_label(ind)}所在行没有二级指标，请填写二级指标。", expected="二级指标"
             )
@@ -70,10 +91,11 @@ def level2_under_level1(ctx: Context, r: Rule) -> Iterator[Finding]:
             continue
         names = "、".join(label for _, label in allowed)
         other = "2021版框架" if fw is CLASSIC else "传统框架"
+        label = level1_label(l1, fw)
         yield ctx.finding(
             r,
             f.cell,
-            f"二级指标“{f.text}”不属于一级指标“{ind.level1.text}”。{LEVEL1_LABELS[l1]}下应为：{names}"
+            f"二级指标“{f.text}”不属于一级指标“{ind.level1.text}”。{label}下应为：{names}"
             + (f"（“{f.text}”是{other}的写法，一张表只能用一种框架）。" if _in_other(key, fw) else "。"),
             expected=names,
             actual=f.text,
@@ -81,6 +103,8 @@ def level2_under_level1(ctx: Context, r: Rule) -> Iterator[Finding]:
 
 
 def _in_other(key: str, fw: dict[str, list[tuple[str, str]]]) -> bool:
+    if fw is FRAMEWORK_OLD:
+        return False  # an old form's groups are named its own way; no second framework to point to
     other = FRAMEWORK_2021 if fw is CLASSIC else CLASSIC
     return any(k == key for groups in other.values() for k, _ in groups)
 
@@ -111,10 +135,13 @@ def _anchor(p: Project) -> str:
 @rule("IND004", "level1-coverage", "error", "产出指标、效益指标、满意度指标下都至少要有一个三级指标")
 def level1_coverage(ctx: Context, r: Rule) -> Iterator[Finding]:
     p = ctx.project
+    if ungrouped(ctx):
+        return
     present = {x.l1 for x in filled(ctx)}
-    for key in ("产出", "效益", "满意度"):
+    fw = framework(ctx)
+    for key in required_level1(fw):
         if key not in present:
-            label = LEVEL1_LABELS[key]
+            label = level1_label(key, fw)
             yield ctx.finding(
                 r,
                 _anchor(p),

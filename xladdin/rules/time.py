@@ -19,12 +19,13 @@ from xladdin.rules.wording import indicator_label
 from xladdin.values import Value
 
 
-def _dates(ctx: Context) -> Iterator[tuple[Indicator, Value]]:
+def _dates(ctx: Context) -> Iterator[tuple[Indicator, Value, str]]:
+    """(indicator, its date target, the target as shown) of every 时效 date."""
     values = ctx.values
     for x in valued(ctx):
         v = values[x.row]
         if v.kind == "date" and v.year is not None:
-            yield x.ind, v
+            yield x.ind, v, x.value
 
 
 @rule("TIME001", "date-before-year", "error", "时效日期早于预算年度（多为沿用上年表格未改）", fix="unsafe")
@@ -32,18 +33,22 @@ def date_before_year(ctx: Context, r: Rule) -> Iterator[Finding]:
     year = ctx.project.year
     if year is None:
         return
-    for ind, v in _dates(ctx):
+    for ind, v, shown in _dates(ctx):
         if v.year is not None and v.year < year:
-            fixed = ind.value.text.replace(str(v.year), str(year), 1)
+            fixed = shown.replace(str(v.year), str(year), 1)
+            in_cell = isinstance(ind.value.value, str) and str(v.year) in ind.value.value
             yield ctx.finding(
                 r,
                 ind.value.cell,
-                f"{indicator_label(ind)}写的是“{ind.value.text}”，早于本表的预算年度{year}年，可能是沿用了上年的表格。"
+                f"{indicator_label(ind)}写的是“{shown}”，早于本表的预算年度{year}年，可能是沿用了上年的表格。"
                 f"年度目标应在{year}年内完成，如“{fixed}”。",
                 expected=fixed,
-                actual=ind.value.text,
-                # likely, not certain (the date may be a real one): an unsafe fix, applied only when asked
-                fix=text_fix(ind.value, fixed, safe=False),
+                actual=shown,
+                # likely, not certain (the date may be a real one): an unsafe fix, applied only when asked;
+                # only where the cell itself holds the year (not an Excel day number shown as a date)
+                fix=text_fix(ind.value, ind.value.text.replace(str(v.year), str(year), 1), safe=False)
+                if in_cell
+                else None,
             )
 
 
@@ -52,15 +57,15 @@ def date_after_year(ctx: Context, r: Rule) -> Iterator[Finding]:
     year = ctx.project.year
     if year is None:
         return
-    for ind, v in _dates(ctx):
+    for ind, v, shown in _dates(ctx):
         if v.year is not None and v.year > year:
             yield ctx.finding(
                 r,
                 ind.value.cell,
-                f"{indicator_label(ind)}写的是“{ind.value.text}”，晚于本表的预算年度{year}年。"
+                f"{indicator_label(ind)}写的是“{shown}”，晚于本表的预算年度{year}年。"
                 f"年度绩效目标应写{year}年内要完成的时间节点；若项目本身跨年（如合同期），请写明{year}年应完成到哪一步。",
                 expected=f"{year}年内的时间",
-                actual=ind.value.text,
+                actual=shown,
             )
 
 
@@ -76,10 +81,10 @@ def deadline_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
             yield ctx.finding(
                 r,
                 ind.value.cell,
-                f"{indicator_label(ind)}的指标值是“{ind.value.text}”，没有时限。时效指标应写完成时间或时长，"
+                f"{indicator_label(ind)}的指标值是“{x.value}”，没有时限。时效指标应写完成时间或时长，"
                 f"如“{year}年12月前”。",
                 expected="完成时间或时长",
-                actual=ind.value.text,
+                actual=x.value,
             )
 
 

@@ -1,7 +1,10 @@
 """Rules about 指标值: unit, range, comparator and direction, kind, measurability.
 
-All of them reason on ``xladdin.values.parse`` (``ctx.values``), never on raw text,
-so “≥95%”, “不低于95%” and “95%以上” are one value.
+All of them reason on the indicator's target (``ctx.values``: ``xladdin.target``, the
+指标值 parsed with its comparator and unit columns where the form has them), never on
+raw text, so “≥95%”, “不低于95%”, “95%以上” and ``≥`` ∣ ``95`` ∣ ``%`` are one value.  A
+finding about the comparator or the unit points at its own column where the form has
+one, and a fix writes the comparator there.
 
 Direction (``xladdin.direction``): higher-is-better indicators (覆盖率, 合格率, 满意度,
 完成率 …) want ≥, lower-is-better ones (损坏率, 差错率, 时间, 时长, 成本, 单价 …) want ≤.  A missing
@@ -18,19 +21,37 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
-from xladdin.direction import COMPARATOR, Polarity
+from xladdin.direction import COMPARATOR, Polarity, stated
 from xladdin.direction import polarity as _polarity
 from xladdin.framework import is_money_cost
-from xladdin.model import Finding, Fix, Indicator
+from xladdin.model import Field, Finding, Fix, Indicator
 from xladdin.rules import Context, Rule, per_project, rule, text_fix
 from xladdin.rules.facts import Row, valued
 from xladdin.rules.wording import indicator_label
+from xladdin.target import target
 from xladdin.values import Value, parse
 
 
 def polarity(x: Row) -> Polarity | None:
-    """ "higher", "lower" or None (unknown) for an indicator row (``xladdin.direction``)."""
+    """ "higher", "lower" or None (unknown) for an indicator row (``xladdin.direction``): what the
+    form's direction column states (正向/反向), else what the name says."""
+    d = x.ind.direction
+    if d is not None:
+        said = stated(d.text)
+        if said is not None:
+            return said
     return _polarity(x.bare, x.l1, x.l2, x.cost)
+
+
+def _stated(x: Row) -> str | None:
+    """The text of the row's direction cell when it states one (正向 / 反向)."""
+    d = x.ind.direction
+    return d.text if d is not None and stated(d.text) is not None else None
+
+
+def _comparator_cell(ind: Indicator) -> str:
+    """Where the comparator is written: its own column, or the 指标值 cell."""
+    return ind.comparator.cell if ind.comparator is not None else ind.value.cell
 
 
 def is_rate_name(x: Row) -> bool:
@@ -45,18 +66,28 @@ def _rows(ctx: Context) -> list[tuple[Row, Value]]:
     return [(x, values[x.row]) for x in valued(ctx)]
 
 
-@rule("VAL001", "value-unit", "warning", "定量指标值要写单位（%、人、台、万元、天……）")
+@rule("VAL001", "value-unit", "warning", "定量指标值要写单位（%、人、台、万元、天……），单位单独成栏的表样写在单位栏")
 def value_unit(ctx: Context, r: Rule) -> Iterator[Finding]:
+    heading = ctx.project.form.heading("unit", "计量单位")
     for x, v in _rows(ctx):
         ind = x.ind
         if v.kind == "quantity" and v.unit == "":
+            if ind.unit is not None:  # the form has a unit column, and it is empty here
+                yield ctx.finding(
+                    r,
+                    ind.unit.cell,
+                    f"{indicator_label(ind)}的指标值是“{x.value}”，“{heading}”一栏没有填写，看不出是多少什么。",
+                    expected="计量单位",
+                    actual=ind.unit.text,
+                )
+                continue
             hint = "；若单元格设成了百分比格式，请改为直接输入“95%”这样的文字" if is_rate_name(x) else ""
             yield ctx.finding(
                 r,
                 ind.value.cell,
-                f"{indicator_label(ind)}的指标值“{ind.value.text}”只有数字，没有单位，看不出是多少什么{hint}。",
+                f"{indicator_label(ind)}的指标值“{x.value}”只有数字，没有单位，看不出是多少什么{hint}。",
                 expected="数字＋单位",
-                actual=ind.value.text,
+                actual=x.value,
             )
 
 
@@ -70,9 +101,9 @@ def percent_range(ctx: Context, r: Rule) -> Iterator[Finding]:
             yield ctx.finding(
                 r,
                 ind.value.cell,
-                f"{indicator_label(ind)}的指标值“{ind.value.text}”超出了0%～100%的范围。",
+                f"{indicator_label(ind)}的指标值“{x.value}”超出了0%～100%的范围。",
                 expected="0%～100%",
-                actual=ind.value.text,
+                actual=x.value,
             )
 
 
@@ -83,10 +114,10 @@ def percent_at_least_100(ctx: Context, r: Rule) -> Iterator[Finding]:
         if v.kind == "percent" and v.fraction == 1 and v.comparator in ("≥", "＞"):
             yield ctx.finding(
                 r,
-                ind.value.cell,
-                f"{indicator_label(ind)}的指标值“{ind.value.text}”：比率不可能超过100%，请写成“＝100%”。",
+                _comparator_cell(ind),
+                f"{indicator_label(ind)}的指标值“{x.value}”：比率不可能超过100%，请写成“＝100%”。",
                 expected="＝100%",
-                actual=ind.value.text,
+                actual=x.value,
                 fix=_comparator_fix(ind, v, "＝", strip=True),
             )
 
@@ -97,7 +128,21 @@ _SYMBOLS = "≥≤<>=＜＞＝≧≦"
 def _comparator_fix(ind: Indicator, v: Value, sign: str, strip: bool = False, safe: bool = True) -> Fix | None:
     """The value with ``sign`` in front (``strip``: instead of the symbols it starts with), when
     the result reads back as the same value with that comparator and nothing else changed;
-    None otherwise (a comparator written in words, "不低于95%", is left to the user)."""
+    None otherwise (a comparator written in words, "不低于95%", is left to the user).
+
+    A form with a comparator column gets ``sign`` written there instead (the column holds
+    nothing else), unless the 指标值 cell itself carries the comparator.
+    """
+    c = ind.comparator
+    if c is not None and not ind.value.text.startswith(tuple(_SYMBOLS)):
+        old = c.value
+        if old is not None and not isinstance(old, str):
+            return None
+        nv = target(replace(ind, comparator=Field(sign, c.cell)))
+        if nv.comparator != sign or replace(nv, comparator=None) != replace(v, comparator=None):
+            return None
+        # a symbol turned round or a blank filled in; a word the user wrote there (定量 …) is theirs to change
+        return Fix(c.cell, old, sign, safe and (c.empty or strip))
     new = _with_comparator(ind.value.text, sign, strip)
     return text_fix(ind.value, new, safe) if new is not None else None
 
@@ -125,14 +170,21 @@ def _missing_comparator(x: Row, v: Value) -> tuple[str, str | None] | None:
         return None  # 100% and 0% can only mean one thing
     pol = polarity(x)
     text = x.value
+    said = _stated(x)
     if v.kind == "percent":
         if pol is not None:
             sign = COMPARATOR[pol]
             better = "越高越好" if pol == "higher" else "越低越好"
+            if said:
+                return f"本表写明这是{said}指标（{better}），应写成“{sign}{text}”", sign
             return f"这是{better}的指标，应写成“{sign}{text}”", sign
         return f"看不出是不低于、不高于还是正好{text}，年终无法评价，请写成“≥{text}”“≤{text}”或“＝{text}”", None
     if pol == "lower":
+        if said:
+            return f"本表写明这是{said}指标（越低越好），应写成“≤{text}”", "≤"
         return f"这是越短（越少）越好的指标，应写成“≤{text}”", "≤"
+    if pol == "higher" and said:
+        return f"本表写明这是{said}指标（越高越好），应写成“≥{text}”", "≥"
     return None
 
 
@@ -143,12 +195,13 @@ def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
         missing = _missing_comparator(x, v)
         if missing:
             hint, sign = missing
+            where = f"（“{ctx.project.form.heading('comparator')}”一栏）" if ind.comparator is not None else ""
             yield ctx.finding(
                 r,
-                ind.value.cell,
-                f"{indicator_label(ind)}的指标值“{ind.value.text}”没有写比较符号：{hint}。",
+                _comparator_cell(ind),
+                f"{indicator_label(ind)}的指标值“{x.value}”没有写比较符号{where}：{hint}。",
                 expected=hint.rsplit("“", 1)[-1].rstrip("”") if sign else "≥ / ≤ / ＝",
-                actual=ind.value.text,
+                actual=x.value,
                 fix=_comparator_fix(ind, v, sign) if sign else None,
             )
 
@@ -157,26 +210,31 @@ def comparator_missing(ctx: Context, r: Rule) -> Iterator[Finding]:
     "VAL005",
     "comparator-direction",
     "error",
-    "比较符号方向错误：越高越好的指标应为≥，越低越好的指标应为≤",
+    "比较符号方向错误：越高越好（正向）的指标应为≥，越低越好（反向）的指标应为≤",
     fix="unsafe",
 )
 def comparator_direction(ctx: Context, r: Rule) -> Iterator[Finding]:
     wrong = {"higher": (("≤", "＜"), "越高越好", "不高于", "≥"), "lower": (("≥", "＞"), "越低越好", "不低于", "≤")}
     for x, v in _rows(ctx):
         ind = x.ind
-        if v.comparator is None or v.kind in ("date", "qualitative", "unparsed", "empty") or x.l2 == "数量":
+        said = _stated(x)
+        if v.comparator is None or v.kind in ("qualitative", "unparsed", "empty"):
             continue
+        if not said and (v.kind == "date" or x.l2 == "数量"):
+            continue  # a guess from the name is not enough for dates and counts; the form's own word is
         pol = polarity(x)
         if pol is None or v.comparator not in wrong[pol][0]:
             continue
-        _, better, said, sign = wrong[pol]
+        _, better, written, sign = wrong[pol]
+        if said:
+            better = f"本表写明是{said}指标（{better}）"
         body = x.value.lstrip(_SYMBOLS)
         yield ctx.finding(
             r,
-            ind.value.cell,
-            f"{indicator_label(ind)}{better}，指标值却写成“{ind.value.text}”（{said}），应为“{sign}{body}”。",
+            _comparator_cell(ind),
+            f"{indicator_label(ind)}{better}，指标值却写成“{x.value}”（{written}），应为“{sign}{body}”。",
             expected=f"{sign}{body}",
-            actual=ind.value.text,
+            actual=x.value,
             # the comparator turned round is the likely correction, but the number may be wrong too: unsafe
             fix=_comparator_fix(ind, v, sign, strip=True, safe=False),
         )
@@ -217,9 +275,9 @@ def value_kind(ctx: Context, r: Rule) -> Iterator[Finding]:
             yield ctx.finding(
                 r,
                 ind.value.cell,
-                f"{indicator_label(ind)}的指标值是“{ind.value.text}”，{problem[0]}。",
+                f"{indicator_label(ind)}的指标值是“{x.value}”，{problem[0]}。",
                 expected=problem[1],
-                actual=ind.value.text,
+                actual=x.value,
             )
 
 
@@ -250,10 +308,10 @@ def value_measurable(ctx: Context, r: Rule) -> Iterator[Finding]:
             yield ctx.finding(
                 r,
                 ind.value.cell,
-                f"{indicator_label(ind)}的指标值“{ind.value.text}”无法衡量：{why}"
+                f"{indicator_label(ind)}的指标值“{x.value}”无法衡量：{why}"
                 "请写成可检验的目标，如“≥90%”“≤5件”或明确的完成状态。",
                 expected="可检验的目标值",
-                actual=ind.value.text,
+                actual=x.value,
             )
 
 
@@ -291,10 +349,12 @@ _ASCII = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤", ">": "＞", "<": "
 
 @rule("VAL009", "comparator-ascii", "info", "比较符号宜写成“≥”“≤”，不要用半角的“>=”“<=”", fix="safe")
 def comparator_ascii(ctx: Context, r: Rule) -> Iterator[Finding]:
+    if not ctx.project.form.standard:
+        return  # another form's values are what its system prints ("=100.00(%)"): its convention, not a slip
     for x, v in _rows(ctx):
         raw = v.comparator_raw
-        if raw not in _ASCII or not x.value.startswith(raw):
-            continue
+        if raw not in _ASCII or not x.ind.value.text.startswith(raw):
+            continue  # only inside the 指标值 cell: a comparator column holds the system's own symbols
         ind = x.ind
         sign = _ASCII[raw]
         fixed = sign + x.value[len(raw) :]

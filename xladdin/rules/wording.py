@@ -64,3 +64,10 @@ def _label(level2: str, name: str) -> str:
 def wan(x: float) -> str:
     """万元 amount for a message: 45.912 → "45.912", 400.0 → "400" (no float noise)."""
     return display_text(round(x, 6))
+
+
+def money(x: float, unit: str = "万元") -> str:
+    """An amount held in 万元, in the unit its form writes: ``money(77132.58, "元")`` → "771325800元"."""
+    if unit == "元":
+        return display_text(round(x * 10_000, 2)) + "元"
+    return wan(x) + "万元"

@@ -83,7 +83,8 @@ def report_rows(result: Any, copy_of: str | None = None) -> ReportSheet:
     for k, p in enumerate(result.projects, start=1):
         counts = [sum(1 for f in p.findings if f.severity == s) for s in ("error", "warning", "info")]
         rs.rows.append([k, p.sheet, *counts, p.name])
-        rs.links[(len(rs.rows), 2)] = f"{quote_sheet(p.sheet)}!A1"
+        first = p.rows[0] or 1  # several tables may share a sheet: link each to its own first row
+        rs.links[(len(rs.rows), 2)] = f"{quote_sheet(p.sheet)}!A{first}"
     workbook = list(getattr(result, "workbook", []))
     for k, sheet in enumerate(dict.fromkeys(f.sheet for f in workbook), start=len(result.projects) + 1):
         fs = [f for f in workbook if f.sheet == sheet]  # a 项目汇总 checked against the tables
@@ -93,13 +94,13 @@ def report_rows(result: Any, copy_of: str | None = None) -> ReportSheet:
     rs.rows.append([])
     rs.rows.append(list(FINDING_HEADER))
     rs.header_rows.append(len(rs.rows))
-    names = {p.sheet: p.name for p in result.projects}
-    names |= {f.sheet: WORKBOOK_LABEL for f in workbook}
+    # each finding's table by its place in the numbering (several tables may share a sheet);
+    # past them come the findings about other sheets, which belong to no table
+    names = [p.name for p in result.projects for _ in p.findings] + [WORKBOOK_LABEL for _ in workbook]
     for n, f in numbered(result):
-        rs.rows.append(
-            [n, f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, names.get(f.sheet, "")]
-        )
-        if f.sheet in names:
+        name = names[n - 1] if n <= len(names) else ""
+        rs.rows.append([n, f.sheet, f.cell, f.rule, SEVERITY_ZH.get(f.severity, f.severity), f.message, name])
+        if name:
             rs.links[(len(rs.rows), 3)] = f"{quote_sheet(f.sheet)}!{f.cell}"
         rs.severity_of_row[len(rs.rows)] = f.severity
     if not result.findings:
@@ -142,8 +143,16 @@ BATCH_FINDING_HEADER = ("文件", "单位", "工作表", "单元格", "规则", 
 _VERDICTS = (("error", "有错误，需修改后再报"), ("warning", "有警告，请逐条核对"))
 
 
+NO_TABLE_VERDICT = "没有找到绩效目标表，需人工查看"
+
+
 def verdict(result: Any) -> tuple[str, str | None]:
-    """What the reviewer reads for a file, and the severity its line is coloured by."""
+    """What the reviewer reads for a file, and the severity its line is coloured by.
+
+    A file in which no table was found is never "no problems": nothing was checked.
+    """
+    if getattr(result, "found_none", False) and not result.count("error"):
+        return NO_TABLE_VERDICT, "warning"
     for severity, text in _VERDICTS:
         if result.count(severity):
             return text, severity
@@ -215,9 +224,13 @@ def batch_report(
     body.rows.append(list(BATCH_FINDING_HEADER))
     body.header_rows.append(1)
     for r in batch.results:
-        names = {p.sheet: p.name for p in r.projects} | {f.sheet: WORKBOOK_LABEL for f in r.workbook}
         unit = r.unit
-        for f in r.findings:
+        owned = (
+            [(f, p.name) for p in r.projects for f in p.findings]
+            + [(f, WORKBOOK_LABEL) for f in r.workbook]
+            + [(f, "") for f in r.other]
+        )
+        for f, name in owned:
             body.rows.append(
                 [
                     r.file,
@@ -227,7 +240,7 @@ def batch_report(
                     f.rule,
                     SEVERITY_ZH.get(f.severity, f.severity),
                     f.message,
-                    names.get(f.sheet, ""),
+                    name,
                 ]
             )
             body.severity_of_row[len(body.rows)] = f.severity

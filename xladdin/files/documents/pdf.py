@@ -16,6 +16,7 @@ Rows are emitted in reading order (top to bottom), tables row by row, each with 
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import itertools
 from collections.abc import Iterator
@@ -125,13 +126,15 @@ def _segments(page: Any) -> tuple[list[tuple[float, float, float]], list[tuple[f
     hs: list[tuple[float, float, float]] = []
     vs: list[tuple[float, float, float]] = []
     images = 0
-    for obj in page.get_objects(max_depth=3):
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    box = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    for obj, kind in _objects(page.raw):
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
             continue
-        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+        if kind != raw.FPDF_PAGEOBJ_PATH or not raw.FPDFPageObj_GetBounds(obj, *box):
             continue
-        x0, y0, x1, y1 = obj.get_bounds()
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         w, h = x1 - x0, y1 - y0
         if h <= THIN and w > THIN:
             hs.append(((y0 + y1) / 2, x0, x1))
@@ -143,14 +146,36 @@ def _segments(page: Any) -> tuple[list[tuple[float, float, float]], list[tuple[f
     return hs, vs, images
 
 
+MAX_FORM_DEPTH = 3  # form XObjects inside form XObjects: a table is never drawn deeper
+
+
+def _objects(page: Any) -> Iterator[tuple[Any, int]]:
+    """(object, type) of every object of a page, form XObjects' contents included, through
+    PDFium's C API: pypdfium2's ``get_objects`` builds a Python object per drawn line, and a
+    ruled table is thousands of lines."""
+    import pypdfium2.raw as raw
+
+    def walk(parent: Any, count: Any, get: Any, level: int) -> Iterator[tuple[Any, int]]:
+        for i in range(max(count(parent), 0)):
+            obj = get(parent, i)
+            if not obj:
+                continue
+            kind = raw.FPDFPageObj_GetType(obj)
+            yield obj, kind
+            if kind == raw.FPDF_PAGEOBJ_FORM and level < MAX_FORM_DEPTH - 1:
+                yield from walk(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, level + 1)
+
+    yield from walk(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, 0)
+
+
 def _is_outline(obj: Any) -> bool:
     """A stroked, unfilled rectangle (a cell border drawn as a box, as some producers do)."""
     import pypdfium2.raw as raw
 
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke):
+    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke):
         return False
-    return bool(stroke.value) and not fill.value and raw.FPDFPath_CountSegments(obj.raw) <= 6
+    return bool(stroke.value) and not fill.value and raw.FPDFPath_CountSegments(obj) <= 6
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -161,6 +186,10 @@ def _snap(values: list[float]) -> list[float]:
     return out
 
 
+def _covers(spans: list[tuple[float, float]], at: float) -> bool:
+    return any(lo - SNAP <= at <= hi + SNAP for lo, hi in spans)
+
+
 class _Grid:
     """The cells of one ruled table: elementary cells between all its lines, merged where
     no line separates two neighbours."""
@@ -168,24 +197,22 @@ class _Grid:
     def __init__(self, hs: list[tuple[float, float, float]], vs: list[tuple[float, float, float]]) -> None:
         self.ys = sorted(_snap([y for y, _, _ in hs]), reverse=True)  # top to bottom
         self.xs = _snap([x for x, _, _ in vs])
-        self.hs, self.vs = hs, vs
+        # the ruling lines at each grid line (those within SNAP of it), looked up per cell edge
+        v_on = [[(y0, y1) for vx, y0, y1 in vs if abs(vx - x) <= SNAP] for x in self.xs]
+        h_on = [[(x0, x1) for hy, x0, x1 in hs if abs(hy - y) <= SNAP] for y in self.ys]
         nr, nc = len(self.ys) - 1, len(self.xs) - 1
         self.parent = list(range(max(nr * nc, 0)))
         for i in range(nr):
             ymid = (self.ys[i] + self.ys[i + 1]) / 2
             for j in range(nc):
                 xmid = (self.xs[j] + self.xs[j + 1]) / 2
-                if j + 1 < nc and not self._v_at(self.xs[j + 1], ymid):
+                if j + 1 < nc and not _covers(v_on[j + 1], ymid):
                     self._union(i * nc + j, i * nc + j + 1)
-                if i + 1 < nr and not self._h_at(self.ys[i + 1], xmid):
+                if i + 1 < nr and not _covers(h_on[i + 1], xmid):
                     self._union(i * nc + j, (i + 1) * nc + j)
         self.nr, self.nc = nr, nc
-
-    def _v_at(self, x: float, y: float) -> bool:
-        return any(abs(vx - x) <= SNAP and y0 - SNAP <= y <= y1 + SNAP for vx, y0, y1 in self.vs)
-
-    def _h_at(self, y: float, x: float) -> bool:
-        return any(abs(hy - y) <= SNAP and x0 - SNAP <= x <= x1 + SNAP for hy, x0, x1 in self.hs)
+        self._down = [-y for y in self.ys[1:]]  # row bottoms, ascending for bisect
+        self._right = self.xs[1:]
 
     def _find(self, a: int) -> int:
         while self.parent[a] != a:
@@ -202,8 +229,10 @@ class _Grid:
         return self.xs[0] < c.x < self.xs[-1] and self.ys[-1] < c.y < self.ys[0]
 
     def cell_of(self, c: _Char) -> int:
-        i = next(k for k in range(self.nr) if self.ys[k + 1] <= c.y)
-        j = next(k for k in range(self.nc) if c.x <= self.xs[k + 1])
+        """The (merged) cell of a character ``contains`` says is inside: the first row whose
+        bottom line is at or below it, the first column whose right line is at or right of it."""
+        i = bisect.bisect_left(self._down, -c.y)
+        j = bisect.bisect_left(self._right, c.x)
         return self._find(i * self.nc + j)
 
 
