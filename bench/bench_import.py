@@ -54,7 +54,7 @@ def main() -> None:
         work = Path(tmp)
         book = generate(work / "book.xlsx", n_projects=args.projects, seed=2026)
         pdf = work / "book.pdf"
-        assert cli(["publish", str(book), "-o", str(pdf), "--date", "2026-02-27"]) == 0
+        assert cli(["publish", str(book), "-o", str(pdf), "--date", "2026-02-27", "--force"]) == 0
         pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         n_pages = next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages"))
         layout = best(

@@ -242,7 +242,6 @@ def test_several_files_and_patterns_in_text(tmp_path: Path) -> None:
         (["空文件夹"], "文件夹“空文件夹”中没有工作簿"),
         (["送审", "--mark", "-o", "x.xlsx"], "-o 应是一个文件夹"),
         (["送审", "--mark"], "请用 -o 指定输出文件夹"),
-        (["送审", "--mark", "-o", "送审"], "会让标记后的文件覆盖被检查的文件"),
     ],
 )
 def test_several_files_mistakes_are_said_in_chinese(tmp_path: Path, args: list[str], said: str) -> None:
@@ -268,10 +267,13 @@ def test_a_folder_marked_file_by_file_as_one_file_would_be(tmp_path: Path) -> No
     assert res.returncode == 2  # the broken file is listed (and not marked)
     assert "已标记 2 个文件" in res.stderr and "Traceback" not in res.stderr
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert written == ["部门乙/另一单位.xlsx", "部门甲/社保局.xlsx"]
+    assert written == ["部门乙/另一单位-校验.xlsx", "部门甲/社保局-校验.xlsx"]  # never taken for the originals
+    for rel in written:  # each output is said, with where it went
+        assert f"→ {out / rel}" in res.stderr
     for rel in written:
-        alone = tmp_path / "单独.xlsx"
-        assert run_cli("check", str(root / rel), "--mark", "-o", str(alone)).returncode == 1
+        alone = tmp_path / rel.split("/")[1]  # the same name: the copy names its original alike
+        original = root / rel.replace("-校验", "")
+        assert run_cli("check", str(original), "--mark", "-o", str(alone)).returncode == 1
         assert snapshot(out / rel) == snapshot(alone)
     first = {rel: snapshot(out / rel) for rel in written}
     assert run_cli("check", str(root), "--mark", "-o", str(out)).returncode == 2  # again: the same files
@@ -315,16 +317,18 @@ def test_the_reviewers_report_workbook_lists_every_file_and_finding(tmp_path: Pa
     rows = {r[0]: r for r in head.iter_rows(min_row=5, values_only=True) if r[0]}
     for f in data["files"]:
         s = f["summary"]
-        assert rows[f["file"]][1:5] == (s["projects"], s["errors"], s["warnings"], s["infos"])
+        assert rows[f["file"]][1] == "自治区社会保险事业管理局本级"  # the unit the file is filed under
+        assert rows[f["file"]][2:6] == (s["projects"], s["errors"], s["warnings"], s["infos"])
     [broken] = data["unreadable"]
-    assert rows[broken["file"]][5] == "无法读取：" + broken["message"]
-    assert rows["合计"][1:5] == tuple(data["summary"][k] for k in ("projects", "errors", "warnings", "infos"))
+    assert rows[broken["file"]][6] == "无法读取：" + broken["message"]
+    assert rows["合计"][2:6] == tuple(data["summary"][k] for k in ("projects", "errors", "warnings", "infos"))
     for row in head.iter_rows(min_row=5):  # each file's link opens that file, relative to the report
         if row[0].hyperlink is not None:
             assert (report.parent / row[0].hyperlink.target).resolve() == Path(row[0].value).resolve()
     listed = [r for r in body.iter_rows(min_row=2, values_only=True)]
     every = [(f["file"], g["sheet"], g["cell"], g["rule"]) for f in data["files"] for g in _all_findings(f)]
-    assert [r[:4] for r in listed] == [(a, b, c, d) for a, b, c, d in every]
+    assert [(r[0], *r[2:5]) for r in listed] == [(a, b, c, d) for a, b, c, d in every]
+    assert {r[1] for r in listed} == {"自治区社会保险事业管理局本级"}
     assert body.auto_filter.ref and body.freeze_panes == "A2"
 
 
@@ -367,7 +371,7 @@ def test_the_printed_report_shows_every_finding_whole(tmp_path: Path, soffice: s
         ["pdftotext", "-raw", str(report.with_suffix(".pdf")), "-"], capture_output=True, text=True, check=True
     ).stdout
     printed = "".join(text.split())
-    messages = ["".join(str(r[5]).split()) for r in ws.iter_rows(min_row=2, values_only=True) if r[5]]
+    messages = ["".join(str(r[6]).split()) for r in ws.iter_rows(min_row=2, values_only=True) if r[6]]
     assert len(messages) > 50
     assert [m for m in messages if m not in printed] == []
 
@@ -379,7 +383,7 @@ def test_marking_into_a_folder_inside_the_checked_one_can_be_run_again(tmp_path:
     out = root / "退回"
     first = run_cli("check", str(root), "--mark", "-o", str(out), "--format", "json")
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx"))
-    assert files == ["部门乙/另一单位.xlsx", "部门甲/社保局.xlsx"]
+    assert files == ["部门乙/另一单位-校验.xlsx", "部门甲/社保局-校验.xlsx"]
     shots = {f: snapshot(out / f) for f in files}
     again = run_cli("check", str(root), "--mark", "-o", str(out), "--format", "json")
     assert again.returncode == first.returncode == 2  # the broken file, both times

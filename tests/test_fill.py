@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from xladdin.commands.cli import main
+from xladdin.conventions import NEW_COLOR
 from xladdin.costs import explain
 from xladdin.fill import derive_unit_cost, plan_fill, round_unit_cost, value_template
 from xladdin.framework import CLASSIC, level1_key, level2_key
@@ -87,7 +88,7 @@ def test_cost_rows_sit_inside_the_cost_group_with_merged_label(no_card_costs: Pa
     assert f"A{min(产出)}:A{max(产出)}" in merges  # and the 一级 block grew with them
     for r in rows:
         assert f"C{r}:D{r}" in merges and f"E{r}:F{r}" in merges
-        assert ws[f"E{r}"].fill.fgColor.rgb.endswith("FFF2CC")
+        assert ws[f"E{r}"].fill.fgColor.rgb.endswith(NEW_COLOR)
 
 
 def test_published_workbook_needs_no_cost_rows(workbook_path: Path) -> None:
@@ -188,7 +189,7 @@ def test_skeleton_restores_missing_groups_in_order(sheet: str, tmp_path: Path) -
     assert level1_key(last.level1.text) == "满意度" and last.level1.cell == f"A{last.row}"
     ws = load_workbook(out)[sheet]
     q = next(i for i in p.indicators if level2_key(i.level2.text) == "质量")
-    assert ws[q.name.cell].fill.fgColor.rgb.endswith("FFF2CC")
+    assert ws[q.name.cell].fill.fgColor.rgb.endswith(NEW_COLOR)
 
 
 @pytest.mark.parametrize("sheet", SHEETS)

@@ -195,7 +195,7 @@ def published(tmp_path_factory, soffice) -> Path:
     """The bundled workbook's disclosure PDF, made by `xladdin publish` (LibreOffice)."""
     folder = tmp_path_factory.mktemp("published")
     pdf = folder / "公开.pdf"
-    assert main(["publish", str(WORKBOOK), "-o", str(pdf), "--date", "2026-02-27"]) == 0
+    assert main(["publish", str(WORKBOOK), "-o", str(pdf), "--date", "2026-02-27", "--force"]) == 0
     return pdf
 
 
@@ -213,7 +213,7 @@ def test_publish_of_an_import_keeps_the_original_notice(published, tmp_path, cap
     out = tmp_path / "回读.xlsx"
     run(["import", str(published), "-o", str(out)], capsys)
     again = tmp_path / "再公开.pdf"
-    assert main(["publish", str(out), "-o", str(again)]) == 0  # no --date: the original's
+    assert main(["publish", str(out), "-o", str(again), "--force"]) == 0  # no --date: the original's
     text = subprocess.run(["pdftotext", str(again), "-"], capture_output=True, text=True).stdout
     assert "2026年2月27日" in text and "自治区社会保险事业管理局本级2026年" in "".join(text.split())
 
@@ -226,7 +226,7 @@ def test_round_trip_of_30_generated_projects(tmp_path, capsys, soffice):
         sys.path.pop(0)
     book = generate.generate(tmp_path / "30.xlsx", n_projects=30, seed=7)
     pdf = tmp_path / "30.pdf"
-    assert main(["publish", str(book), "-o", str(pdf)]) == 0
+    assert main(["publish", str(book), "-o", str(pdf), "--force"]) == 0
     out = tmp_path / "30-回读.xlsx"
     assert run(["import", str(pdf), "-o", str(out)], capsys)[0] == 0
     assert specs(out) == specs(book)

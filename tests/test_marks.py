@@ -99,7 +99,7 @@ def test_report_sheet_lists_every_finding_with_a_link(workbook_copy: Path, tmp_p
     for f in result.findings:
         if f.rule != "SHEET001":
             assert f"'{f.sheet}'!{f.cell}" in links
-    counts = {r[0]: r[2:5] for r in ws.iter_rows(values_only=True) if r[0] in seeds() and isinstance(r[2], int)}
+    counts = {r[1]: r[2:5] for r in ws.iter_rows(values_only=True) if r[1] in seeds() and isinstance(r[2], int)}
     assert counts["事业管理费"] == (
         1,
         sum(1 for f in result.findings if f.sheet == "事业管理费" and f.severity == "warning"),
@@ -165,7 +165,9 @@ def test_plan_one_mark_per_cell_worst_severity_first() -> None:
         ("E5", "error", FILL["error"]),
         ("E6", "warning", FILL["warning"]),
     ]
-    assert marks[0].note.splitlines() == [NOTE_TAG, "错误 VAL005：方向错误", "警告 VAL004：缺比较符号"]
+    # numbered as the 校验结果 list numbers them (the order the findings come), worst first in the note
+    assert marks[0].note.splitlines() == [NOTE_TAG, "〔2〕错误 VAL005：方向错误", "〔1〕警告 VAL004：缺比较符号"]
+    assert [m.label for m in marks] == ["〔1,2〕", "〔3〕"]
 
 
 @pytest.mark.parametrize("user", [None, "我的说明"])

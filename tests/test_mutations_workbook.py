@@ -189,13 +189,13 @@ def test_a_summary_finding_in_every_view(tmp_path: Path) -> None:
     wb = load_workbook(marked)
     assert wb["项目汇总"]["C5"].fill.fgColor.rgb.endswith("FFC7CE") and "SUM001" in wb["项目汇总"]["C5"].comment.text
     rows = list(wb["校验结果"].iter_rows())
-    [line] = [r for r in rows if r[2].value == "SUM001"]
-    assert line[0].value == "项目汇总" and line[1].hyperlink.location == "'项目汇总'!C5"
-    assert [r[0].value for r in rows if r[1].value == "（与各项目表核对）"] == ["项目汇总"]
-    body = load_workbook(report)["问题清单"]
-    [listed] = [r for r in body.iter_rows(min_row=2) if r[3].value == "SUM001"]
-    assert (listed[1].value, listed[2].value, listed[6].value) == ("项目汇总", "C5", "（与各项目表核对）")
-    assert listed[2].hyperlink.target.endswith("部门甲.xlsx") and listed[2].hyperlink.location == "'项目汇总'!C5"
+    [line] = [r for r in rows if r[3].value == "SUM001"]  # 编号, 工作表, 单元格, 规则 …
+    assert line[1].value == "项目汇总" and line[2].hyperlink.location == "'项目汇总'!C5"
+    assert [r[1].value for r in rows if r[5].value == "（与各项目表核对）"] == ["项目汇总"]  # its count line
+    body = load_workbook(report)["问题清单"]  # 文件, 单位, 工作表, 单元格, 规则 …
+    [listed] = [r for r in body.iter_rows(min_row=2) if r[4].value == "SUM001"]
+    assert (listed[2].value, listed[3].value, listed[7].value) == ("项目汇总", "C5", "（与各项目表核对）")
+    assert listed[3].hyperlink.target.endswith("部门甲.xlsx") and listed[3].hyperlink.location == "'项目汇总'!C5"
     # clearing the marks gives the summary cell back as it was
     cleared = tmp_path / "cleared.xlsx"
     assert run_cli("clear", str(marked), "-o", str(cleared)).returncode == 0

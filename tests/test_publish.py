@@ -49,7 +49,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, byt
     shutil.copyfile(WORKBOOK, src)
     before = src.read_bytes()
     out = tmp / "公开.pdf"
-    assert main(["publish", str(src), "-o", str(out), "--date", "2026-02-27"]) == 0
+    assert main(["publish", str(src), "-o", str(out), "--date", "2026-02-27", "--force"]) == 0
     return src, out, before
 
 
@@ -133,3 +133,56 @@ def test_bad_output_name_and_date(workbook_copy: Path, tmp_path: Path, capsys):
     assert ".pdf" in capsys.readouterr().err
     assert main(["publish", str(workbook_copy), "-o", str(tmp_path / "x.pdf"), "--date", "明天"]) == 2
     assert "日期" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the gate
+
+
+@pytest.mark.libreoffice
+def test_an_unfinished_workbook_is_refused_with_its_findings(
+    workbook_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], soffice: str
+) -> None:
+    """The issue's reproducer: after ``fill --new-project`` the PDF was written with an empty 项目总额
+    and 项目期 (and, then, XX placeholders), exit 0."""
+    draft = tmp_path / "draft.xlsx"
+    assert main(["fill", str(workbook_path), "--new-project", "监督检查", "-o", str(draft)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "公开.pdf"
+    assert main(["publish", str(draft), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "未生成公开文档" in err and "--force" in err
+    # the empty 项目期 and 项目总额 of the new table, on their cells
+    assert "监督检查!E6  错误 HDR001" in err and "监督检查!C7  错误 FUND001" in err
+    assert not out.exists()
+
+
+@pytest.mark.libreoffice
+def test_a_forced_draft_says_so_and_prints_none_of_the_tools_colours(
+    workbook_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], soffice: str
+) -> None:
+    """Marks, fill highlights: all on the workbook, none in the PDF; its first page says “草稿”."""
+    from tests.test_colours import TOOL_COLOURS, coloured
+
+    book = tmp_path / "book.xlsx"
+    shutil.copyfile(workbook_path, book)
+    assert main(["check", str(book), "--mark", "--in-place"]) == 1
+    assert main(["fill", str(book), "--in-place"]) == 0
+    assert len(coloured(book)) > 20
+    out = tmp_path / "公开.pdf"
+    assert main(["publish", str(book), "-o", str(out), "--force"]) == 0
+    assert "草稿" in capsys.readouterr().out
+    first = pdf_text(out, 1, 1)
+    assert "【草稿】" in first and "错误3处" in first and "带有校验标记" in first
+    assert "校验结果" not in pdf_text(out)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "p")], check=True)
+    from PIL import Image
+
+    wanted = [tuple(int(c[i : i + 2], 16) for i in (0, 2, 4)) for c in TOOL_COLOURS]
+    for png in sorted(tmp_path.glob("p-*.png")):
+        img = Image.open(png).convert("RGB")
+        hits = sum(
+            n
+            for n, px in img.getcolors(1 << 20) or []
+            if any(all(abs(a - b) <= 2 for a, b in zip(px, w, strict=True)) for w in wanted)
+        )
+        assert hits == 0, png.name

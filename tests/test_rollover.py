@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from xladdin.check import check_sheets
 from xladdin.commands.cli import main
+from xladdin.conventions import TODO_COLOR
 from xladdin.files.sources import read_sheets
 from xladdin.rollover import CHANGED, CONFIRM, TODO, roll_text, year_mentions
 
@@ -50,7 +51,7 @@ def test_every_project_rolls(sheet: str, rolled: Path, workbook_path: Path, chec
     # … but marked for a person, in the cells and in the checklist
     todo = [r for r in checklist if r["工作表"] == sheet and r["类别"] == TODO]
     assert any(r["单元格"] == src.money.total.cell for r in todo)
-    assert ws[src.money.total.cell].fill.fgColor.rgb.endswith("FCE4D6")
+    assert ws[src.money.total.cell].fill.fgColor.rgb.endswith(TODO_COLOR)
     for ind in src.indicators_in("数量") + src.indicators_in("成本"):
         assert any(r["单元格"] == ind.value.cell for r in todo), ind.name.text
     # the narrative's budget year moves with the table

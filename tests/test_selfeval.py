@@ -525,7 +525,7 @@ def test_excel_marks_the_selfeval_mistakes_as_the_command_line_does(
     monkeypatch.setattr(addin, "LOG_FILE", str(tmp_path / "xladdin.log"))
     monkeypatch.setattr(xladdin.conventions, "now_text", lambda: "2026-12-03 09:00:00")
     src = fill(made, tmp_path / "filled.xlsx", {**FILLED, "G16": 5, "F6": 30})
-    by_file = files_run(src, ["check", "--mark"], tmp_path / "file.xlsx")
+    by_file = files_run(src, ["check", "--mark", "--in-place"], tmp_path / "file.xlsx")
     by_excel, message = excel_run(src, addin.check, tmp_path / "excel.xlsx")
     same(by_file, by_excel)
     assert "6个项目、6张自评表" in message

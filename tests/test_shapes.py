@@ -232,7 +232,10 @@ def test_a_reviewers_batch_lists_a_file_without_tables_as_needing_a_look(
     out = capsys.readouterr().out
     assert code == 1 and "没有找到绩效目标表" in out
     ws = load_workbook(report)["审核汇总"]
-    verdicts = {str(r[0]): r[5] for r in ws.iter_rows(min_row=5, values_only=True) if r[0] and r[0] != "合计"}
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "文件")  # below the title, the date and the notes
+    col = rows[header].index("结论")
+    verdicts = {str(r[0]): r[col] for r in rows[header + 1 :] if r[0] and r[0] != "合计"}
     assert len(verdicts) == 2
     assert all(v == "没有找到绩效目标表，需人工查看" for v in verdicts.values()), verdicts
 

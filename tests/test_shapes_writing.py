@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from tests.shapes import SHAPES
 from xladdin.commands.cli import main
+from xladdin.conventions import NEW_COLOR
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -83,7 +84,7 @@ def test_fill_adds_rows_in_the_forms_own_columns(tmp_path: Path, capsys: pytest.
     # the cells a user fills — including the comparator, the unit and the weight — are highlighted
     for r in new:
         for heading in ("三级指标", "目标值", "计量单位", "指标方向", "分值"):
-            assert ws.cell(r, cols[heading]).fill.fgColor.rgb.endswith("FFF2CC"), (r, heading)
+            assert ws.cell(r, cols[heading]).fill.fgColor.rgb.endswith(NEW_COLOR), (r, heading)
 
 
 def test_format_keeps_the_forms_columns_and_widths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

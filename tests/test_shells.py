@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -110,7 +111,13 @@ def excel_run(
 
 
 def files_run(path: Path, argv: list[str], out: Path) -> Path:
-    code = cli_main([argv[0], str(path), *argv[1:], "-o", str(out)])
+    """The command on ``path``, written to ``out`` (``--in-place``: on a copy at ``out``, as a button
+    changes the open workbook itself — a marked copy made with -o says it is a copy)."""
+    if "--in-place" in argv:
+        shutil.copyfile(path, out)
+        code = cli_main([argv[0], str(out), *argv[1:]])
+    else:
+        code = cli_main([argv[0], str(path), *argv[1:], "-o", str(out)])
     assert code in (0, 1), argv
     return out
 
@@ -129,7 +136,7 @@ VERBS: list[tuple[str, list[str], Callable[[Any], Any]]] = [
     ("costs", ["costs", "--write"], addin.costs),
     ("rollover", ["rollover", "--to", "2027"], addin.rollover),
     ("format", ["format"], addin.format_sheets),
-    ("mark", ["check", "--mark"], addin.check),
+    ("mark", ["check", "--mark", "--in-place"], addin.check),
     ("fix", ["check", "--fix"], addin.fix),
     ("selfeval", ["selfeval"], addin.selfeval),
 ]
@@ -179,7 +186,10 @@ SEQUENCES: list[tuple[str, list[tuple[list[str], Callable[[Any], Any]]]]] = [
         [(["rollover", "--to", "2027"], addin.rollover), (["rollover", "--to", "2028"], addin.rollover)],
     ),
     # a marked workbook marked again: the old marks taken off first
-    ("mark twice", [(["check", "--mark"], addin.check), (["check", "--mark"], addin.check)]),
+    (
+        "mark twice",
+        [(["check", "--mark", "--in-place"], addin.check), (["check", "--mark", "--in-place"], addin.check)],
+    ),
     # costs written twice: the sheet replaced in place
     ("costs twice", [(["costs", "--write"], addin.costs), (["costs", "--write"], addin.costs)]),
 ]

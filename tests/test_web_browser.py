@@ -298,11 +298,15 @@ def _report_lines(path: Path, name: Any) -> dict[str, tuple[Any, ...]]:
     """审核汇总: file → (projects, errors, warnings, infos, verdict without the file's name)."""
     ws = load_workbook(path)["审核汇总"]
     out = {}
-    for row in ws.iter_rows(min_row=5, values_only=True):
+    rows = list(ws.iter_rows(values_only=True))
+    first = next(i for i, r in enumerate(rows) if r and r[0] == "文件")  # the header: the lines above it vary
+    at = {h: i for i, h in enumerate(rows[first]) if h}
+    for row in rows[first + 1 :]:
         if not row[0] or row[0] == "合计":
             continue
         key = name(row[0])
-        out[key] = (*row[1:5], str(row[5] or "").replace(key, Path(key).name))  # a reason names the file
+        counts = tuple(row[at[h]] for h in ("项目数", "错误", "警告", "提示"))
+        out[key] = (*counts, str(row[at["结论"]] or "").replace(key, Path(key).name))  # a reason names the file
     return out
 
 

@@ -11,17 +11,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xladdin.conventions import SETTINGS_SHEET, STANDARDS_SHEET, TOOL_SHEETS
+from xladdin.errors import UnknownRules
 from xladdin.layout import read_tables as tables_of_sheet
 from xladdin.model import Finding, Project, SheetData, parse_ref
-from xladdin.rules import Rule, Workbook, all_rules, evaluate, select_rules, sort_findings
+from xladdin.rules import (
+    NO_TABLE_SHEET,
+    SKIPPED_SHEET,
+    Rule,
+    Workbook,
+    all_rules,
+    evaluate,
+    select_rules,
+    sort_findings,
+    unknown_patterns,
+)
 from xladdin.rules.selfeval import PAIRED, SelfContext, run_selfeval
 from xladdin.selfeval import SelfEval, has_selfeval_headings, project_key, read_selfeval
-from xladdin.settings import settings_from_sheets
+from xladdin.settings import Settings, settings_from_sheets
+from xladdin.sheet_view import unit_of
 from xladdin.standards import read_table
 from xladdin.summary import read_summary
 
-NOT_A_TABLE = "SHEET001"  # a sheet that holds no project table (info)
-NO_TABLE = "SHEET002"  # a workbook that holds none at all (a warning: the file needs a look)
+NOT_A_TABLE = SKIPPED_SHEET  # a sheet that holds no project table (info)
+NO_TABLE = NO_TABLE_SHEET  # a workbook that holds none at all (a warning: the file needs a look)
 
 
 def tables_phrase(projects: int, selfevals: int) -> str:
@@ -43,6 +55,8 @@ class ProjectResult:
     findings: list[Finding] = field(default_factory=list)
     project: Project | None = None
     name_cell: str = ""  # where 项目名称 is, for the rules that compare tables
+    unit: str = ""  # 实施单位 and 主管部门 as the table states them: the unit a reviewer files the file under
+    department: str = ""
     kind: str = "project"
     score: float | None = None
     unpaired: bool = False  # a 自评表 whose 绩效目标表 was not among the sheets checked with it (a part)
@@ -80,6 +94,15 @@ class CheckResult:
     # facts of the sheets that are no project table but that workbook rules read (a
     # 项目汇总, a standards sheet), gathered by the part of a check that read them
     sheets: list[Any] = field(default_factory=list, repr=False, compare=False)
+    # the workbook's own rule choice (its xladdin设置 sheet), and whether this check obeyed it:
+    # a reviewer must see that a file switched rules off, and may check it without its choice
+    settings: Settings = field(default_factory=Settings)
+    file_settings: bool = True
+
+    @property
+    def unit(self) -> str:
+        """The unit the file is filed under (实施单位, else 主管部门; ``sheet_view.unit_of``)."""
+        return unit_of([p.unit for p in self.projects], [p.department for p in self.projects])
 
     @property
     def findings(self) -> list[Finding]:
@@ -103,18 +126,27 @@ class CheckResult:
         return tables_phrase(self.tables, self.selfevals)
 
     def as_dict(self, project: Callable[[ProjectResult], Any] = ProjectResult.as_dict) -> dict[str, Any]:
-        """The result as plain data; ``project`` gives each project's entry (a view may render them itself)."""
+        """The result as plain data; ``project`` gives each project's entry (a view may render them itself).
+
+        ``file_settings`` is there only for a workbook that carries its own rule choice."""
         summary: dict[str, int] = {"projects": self.tables}
         if self.selfevals:
             summary["selfevals"] = self.selfevals
         summary.update(errors=self.count("error"), warnings=self.count("warning"), infos=self.count("info"))
-        return {
+        out: dict[str, Any] = {
             "file": self.file,
             "projects": [project(p) for p in self.projects],
             "workbook": [f.as_dict() for f in self.workbook],
             "skipped": [f.as_dict() for f in self.other],
             "summary": summary,
         }
+        if self.settings.any:
+            out["file_settings"] = {
+                "select": list(self.settings.select),
+                "ignore": list(self.settings.ignore),
+                "applied": self.file_settings,
+            }
+        return out
 
     @property
     def found_none(self) -> bool:
@@ -137,6 +169,8 @@ class BatchResult:
 
     results: list[CheckResult]
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message)
+    # files an earlier run wrote (marked copies, reports), left out: (file, what it is)
+    outputs: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(r.count(severity) for r in self.results)
@@ -154,20 +188,24 @@ class BatchResult:
         return tables_phrase(self.projects, self.selfevals)
 
     def as_dict(self, project: Callable[[ProjectResult], Any] = ProjectResult.as_dict) -> dict[str, Any]:
-        """Each file's report as ``CheckResult.as_dict`` gives it, then the batch's counts."""
-        return {
+        """Each file's report as ``CheckResult.as_dict`` gives it, then the batch's counts
+        (``outputs``, the files left out as an earlier run's, only when there are any)."""
+        out: dict[str, Any] = {
             "files": [r.as_dict(project) for r in self.results],
             "unreadable": [{"file": f, "message": m} for f, m in self.unreadable],
-            "summary": {
-                "files": len(self.results) + len(self.unreadable),
-                "unreadable": len(self.unreadable),
-                "projects": self.projects,
-                **({"selfevals": self.selfevals} if self.selfevals else {}),
-                "errors": self.count("error"),
-                "warnings": self.count("warning"),
-                "infos": self.count("info"),
-            },
         }
+        if self.outputs:
+            out["outputs"] = [{"file": f, "kind": what} for f, what in self.outputs]
+        out["summary"] = {
+            "files": len(self.results) + len(self.unreadable),
+            "unreadable": len(self.unreadable),
+            "projects": self.projects,
+            **({"selfevals": self.selfevals} if self.selfevals else {}),
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "infos": self.count("info"),
+        }
+        return out
 
     @property
     def exit_code(self) -> int:
@@ -247,15 +285,17 @@ def check_sheets(
     ignore: list[str] | None = None,
     rules: list[Rule] | None = None,
     part: bool = False,
+    file_settings: bool = True,
 ) -> CheckResult:
     """Run the selected rules over every project sheet.
 
     ``part``: these sheets are some of a workbook's (a parallel check), so the workbook
     rules are left for ``apply_workbook_rules`` once every part is in.
+    ``file_settings``: obey the workbook's own rule choice (a reviewer checks without it).
     """
 
     settings = settings_from_sheets(sheets)
-    chosen = chosen_rules(sheets, select, ignore, rules)
+    chosen = chosen_rules(sheets, select, ignore, rules, file_settings)
     projects, selfevals, skipped = read_tables(sheets)
     results = []
     for p in projects:
@@ -269,6 +309,8 @@ def check_sheets(
                 project=p,
                 name_cell=p.name.cell,
                 facts=facts,
+                unit=p.unit.text,
+                department=p.department.text,
                 rows=(p.first_row, p.last_row),
                 total_label=_total_label(p),
             )
@@ -281,9 +323,9 @@ def check_sheets(
     skipped = [f for f in skipped if f.sheet not in recognised]
     if not projects and not selfevals:  # a part of a parallel check may hold none: settled once every part is in
         skipped.append(no_table_finding(sheets))
-    ignored = [p.upper() for p in [*(ignore or []), *settings.ignore] if p]
+    ignored = [p.upper() for p in [*(ignore or []), *(settings.ignore if file_settings else [])] if p]
     other = [f for f in skipped if not any(f.rule.startswith(p) for p in ignored)]
-    result = CheckResult(file=file, projects=results, other=other)
+    result = CheckResult(file=file, projects=results, other=other, settings=settings, file_settings=file_settings)
     result.sheets = facts_of_sheets
     if not part:
         apply_workbook_rules(result, [r.code for r in chosen if r.scope == "workbook"])
@@ -345,6 +387,7 @@ def pair_selfevals(
     read: Callable[[list[str]], list[SheetData]],
     select: list[str] | None = None,
     ignore: list[str] | None = None,
+    file_settings: bool = True,
 ) -> set[str]:
     """The comparisons of 自评表 with their 绩效目标表 (``rules.selfeval.PAIRED``) that a check in
     parts could not make, made now: for each unpaired 自评表, the two sheets are read again
@@ -366,10 +409,10 @@ def pair_selfevals(
         if target is None:
             continue
         sheets = read([target, p.sheet, SETTINGS_SHEET])
-        chosen = chosen_rules(sheets, select, ignore, paired)
+        chosen = chosen_rules(sheets, select, ignore, paired, file_settings)
         if not chosen:
             return changed
-        checked = check_sheets(result.file, sheets, rules=chosen, part=True)
+        checked = check_sheets(result.file, sheets, rules=chosen, part=True, file_settings=file_settings)
         found = [f for r in checked.projects if r.sheet == p.sheet for f in r.findings]
         if found:
             p.findings = sort_findings([*p.findings, *found])
@@ -382,13 +425,30 @@ def chosen_rules(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     rules: list[Rule] | None = None,
+    file_settings: bool = True,
 ) -> list[Rule]:
-    """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's."""
+    """The rules a check runs: the workbook's own choice (its settings sheet), then the caller's.
 
-    settings = settings_from_sheets(sheets)
+    A code that names no rule is refused, in the caller's choice and in the sheet alike: a
+    typo would otherwise run no rule, or switch nothing off, without a word."""
+
     chosen = rules if rules is not None else all_rules()
-    chosen = select_rules(chosen, settings.select or None, settings.ignore)
+    refuse_unknown(select, ignore)
+    if file_settings:
+        settings = settings_from_sheets(sheets)
+        unknown = unknown_patterns([*settings.select, *settings.ignore])
+        if unknown:
+            raise UnknownRules(unknown, f"工作表“{SETTINGS_SHEET}”中")
+        chosen = select_rules(chosen, settings.select or None, settings.ignore)
     return select_rules(chosen, select, ignore)
+
+
+def refuse_unknown(select: list[str] | None, ignore: list[str] | None) -> None:
+    """A --select/--ignore code that names no rule is an error (``UnknownRules``), with the nearest codes."""
+    for where, patterns in (("--select", select or []), ("--ignore", ignore or [])):
+        unknown = unknown_patterns(patterns)
+        if unknown:
+            raise UnknownRules(unknown, f"{where} 中")
 
 
 def apply_workbook_rules(result: CheckResult, codes: list[str]) -> set[str]:

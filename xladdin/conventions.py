@@ -46,11 +46,23 @@ TOOL_SHEETS = frozenset(
 # --------------------------------------------------------------------------- colours (RRGGBB)
 
 # Marks by severity: Excel's own "Bad" / "Neutral" / light blue, familiar and readable when printed.
+# A mark is also numbered in front of the cell's text (``marks.labelled_format``), so it reads
+# on a greyscale printer too.
 MARK_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-NEW_COLOR = "FFF2CC"  # light yellow: typed by the tool (fill, rollover, fixes)
-TODO_COLOR = "FCE4D6"  # light orange: a person must look at it (rollover's 待更新 / 需确认)
+# The tool's highlights are other hues than any mark, and far apart in grey too (a greyscale
+# printer shows the green of 已填写 near white, the orange of 待更新 a clear grey): a mark
+# carries its 〔编号〕 in the cell's text as well, so it is not taken for either.
+NEW_COLOR = "E2EFDA"  # light green: typed by the tool (fill, rollover, fixes)
+TODO_COLOR = "F8CBAD"  # orange: a person must look at it (rollover's 待更新 / 需确认)
 HEADER_FILL = "D9D9D9"  # header rows of the tool's sheets
 COST_HEADER_FILL = "DDEBF7"  # header rows of 成本测算
+
+# What the colours mean, said where the tool paints (the top of each of its sheets).
+LEGEND = (
+    "颜色说明：红＝错误，黄＝警告，蓝＝提示（单元格前的〔编号〕与“校验结果”表的编号一致，批注中有说明）；"
+    "浅绿＝本工具填写或修改过（见“填充记录”），橙色＝新年度待更新（见“新年度检查”）。"
+    "“清除标记”去掉这些颜色（填写的内容保留，“撤销”可恢复原值）。"
+)
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 

@@ -68,3 +68,24 @@ class OutputIsInput(UserError):
 
     def __init__(self, name: str, how: str = "请换一个输出文件名，或改用 --in-place（会自动留备份）") -> None:
         super().__init__(f"输出会覆盖被读取的文件 {name}。{how}。")
+
+
+class UnknownRules(UserError):
+    """Rule codes that name no rule (a typo in --select/--ignore or in the settings sheet), with the nearest codes."""
+
+    def __init__(self, unknown: list[tuple[str, list[str]]], where: str) -> None:
+        parts = []
+        for code, near in unknown:
+            hint = f"（最接近的是 {'、'.join(near)}）" if near else ""
+            parts.append(f"“{code}”{hint}")
+        super().__init__(
+            f"{where}的规则代码{'、'.join(parts)}不存在，没有开始校验。请改正后再试；全部规则可用 xladdin rules 查看。"
+        )
+
+
+class EarlierOutput(UserError):
+    """A file an earlier run of the tool wrote (a marked copy, a reviewer's report): no submission."""
+
+    def __init__(self, name: str, what: str) -> None:
+        super().__init__(f"{name} 是{what}，不作为报送文件检查。", exit_code=0)
+        self.what = what

@@ -13,8 +13,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from xladdin.framework import squash
 from xladdin.model import Merge, Project
+from xladdin.sheet_view import unit_of
 from xladdin.style import (
     BODY_FONT,
     TITLE_FONT,
@@ -48,10 +48,7 @@ class Notice:
 
 def publishing_unit(projects: list[Project]) -> str:
     """The 实施单位 most projects name (spaces removed: PDFs and users insert them)."""
-    units = Counter(squash(p.unit.text) for p in projects if p.unit.text)
-    if not units:
-        return ""
-    return units.most_common(1)[0][0]
+    return unit_of([p.unit.text for p in projects], [])
 
 
 def budget_year(projects: list[Project]) -> int | None:
@@ -99,9 +96,11 @@ INDENT = "\u3000\u3000"  # first-line indent of two characters, as in printed do
 
 
 def notice_plan(
-    notice: Notice, title_font: str | None = None, body_font: str | None = None
+    notice: Notice, title_font: str | None = None, body_font: str | None = None, draft: str = ""
 ) -> tuple[dict[tuple[int, int], str], SheetStyle]:
-    """Cells and look of the opening page: {(row, col): text} and a ``SheetStyle``."""
+    """Cells and look of the opening page: {(row, col): text} and a ``SheetStyle``.
+
+    ``draft``: the document is a forced draft (``gate.Readiness.draft_note``), said under the date."""
 
     tf, bf = title_font or TITLE_FONT, body_font or BODY_FONT
     width = sum(column_px(w) for w in NOTICE_WIDTHS)
@@ -116,6 +115,11 @@ def notice_plan(
         (notice.signature, CellStyle(FontSpec(bf, NOTICE_SIZE), "right", border=False, indent=2), NOTICE_SIZE),
         (notice.date, CellStyle(FontSpec(bf, NOTICE_SIZE), "right", border=False, indent=3), NOTICE_SIZE),
     ]
+    if draft:
+        rows += [
+            ("", CellStyle(FontSpec(bf, NOTICE_SIZE), border=False), 36.0),
+            (draft, CellStyle(FontSpec(tf, NOTICE_SIZE, bold=True), "left", "top", border=False), NOTICE_SIZE),
+        ]
     cells: dict[tuple[int, int], str] = {}
     plan = SheetStyle(NOTICE_SHEET)
     plan.column_widths = dict(enumerate(NOTICE_WIDTHS, start=1))

@@ -11,7 +11,7 @@ from json.encoder import encode_basestring as _quote  # what the encoder quotes 
 from typing import Any
 
 from xladdin.check import BatchResult, CheckResult, ProjectResult
-from xladdin.conventions import SEVERITY_ZH
+from xladdin.conventions import SETTINGS_SHEET, SEVERITY_ZH
 from xladdin.model import Finding, Indicator, Project, display_text
 from xladdin.target import target, target_text
 from xladdin.values import format_value
@@ -178,11 +178,26 @@ def _flat_object(obj: dict[Any, Any]) -> str | None:
 
 
 def summary_line(result: CheckResult) -> str:
-    """E.g. “6个项目：错误3处，警告9处，提示2处”."""
-    return (
+    """E.g. “6个项目：错误3处，警告9处，提示2处” (and that the file's own settings left rules out)."""
+    line = (
         f"{result.counted}：错误{result.count('error')}处，"
         f"警告{result.count('warning')}处，提示{result.count('info')}处"
     )
+    if result.settings.any and result.file_settings:
+        line += f"（按本文件“{SETTINGS_SHEET}”表的设置，{result.settings.said()}）"
+    return line
+
+
+def settings_line(result: CheckResult) -> str:
+    """What the workbook's own rule choice did to this check, or "" when it has none.
+
+    A file that switched rules off must never read “未发现问题” without saying so."""
+    if not result.settings.any:
+        return ""
+    choice = f"本文件（“{SETTINGS_SHEET}”表）{result.settings.said()}"
+    if result.file_settings:
+        return choice + "：本次校验已照此执行。"
+    return choice + "：本次校验未采用，全部规则照常检查。"
 
 
 def to_console(result: CheckResult, color: bool = False, tables: list[dict[str, Any]] | None = None) -> str:
@@ -199,6 +214,9 @@ def to_console(result: CheckResult, color: bool = False, tables: list[dict[str, 
     for p in result.projects:
         per_sheet[p.sheet] = per_sheet.get(p.sheet, 0) + 1
     lines = [f"文件：{result.file}"]
+    said = settings_line(result)
+    if said:
+        lines.append(said)
     for i, p in enumerate(result.projects):
         where = p.sheet if per_sheet[p.sheet] == 1 else f"{p.sheet} 第{p.rows[0]}–{p.rows[1]}行"
         lines.append("")
@@ -260,7 +278,8 @@ def batch_summary_line(batch: BatchResult) -> str:
         f"共{files}个文件，{batch.counted}：错误{batch.count('error')}处，"
         f"警告{batch.count('warning')}处，提示{batch.count('info')}处"
     )
-    return line + (f"；{len(batch.unreadable)}个文件无法读取" if batch.unreadable else "")
+    line += f"；{len(batch.unreadable)}个文件无法读取" if batch.unreadable else ""
+    return line + (f"；{len(batch.outputs)}个先前的输出未检查" if batch.outputs else "")
 
 
 def batch_to_console(batch: BatchResult, color: bool = False) -> str:
@@ -268,6 +287,10 @@ def batch_to_console(batch: BatchResult, color: bool = False) -> str:
     sections = [to_console(r, color) for r in batch.results]
     if batch.unreadable:
         sections.append("无法读取的文件：\n" + "\n".join(f"  {f}：{m}" for f, m in batch.unreadable))
+    if batch.outputs:
+        sections.append(
+            "未作为报送文件检查（先前运行的输出）：\n" + "\n".join(f"  {f}：{what}" for f, what in batch.outputs)
+        )
     return ("\n\n" + "─" * 40 + "\n").join(sections) + "\n\n" + batch_summary_line(batch)
 
 

@@ -25,6 +25,20 @@ class Settings:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
 
+    @property
+    def any(self) -> bool:
+        """The workbook chooses its rules (a reviewer must be told)."""
+        return bool(self.select or self.ignore)
+
+    def said(self) -> str:
+        """The choice in words: “关闭了规则 VAL004、NARR；只用规则 TIME”."""
+        parts = []
+        if self.ignore:
+            parts.append("关闭了规则 " + "、".join(self.ignore))
+        if self.select:
+            parts.append("只用规则 " + "、".join(self.select))
+        return "；".join(parts)
+
 
 def settings_from_sheets(sheets: list[SheetData]) -> Settings:
     for sh in sheets:

@@ -17,7 +17,6 @@ from typing import Any
 
 from xladdin.framework import squash
 from xladdin.model import Finding, Merge, Project, SheetData, cell_ref, column_letter, display_text, parse_ref
-from xladdin.publish import publishing_unit
 
 # A project table has ~50 rows and 6–8 columns; a sheet far larger is not a table to read
 # on a page, so only its top-left part is drawn (and the model says it was cut).
@@ -159,8 +158,13 @@ def table_view(sheet: SheetData, findings: Sequence[Finding] = ()) -> TableView:
 def workbook_unit(projects: Iterable[Project]) -> str:
     """The unit a reviewer files a workbook under: the 实施单位 most tables name, else the 主管部门."""
     ps = list(projects)
-    unit = publishing_unit(ps)
-    if unit:
-        return unit
-    departments = Counter(squash(p.department.text) for p in ps if p.department.text)
-    return departments.most_common(1)[0][0] if departments else ""
+    return unit_of([p.unit.text for p in ps], [p.department.text for p in ps])
+
+
+def unit_of(units: Iterable[str], departments: Iterable[str]) -> str:
+    """``workbook_unit`` from the tables' 实施单位 and 主管部门 texts (a check result keeps only these)."""
+    counted = Counter(squash(u) for u in units if u)
+    if counted:
+        return counted.most_common(1)[0][0]
+    by_department = Counter(squash(d) for d in departments if d)
+    return by_department.most_common(1)[0][0] if by_department else ""

@@ -126,3 +126,14 @@ def _prefix_len(a: str, b: str) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+# --------------------------------------------------------------------------- codes and words
+
+
+def closest(word: str, choices: list[str] | tuple[str, ...], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """The choices nearest to a mistyped word, best first (``VAL04`` → ``VAL004``…): what a message
+    suggests for an unknown rule code.  difflib's ratio: a dropped or doubled character still scores high."""
+    import difflib
+
+    return difflib.get_close_matches(word.upper(), [c.upper() for c in choices], n=n, cutoff=cutoff)

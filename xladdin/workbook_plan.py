@@ -105,6 +105,11 @@ class Paint:
     cell: str
     color: str  # RRGGBB
     why: str
+    # the cell carries a check mark of this colour: if it still shows it, the fill journalled as
+    # replaced is the one from before the mark (``before_mark``), so that 撤销 after 清除标记
+    # never puts a mark's colour back on a cell without its note
+    mark: str = ""
+    before_mark: str | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +241,26 @@ class ClearMarks:
 
 
 @dataclass(frozen=True)
+class Highlight:
+    """A cell the tool painted (fill, rollover, fixes: ``conventions.NEW_COLOR``/``TODO_COLOR``),
+    as the journal tells it: its colour and the fill it had before the tool's first paint."""
+
+    sheet: str
+    cell: str
+    color: str  # RRGGBB the tool painted last
+    before: str | None  # the journal's fill text of the cell before the tool (None: no fill)
+
+
+@dataclass(frozen=True)
+class ClearHighlights:
+    """Take the tool's highlights off (清除标记, 统一格式, the copy publish prints): a cell still in
+    the tool's colour gets its fill from before the tool back; a cell recoloured since keeps its
+    colour.  The journal is left as it is, so 撤销 still takes the edits back."""
+
+    cells: tuple[Highlight, ...]
+
+
+@dataclass(frozen=True)
 class MarkCells:
     """Colour and annotate each flagged cell (a user's note is kept above the tool's text), and
     write the state sheet that lets ``ClearMarks`` restore each cell exactly."""
@@ -267,6 +292,7 @@ Step = (
     | WriteLists
     | AddCharts
     | ClearMarks
+    | ClearHighlights
     | MarkCells
     | CutJournal
 )
@@ -308,16 +334,21 @@ class Applied:
     batch: int = 0  # the journal batch written (0: none)
     marked: int = 0  # cells marked (MarkCells)
     cleared: dict[str, int] = field(default_factory=dict)  # ClearMarks: cells, notes, kept
+    highlights: int = 0  # ClearHighlights: cells whose highlight came off
+    # those cells: a mark under a highlight got its own fill back with it, so ClearMarks leaves them
+    unhighlighted: set[tuple[str, str]] = field(default_factory=set)
     unchanged: bool = False  # every step found nothing to do (clear on a workbook never marked): nothing to write
 
 
 __all__ = [
     "AddCharts",
     "Applied",
+    "ClearHighlights",
     "ClearMarks",
     "CutJournal",
     "DeleteRows",
     "DeleteSheet",
+    "Highlight",
     "InsertRows",
     "MarkCells",
     "MergeCells",

@@ -30,11 +30,30 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="把改法确定的问题直接改好（安全修正，如满意度补“≥”），写入 -o 指定的文件；可用 xladdin undo 撤销",
     )
     p.add_argument("--unsafe-fixes", action="store_true", help="--fix 时也应用需确认的修正（如把上年的日期改为本年）")
-    p.add_argument("-o", "--output", help="--mark / --fix 时的输出文件（检查多个文件时为输出文件夹）")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="--mark / --fix 时的输出文件（检查多个文件时为输出文件夹）；--mark 不写时为原文件旁的“原名-校验.xlsx”",
+    )
     p.add_argument(
         "--report",
         metavar="汇总.xlsx",
         help="另写一个审核汇总工作簿：每个文件一行（错误、警告数和结论），以及全部问题清单",
+    )
+    p.add_argument("--reviewer", metavar="姓名", default="", help="--report 时写在审核汇总上的审核人")
+    settings = p.add_mutually_exclusive_group()
+    settings.add_argument(
+        "--no-file-settings",
+        dest="file_settings",
+        action="store_false",
+        default=None,
+        help="不采用工作簿自带的规则设置（xladdin设置 表），全部规则照常检查；--report 时默认如此",
+    )
+    settings.add_argument(
+        "--file-settings",
+        dest="file_settings",
+        action="store_true",
+        help="采用工作簿自带的规则设置（不加 --report 时默认如此）",
     )
     p.add_argument("--in-place", action="store_true", help="--mark 时直接改原文件（会先留备份）")
     p.add_argument("--force", action="store_true", help="即使写入会丢失工作簿中无法保留的内容也继续（只能写到新文件）")
@@ -71,7 +90,22 @@ def split_codes(text: str) -> list[str]:
     return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
 
 
+MARKED_SUFFIX = "-校验"  # a marked copy is 原名-校验.xlsx: never taken for the original
+
+
+def marked_name(path: Path) -> Path:
+    """社保局.xlsx → 社保局-校验.xlsx (beside it, or in the folder it is mirrored into)."""
+    return path.with_name(f"{path.stem}{MARKED_SUFFIX}{path.suffix}")
+
+
+def _file_settings(args: argparse.Namespace) -> bool:
+    """Obey a workbook's own rule choice?  Not for a reviewer's report, unless asked."""
+    return bool(args.file_settings) if args.file_settings is not None else not args.report
+
+
 def run(args: argparse.Namespace) -> int:
+    """The check; with ``--exit-zero`` the errors found do not fail a script (a file that could
+    not be checked still does: exit 2) — see ``exit_code``."""
     from xladdin.commands.standards import read_standards_file
     from xladdin.standards import using
 
@@ -80,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from xladdin.check import refuse_unknown
     from xladdin.errors import UserError
     from xladdin.files.checking import check_file
     from xladdin.files.inputs import is_single_file
@@ -88,6 +123,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs 应为不小于1的整数（写的是 {args.jobs}）。不想并行请写 --jobs 1。")
+    refuse_unknown(split_codes(args.select), split_codes(args.ignore))  # before any work: a typo checks nothing
     if not is_single_file(args.file):
         if args.fix or args.unsafe_fixes:
             raise UserError("--fix 一次只能修正一个文件，请逐个文件运行。")
@@ -99,10 +135,21 @@ def _run(args: argparse.Namespace) -> int:
         return exit_code(_run_fix(args), args)
     if args.report:
         _check_report_path(args.report, [Path(args.file)])
+    marking = bool(args.mark or args.output or args.in_place)  # an output file only makes sense for marks
+    target = args.output
+    if marking and not args.output and not args.in_place:
+        target = str(marked_name(Path(args.file)))
+        _refuse_foreign(Path(target))
     progress = progress_of(args)
     json = args.format == "json"
     result = check_file(
-        args.file, split_codes(args.select), split_codes(args.ignore), jobs=args.jobs, json=json, progress=progress
+        args.file,
+        split_codes(args.select),
+        split_codes(args.ignore),
+        jobs=args.jobs,
+        json=json,
+        file_settings=_file_settings(args),
+        progress=progress,
     )
     # every file is written before anything is printed: a console that cannot show a character
     # (or a reader that left the pipe) must never cost the user the marked workbook
@@ -111,11 +158,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.report:
         from xladdin.check import BatchResult
 
-        said.append(_write_report(BatchResult([result]), args.report, [Path(args.file)]))
-    if args.mark or args.output or args.in_place:  # an output file only makes sense for marks
-        done = mark_file(
-            args.file, result, output=args.output, in_place=args.in_place, force=args.force, progress=progress
-        )
+        said.append(_write_report(BatchResult([result]), args.report, [Path(args.file)], args.reviewer))
+    if marking:
+        done = mark_file(args.file, result, output=target, in_place=args.in_place, force=args.force, progress=progress)
         marked = len(plan_marks(result))
         said.append(f"已写入 {done.target}：{marked} 个单元格已标色并加批注，详见“校验结果”表。")
         said.extend(f"提示：{line}" for line in done.notices)
@@ -151,6 +196,16 @@ def _tables(file: str) -> list[dict[str, Any]]:
 
     projects, _ = read_projects(read_sheets(file))
     return [table_view(p) for p in projects]
+
+
+def _refuse_foreign(target: Path) -> None:
+    """The default marked copy replaces only an earlier marked copy, never a file of the user's."""
+    from xladdin.errors import UserError
+    from xladdin.files.checking import output_kind
+
+    if not target.exists() or output_kind(target):
+        return  # nothing there, or our own earlier marked copy: replaced
+    raise UserError(f"{target} 已存在，且不是 xladdin 生成的标记副本，未覆盖。请用 -o 指定输出文件。")
 
 
 def _run_fix(args: argparse.Namespace) -> int:
@@ -204,7 +259,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     """
     from xladdin.check import BatchResult
     from xladdin.commands.console import write_report
-    from xladdin.errors import UserError
+    from xladdin.errors import EarlierOutput, UserError
     from xladdin.files.checking import check_file
     from xladdin.files.inputs import expand_inputs
     from xladdin.report import batch_to_console, batch_to_json
@@ -216,23 +271,36 @@ def _run_batch(args: argparse.Namespace) -> int:
         out = Path(args.output).resolve()
         paths = [p for p in paths if out not in p.resolve().parents] or paths
     if args.report:
-        _check_report_path(args.report, paths)
+        paths = _check_report_path(args.report, paths)
     marking = bool(args.mark or args.output or args.in_place)
     targets = _mark_targets(paths, args.output, args.in_place) if marking else {}
     batch = BatchResult([])
     select, ignore = split_codes(args.select), split_codes(args.ignore)
+    own = _file_settings(args)
     progress = progress_of(args)
     try:
         for i, path in enumerate(paths, start=1):
             progress.step("检查文件", i, len(paths))
             try:
-                batch.results.append(check_file(str(path), select, ignore, jobs=args.jobs, json=args.format == "json"))
+                batch.results.append(
+                    check_file(
+                        str(path),
+                        select,
+                        ignore,
+                        jobs=args.jobs,
+                        json=args.format == "json",
+                        file_settings=own,
+                        outputs=False,
+                    )
+                )
+            except EarlierOutput as e:  # a marked copy or a report of an earlier run, wherever it was written
+                batch.outputs.append((str(path), e.what))
             except UserError as e:
                 batch.unreadable.append((str(path), str(e)))
         # the files are written before the report is printed (see run)
         said: list[str] = []
         if args.report:
-            said.append(_write_report(batch, args.report, paths))
+            said.append(_write_report(batch, args.report, paths, args.reviewer))
         failed = _mark_batch(batch, targets, args, said) if marking else 0
     finally:
         progress.clear()
@@ -246,21 +314,28 @@ def _run_batch(args: argparse.Namespace) -> int:
     return 2 if failed else batch.exit_code
 
 
-def _check_report_path(report: str, inputs: list[Path]) -> None:
-    """Before any work: the report is a new .xlsx that is none of the files checked."""
+def _check_report_path(report: str, inputs: list[Path]) -> list[Path]:
+    """Before any work: the report is a new .xlsx that is none of the files checked — or the
+    report of an earlier run (written into the checked folder), which is replaced and not checked."""
     from xladdin.errors import UserError
+    from xladdin.files.checking import output_kind
 
     out = Path(report)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"--report 应是 .xlsx 文件名（写的是 {out.name}），例如 --report 审核汇总.xlsx。")
     if out.is_dir():
         raise UserError(f"--report 给出的 {out} 是一个文件夹，请给出文件名，例如 --report {out / '审核汇总.xlsx'}。")
-    if out.exists() and any(p.exists() and os.path.samefile(out, p) for p in inputs):
+    same = [p for p in inputs if out.exists() and p.exists() and os.path.samefile(out, p)]
+    if same and not output_kind(out):
         raise UserError(f"--report 不能写到被检查的文件 {out.name} 上，请换一个文件名。")
+    return [p for p in inputs if p not in same]
 
 
-def _write_report(batch: Any, report: str, paths: list[Path]) -> str:
-    """The reviewer's workbook; each file linked by its path relative to the report.  Returns what to say."""
+def _write_report(batch: Any, report: str, paths: list[Path], reviewer: str = "") -> str:
+    """The reviewer's workbook, dated, signed when ``reviewer``; each file linked by its path
+    relative to it.  Returns what to say."""
+    import datetime as dt
+
     from xladdin.files.reports import write_batch_report
     from xladdin.toolsheets.report import batch_report
 
@@ -271,12 +346,13 @@ def _write_report(batch: Any, report: str, paths: list[Path]) -> str:
             links[str(p)] = os.path.relpath(p.resolve(), out.resolve().parent).replace(os.sep, "/")
         except ValueError:  # another drive (Windows): an absolute link
             links[str(p)] = p.resolve().as_uri()
-    written = write_batch_report(out, batch_report(batch, links))
-    return f"已写入审核汇总 {written}。"
+    sheets = batch_report(batch, links, day=dt.date.today(), reviewer=reviewer.strip(), outputs=batch.outputs)
+    written = write_batch_report(out, sheets)
+    return f"已写入审核汇总 {written.resolve()}。"
 
 
 def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict[Path, Path | None]:
-    """Where each marked file goes: FOLDER/<its path below the files' common folder>."""
+    """Where each marked file goes: FOLDER/<its path below the files' common folder>, named 原名-校验.xlsx."""
     from xladdin.errors import UserError
 
     if in_place:
@@ -294,7 +370,7 @@ def _mark_targets(paths: list[Path], output: str | None, in_place: bool) -> dict
         root = Path(os.path.commonpath([p.resolve().parent for p in paths]))
     except ValueError:  # Windows: files on different drives have no common folder
         raise UserError("要标记的文件不在同一个磁盘上，请按磁盘分别运行，或改用 --in-place。") from None
-    targets: dict[Path, Path | None] = {p: out / p.resolve().relative_to(root) for p in paths}
+    targets: dict[Path, Path | None] = {p: marked_name(out / p.resolve().relative_to(root)) for p in paths}
     inputs = {p.resolve() for p in paths}
     clash = [t for t in targets.values() if t is not None and t.resolve() in inputs]
     if clash:  # the marked copy of one file would replace an input (itself or another)
@@ -311,7 +387,7 @@ def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Nam
 
     progress = progress_of(args)
     failed = 0
-    written = 0
+    written: list[tuple[Path, Path]] = []
     for i, result in enumerate(batch.results, start=1):
         progress.step("标记文件", i, len(batch.results))
         src = Path(result.file)
@@ -320,12 +396,17 @@ def _mark_batch(batch: Any, targets: dict[Path, Path | None], args: argparse.Nam
             if target is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)
             done = mark_file(src, result, output=target, in_place=args.in_place, force=args.force)
-            written += 1
+            assert done.target is not None
+            written.append((src, done.target))
             for line in done.notices:
                 print(f"提示：{src}：{line}", file=sys.stderr)
         except (UserError, OSError) as e:
             failed += 1
             said.append(f"xladdin：{src} 未写入标记：{e}")
-    where = "原文件（已留备份）" if args.in_place else f"文件夹 {args.output}"
-    said.append(f"已标记 {written} 个文件，写入{where}；每个文件的“校验结果”表列出其问题。")
+    if args.in_place:
+        where = "原文件（每个文件旁留有备份）"
+    else:
+        where = f"文件夹 {Path(args.output).resolve()}（文件名后加“{MARKED_SUFFIX}”）"
+    said.append(f"已标记 {len(written)} 个文件，写入{where}；每个文件的“校验结果”表列出其问题：")
+    said.extend(f"  {src} → {target}" for src, target in written)
     return failed

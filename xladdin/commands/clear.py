@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
         where = f"已原样写入 {done.target}" if done.target else "文件未改动"
         print(f"工作簿中没有 xladdin 的校验标记，无需清除；{where}。")
         return 0
-    print(f"{clear_message(done.applied.cleared, bool(done.plan.counts.get('report')))}已写入 {done.target}")
+    said = clear_message(done.applied.cleared, bool(done.plan.counts.get("report")), done.applied.highlights)
+    print(f"{said}已写入 {done.target}")
     say_notices(done.notices)
     return 0

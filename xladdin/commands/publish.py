@@ -25,6 +25,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--title-font", default=None, help="标题字体（默认 黑体）")
     p.add_argument("--body-font", default=None, help="正文字体（默认 仿宋）")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="工作簿尚有错误、校验标记或本工具的标色时也生成（首页注明“草稿”，标色不印出）；默认拒绝并列出问题",
+    )
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -49,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         day, unit, year = day or kept.date, unit or kept.unit, year or kept.year
     progress = progress_of(args)
     try:
-        out, published = publish_file(
+        out, published, ready = publish_file(
             args.file,
             args.output,
             day=day,
@@ -57,10 +62,13 @@ def run(args: argparse.Namespace) -> int:
             year=year,
             timeout=args.timeout,
             options=options_from(args),
+            force=args.force,
             progress=progress,
         )
     finally:
         progress.clear()
     took = time.perf_counter() - start
     print(f"已生成公开文档：{out}（公开说明 + {len(published)} 张项目表，用时 {took:.1f} 秒）")
+    if not ready.ready:
+        print(f"注意：这是草稿（{'，'.join(ready.reasons())}），首页已注明；改正后请重新生成。")
     return 0

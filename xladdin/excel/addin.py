@@ -150,13 +150,14 @@ def fix(book: Any) -> str:
 
 @entry_point("清除标记")
 def clear(book: Any) -> str:
-    """Remove what 校验 added: fills (restored), its notes, the 校验结果 sheet."""
+    """Remove what 校验 added — fills (restored), its notes, the 校验结果 sheet — and the
+    highlights of 填充/新年度 (the edits stay; 撤销 takes them back)."""
 
     plan = plan_clear(bulk.read_book(book))
-    if not plan.counts.get("states") and not plan.counts.get("report"):
+    if not any(plan.counts.get(k) for k in ("states", "report", "highlights")):
         return "没有需要清除的标记。"
     applied = _apply(book, plan)
-    return clear_message(applied.cleared, bool(plan.counts.get("report")))
+    return clear_message(applied.cleared, bool(plan.counts.get("report")), applied.highlights)
 
 
 @entry_point("撤销")

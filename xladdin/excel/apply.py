@@ -34,7 +34,7 @@ class _Pending:
 
     values: dict[tuple[int, int], tuple[Any, bool]] = field(default_factory=dict)  # value, is a formula
     colors: dict[tuple[int, int], str | None] = field(default_factory=dict)
-    painted: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, colour, why) to journal
+    painted: list[wp.Paint] = field(default_factory=list)  # to journal, with the fill they replace
 
 
 class _Run:
@@ -83,9 +83,13 @@ class _Run:
                     bulk.write_values(sh, formulas, formulas=True)
             if p.colors:
                 if p.painted:
-                    before = bulk.read_colors(sh, [c for c, _, _ in p.painted])
-                    for cell, color, why in p.painted:
-                        self.record("fill", name, cell, bulk.fill_xml(before.get(cell)), bulk.fill_xml(color), why)
+                    before = bulk.read_colors(sh, [s.cell for s in p.painted])
+                    for s in p.painted:
+                        old = bulk.fill_xml(before.get(s.cell))
+                        was = (before.get(s.cell) or "").lower() if before else "#" + s.mark.lower()
+                        if s.before_mark is not None and was == "#" + s.mark.lower():
+                            old = s.before_mark  # painted over a check mark: the fill under it
+                        self.record("fill", name, s.cell, old, bulk.fill_xml("#" + s.color.lower()), s.why)
                 bulk.write_colors(sh, p.colors)
         self.pending = {}
 
@@ -121,7 +125,7 @@ def _set_cell(run: _Run, s: wp.SetCell) -> None:
 def _paint(run: _Run, s: wp.Paint) -> None:
     p = run.queue(s.sheet)
     p.colors[parse_ref(s.cell)] = "#" + s.color.lower()
-    p.painted.append((s.cell, "#" + s.color.lower(), s.why))
+    p.painted.append(s)
 
 
 def _restore_fill(run: _Run, s: wp.RestoreFill) -> None:
@@ -260,7 +264,27 @@ def _charts(run: _Run, s: wp.AddCharts) -> None:
 
 
 def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
-    run.applied.cleared = clear_marks(run.book, s.states, s.without_state)
+    run.applied.cleared = clear_marks(run.book, s.states, s.without_state, run.applied.unhighlighted)
+
+
+def _clear_highlights(run: _Run, s: wp.ClearHighlights) -> None:
+    """Each cell still in the tool's colour gets its fill from before back; where the engine
+    cannot read a fill (xlwings Server/Lite), the journal's word is taken for it."""
+    by_sheet: dict[str, list[wp.Highlight]] = {}
+    for h in s.cells:
+        by_sheet.setdefault(h.sheet, []).append(h)
+    for name, cells in by_sheet.items():
+        sh = bulk.find_sheet(run.book, name)
+        if sh is None:
+            continue
+        now = bulk.read_colors(sh, [h.cell for h in cells])
+        for h in cells:
+            if now and (now.get(h.cell) or "").lower() != "#" + h.color.lower():
+                continue  # recoloured since: the user's colour stays
+            known, color = bulk.color_of_fill_xml(h.before) if h.before else (True, None)
+            run.queue(name).colors[parse_ref(h.cell)] = color if known else None
+            run.applied.highlights += 1
+            run.applied.unhighlighted.add((h.sheet, h.cell))
 
 
 def _mark_cells(run: _Run, s: wp.MarkCells) -> None:
@@ -308,6 +332,7 @@ _STEP: dict[type[wp.Step], Any] = {
     wp.WriteLists: _write_lists,
     wp.AddCharts: _charts,
     wp.ClearMarks: _clear_marks,
+    wp.ClearHighlights: _clear_highlights,
     wp.MarkCells: _mark_cells,
     wp.CutJournal: _cut_journal,
 }

@@ -15,7 +15,7 @@ from typing import Any
 
 from xladdin.conventions import STATE_SHEET
 from xladdin.excel import bulk
-from xladdin.marks import NOTE_TAG, STATE_HEADER, Mark, MarkState, combine_note
+from xladdin.marks import NOTE_TAG, STATE_HEADER, Mark, MarkState, combine_note, labelled_format
 from xladdin.model import parse_ref
 
 
@@ -40,10 +40,36 @@ def mark_cells(book: Any, marks: tuple[Mark, ...]) -> int:
             fill_before: dict[str, Any] = (
                 {"color": before[m.cell]} if m.cell in before else {"color": None, "unread": True}
             )
-            states.append(MarkState(name, m.cell, fill_before, note_before, m.fill, note_set))
+            format_before, format_set = _put_label(sh, m)
+            states.append(
+                MarkState(name, m.cell, fill_before, note_before, m.fill, note_set, format_before, format_set)
+            )
     state, _ = bulk.ensure_sheet(book, STATE_SHEET, hidden=True)
-    bulk.replace_table(state, [list(STATE_HEADER)] + [s.row() for s in states], text_columns=range(1, 7))
+    bulk.replace_table(
+        state, [list(STATE_HEADER)] + [s.row() for s in states], text_columns=range(1, len(STATE_HEADER) + 1)
+    )
     return len(states)
+
+
+def _put_label(sheet: Any, m: Mark) -> tuple[str | None, str]:
+    """The finding's number in front of what the cell shows (``marks.labelled_format``);
+    (format before, format written).  Where the engine cannot read the cell's format (xlwings
+    Server/Lite), a text cell is taken as General — a number format does not change how a
+    text looks, so 清除标记 loses nothing — and a number is left without the number."""
+    if not m.label:
+        return None, ""
+    rng = sheet.range(m.cell)
+    try:
+        before = rng.number_format
+    except Exception:
+        before = None
+    if not isinstance(before, str):
+        if not isinstance(rng.value, str):
+            return None, ""
+        before = "General"
+    written = labelled_format(before or "General", m.label)
+    rng.number_format = written
+    return before or "General", written
 
 
 def _put_note(sheet: Any, ref: str, text: str) -> tuple[dict[str, Any] | None, str]:
@@ -70,7 +96,12 @@ def _fill_to_restore(before: dict[str, Any] | None) -> tuple[bool, str | None]:
     return bulk.color_of_fill_xml(before.get("xml"))  # written by the file shell
 
 
-def clear_marks(book: Any, states: tuple[MarkState, ...], without_state: bool) -> dict[str, int]:
+def clear_marks(
+    book: Any,
+    states: tuple[MarkState, ...],
+    without_state: bool,
+    unhighlighted: set[tuple[str, str]] | None = None,
+) -> dict[str, int]:
     """Take back what marking did, per the states; then the state sheet goes.
 
     Without a state sheet the tool's notes cannot be found in bulk here (xlwings reads no
@@ -89,8 +120,8 @@ def clear_marks(book: Any, states: tuple[MarkState, ...], without_state: bool) -
         colors: dict[tuple[int, int], str | None] = {}
         for s in ss:
             known, color = _fill_to_restore(s.fill_before)
-            if not known:
-                continue
+            if not known or (s.sheet, s.cell) in (unhighlighted or ()):
+                continue  # unknown, or given back with the highlight over it (``ClearHighlights``)
             if s.cell in now and (now[s.cell] or "").lower() != _hash(s.fill_set):
                 counts["kept"] += 1
                 continue  # the user recoloured the cell since: keep their colour
@@ -100,6 +131,15 @@ def clear_marks(book: Any, states: tuple[MarkState, ...], without_state: bool) -
         for s in ss:
             if s.note_set and _take_note(sh, s):
                 counts["notes"] += 1
+            if s.format_set:
+                rng = sh.range(s.cell)
+                try:
+                    current = rng.number_format
+                except Exception:
+                    current = s.format_set  # unreadable: the state's word is taken
+                fmt = s.format_to_restore(current)
+                if fmt is not None:
+                    rng.number_format = fmt
     sh = bulk.find_sheet(book, STATE_SHEET)
     if sh is not None:
         sh.delete()

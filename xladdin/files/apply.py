@@ -16,7 +16,7 @@ from xladdin import workbook_plan as wp
 from xladdin.conventions import STATE_SHEET, UNDO_SHEET, now_text
 from xladdin.errors import UserError
 from xladdin.files import looks
-from xladdin.files.cells import fill_from_xml, fill_xml, plain, set_value, solid
+from xladdin.files.cells import fill_from_xml, fill_xml, is_solid, plain, set_value, solid
 from xladdin.files.journal import journal_entries
 from xladdin.files.marking import clear_marks, mark_cells
 from xladdin.files.rows import add_merge, delete_rows, formula_cells, insert_rows, remove_merge
@@ -108,6 +108,8 @@ def apply(wb: Workbook, plan: wp.WorkbookPlan, progress: Progress = QUIET) -> wp
     for step in plan.steps:
         if isinstance(step, wp.ClearMarks) and not _marked(run.wb, step):
             noop += 1  # nothing of the tool's is on the workbook: the step would only rewrite it
+        elif isinstance(step, wp.ClearHighlights) and not step.cells:
+            noop += 1  # no fill or rollover colour to take off
         sheet = _sheet_of_step(step)
         if sheet is not None:
             run.at(sheet)
@@ -162,6 +164,8 @@ def _set_cell(run: _Run, s: wp.SetCell) -> None:
 def _paint(run: _Run, s: wp.Paint) -> None:
     cell = run.sheet(s.sheet)[s.cell]
     old = run.fill_xml(cell)
+    if s.before_mark is not None and is_solid(cell.fill, s.mark):
+        old = s.before_mark  # painted over a check mark: the journal keeps the fill under it
     new_fill = solid(s.color)
     cell.fill = new_fill
     new = run.fill_xml(cell)
@@ -292,8 +296,24 @@ def _marked(wb: Workbook, s: wp.ClearMarks) -> bool:
 
 
 def _clear_marks(run: _Run, s: wp.ClearMarks) -> None:
-    run.applied.cleared = clear_marks(run.wb, s.states, s.without_state, at=run.at)
+    run.applied.cleared = clear_marks(run.wb, s.states, s.without_state, run.applied.unhighlighted, at=run.at)
     run.sheets_changed()
+
+
+def _clear_highlights(run: _Run, s: wp.ClearHighlights) -> None:
+    from openpyxl.styles import PatternFill
+
+    for h in s.cells:
+        ws = run.find(h.sheet)
+        if ws is None:
+            continue
+        cell = ws[h.cell]
+        if not is_solid(cell.fill, h.color):
+            continue  # recoloured since: the user's colour stays
+        fill = fill_from_xml(h.before) if h.before else None
+        cell.fill = fill if fill is not None else PatternFill()
+        run.applied.highlights += 1
+        run.applied.unhighlighted.add((h.sheet, h.cell))
 
 
 def _mark_cells(run: _Run, s: wp.MarkCells) -> None:
@@ -339,6 +359,7 @@ _STEP: dict[type[wp.Step], Any] = {
     wp.WriteLists: _write_lists,
     wp.AddCharts: _charts,
     wp.ClearMarks: _clear_marks,
+    wp.ClearHighlights: _clear_highlights,
     wp.MarkCells: _mark_cells,
     wp.CutJournal: _cut_journal,
 }

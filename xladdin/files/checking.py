@@ -21,11 +21,15 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
+from xladdin.conventions import REPORT_SHEET
+from xladdin.errors import EarlierOutput, UserError
 from xladdin.files.sources import Source, open_source
+from xladdin.model import SheetData
 from xladdin.progress import QUIET, Progress
 from xladdin.report import project_json
 from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
+from xladdin.toolsheets.report import earlier_output
 
 # How workers start: fork where it is safe and cheap (Linux), elsewhere the platform's
 # default — spawn on Windows, where a worker first imports xladdin (~0.3–0.5 s) before it
@@ -64,30 +68,38 @@ def check_file(
     ignore: Sequence[str] | None = None,
     jobs: int | None = None,
     json: bool = False,
+    file_settings: bool = True,
+    outputs: bool = True,
     progress: Progress = QUIET,
 ) -> FileCheck:
     """``check_sheets`` of the file's sheets; ``jobs`` processes (None: as many as pay off).
 
     ``json``: the JSON report will be written, so each part renders its projects' entries
-    (``FileCheck.rendered``) in the process that checked them.  ``progress``: told the sheets
-    taken so far by every process (a parallel check), or that the check runs.
+    (``FileCheck.rendered``) in the process that checked them.  ``file_settings``: obey the
+    workbook's own rule choice (its ``xladdin设置`` sheet); the result says what it is either way.
+    ``outputs`` False: a file an earlier run wrote (a marked copy, a reviewer's report) is not
+    checked but refused with ``EarlierOutput`` — a folder of submissions may hold them.
+    ``progress``: told the sheets taken so far by every process (a parallel check), or that the
+    check runs.
 
     The result carries findings only (``ProjectResult.project`` is None): what a file
     check reports needs nothing else, and keeping every parsed table alive until the
     report is written would only cost memory and collector time.
     """
     file = str(path)
-    opts = _Options(list(select or []), list(ignore or []), json)
+    opts = _Options(list(select or []), list(ignore or []), json, file_settings)
     try:
         with gc_paused(), open_source(path) as reader:
             names = reader.names
+            if not outputs:
+                _refuse_earlier_output(reader, names)
             n = workers(len(names), jobs)
             result = _parallel(reader, file, names, opts, n, progress) if n > 1 else None
             if result is None:
                 progress.step(f"检查 {len(names)} 张工作表")
                 result = _check_part(reader, file, None, opts)
             # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
-            for key in pair_selfevals(result, reader.read, opts.select, opts.ignore):
+            for key in pair_selfevals(result, reader.read, opts.select, opts.ignore, opts.file_settings):
                 result.rendered.pop(key, None)
     finally:
         progress.clear()
@@ -96,6 +108,31 @@ def check_file(
         result.rendered.pop(key, None)
     result.pending = []
     return result
+
+
+def _refuse_earlier_output(reader: Source, names: list[str]) -> None:
+    """Raise ``EarlierOutput`` for a file the tool wrote."""
+    what = _output_kind(reader, names)
+    if what:
+        raise EarlierOutput(reader.path.name, what)
+
+
+def _output_kind(reader: Source, names: list[str]) -> str:
+    """``toolsheets.report.earlier_output`` of a file (only its 校验结果 sheet is read to tell)."""
+    sheets: dict[str, SheetData | None] = dict.fromkeys(names)
+    if REPORT_SHEET in sheets:
+        for sh in reader.read([REPORT_SHEET]):
+            sheets[REPORT_SHEET] = sh
+    return earlier_output(sheets)
+
+
+def output_kind(path: str | os.PathLike[str]) -> str:
+    """What an earlier run of the tool wrote this file as ("" for anything else, also an unreadable file)."""
+    try:
+        with open_source(path) as reader:
+            return _output_kind(reader, reader.names)
+    except UserError:
+        return ""
 
 
 @contextmanager
@@ -183,6 +220,7 @@ class _Options(NamedTuple):
     select: list[str]
     ignore: list[str]
     json: bool
+    file_settings: bool = True
 
 
 def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Options) -> FileCheck:
@@ -194,9 +232,17 @@ def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Optio
     """
     wanted = None if names is None else [*names, SETTINGS_SHEET] if SETTINGS_SHEET not in names else names
     sheets = reader.read(wanted)
-    checked = check_sheets(file, sheets, opts.select, opts.ignore, part=True)
-    pending = [r.code for r in chosen_rules(sheets, opts.select, opts.ignore) if r.scope == "workbook"]
-    result = FileCheck(file, checked.projects, checked.other, pending=pending)
+    checked = check_sheets(file, sheets, opts.select, opts.ignore, part=True, file_settings=opts.file_settings)
+    chosen = chosen_rules(sheets, opts.select, opts.ignore, file_settings=opts.file_settings)
+    pending = [r.code for r in chosen if r.scope == "workbook"]
+    result = FileCheck(
+        file,
+        checked.projects,
+        checked.other,
+        settings=checked.settings,
+        file_settings=checked.file_settings,
+        pending=pending,
+    )
     result.sheets = checked.sheets  # what the workbook rules read from the other sheets of this part
     for p in result.projects:
         p.project = None
@@ -317,9 +363,11 @@ def _parallel(
 def _merge(file: str, results: list[FileCheck]) -> FileCheck:
     projects = [p for r in results for p in r.projects]
     other: list[Any] = [f for r in results for f in r.other]
-    merged = FileCheck(file=file, projects=projects, other=other)
+    first = results[0] if results else FileCheck(file, [])
+    # every part reads the settings sheet and obeys it alike
+    merged = FileCheck(file, projects, other, settings=first.settings, file_settings=first.file_settings)
     merged.sheets = [s for r in results for s in r.sheets]  # a 项目汇总, a standards sheet: read by one part
     for r in results:
         merged.rendered.update(r.rendered)
-    merged.pending = results[0].pending if results else []  # every part obeys the same settings
+    merged.pending = first.pending
     return merged

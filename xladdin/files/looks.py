@@ -383,6 +383,14 @@ def _bar_chart(title: str, height_cm: float) -> Any:
 # --------------------------------------------------------------------------- a sheet written whole
 
 
+def _link_style(cell: Any) -> None:
+    """The Hyperlink look, keeping the cell's planned alignment (a link in a tall row stays at
+    the top beside its row's text, as the Excel shell's link formula does)."""
+    alignment = copy(cell.alignment)
+    cell.style = "Hyperlink"
+    cell.alignment = alignment
+
+
 def write_content(ws: Worksheet, content: SheetContent, looks: Looks | None = None) -> None:
     """A ``SheetContent`` into an empty sheet: values (text stays text, formulas where marked),
     merges, styles, links (styled as links), widths, heights, frozen panes, print setup, filter."""
@@ -398,11 +406,11 @@ def write_content(ws: Worksheet, content: SheetContent, looks: Looks | None = No
     for (r, c), target in content.links.items():
         cell = ws.cell(row=r, column=c)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
-        cell.style = "Hyperlink"
+        _link_style(cell)
     for (r, c), (target, place) in content.file_links.items():
         cell = ws.cell(row=r, column=c)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=place or None)
-        cell.style = "Hyperlink"
+        _link_style(cell)
     set_widths(ws, content.widths)
     for r, h in content.heights.items():
         ws.row_dimensions[r].height = h

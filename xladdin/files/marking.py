@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Any
 from xladdin.conventions import MARK_FILL, REPORT_SHEET, STATE_SHEET
 from xladdin.files.cells import fill_from_xml, fill_xml, is_solid, solid, top_left
 from xladdin.files.journal import append_text_row
-from xladdin.marks import NOTE_AUTHOR, NOTE_TAG, STATE_HEADER, Mark, MarkState, combine_note, strip_note
+from xladdin.marks import (
+    NOTE_AUTHOR,
+    NOTE_TAG,
+    STATE_HEADER,
+    Mark,
+    MarkState,
+    combine_note,
+    labelled_format,
+    strip_note,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -94,13 +103,20 @@ def _comment_like(old: Comment, text: str) -> Comment:
 
 
 def clear_marks(
-    wb: Workbook, states: tuple[MarkState, ...], without_state: bool, at: Callable[[str], None] | None = None
+    wb: Workbook,
+    states: tuple[MarkState, ...],
+    without_state: bool,
+    unhighlighted: set[tuple[str, str]] | None = None,
+    at: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Undo the tool's marks per their states (or, without a state sheet, by the tool's notes).
 
+    ``unhighlighted``: cells whose highlight (painted over the mark) was just taken off, which
+    gave them the fill from before the mark already: their fill is left, not counted as kept.
     ``at``: told the sheet of each state before it is undone (the progress of a long run).
     """
     counts = {"cells": 0, "notes": 0, "kept": 0}
+    done = unhighlighted or set()
     by_name = {ws.title: ws for ws in wb.worksheets}
     for st in states:
         ws = by_name.get(st.sheet)
@@ -109,13 +125,18 @@ def clear_marks(
         if at is not None:
             at(st.sheet)
         cell = top_left(ws, st.cell)
-        if is_solid(cell.fill, st.fill_set):
+        if (st.sheet, st.cell) in done:
+            pass
+        elif is_solid(cell.fill, st.fill_set):
             before = fill_from_json(st.fill_before)
             if before is not None:
                 cell.fill = before
                 counts["cells"] += 1
         else:
             counts["kept"] += 1
+        fmt = st.format_to_restore(cell.number_format)
+        if fmt is not None:
+            cell.number_format = fmt
         current = cell.comment
         if current is not None and current.text == st.note_set:
             cell.comment = note_from_json(st.note_before)
@@ -175,7 +196,14 @@ def mark_cells(wb: Workbook, marks: tuple[Mark, ...], at: Callable[[str], None] 
         author = cell.comment.author if cell.comment is not None and user_text else NOTE_AUTHOR
         cell.fill = solid(mark.fill)
         cell.comment = tool_note(text, author)
-        states.append(MarkState(mark.sheet, cell.coordinate, before_fill, before_note, mark.fill, text))
+        # the finding's number in front of what the cell shows: it prints, in grey too, and the value stays
+        format_before = cell.number_format or "General"
+        format_set = labelled_format(format_before, mark.label) if mark.label else ""
+        if format_set:
+            cell.number_format = format_set
+        states.append(
+            MarkState(mark.sheet, cell.coordinate, before_fill, before_note, mark.fill, text, format_before, format_set)
+        )
     _write_state(wb, states)
     return len(states)
 

@@ -21,15 +21,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from xladdin.conventions import quote_sheet
+from xladdin.conventions import MARK_FILL, NEW_COLOR, REPORT_SHEET, STATE_SHEET, TODO_COLOR, TOOL_SHEETS, quote_sheet
 from xladdin.errors import NoProjectTables, UserError
 from xladdin.files.apply import apply
 from xladdin.files.looks import apply_style
 from xladdin.files.saving import save_atomic
 from xladdin.files.sources import read_sheets
 from xladdin.files.writing import close, load_for_edit, read_for_edit
+from xladdin.gate import Readiness, readiness
 from xladdin.layout import read_project
 from xladdin.plans.format import plan_format
+from xladdin.plans.marks import plan_clear
 from xladdin.progress import QUIET, Progress
 from xladdin.publish import NOTICE_SHEET, notice_plan, opening_notice
 from xladdin.published.sheets import LOG_SHEET, stored_notice
@@ -394,14 +396,19 @@ def build_publication(
     unit: str | None = None,
     year: int | None = None,
     options: Any = None,
+    draft: str = "",
 ) -> list[str]:
     """Turn a loaded workbook into the document to print: notice first, then the tables.
 
     Returns the names of the published project sheets.  Every other sheet is hidden
     (LibreOffice prints no hidden sheet), so nothing but the notice and the tables
-    reaches the PDF, and formulas that refer to hidden sheets still compute.
+    reaches the PDF, and formulas that refer to hidden sheets still compute.  The tool's
+    own colours never print: marks and highlights are cleared in this copy first.
+    ``draft``: the note a forced publication carries on its opening page.
     """
 
+    apply(wb, plan_clear(read_for_edit(wb)))
+    strip_tool_colours(wb)
     sheets = read_for_edit(wb)
     plan = plan_format(sheets, options, validations=False)
     formatted = set(plan.names["formatted"])
@@ -426,6 +433,7 @@ def build_publication(
         notice,
         title_font=getattr(options, "title_font", None),
         body_font=getattr(options, "body_font", None),
+        draft=draft,
     )
     for (r, c), text in cells.items():
         ws.cell(row=r, column=c).value = text
@@ -442,6 +450,42 @@ def build_publication(
             other.print_options.gridLines = False
     wb.active = 0
     return [p.sheet for p in projects]
+
+
+_TOOL_COLOURS = frozenset({*MARK_FILL.values(), NEW_COLOR, TODO_COLOR})
+
+
+def _tool_coloured(wb: Any) -> list[Any]:
+    """Cells of the user's sheets in one of the tool's colours (left by a run whose record is gone)."""
+    out = []
+    for ws in wb.worksheets:
+        if ws.title in TOOL_SHEETS:
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                f = cell.fill
+                if f is not None and f.fill_type == "solid" and str(f.fgColor.rgb).upper()[-6:] in _TOOL_COLOURS:
+                    out.append(cell)
+    return out
+
+
+def strip_tool_colours(wb: Any) -> int:
+    """No fill on any cell still in a tool colour (the printed copy only); how many there were."""
+    from openpyxl.styles import PatternFill
+
+    cells = _tool_coloured(wb)
+    for cell in cells:
+        cell.fill = PatternFill()
+    return len(cells)
+
+
+def publication_readiness(path: Path, wb: Any) -> Readiness:
+    """The check's errors, the marks and the tool's colours on the workbook about to be published."""
+    from xladdin.files.checking import check_file
+
+    result = check_file(path, jobs=1)
+    marked = STATE_SHEET in wb.sheetnames or REPORT_SHEET in wb.sheetnames
+    return readiness(result.findings, marked, len(_tool_coloured(wb)))
 
 
 def imported_notice(path: str | Path) -> Any:
@@ -464,9 +508,13 @@ def publish_file(
     year: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     options: Any = None,
+    force: bool = False,
     progress: Progress = QUIET,
-) -> tuple[Path, list[str]]:
-    """The disclosure PDF of a workbook; the workbook itself is not changed."""
+) -> tuple[Path, list[str], Readiness]:
+    """The disclosure PDF of a workbook; the workbook itself is not changed.
+
+    A workbook that is not ready (``gate``: errors, marks, the tool's colours) is refused
+    (exit 1) unless ``force``; a forced document says it is a draft on its opening page."""
     src, out = Path(source), Path(output)
     if out.suffix.lower() != ".pdf":
         raise UserError(f"输出文件 {out.name} 的扩展名应为 .pdf。")
@@ -483,9 +531,14 @@ def publish_file(
     with as_xlsx(src) as readable:
         wb = load_for_edit(readable)
         try:
+            progress.step("检查工作簿")
+            ready = publication_readiness(src, wb)
+            if not ready.ready and not force:
+                raise UserError(ready.refusal(), exit_code=1)
+            draft = "" if ready.ready else ready.draft_note()
             progress.step("排版")
-            published = build_publication(wb, day=day, unit=unit, year=year, options=options)
-            return _publish(wb, out, folder, timeout, progress), published
+            published = build_publication(wb, day=day, unit=unit, year=year, options=options, draft=draft)
+            return _publish(wb, out, folder, timeout, progress), published, ready
         finally:
             close(wb)
 

@@ -21,10 +21,17 @@ def mark_file(
     output: str | Path | None = None,
     in_place: bool = False,
     force: bool = False,
+    name: str | None = None,
     progress: Progress = QUIET,
 ) -> Edited:
-    """Write ``source`` with the findings of ``result`` marked, to ``output`` (or in place)."""
-    done = edit_file(source, lambda sheets: plan_mark(sheets, result), output, in_place, force, progress=progress)
+    """Write ``source`` with the findings of ``result`` marked, to ``output`` (or in place).
+
+    A copy (``output``) says in its 校验结果 whose copy it is (``name``, else the source's file
+    name): never a submission again."""
+    copy_of = None if in_place else (name or Path(source).name)
+    done = edit_file(
+        source, lambda sheets: plan_mark(sheets, result, copy_of), output, in_place, force, progress=progress
+    )
     assert done.target is not None
     return done
 

@@ -9,6 +9,7 @@ calamine reads as empty.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import math
 import os
 import re
@@ -77,6 +78,7 @@ class XlsxSource:
         self._streamed: _StreamSource | None = None
         self._vetted = False
         self._merges: dict[tuple[Any, ...], tuple[Merge, ...]] = {}  # see _merge_tuple
+        self._percent_styles: dict[bytes, int] | None = None
         with zip_errors(p):
             self._zf = zipfile.ZipFile(p)
         try:
@@ -119,7 +121,7 @@ class XlsxSource:
                 check_dtds(p, self._zf, self._scanned_parts())
                 self._vetted = True
             try:
-                too_big, errors = _prescan(self._zf, parts, lambda part: refuse_dtd(p, part))
+                too_big, errors, percents = _prescan(self._zf, parts, lambda part: refuse_dtd(p, part), self._percent())
             except (zipfile.BadZipFile, OSError, EOFError, ValueError):
                 raise FileDamaged(p.name, "压缩包中的数据不完整") from None
         out: list[SheetData] = []
@@ -147,6 +149,7 @@ class XlsxSource:
                 for row in data[:MAX_READ_ROWS]
             ]
             _put_errors(rows, errors.get(meta.name, {}))
+            _put_percents(rows, percents.get(meta.name, {}))
             out.append(SheetData(meta.name, rows, merges, hidden))
         if not out and wanted is None:
             raise UserError(f"{p.name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
@@ -163,6 +166,16 @@ class XlsxSource:
         if merges is None:
             merges = self._merges[key] = tuple(Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in key)
         return merges
+
+    def _percent(self) -> dict[bytes, int]:
+        """The cell styles (``s="…"``) that show a number as a percentage, with their decimals."""
+        if self._percent_styles is None:
+            try:
+                xml = self._zf.read("xl/styles.xml") if "xl/styles.xml" in self._zf.namelist() else b""
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                xml = b""
+            self._percent_styles = percent_styles(xml)
+        return self._percent_styles
 
     def _scanned_parts(self) -> frozenset[str]:
         """The worksheet parts whose DTD check the pre-scan makes (every one it unpacks whole)."""
@@ -214,15 +227,20 @@ def _prescan(
     zf: zipfile.ZipFile,
     parts: dict[str, zipfile.ZipInfo] | None = None,
     on_dtd: Callable[[str], None] | None = None,
-) -> tuple[set[str], dict[str, dict[tuple[int, int], str]]]:
-    """Sheets calamine must not load whole (see ``read_sheets``), and each sheet's error cells.
+    percent: dict[bytes, int] | None = None,
+) -> tuple[set[str], dict[str, dict[tuple[int, int], str]], dict[str, dict[tuple[int, int], int]]]:
+    """Sheets calamine must not load whole (see ``read_sheets``), each sheet's error cells, and
+    its numbers shown as percentages (``percent``: the styles that do, ``percent_styles``).
 
     calamine returns error values (#REF!, #DIV/0!, #N/A …) as empty strings, so a
     formula whose result is #REF! would look like a blank cell; the errors are taken
-    from the XML here instead, in the same pass that measures the sheet.
+    from the XML here instead, in the same pass that measures the sheet.  calamine gives
+    a cell typed 93% the Excel way as 0.93, without its format: the cells in a percent
+    style are found here too, so that the core reads what the user sees (``_put_percents``).
     """
     too_big: set[str] = set()
     errors: dict[str, dict[tuple[int, int], str]] = {}
+    percents: dict[str, dict[tuple[int, int], int]] = {}
     for name, info in (_sheet_parts(zf) if parts is None else parts).items():
         if info.file_size > STREAM_SHEET_BYTES:
             too_big.add(name)
@@ -238,7 +256,87 @@ def _prescan(
         # every error value starts with "#" (#REF!, #N/A …): one byte to look for before the cell type
         if b"#" in xml and (b'"e"' in xml or b"'e'" in xml):
             errors[name] = _error_cells(xml)
-    return too_big, errors
+        if percent and any(b's="' + k + b'"' in xml for k in percent):
+            percents[name] = _percent_cells(xml, percent)
+    return too_big, errors, percents
+
+
+_XF_LIST = re.compile(rb"<(?:\w+:)?cellXfs[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf(?=[\s/>])([^>]*)>")
+_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt(?=[\s/>])([^>]*)>")
+_ID_ATTR = re.compile(rb"""\snumFmtId\s*=\s*["']([0-9]+)["']""")
+_CODE_ATTR = re.compile(rb'\sformatCode\s*=\s*"([^"]*)"')
+_S_ATTR = re.compile(rb"""\ss\s*=\s*["']([0-9]+)["']""")
+_T_ATTR = re.compile(rb"""\st\s*=\s*["']([a-z]+)["']""")
+_BUILTIN_PERCENT = {9: 0, 10: 2}  # Excel's 0% and 0.00%
+
+
+def percent_decimals(code: str) -> int | None:
+    """The decimals of a number format that shows a percentage (``0.0%`` → 1), else None.
+
+    Only the first section counts (positive numbers); text in quotes and escaped
+    characters are not format characters."""
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0])
+    if "%" not in section:
+        return None
+    m = re.search(r"[0#?]\.([0#?]+)", section)
+    return len(m.group(1)) if m else 0
+
+
+def percent_styles(styles_xml: bytes) -> dict[bytes, int]:
+    """Cell style index (as in ``s="…"``) → decimals, for the styles whose format is a percentage."""
+    codes: dict[int, int] = dict(_BUILTIN_PERCENT)
+    for m in _NUMFMT.finditer(styles_xml):
+        fid, code = _ID_ATTR.search(m.group(1)), _CODE_ATTR.search(m.group(1))
+        if fid and code:
+            d = percent_decimals(html.unescape(code.group(1).decode("utf-8", "replace")))
+            if d is None:
+                codes.pop(int(fid.group(1)), None)
+            else:
+                codes[int(fid.group(1))] = d
+    xfs = _XF_LIST.search(styles_xml)
+    out: dict[bytes, int] = {}
+    if xfs is None:
+        return out
+    for i, m in enumerate(_XF.finditer(xfs.group(1))):
+        fid = _ID_ATTR.search(m.group(1))
+        if fid and int(fid.group(1)) in codes:
+            out[str(i).encode()] = codes[int(fid.group(1))]
+    return out
+
+
+_WHOLE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.S)
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _percent_cells(xml: bytes, percent: dict[bytes, int]) -> dict[tuple[int, int], int]:
+    """(row, col) → decimals of each number typed in a percent style.  A text cell is what it
+    says; a formula's result stays a number (a computed 执行率 is compared and scored as one)."""
+    out: dict[tuple[int, int], int] = {}
+    for m in _WHOLE_CELL.finditer(xml):
+        attrs = m.group(1)
+        st = _S_ATTR.search(attrs)
+        if st is None or st.group(1) not in percent:
+            continue
+        if m.group(2) and _FORMULA.search(m.group(2)):
+            continue
+        t = _T_ATTR.search(attrs)
+        if t is not None and t.group(1) != b"n":
+            continue
+        ref = _REF_ATTR.search(attrs)
+        if ref:
+            out[(int(ref.group(2)), column_index(ref.group(1).decode()))] = percent[st.group(1)]
+    return out
+
+
+def _put_percents(rows: list[list[Any]], cells: dict[tuple[int, int], int]) -> None:
+    """A number shown as a percentage becomes the text the user sees (0.93 in 0% → "93%")."""
+    for (r, c), decimals in cells.items():
+        if r > len(rows) or c > len(rows[r - 1]):
+            continue
+        v = rows[r - 1][c - 1]
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            rows[r - 1][c - 1] = f"{v * 100:.{decimals}f}%"
 
 
 def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

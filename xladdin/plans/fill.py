@@ -23,6 +23,7 @@ from xladdin.fill import FillPlan, LibraryEntry, NewRow, new_project_spec, plan_
 from xladdin.framework import level1_key, level2_key
 from xladdin.layout import read_project, write_project
 from xladdin.model import Merge, Project, Scalar, SheetData, cell_ref, display_text, parse_ref
+from xladdin.plans.marks import over_marks
 from xladdin.style import BODY_FONT, BODY_SIZE, CellStyle, FontSpec, plan_project
 from xladdin.summary import plan_summary_line
 from xladdin.target import split_target
@@ -315,10 +316,11 @@ def plan_fill_workbook(tables: Sequence[TableFill], sheets: Sequence[SheetData],
     for t in tables:
         fill_steps(t.sheet, t.project, t.plan, run)
     _finish(plan, run, sheets, (), time)
+    plan.steps = over_marks(plan.steps, sheets)
     plan.counts["projects"] = len(tables)
     n = run.changes
     plan.message = (
-        f"{len(tables)}个项目：填充{n}处（浅黄色），明细见“{FILL_RECORD_SHEET}”表，可撤销。"
+        f"{len(tables)}个项目：填充{n}处（浅绿色），明细见“{FILL_RECORD_SHEET}”表，可撤销。"
         if n
         else "没有需要填充的内容。"
     )
@@ -449,7 +451,7 @@ def plan_new_project(
     _finish(plan, run, sheets, (title,), time)
     plan.counts["suggested"] = suggested
     plan.message = (
-        f"已新建项目表“{title}”：主管部门、实施单位、项目属性取自其他项目，参考指标{suggested}处（浅黄色）"
+        f"已新建项目表“{title}”：主管部门、实施单位、项目属性取自其他项目，参考指标{suggested}处（浅绿色）"
         f"{summary_text}。请填写项目名称、资金和指标值；不需要时可撤销。"
     )
     return NewProject(plan, title, project, fp, summary_note, summary_row)

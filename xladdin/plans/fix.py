@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from xladdin.conventions import FILL_RECORD_SHEET, NEW_COLOR
 from xladdin.model import Finding, SheetData, display_text, parse_ref
+from xladdin.plans.marks import over_marks
 from xladdin.toolsheets.records import RecordRow, fill_record_steps
 from xladdin.workbook_plan import Paint, SetCell, WorkbookPlan
 
@@ -58,6 +59,7 @@ def plan_fix(
         plan.add(SetCell(f.sheet, fix.cell, fix.new, current, why), Paint(f.sheet, fix.cell, NEW_COLOR, why))
         records.append(RecordRow(f.sheet, fix.cell, current, fix.new, why))
         rules[f.rule] += 1
+    plan.steps = over_marks(plan.steps, sheets)
     if records or notes:
         existing = by_name.get(FILL_RECORD_SHEET)
         plan.add(*fill_record_steps(records, notes, time, existing, set(by_name) | {FILL_RECORD_SHEET}))
@@ -66,7 +68,7 @@ def plan_fix(
     plan.names = {"rules": sorted(rules)}
     if records:
         which = "、".join(f"{r} {n}处" for r, n in sorted(rules.items()))
-        plan.message = f"已修正{len(records)}处（{which}），修改处标为浅黄色，明细见“{FILL_RECORD_SHEET}”表，可撤销。"
+        plan.message = f"已修正{len(records)}处（{which}），修改处标为浅绿色，明细见“{FILL_RECORD_SHEET}”表，可撤销。"
     else:
         plan.message = "没有可以自动修正的问题。"
     return plan

@@ -11,6 +11,7 @@ from xladdin.conventions import TOOL_SHEETS
 from xladdin.costs import explain
 from xladdin.errors import NoProjectTables
 from xladdin.model import Project, SheetData
+from xladdin.plans.marks import highlights
 from xladdin.style import (
     CostChartPlan,
     StyleOptions,
@@ -20,7 +21,7 @@ from xladdin.style import (
     plan_summary_chart,
 )
 from xladdin.validation_lists import lists_sheet, plan_validations
-from xladdin.workbook_plan import AddCharts, StyleSheet, Validate, WorkbookPlan, WriteLists
+from xladdin.workbook_plan import AddCharts, ClearHighlights, StyleSheet, Validate, WorkbookPlan, WriteLists
 
 
 def cost_charts(projects: Sequence[Project]) -> tuple[CostChartPlan, ...]:
@@ -45,6 +46,9 @@ def plan_format(
     ``read``: the projects of sheets the caller has already read (sheet name → project), so
     that a verb that wrote the tables itself (``import``) does not read them twice."""
     plan = WorkbookPlan("format")
+    # the tool's highlights are a working colour, not the table's look: 统一格式 takes them off
+    # (the journal keeps the edits, so 撤销 still works)
+    plan.add(ClearHighlights(highlights(sheets)))
     if validations:
         plan.add(WriteLists(lists_sheet()))  # the names the drop-downs point at come first
     projects: list[Project] = []

@@ -10,6 +10,7 @@ from xladdin.check import target_table
 from xladdin.conventions import NEW_COLOR, ROLLOVER_SHEET, TODO_COLOR, TOOL_SHEETS
 from xladdin.errors import NoProjectTables, UserError
 from xladdin.model import SheetData
+from xladdin.plans.marks import over_marks
 from xladdin.rollover import CHANGED, CONFIRM, TODO, RolloverPlan, plan_rollover
 from xladdin.toolsheets.records import rollover_steps
 from xladdin.workbook_plan import Paint, SetCell, WorkbookPlan
@@ -46,13 +47,14 @@ def plan_rollover_workbook(sheets: Sequence[SheetData], target: int) -> tuple[Wo
         plan.add(SetCell(e.sheet, e.cell, e.new, e.old, e.why), Paint(e.sheet, e.cell, NEW_COLOR, e.why))
     for sheet, ref in rp.marked:
         plan.add(Paint(sheet, ref, TODO_COLOR, TODO_WHY))
+    plan.steps = over_marks(plan.steps, sheets)
     existing = next((s for s in sheets if s.name == ROLLOVER_SHEET), None)
     names = {s.name for s in sheets} | {ROLLOVER_SHEET}
     plan.add(*rollover_steps(rp.checks, [s.name for s in sheets], existing, names))
     counts = rollover_counts(rp)
     plan.counts = counts
     plan.message = (
-        f"已改为{target}年度：修改{counts['edits']}个单元格（黄色）；待更新{counts[TODO]}处（橙色），"
+        f"已改为{target}年度：修改{counts['edits']}个单元格（浅绿色）；待更新{counts[TODO]}处（橙色），"
         f"需确认{counts[CONFIRM]}处，详见“{ROLLOVER_SHEET}”表。"
     )
     return plan, rp

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import importlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,12 @@ from xladdin.model import Field, Finding, Fix, Project, Severity
 from xladdin.values import parse
 
 FixKind = Literal["safe", "unsafe"]
+
+# The codes of the notes on a sheet that is no project table and on a workbook that holds none
+# (``check.read_tables``): no rule makes them, but they are ignored like one.
+SKIPPED_SHEET = "SHEET001"
+NO_TABLE_SHEET = "SHEET002"
+SHEET_NOTES = (SKIPPED_SHEET, NO_TABLE_SHEET)
 
 # Rule families, imported in this order; a missing module is simply not there yet.
 FAMILIES = (
@@ -242,12 +249,39 @@ def select_rules(
     """Filter by codes, prefixes (``FUND``) or globs (``VAL00*``), as ruff does."""
 
     def matches(r: Rule, pats: list[str]) -> bool:
-        return any(r.code == p or r.code.startswith(p) or fnmatch.fnmatch(r.code, p) or r.name == p for p in pats if p)
+        return any(_matches(r, p) for p in pats if p)
 
     sel = [p.strip().upper() for p in (select or []) if p.strip()]
     ign = [p.strip().upper() for p in (ignore or []) if p.strip()]
     out = [r for r in rules if not sel or matches(r, sel) or "ALL" in sel]
     return [r for r in out if not matches(r, ign)]
+
+
+def _matches(r: Rule, pattern: str) -> bool:
+    """A code (``VAL004``), a prefix (``VAL``, ``FUND00``), a glob (``VAL00*``) or a name (``money-total``)."""
+    return _matches_code(r.code, pattern) or r.name == pattern.lower()
+
+
+def _matches_code(code: str, pattern: str) -> bool:
+    return code == pattern or code.startswith(pattern) or fnmatch.fnmatch(code, pattern)
+
+
+def unknown_patterns(patterns: Iterable[str], rules: list[Rule] | None = None) -> list[tuple[str, list[str]]]:
+    """The patterns of a --select/--ignore or a settings sheet that name no rule, each with the
+    nearest codes and prefixes (``VAL04`` → VAL004).  A typo must not quietly run no rule
+    (``--select VAL04`` would check nothing and report “no errors”) or switch nothing off."""
+    from xladdin.similarity import closest
+
+    known = rules if rules is not None else all_rules()
+    codes = [r.code for r in known] + list(SHEET_NOTES)
+    words = sorted(set(codes) | {re.sub(r"\d+$", "", c) for c in codes})
+    out = []
+    for raw in patterns:
+        p = raw.strip().upper()
+        if not p or p == "ALL" or any(_matches(r, p) for r in known) or any(_matches_code(c, p) for c in SHEET_NOTES):
+            continue
+        out.append((raw.strip(), closest(p, words)))
+    return out
 
 
 def run(project: Project, rules: list[Rule] | None = None, options: dict[str, Any] | None = None) -> list[Finding]:

@@ -16,7 +16,7 @@ from xladdin.conventions import COST_HEADER_FILL, COST_SHEET, place
 from xladdin.costs import ROUNDING_WAN, CostExplanation, CostLine
 from xladdin.model import cell_ref, column_letter
 from xladdin.style import CellStyle, FontSpec, PrintSetup
-from xladdin.toolsheets import BODY, BOLD, BOLD_TEXT, WRAPPED
+from xladdin.toolsheets import BODY, BOLD, BOLD_TEXT, WRAPPED, fit_rows
 from xladdin.values import format_number
 from xladdin.workbook_plan import SheetContent
 
@@ -84,6 +84,7 @@ def cost_sheet(explanations: Sequence[CostExplanation]) -> SheetContent:
         sh.widths[cols.first_q + i] = 12
     sh.freeze = "A2"
     sh.print_setup = PrintSetup(orientation="landscape", title_rows=None)
+    fit_rows(sh)
     return sh
 
 

@@ -17,7 +17,7 @@ from xladdin.conventions import FILL_RECORD_SHEET, ROLLOVER_SHEET, TODO_COLOR, p
 from xladdin.model import Scalar, SheetData, cell_ref, display_text, parse_ref
 from xladdin.rollover import CATEGORIES, CHANGED, CheckItem
 from xladdin.style import CellStyle, PrintSetup
-from xladdin.toolsheets import BODY, BOLD_TEXT, WRAPPED
+from xladdin.toolsheets import BODY, BOLD_TEXT, WRAPPED, fit_rows
 from xladdin.workbook_plan import SetCell, SetLink, SheetContent, Step, WriteSheet
 
 FILL_RECORD_HEADER = ("工作表", "单元格", "原值", "新值", "说明", "时间")
@@ -78,6 +78,7 @@ def record_steps(
             target = _link(row[sheet_col - 1], row[cell_col - 1], sheet_names)
             if target:
                 content.links[(i, cell_col)] = target
+        fit_rows(content)
         return [WriteSheet(content, why)]
     steps: list[Step] = []
     start = existing.max_row + 1
@@ -100,7 +101,8 @@ def fill_record_steps(
     content = SheetContent(FILL_RECORD_SHEET)
     content.widths = dict(enumerate(FILL_RECORD_WIDTHS, start=1))
     for i in range(2, len(rows) + 2):
-        content.styles[(i, 5)] = WRAPPED
+        for c in (3, 4, 5):  # 原值, 新值, 说明: a whole 指标 or sentence each
+            content.styles[(i, c)] = WRAPPED
     content.freeze = "A2"
     content.print_setup = PrintSetup(orientation="landscape", title_rows=(1, 1))
     return record_steps(
@@ -131,7 +133,7 @@ def rollover_steps(
     if existing is None:
         content = SheetContent(ROLLOVER_SHEET)
         content.widths = dict(enumerate(ROLLOVER_WIDTHS, start=1))
-        todo = CellStyle(BODY, horizontal=None, vertical=None, wrap=False, border=False, fill=TODO_COLOR)
+        todo = CellStyle(BODY, horizontal=None, vertical="top", wrap=False, border=False, fill=TODO_COLOR)
         for i, row in enumerate(rows, start=2):
             content.styles[(i, 5)] = WRAPPED
             content.styles[(i, 6)] = WRAPPED

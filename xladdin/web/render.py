@@ -24,7 +24,7 @@ DOWNLOADS = (
         "mark", "标记后的工作簿", "已标记", "问题单元格按级别标色并加批注，另有“校验结果”表（同 xladdin check --mark）"
     ),
     Download(
-        "fix", "一键修正后的工作簿", "已修正", "改法确定的问题直接改好并标为浅黄色，可撤销（同 xladdin check --fix）"
+        "fix", "一键修正后的工作簿", "已修正", "改法确定的问题直接改好并标为浅绿色，可撤销（同 xladdin check --fix）"
     ),
     Download(
         "format", "统一格式后的工作簿", "统一格式", "统一字体、边框、列宽和打印设置，数值不变（同 xladdin format）"

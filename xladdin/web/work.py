@@ -10,6 +10,7 @@ call, so a file downloaded here equals the one the command line writes.
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -67,10 +68,16 @@ def _source(folder: Path, entry: Entry) -> Path:
     return folder / "in" / entry.stored
 
 
-def _check(folder: Path, entry: Entry, select: list[str] | None = None, ignore: list[str] | None = None) -> FileCheck:
+def _check(
+    folder: Path,
+    entry: Entry,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    file_settings: bool = True,
+) -> FileCheck:
     """``xladdin check FILE``: one process per job (the pool is the parallelism), the user's name as the file."""
     try:
-        result = check_file(_source(folder, entry), select, ignore, jobs=1, json=True)
+        result = check_file(_source(folder, entry), select, ignore, jobs=1, json=True, file_settings=file_settings)
     except UserError as exc:
         raise UserError(say(exc.message, entry, folder), exc.exit_code) from None
     result.file = entry.display
@@ -259,7 +266,7 @@ def _mark(folder: Path, entry: Entry) -> str:
     result = _check(folder, entry)
     target = _output(folder, entry, "mark")
     try:
-        mark_file(_source(folder, entry), result, output=target)
+        mark_file(_source(folder, entry), result, output=target, name=Path(entry.display).name)
     except UserError as exc:
         raise UserError(say(exc.message, entry, folder), exc.exit_code) from None
     return str(target)
@@ -293,15 +300,16 @@ def _rollover(folder: Path, entry: Entry) -> str:
 
 
 def _pdf(folder: Path, entry: Entry) -> str:
-    """``xladdin publish FILE -o OUT.pdf``."""
+    """``xladdin publish FILE -o OUT.pdf --force``: the page shows the check beside the download, and
+    a workbook that is not ready gives a document that says “草稿” on its first page."""
     source = _source(folder, entry)
     target = folder / "out" / f"{Path(entry.stored).stem}.pdf"
     kept = imported_notice(source)
     try:
         if kept is None:
-            publish_file(source, target)
+            publish_file(source, target, force=True)
         else:
-            publish_file(source, target, day=kept.date, unit=kept.unit, year=kept.year)
+            publish_file(source, target, day=kept.date, unit=kept.unit, year=kept.year, force=True)
     except UserError as exc:
         raise UserError(say(exc.message, entry, folder), exc.exit_code) from None
     return str(target)
@@ -325,16 +333,16 @@ def review_package(folder_: str, marked: bool) -> str:
     marked_files: list[tuple[Path, str]] = []
     for i, entry in enumerate(entries):
         progress(folder, f"正在检查 {entry.display}", i, len(entries))
-        result = _check(folder, entry)
+        result = _check(folder, entry, file_settings=False)  # the reviewer's report, as --report: every rule
         batch.results.append(result)
         if marked:
             target = _output(folder, entry, "mark")
-            mark_file(_source(folder, entry), result, output=target)
+            mark_file(_source(folder, entry), result, output=target, name=Path(entry.display).name)
             inside = f"{MARKED_FOLDER}/{names[i]}"
             marked_files.append((target, inside))
             links[entry.display] = inside
     report = folder / "out" / ("package-" + REPORT_NAME if marked else REPORT_NAME)
-    write_batch_report(report, batch_report(batch, links))
+    write_batch_report(report, batch_report(batch, links, day=dt.date.today()))
     if not marked:
         return str(report)
     package = folder / "out" / "审核结果.zip"
