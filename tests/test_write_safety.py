@@ -949,3 +949,33 @@ def test_the_workbook_extensions_that_link_to_no_part_are_kept(
     assert code == 1, err
     written = part(out, "xl/workbook.xml")
     assert "第一个参数" in written and written.index("<extLst") > written.index("<sheets")
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/realfiles (the real-file corpus) is not here")
+def test_clear_of_a_marked_real_file_keeps_its_shared_strings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the corpus run: POI's bug63189.xlsx marked, then cleared — the marked copy's workbook
+    extensions declare their namespace on ``extLst`` itself, carrying them back failed, and with it the
+    shared-string table: Sheet3!A2 pointed at a string the file no longer had.  The verification took
+    the cell for unchanged (same type, same index); it now compares the texts behind the index."""
+    import python_calamine as pc
+
+    from xladdin.files.package import Package
+    from xladdin.files.verify import verify
+
+    src = tmp_path / "bug63189.xlsx"
+    src.write_bytes((CORPUS / "poi" / "bug63189.xlsx").read_bytes())
+    marked, cleared = tmp_path / "marked.xlsx", tmp_path / "cleared.xlsx"
+    assert run(["check", str(src), "--mark", "-o", str(marked)], capsys)[0] in (0, 1)
+    assert run(["clear", str(marked), "-o", str(cleared)], capsys)[0] == 0
+    wb = pc.CalamineWorkbook.from_path(str(cleared))
+    assert wb.get_sheet_by_name("Sheet3").to_python() == [["Hyperlink to this"]]
+    # a copy without its string table, as the failed carry wrote it: the verification must see the loss
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(cleared) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for item in zin.infolist():
+            if "sharedStrings" not in item.filename:
+                zout.writestr(item, zin.read(item.filename))
+    with Package(str(marked)) as before, Package(str(broken)) as after:
+        assert any("Sheet3" in loss and "A2" in loss for loss in verify(before, after, None, None))

@@ -776,7 +776,9 @@ def _carry_workbook(source: Package, out: Package, edits: _Edits) -> None:
         kept = [e.group(0) for e in _WB_EXT.finditer(ext.group(0)) if not _LINKS_A_PART.search(e.group(0))]
         if kept:
             p = ext.group(1) + b":" if ext.group(1) else b""
-            block = b"<" + p + b"extLst>" + b"".join(kept) + b"</" + p + b"extLst>"
+            whole = ext.group(0)
+            start = whole[: whole.find(b">") + 1]  # with the namespaces it declares itself (as xladdin's own save does)
+            block = start + b"".join(kept) + b"</" + p + b"extLst>"
             wanted["extLst"] = _standalone(block, ext.group(1), decls)
     if not wanted:
         return

@@ -225,6 +225,13 @@ class _Strings:
         return self._texts[i] if 0 <= i < len(self._texts) else None
 
 
+def _same_string(index: str | None, in_strings: _Strings, out_strings: _Strings) -> bool:
+    if index is None or not index.isdigit():
+        return False
+    text = in_strings.get(int(index))
+    return text is not None and text == out_strings.get(int(index))
+
+
 _SI = re.compile(rb"<(?:[\w.-]+:)?si\b.*?</(?:[\w.-]+:)?si\s*>|<(?:[\w.-]+:)?si\b[^>]*/>", re.S)
 _ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
@@ -272,7 +279,14 @@ def _cells(
         if here in targets:
             continue
         o = written.get(here)
-        if o is not None and o[:3] == raw[:3] and raw[5] is None and o[5] is None:
+        if (
+            o is not None
+            and o[:3] == raw[:3]
+            and raw[5] is None
+            and o[5] is None
+            # a shared string is the same only if the written table holds the same text at that index
+            and (raw[0] != "s" or _same_string(raw[1], in_strings, out_strings))
+        ):
             continue  # the same type and value, written the same way (the usual case)
         if not _same(name, (r, c), raw, o, in_strings, out_strings, masters, cells, moves):
             lost.append(_ref(row, c))
