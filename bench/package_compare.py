@@ -113,6 +113,19 @@ class Package:
             out.append((el.get("name") or "", kind, el.get("state") or "visible", target))
         return out
 
+    def reached(self) -> set[str]:
+        """The parts reachable by relationships from the package root (lower case)."""
+        seen: set[str] = set()
+        todo = [""]
+        while todo:
+            part = todo.pop()
+            for _id, _typ, target in self.rels(part):
+                key = target.lower()
+                if key not in seen and key in self.lower:
+                    seen.add(key)
+                    todo.append(self.lower[key])
+        return seen
+
     def content_types(self) -> Counter[str]:
         root = self.xml("[Content_Types].xml")
         defaults: dict[str, str] = {}
@@ -123,9 +136,12 @@ class Package:
             elif _local(el.tag) == "Override":
                 overrides[(el.get("PartName") or "").lstrip("/").lower()] = el.get("ContentType") or ""
         out: Counter[str] = Counter()
+        reached = self.reached()
         for n in self.names:
             if n.endswith("/") or n == "[Content_Types].xml" or n.lower().endswith(".rels"):
                 continue
+            if n.lower() not in reached:
+                continue  # a part nothing links to holds nothing a user has (an orphan picture a tool left)
             ct = overrides.get(n.lower()) or defaults.get(n.rsplit(".", 1)[-1].lower(), "?")
             out[ct] += 1
         return out
@@ -177,6 +193,8 @@ def _converted_equal(x: Any, y: Any) -> bool:
     dates as the numbers they are stored as; the converted .xlsx has them with their format)."""
     import datetime as dt
 
+    if isinstance(x, float) and isinstance(y, float) and x and y:
+        return f"{x:.15g}" == f"{y:.15g}"  # LibreOffice writes 15 significant digits, as Excel shows them
     if isinstance(x, int | float) and isinstance(y, dt.date) and not isinstance(x, bool):
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(x)) == (y.date() if isinstance(y, dt.datetime) else y)
     return _loosely_equal(x, y)

@@ -393,7 +393,7 @@ def edit_file(
             done = edit_file(converted, plan_of, output, False, force, dry_run)
         if done.target is not None:
             print(
-                f"xladdin：{src.name} 是{kind}，已由 LibreOffice 转为 .xlsx（保留格式）后写入 {done.target}；原文件未改动。",
+                f"xladdin：{src.name} 是{kind}，已由 LibreOffice 转为 .xlsx（保留格式；数字保留15位有效数字，公式结果由 Excel 打开时重新计算）后写入 {done.target}；原文件未改动。",
                 file=sys.stderr,
             )
         return done
