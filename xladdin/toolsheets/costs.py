@@ -10,6 +10,7 @@ so a name beginning with "=" never turns into a formula.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from xladdin.conventions import COST_HEADER_FILL, COST_SHEET, place
@@ -27,6 +28,9 @@ _HEAD = CellStyle(BOLD, horizontal="center", vertical="center", wrap=True, borde
 _LABEL = CellStyle(BOLD, horizontal="right", vertical=None, wrap=False, border=False)
 _TITLE = CellStyle(FontSpec(None, 12.0, True), horizontal=None, vertical=None, wrap=False, border=False)
 _AMOUNT = CellStyle(BODY, horizontal=None, vertical=None, wrap=False, border=False, number_format="0.00####")
+# a line's amount at the top of its row, with the line's other cells: at the bottom of a row made tall by a
+# wrapped 说明 it reads, in print, as if it belonged to the next line
+_LINE_AMOUNT = dataclasses.replace(_AMOUNT, vertical="top")
 
 
 def quantity_columns(explanations: Sequence[CostExplanation]) -> int:
@@ -129,7 +133,7 @@ def _line_row(sh: SheetContent, r: int, i: int, line: CostLine, cols: _Columns) 
         sh.put(r, cols.first_q + k, q.value)
     sh.put(r, cols.factor, line.implied)
     first_q, last_f = column_letter(cols.price), column_letter(cols.factor)
-    sh.put(r, cols.amount, f"=PRODUCT({first_q}{r}:{last_f}{r})/10000", _AMOUNT, formula=True)
+    sh.put(r, cols.amount, f"=PRODUCT({first_q}{r}:{last_f}{r})/10000", _LINE_AMOUNT, formula=True)
     notes = [f"单价 {line.unit_cost}"]
     notes += [f"{_num(q.value)}{q.unit}（{q.cell} {q.indicator}）" for q in line.quantities]
     notes += list(line.factors)
