@@ -62,3 +62,8 @@ def parse_settings(sheet: SheetData) -> Settings:
         if key:
             found[key] += [c.upper() for c in _SPLIT.split(display_text(row[1])) if c]
     return Settings(select=found["select"], ignore=found["ignore"])
+
+
+def split_codes(text: str) -> list[str]:
+    """The codes of ``--select``/``--ignore`` (and the web page's fields): “VAL004,IND” or “VAL004，IND”."""
+    return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.commands.console import progress_of
+from xladdin.settings import split_codes
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -84,10 +85,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="同时检查用的进程数（默认：工作表很多时按CPU核数自动决定；1 = 不并行）",
     )
-
-
-def split_codes(text: str) -> list[str]:
-    return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
 
 
 MARKED_SUFFIX = "-校验"  # a marked copy is 原名-校验.xlsx: never taken for the original

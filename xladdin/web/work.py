@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.check import BatchResult, read_projects
-from xladdin.commands.check import split_codes
 from xladdin.conventions import now_text
 from xladdin.costs import CostExplanation
 from xladdin.errors import UserError
@@ -35,6 +34,7 @@ from xladdin.plans.format import plan_format
 from xladdin.plans.rollover import next_year, plan_rollover_workbook
 from xladdin.report import batch_summary_line, batch_to_json, summary_line, to_json
 from xladdin.rules import all_rules
+from xladdin.settings import split_codes
 from xladdin.sheet_view import table_view, workbook_unit
 from xladdin.style import StyleOptions, plan_cost_chart
 from xladdin.toolsheets.report import batch_report, verdict
