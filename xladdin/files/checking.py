@@ -15,14 +15,15 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from xladdin.check import CheckResult, apply_workbook_rules, check_sheets, chosen_rules, pair_selfevals
 from xladdin.conventions import REPORT_SHEET
 from xladdin.errors import EarlierOutput, UserError
+from xladdin.files.memory import gc_paused
 from xladdin.files.sources import Source, open_source
 from xladdin.model import SheetData
 from xladdin.progress import QUIET, Progress
@@ -133,27 +134,6 @@ def output_kind(path: str | os.PathLike[str]) -> str:
             return _output_kind(reader, reader.names)
     except UserError:
         return ""
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a workbook is read and checked.
-
-    A check allocates hundreds of thousands of small objects that live until it ends
-    (cells, fields, findings), so the collector keeps running and re-walking them — 7%
-    of a large check — while finding next to nothing: the core leaves no reference
-    cycles behind (tests/test_checking.py counts them).  Reference counting still frees
-    everything as usual; the collector is switched back on afterwards.  Once per check:
-    the first collection after it walks every object that outlived the pause (~30 ms
-    for 1,000 projects), so pausing around each part would pay that walk per part.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def workers(n_sheets: int, jobs: int | None = None) -> int:

@@ -94,8 +94,7 @@ def _style_cell(cell: Any, st: CellStyle) -> None:
 
 def apply_style(ws: Worksheet, plan: SheetStyle, looks: Looks | None = None) -> None:
     """统一格式 of one sheet: merges of empty cells, cell styles, widths, heights, print setup, frozen header."""
-    for m in plan.merges:
-        merge(ws, m)
+    merge_all(ws, plan.merges)
     style_cells(ws, plan.cells, looks)
     set_widths(ws, plan.column_widths)
     for r, h in plan.row_heights.items():
@@ -108,47 +107,88 @@ def apply_style(ws: Worksheet, plan: SheetStyle, looks: Looks | None = None) -> 
 _SIDES = ("top", "left", "right", "bottom")
 
 
-def merge(ws: Worksheet, m: Merge) -> None:
+def merge_all(ws: Worksheet, merges: list[Merge] | tuple[Merge, ...]) -> None:
+    """Every merge of a step, in order, knowing which cells the sheet's merges already cover.
+
+    A merge inside an existing one is not added again (as openpyxl's ``MultiCellRange.add``);
+    asking every existing range whether it holds the new one made a sheet's merges
+    quadratic.  Only a merge whose top-left cell is already covered needs that question.
+    """
+    if not merges:
+        return
+    covered: set[tuple[int, int]] = set()
+    for r in ws.merged_cells.ranges:
+        covered.update(_cells_of(r.min_row, r.min_col, r.max_row, r.max_col))
+    for m in merges:
+        merge(ws, m, covered)
+        covered.update(_cells_of(m.min_row, m.min_col, m.max_row, m.max_col))
+
+
+def _cells_of(min_row: int, min_col: int, max_row: int, max_col: int) -> list[tuple[int, int]]:
+    return [(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+
+
+def merge(ws: Worksheet, m: Merge, covered: set[tuple[int, int]] | None = None) -> None:
     """``ws.merge_cells``, without its per-cell work where it would change nothing.
 
-    openpyxl's merge looks the range up against every merge of the sheet (quadratic in a
-    table's few dozen merges) and copies the top-left cell's border edges and protection
-    onto every covered cell, one style lookup (a hash of a Border or a Protection) each:
-    most of the time of writing a workbook of a few thousand merges.  When the top-left
-    cell has no styled border edge — every merge of a sheet written new, before its
-    styles — the edges add nothing, and the protection is looked up once per merge and
-    given to each covered cell as openpyxl would: the file is the same, style for style.
-    Any other merge goes through openpyxl unchanged.
+    openpyxl's merge parses the range, adds the bottom-right cell's right and bottom edges
+    to the top-left cell's border (a Border built, added and hashed), looks the range up
+    against every merge of the sheet (quadratic in a table's few dozen merges) and copies
+    the top-left cell's border edges and protection onto every covered cell, one style
+    lookup (a hash of a Border or a Protection) each: most of the time of writing a
+    workbook of a few thousand merges.  When neither the top-left cell nor the bottom-right
+    one has a border edge that would carry (every merge of a sheet written new, before its
+    styles), the border additions give back the border the cell has, the covered cells'
+    edges add nothing, and the protection is looked up once per merge and given to each
+    covered cell as openpyxl would: the file is the same, byte for byte
+    (``tests/test_fast_save.py``).  Any other merge goes through openpyxl unchanged.
+    ``covered``: the cells the sheet's merges cover, when the caller keeps them (``merge_all``).
     """
     from openpyxl.cell.cell import MergedCell
     from openpyxl.styles.cell_style import StyleArray
     from openpyxl.worksheet.merge import MergedCellRange
 
-    ref = f"{cell_ref(m.min_row, m.min_col)}:{cell_ref(m.max_row, m.max_col)}"
-    mcr = MergedCellRange(ws, ref)  # takes the bottom-right cell's edges onto the top-left, as merge_cells does
-    start: Any = mcr.start_cell
     wb: Any = ws.parent
-    style = start._style or StyleArray()  # a new cell has none yet: the workbook's first of each
-    border = wb._borders[style.borderId]
+    cells: Any = ws._cells
+    start: Any = cells.get((m.min_row, m.min_col))
+    end: Any = cells.get((m.max_row, m.max_col))
+    borders = wb._borders
+    border = borders[start._style.borderId] if start is not None and start._style else borders[0]
     # openpyxl copies an edge unless it is a Side without a style: then (only then) it does nothing
     if not all(getattr(border, side) and getattr(border, side).style is None for side in _SIDES):
-        ws.merge_cells(ref)
+        ws.merge_cells(cell_ref(m.min_row, m.min_col) + ":" + cell_ref(m.max_row, m.max_col))
         return
+    if end is not None:
+        edges = borders[end._style.borderId] if end._style else borders[0]
+        if not all(e is None or (e.style is None and e.color is None) for e in (edges.right, edges.bottom)):
+            ws.merge_cells(cell_ref(m.min_row, m.min_col) + ":" + cell_ref(m.max_row, m.max_col))
+            return  # an edge the top-left cell would take on: openpyxl's own way
+    if start is None:
+        start = ws.cell(row=m.min_row, column=m.min_col)
+    if end is not None and not start._style:
+        start._style = StyleArray()  # openpyxl's border addition gives the cell its (empty) style array
+    # the range as MergedCellRange(ws, ref) makes it, without parsing a reference and passing four
+    # whole numbers through openpyxl's checked descriptors (which store them in the instance dict)
+    mcr: Any = MergedCellRange.__new__(MergedCellRange)
+    mcr.__dict__.update(min_col=m.min_col, min_row=m.min_row, max_col=m.max_col, max_row=m.max_row, title=None)
+    mcr.ws = ws
+    mcr.start_cell = start
     ranges = ws.merged_cells.ranges
     inside = (
         r.min_row <= m.min_row and m.max_row <= r.max_row and r.min_col <= m.min_col and m.max_col <= r.max_col
         for r in ranges
     )
-    if not any(inside):  # as MultiCellRange.add: a range inside a merge is not added again
-        ranges.add(mcr)
+    if (covered is not None and (m.min_row, m.min_col) not in covered) or not any(inside):
+        ranges.add(mcr)  # as MultiCellRange.add: a range inside a merge is not added again
+    style = start._style or StyleArray()
     protection = wb._protections.add(wb._protections[style.protectionId])
-    cells: Any = ws._cells
+    blank = StyleArray()  # its border stays the workbook's first (no edge), as openpyxl leaves it
+    blank.protectionId = protection
     for row in range(m.min_row, m.max_row + 1):
         for col in range(m.min_col, m.max_col + 1):
             if (row, col) != (m.min_row, m.min_col):
                 mc: Any = MergedCell(ws, row=row, column=col)
-                mc._style = StyleArray()  # its border stays the workbook's first (no edge), as openpyxl leaves it
-                mc._style.protectionId = protection
+                mc._style = blank.__copy__()
                 cells[(row, col)] = mc
 
 
@@ -400,8 +440,7 @@ def write_content(ws: Worksheet, content: SheetContent, looks: Looks | None = No
         if v is None:
             continue
         set_value(ws, r, c, v, formula=(r, c) in content.formulas)
-    for m in content.merges:
-        merge(ws, m)
+    merge_all(ws, content.merges)
     style_cells(ws, content.styles, looks)
     for (r, c), target in content.links.items():
         cell = ws.cell(row=r, column=c)
