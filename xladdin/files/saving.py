@@ -70,6 +70,9 @@ def _save(wb: Any, tmp: Path, writing: AbstractContextManager[Any] | None) -> No
             wb.save(tmp)
 
 
+_ROW_FIELDS = {"hidden", "outlineLevel", "collapsed", "ht", "thickBot", "thickTop"}
+
+
 def save_workbook(wb: Any, path: Path) -> None:
     """openpyxl's ``save_workbook`` with one part of its sheet writer done faster: the merges.
 
@@ -82,12 +85,27 @@ def save_workbook(wb: Any, path: Path) -> None:
     import datetime as dt
     from zipfile import ZIP_DEFLATED, ZipFile
 
+    import openpyxl.worksheet._writer as ws_writer
+    from openpyxl.cell._writer import lxml_write_cell
+    from openpyxl.comments.comment_sheet import CommentRecord
+    from openpyxl.compat import safe_string
+    from openpyxl.utils import get_column_letter as _letter
     from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.writer.excel import ExcelWriter
+    from openpyxl.xml.constants import XML_NS
+    from openpyxl.xml.functions import Element
+
+    xml_space = f"{{{XML_NS}}}space"
 
     class _SheetWriter(WorksheetWriter):
+        _style_ids: dict[bytes, str]
+
+        def __init__(self, ws: Any, out: Any = None) -> None:
+            super().__init__(ws, out)
+            self._style_ids = {}  # a style array's bytes → its index in the workbook's cell styles
+
         def write_merged_cells(self) -> None:
-            from openpyxl.xml.functions import Element, SubElement
+            from openpyxl.xml.functions import SubElement
 
             sheet: Any = self.ws
             ranges = list(sheet.merged_cells)
@@ -96,6 +114,84 @@ def save_workbook(wb: Any, path: Path) -> None:
                 for r in ranges:
                     SubElement(el, "mergeCell", ref=r.coord)
                 self.xf.send(el)
+
+        def write_row(self, xf: Any, row: Any, row_idx: int) -> None:
+            """openpyxl's row writing with its cell writer inlined for the cells a new sheet holds
+            (empty, numbers, plain text, each with its style): the same XML, without a style lookup
+            (a hash of the cell's style array) per cell nor the cell's coordinate worked out again.
+            Any other cell — a formula, a date, rich text, a link, a comment — goes to openpyxl's writer,
+            and so does every cell while another writer (``files.carry``'s) stands in for it."""
+            write_cell: Any = getattr(ws_writer, "write_cell")  # noqa: B009  # looked up as openpyxl does, each row
+            if write_cell is not lxml_write_cell:
+                super().write_row(xf, row, row_idx)
+                return
+            sheet: Any = self.ws
+            attrs = {"r": str(row_idx)}
+            dim = sheet.row_dimensions.get(row_idx)
+            if dim is not None:
+                attrs.update(_row_attributes(dim))
+            styles = sheet.parent._cell_styles
+            known = self._style_ids
+            r = str(row_idx)
+            element = xf.element
+            with element("row", attrs):
+                for cell in row:
+                    if cell._comment is not None or cell.hyperlink:  # openpyxl's way, cell for cell
+                        if cell._comment is not None:
+                            sheet._comments.append(CommentRecord.from_cell(cell))
+                        if cell._value is not None or cell.has_style or cell._comment:
+                            write_cell(xf, sheet, cell, cell.has_style)
+                        continue
+                    style = cell._style
+                    styled = style is not None and any(style)
+                    value = cell._value
+                    if value is None and not styled:
+                        continue
+                    typ = cell.data_type
+                    if value is not None and not (
+                        (typ == "s" and type(value) is str) or (typ == "n" and type(value) in (int, float))
+                    ):
+                        write_cell(xf, sheet, cell, styled)
+                        continue
+                    c = {"r": _letter(cell.column) + r}
+                    if styled:
+                        key = style.tobytes()
+                        sid = known.get(key)
+                        if sid is None:
+                            sid = known[key] = str(styles.add(style))
+                        c["s"] = sid
+                    c["t"] = "inlineStr" if typ == "s" else typ
+                    if value is None or value == "":
+                        with element("c", c):
+                            pass
+                        continue
+                    with element("c", c):
+                        if typ == "s":
+                            with element("is"):
+                                t = Element("t", {xml_space: "preserve"} if value != value.strip() else {})
+                                t.text = value
+                                xf.write(t)
+                        else:
+                            with element("v"):
+                                xf.write(safe_string(value))
+
+    def _row_attributes(dim: Any) -> dict[str, str]:
+        """``dict(dim)`` as openpyxl's row writer takes it, for a row without a style of its own:
+        its fields in openpyxl's order, those that are set, as text (``customHeight`` when a height
+        is); a styled row, or one missing a field, is openpyxl's own iteration."""
+        d = dim.__dict__
+        if (dim._style is not None and any(dim._style)) or not _ROW_FIELDS.issubset(d):
+            return dict(dim)
+        out = {}
+        for key in ("hidden", "outlineLevel", "collapsed", "ht"):
+            if d[key]:
+                out[key] = safe_string(d[key])
+        if d["ht"] is not None:
+            out["customHeight"] = "1"
+        for key in ("thickBot", "thickTop"):
+            if d[key]:
+                out[key] = safe_string(d[key])
+        return out
 
     class _Writer(ExcelWriter):
         def write_worksheet(self, ws: Any) -> None:  # ExcelWriter's, with the sheet writer above
