@@ -208,8 +208,9 @@ def _try_merge(sheet: SheetData, taken: dict[tuple[int, int], Merge], plan: list
 
 def _table_width(sheet: SheetData, project: Project, top: int) -> int:
     right = max(6, project.columns.get("value", 5) + 1)
+    ncols = sheet.max_col  # the longest row's length: measured once, not once per row
     for r in range(top, project.last_row + 1):
-        for c in range(1, sheet.max_col + 1):
+        for c in range(1, ncols + 1):
             if not _empty(sheet, r, c):
                 right = max(right, c)
     for m in sheet.merges:

@@ -99,6 +99,8 @@ def _keep_runs(current: Any, new: Any) -> Any:
     Rolling a year over replaces four digits by four digits, so each character of the
     new text belongs to the run its old character was in; a bold amount stays bold.
     """
+    if current is None or type(current) is str:
+        return None  # the usual cell, new or plain text: nothing to keep (and no import per cell)
     from openpyxl.cell.rich_text import CellRichText, TextBlock
 
     if not isinstance(current, CellRichText) or not isinstance(new, str) or len(str(current)) != len(new):
