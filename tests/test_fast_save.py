@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from xladdin.files import looks
+from xladdin.files import looks, saving
 from xladdin.files.apply import apply
 from xladdin.files.saving import save_atomic
 from xladdin.model import Merge
@@ -51,7 +51,12 @@ def test_the_import_workbook_is_the_same_file_as_openpyxls(tmp_path, monkeypatch
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
     apply(wb, plan)
-    fast = save_atomic(wb, tmp_path / "fast.xlsx")
+    used: list[Path] = []
+    real = saving.save_workbook
+    with monkeypatch.context() as m:
+        m.setattr(saving, "save_workbook", lambda w, p: (used.append(p), real(w, p)))
+        fast = save_atomic(wb, tmp_path / "fast.xlsx")
+    assert len(used) == 1  # the faster writer did write it (not openpyxl's save in its place)
 
     with monkeypatch.context() as m:
         m.setattr(looks, "merge_all", _openpyxl_merge_all)

@@ -62,12 +62,24 @@ def save_atomic(
 
 def _save(wb: Any, tmp: Path, writing: AbstractContextManager[Any] | None) -> None:
     with writing if writing is not None else contextlib.nullcontext():
-        from openpyxl import Workbook
-
-        if isinstance(wb, Workbook) and not wb.write_only and not wb.read_only:
+        if _openpyxls_own_save(wb):
             save_workbook(wb, tmp)
         else:
-            wb.save(tmp)
+            wb.save(tmp)  # a write-only workbook, or a save put in its place (a test's crash): as it is
+
+
+def _openpyxls_own_save(wb: Any) -> bool:
+    """Whether ``wb.save`` is openpyxl's own save of an ordinary workbook: only then may
+    ``save_workbook`` (the same file, written faster) stand in for it."""
+    from openpyxl import Workbook
+
+    save = getattr(getattr(wb, "save", None), "__func__", None)
+    return (
+        isinstance(wb, Workbook)
+        and getattr(save, "__module__", None) == "openpyxl.workbook.workbook"
+        and not wb.write_only
+        and not wb.read_only
+    )
 
 
 _ROW_FIELDS = {"hidden", "outlineLevel", "collapsed", "ht", "thickBot", "thickTop"}
