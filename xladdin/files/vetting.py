@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from xladdin.errors import FileDamaged, UserError
+from xladdin.errors import DuplicateParts, FileDamaged, UserError
 
 SUPPORTED = {".xlsx", ".xlsm"}
 
@@ -235,6 +235,22 @@ def check_structure(p: Path, zf: zipfile.ZipFile) -> None:
         raise UserError(
             f"{p.name} 解压后大小异常（约 {total // (1024 * 1024)} MB），可能是损坏或恶意构造的文件，已拒绝处理。"
         )
+
+
+def refuse_duplicate_parts(p: Path, zf: zipfile.ZipFile) -> None:
+    """Refuse, for writing, a package with two zip entries of one part name (OPC names ignore case).
+
+    Which copy is "the" part is not defined: Python's zipfile (so openpyxl) and calamine take
+    the last entry, other readers the first, LibreOffice will not open the file at all (Apache
+    POI's duplicate-filename.xlsx). A rewrite keeps one copy and drops the other without anyone
+    knowing which the user saw, so writing is refused; reading (check) reads the last copy.
+    """
+    seen: set[str] = set()
+    for info in zf.infolist():
+        key = info.filename.lower()
+        if key in seen:
+            raise DuplicateParts(p.name, info.filename)
+        seen.add(key)
 
 
 _COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.S)

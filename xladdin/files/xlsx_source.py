@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from xladdin.errors import FileDamaged, UserError
+from xladdin.errors import FileDamaged, NoSheets, UserError
 from xladdin.files.vetting import (
     check_dtds,
     check_structure,
@@ -152,7 +152,7 @@ class XlsxSource:
             _put_percents(rows, percents.get(meta.name, {}))
             out.append(SheetData(meta.name, rows, merges, hidden))
         if not out and wanted is None:
-            raise UserError(f"{p.name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
+            raise NoSheets(p.name)
         return out
 
     def _merge_tuple(self, ranges: Any) -> tuple[Merge, ...]:
