@@ -231,3 +231,32 @@ def test_the_runner_finds_no_unexplained_difference_in_these_files(soffice: str)
     }
     refused = {r.file for r in runs if r.outcome == "refused" and r.command == "mark" and not r.table}
     assert refused == {"poi/duplicate-filename.xlsx", "excelize/BadWorkbook.xlsx"}
+
+
+# --------------------------------------------------------------------------- a workbook told by its content, not its name
+
+
+def test_an_xlsx_named_xls_is_read_and_written_as_the_xlsx_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "表.xlsx"
+    shutil.copyfile(WORKBOOK, src)
+    renamed = tmp_path / "改名.xls"
+    shutil.copyfile(WORKBOOK, renamed)
+    code_x, plain = _run(capsys, "check", str(src), "--format", "json")
+    code, named = _run(capsys, "check", str(renamed), "--format", "json")
+    assert code == code_x and named.replace(renamed.name, "F") == plain.replace(src.name, "F")
+    code, said = _run(capsys, "check", str(renamed), "--mark")
+    marked = tmp_path / "改名-校验.xlsx"  # the default name: an .xlsx, whatever the input's name said
+    assert code == 1 and marked.exists() and "LibreOffice" not in said  # nothing converted
+    assert renamed.read_bytes() == WORKBOOK.read_bytes()
+    code, said = _run(capsys, "fill", str(renamed), "-o", str(tmp_path / "填.xlsx"))
+    assert code == 0 and "LibreOffice" not in said and (tmp_path / "填.xlsx").exists()
+
+
+def test_a_real_xls_is_marked_into_an_xlsx_by_default(
+    soffice: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    xls, _patched = _codepage_1252(soffice, tmp_path)
+    code, said = _run(capsys, "check", str(xls), "--mark")
+    assert code == 1 and (tmp_path / "表-校验.xlsx").exists() and "已由 LibreOffice 转为 .xlsx" in said

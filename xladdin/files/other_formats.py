@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import GarbledText, NoSheets, UserError
-from xladdin.files.vetting import MAX_COMPRESSION_RATIO, MAX_PARTS, MAX_UNPACKED_BYTES, check_dtds, first_bytes
+from xladdin.files.vetting import (
+    MAX_COMPRESSION_RATIO,
+    MAX_PARTS,
+    MAX_UNPACKED_BYTES,
+    check_dtds,
+    first_bytes,
+    is_ooxml_workbook,
+)
 from xladdin.files.xlsx_source import MAX_READ_COLS, MAX_READ_ROWS
 from xladdin.files.xlsx_source import _clean as clean_value
 from xladdin.model import Merge, SheetData
@@ -38,8 +45,11 @@ _SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）�
 
 
 def is_other_format(path: str | os.PathLike[str]) -> bool:
-    """A workbook read through ``CalamineSource`` rather than as .xlsx."""
-    return Path(path).suffix.lower() in OTHER_FORMATS
+    """A workbook read through ``CalamineSource`` rather than as .xlsx: named as one of these formats
+    and not an .xlsx package renamed (``vetting.is_ooxml_workbook``: read and written as the .xlsx it
+    is, nothing converted)."""
+    p = Path(path)
+    return p.suffix.lower() in OTHER_FORMATS and not is_ooxml_workbook(p)
 
 
 def vet_other(path: str | os.PathLike[str]) -> Path:

@@ -189,7 +189,11 @@ class XlsxSource:
             import python_calamine as pc
 
             try:
-                self._wb = pc.CalamineWorkbook.from_path(str(self.path))
+                if self.path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+                    self._wb = pc.CalamineWorkbook.from_path(str(self.path))
+                else:  # an .xlsx renamed (vetting.is_ooxml_workbook): calamine goes by a path's extension
+                    with open(self.path, "rb") as fh:
+                        self._wb = pc.CalamineWorkbook.from_filelike(fh)
             except Exception as exc:  # calamine raises its own error types for broken parts
                 if "Unrecognized sheet" in str(exc):
                     _refuse_sheet_kinds(self.path)
