@@ -58,6 +58,21 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, out.out + out.err
 
 
+def _real_copy(tmp_path: Path, name: str) -> Path:
+    src = tmp_path / Path(name).name
+    shutil.copyfile(FILES / name, src)
+    return src
+
+
+def _writing(capsys: pytest.CaptureFixture[str], src: Path, commands: list[str]) -> list[tuple[list[str], int, str]]:
+    """``check --mark`` and ``commands`` on ``src``, each writing OUT.xlsx beside it: (argv, exit code, output)."""
+    out = []
+    for argv in [["check", "--mark"], *([c] + (["--to", "2027"] if c == "rollover" else []) for c in commands)]:
+        code, said = _run(capsys, argv[0], str(src), *argv[1:], "-o", str(src.with_name("out.xlsx")))
+        out.append((argv, code, said))
+    return out
+
+
 # --------------------------------------------------------------------------- duplicate zip entries
 
 
@@ -96,13 +111,11 @@ def test_a_package_with_two_entries_of_one_name_is_refused_for_writing(
 def test_pois_duplicate_filename_is_read_by_check_and_refused_by_every_writing_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = tmp_path / "duplicate-filename.xlsx"
-    shutil.copyfile(FILES / "poi" / "duplicate-filename.xlsx", src)
+    src = _real_copy(tmp_path, "poi/duplicate-filename.xlsx")
     code, said = _run(capsys, "check", str(src))
     assert code == 1 and "v1" in said  # read (the last copy, as openpyxl and calamine do): no table in it
     expected = str(DuplicateParts(src.name, "xl/worksheets/sheet1.xml"))
-    for argv in (["check", "--mark"], ["clear"], ["format"], ["fill"], ["rollover", "--to", "2027"]):
-        code, said = _run(capsys, argv[0], str(src), *argv[1:], "-o", str(tmp_path / "out.xlsx"))
+    for argv, code, said in _writing(capsys, src, ["clear", "format", "fill", "rollover"]):
         assert code == 2 and expected in said, argv
     assert not (tmp_path / "out.xlsx").exists()
 
@@ -111,10 +124,8 @@ def test_pois_duplicate_filename_is_read_by_check_and_refused_by_every_writing_c
 def test_a_workbook_listing_no_sheet_is_told_so_not_that_it_has_only_chart_sheets(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = tmp_path / "BadWorkbook.xlsx"
-    shutil.copyfile(FILES / "excelize" / "BadWorkbook.xlsx", src)
-    for argv in (["check", "--mark"], ["clear"]):
-        code, said = _run(capsys, argv[0], str(src), *argv[1:], "-o", str(tmp_path / "out.xlsx"))
+    src = _real_copy(tmp_path, "excelize/BadWorkbook.xlsx")
+    for argv, code, said in _writing(capsys, src, ["clear"]):
         assert code == 2 and "BadWorkbook.xlsx 中没有工作表" in said and "图表工作表" not in said, argv
 
 
