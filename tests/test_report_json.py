@@ -85,3 +85,48 @@ def test_a_projects_json_is_the_general_rendering_of_its_data() -> None:
     projects = [*result.projects, ProjectResult("表", "名", None, [odd, weird]), ProjectResult("空", "", 1.5)]
     for p in projects:
         assert project_json(p) == _dumps(p.as_dict(), _PROJECT_INDENT), p.sheet
+
+
+def test_a_selfeval_entry_says_its_kind_and_score() -> None:
+    """A 自评表's entry carries "kind" and "score" (``ProjectResult.as_dict``): the fast template
+    once left them out, so `check --format json` could not tell a 自评表 from a 绩效目标表."""
+    from xladdin.report import _PROJECT_INDENT, _dumps, project_json
+
+    finding = Finding("SELF001", "warning", "表-自评", "C9", "得分不对")
+    for p in (
+        ProjectResult("表-自评", "名", 10.0, [finding], kind="selfeval", score=87.5),
+        ProjectResult("空-自评", "", None, kind="selfeval"),
+    ):
+        text = project_json(p)
+        assert text == _dumps(p.as_dict(), _PROJECT_INDENT)
+        assert json.loads(text)["kind"] == "selfeval" and json.loads(text)["score"] == p.score
+
+
+def test_findings_added_to_a_rendered_entry_give_the_entry_rendered_afresh() -> None:
+    """``with_findings`` keeps the rendered lines of the findings a table had and renders only
+    the added ones: the same text as rendering the table again, whatever the order."""
+    from xladdin.model import Fix
+    from xladdin.report import project_json, with_findings
+    from xladdin.rules import sort_findings
+
+    result = check_file(WORKBOOK)
+    for p in result.projects:
+        if not p.findings:
+            continue
+        text = project_json(p)
+        old = list(p.findings)
+        added = [
+            Finding("WB002", "warning", p.sheet, "A1", "首行之前", None, None),
+            Finding("WB002", "warning", p.sheet, "Z999", "末尾\n换行", "1", "2", Fix("Z999", 1.0, "1", True)),
+            old[0],  # a duplicate of one it had: dropped by the sort, as apply_workbook_rules does
+        ]
+        p.findings = sort_findings([*old, *added])
+        assert with_findings(text, old, p.findings) == project_json(p), p.sheet
+    p = ProjectResult(
+        "表", "名", None, [Finding("X002", "error", "表", "B2", "m"), Finding("X003", "error", "表", "C3", "m")]
+    )
+    text = project_json(p)
+    over_two_lines = text.replace('"message"', '\n"message"', 1)  # as a finding the template cannot write would be
+    assert with_findings(over_two_lines, p.findings, p.findings) is None
+    assert with_findings(text, p.findings, p.findings) == text
+    assert with_findings(project_json(ProjectResult("空", "", None)), [], []) is None

@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from xladdin.fastdata import fast_init
 from xladdin.units import COUNT_UNITS
@@ -192,8 +193,13 @@ def _wan(num: str, unit: str) -> float:
     return x * 10_000 if unit == "亿元" else x / 10_000 if unit == "元" else x
 
 
+@lru_cache(maxsize=2048)
 def scan(text: str) -> Narrative:
-    """Everything the narrative states, with spans into ``text``."""
+    """Everything the narrative states, with spans into ``text``.
+
+    Memoised on the text (a Narrative is immutable): departments copy a goal's wording
+    from project to project and from year to year, and a workbook's check scans each once.
+    """
     try:
         return _scan(text or "")
     except Exception:  # the scanner is best effort; a checker must never die on prose

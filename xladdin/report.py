@@ -6,7 +6,7 @@ The result is data first (``CheckResult.as_dict``); these functions only render 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from json.encoder import encode_basestring as _quote  # what the encoder quotes text with (C)
 from typing import Any
 
@@ -103,11 +103,38 @@ def project_json(p: ProjectResult) -> str:
         f'{{\n{inner}"sheet": {_quote(p.sheet)},\n{inner}"name": {_quote(p.name)},\n'
         f'{inner}"total": {_FLAT.encode(p.total)},\n{inner}"findings": '
     )
+    # a 自评表 says so, and its score, after its findings (``ProjectResult.as_dict``)
+    tail = (
+        "" if p.kind == "project" else f',\n{inner}"kind": {_quote(p.kind)},\n{inner}"score": {_FLAT.encode(p.score)}'
+    )
     if not p.findings:
-        return f"{head}[]\n{_PROJECT_INDENT}}}"
+        return f"{head}[]{tail}\n{_PROJECT_INDENT}}}"
     lines = inner + "  "
     body = f",\n{lines}".join(finding_json(f) for f in p.findings)
-    return f"{head}[\n{lines}{body}\n{inner}]\n{_PROJECT_INDENT}}}"
+    return f"{head}[\n{lines}{body}\n{inner}]{tail}\n{_PROJECT_INDENT}}}"
+
+
+def with_findings(text: str, old: Sequence[Finding], new: Sequence[Finding]) -> str | None:
+    """``project_json`` of a project whose findings went from ``old`` to ``new`` (``old`` plus
+    the workbook rules' findings, sorted again), from ``text``, its entry rendered with ``old``.
+
+    The findings ``old`` and ``new`` share keep their rendered lines; only the added ones are
+    rendered.  Why: the workbook rules run after every part of a parallel check is in, in one
+    process, and add to most tables of a large workbook (prices between projects); rendering
+    those tables again from scratch was a third of that serial tail.  None when ``text`` is
+    not laid out as expected (a finding rendered over several lines): render it afresh.
+    """
+    inner = _PROJECT_INDENT + "  "
+    lines = inner + "  "
+    head, sep, rest = text.partition('"findings": ')
+    if not sep or not old or not rest.startswith("[\n") or not rest.endswith(f"\n{inner}]\n{_PROJECT_INDENT}}}"):
+        return None  # no findings before, or a 自评表's entry (its kind and score follow them)
+    rendered = rest[2:].split("\n")  # each finding on a line of its own, then the two closing lines
+    if len(rendered) != len(old) + 2:
+        return None
+    by_id = {id(f): line.strip().removesuffix(",") for f, line in zip(old, rendered, strict=False)}
+    body = f",\n{lines}".join(by_id.get(id(f)) or finding_json(f) for f in new)
+    return f"{head}{sep}[\n{lines}{body}\n{inner}]\n{_PROJECT_INDENT}}}"
 
 
 def finding_json(f: Finding) -> str:

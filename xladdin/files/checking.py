@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
+import queue
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -26,7 +29,7 @@ from xladdin.errors import EarlierOutput, UserError
 from xladdin.files.sources import Source, open_source
 from xladdin.model import SheetData
 from xladdin.progress import QUIET, Progress
-from xladdin.report import project_json
+from xladdin.report import project_json, with_findings
 from xladdin.rules import all_rules
 from xladdin.settings import SETTINGS_SHEET
 from xladdin.toolsheets.report import earlier_output
@@ -104,8 +107,14 @@ def check_file(
     finally:
         progress.clear()
     # the rules that compare tables, now that every part is in; a table they add to is rendered again
+    tables = {p.key: p for p in result.projects}
+    before = {key: p.findings for key, p in tables.items()}
     for key in apply_workbook_rules(result, result.pending):
-        result.rendered.pop(key, None)
+        text = result.rendered.pop(key, None)
+        if text is not None:
+            again = with_findings(text, before[key], tables[key].findings)
+            if again is not None:
+                result.rendered[key] = again
     result.pending = []
     return result
 
@@ -252,28 +261,62 @@ def _check_part(reader: Source, file: str, names: list[str] | None, opts: _Optio
 
 
 def _work(file: str, names: list[str], opts: _Options, bounds: Any, n: int, floor: int, conn: Any) -> None:
-    """A worker process: take runs from the start until none are left, then send their results.
+    """A worker process: take runs from the start until none are left, sending each run's result.
 
-    Results are sent once, at the end: sending each run's findings as it is done would
-    block this process whenever the other side is busy checking.  Any error stops the
-    whole check and travels back to be raised there; a worker that dies sends nothing,
-    and the runs it took are checked again by the main process.
+    Each result is pickled here as soon as its run is done and handed to a sending thread,
+    which waits on the pipe while this process goes on checking: the main process reads
+    between its own runs, so at the end only the last small run is still to pickle, send and
+    unpickle (sending everything at the end put 2–3 MB of pickling on the critical path).
+    Any error stops the whole check and travels back to be raised there; a worker that dies
+    sends no more, and the runs it took but did not send are checked again by the main process.
     """
-    done: list[tuple[int, int, FileCheck]] = []  # (first sheet, last + 1, result) of each run
     gc.disable()  # see gc_paused; never switched back on: this process ends with the check
+    outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def send() -> None:
+        while (data := outbox.get()) is not None:
+            try:
+                conn.send_bytes(data)
+            except OSError:  # the main process is gone or stopped listening: nothing to tell
+                return
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
     try:
         with open_source(file) as reader:
             while (part := _take(bounds, n, floor, from_end=False)) is not None:
                 lo, hi = part
-                done.append((lo, hi, _check_part(reader, file, names[lo:hi], opts)))
-        conn.send(("ok", done))
+                result = _check_part(reader, file, names[lo:hi], opts)
+                outbox.put(pickle.dumps(("run", lo, hi, result), pickle.HIGHEST_PROTOCOL))
+        outbox.put(pickle.dumps(("ok",), pickle.HIGHEST_PROTOCOL))
     except BaseException as exc:  # reported to the main process, which raises it
         _stop(bounds)
         # an error that cannot be pickled is not sent: the main process sees nothing and redoes the runs
         with suppress(Exception):
-            conn.send(("error", exc, done))
+            outbox.put(pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL))
     finally:
+        outbox.put(None)
+        sender.join()
         conn.close()
+
+
+def _receive(conn: Any, done: dict[int, tuple[int, FileCheck]], wait: bool) -> tuple[bool, BaseException | None]:
+    """Take a worker's messages off its pipe into ``done``: those waiting (``wait`` False), or all
+    up to its last (``wait`` True). (finished, its error): finished when the worker said it
+    was done or failed, or died (its pipe at its end)."""
+    while wait or conn.poll():
+        try:
+            msg = pickle.loads(conn.recv_bytes())
+        except Exception:  # the worker died (or its error could not be unpickled)
+            return True, None
+        if msg[0] == "run":
+            _, lo, hi, result = msg
+            done[lo] = (hi, result)
+        elif msg[0] == "error":
+            return True, msg[1]
+        else:
+            return True, None
+    return False, None
 
 
 def _parallel(
@@ -321,21 +364,24 @@ def _parallel(
         if not procs:
             return None
         done: dict[int, tuple[int, FileCheck]] = {}
+        listening = list(conns)  # the workers that have not said their last
+        error: BaseException | None = None
+
+        def receive(wait: bool) -> None:
+            nonlocal error
+            for conn in list(listening):
+                over, err = _receive(conn, done, wait)
+                if over:
+                    listening.remove(conn)
+                error = error or err
+
         while (part := _take(bounds, n, floor, from_end=True)) is not None:
             lo, hi = part
             progress.step("检查工作表", _taken(bounds, len(names)), len(names))
             done[lo] = (hi, _check_part(reader, file, names[lo:hi], opts))
+            receive(wait=False)  # the workers' runs done meanwhile, unpickled while they go on
         progress.step("检查工作表", len(names), len(names))
-        error: BaseException | None = None
-        for conn in conns:
-            try:
-                msg = conn.recv()
-            except Exception:  # the worker died (or its error could not be unpickled)
-                continue
-            if msg[0] == "error" and error is None:
-                error = msg[1]
-            for lo, hi, res in msg[-1]:
-                done[lo] = (hi, res)
+        receive(wait=True)
         if error is not None:
             raise error
         results: list[FileCheck] = []
