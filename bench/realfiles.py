@@ -236,6 +236,9 @@ class Run:
     seconds: float = 0.0
     message: str = ""
     losses: list[str] = field(default_factory=list)
+    # what a LibreOffice conversion the command announced changes, as README *Limits* documents (not a loss)
+    effects: list[str] = field(default_factory=list)
+    said_recalculated: bool = False  # the command said formula results are left for Excel to recalculate
 
 
 def argv_of(command: str, src: Path, out: Path) -> list[str]:
@@ -349,9 +352,13 @@ def run_one(
     readable: bool,
     original: Path | None = None,
     keep: Path | None = None,
+    said_before: bool = False,
 ) -> Run:
     """One command on ``src``; the output compared with ``original`` (default ``src``: clear of a marked
-    copy must give back the file as it was before marking) and, with ``keep``, kept there."""
+    copy must give back the file as it was before marking) and, with ``keep``, kept there.
+
+    ``said_before``: the run that made ``src`` (the mark of a converted .xls/.xlsb) told the user that
+    formula results are LibreOffice's until Excel recalculates; clear's copy still holds them."""
     out = work / "OUT.xlsx"
     argv = argv_of(command, src, out)
     written = Path(argv[-1])
@@ -380,9 +387,12 @@ def run_one(
         else:
             run.outcome = "accepted"
             changed = tables | ({TABLE_SHEET} if table else set())
-            said = "重新计算" in stderr  # formula results left for Excel to recalculate, as the command said
+            # formula results left for Excel to recalculate, as the command (or the mark before it) said
+            said = run.said_recalculated = "重新计算" in stderr or said_before
             try:
-                run.losses += package_compare.compare(original or src, written, command, changed, recalculated=said)
+                run.losses += package_compare.compare(
+                    original or src, written, command, changed, recalculated=said, effects=run.effects
+                )
             except Exception as exc:  # the comparison's own failure is a finding too
                 run.losses.append(f"comparison failed: {type(exc).__name__}: {exc}")
             if keep is not None:
@@ -457,12 +467,26 @@ def corpus_runs(
                 marked = inputs / ("MARKED" + (".xlsm" if entry.suffix in (".xlsm", ".xltm") else ".xlsx"))
                 with contextlib.suppress(OSError):
                     marked.unlink()
+                said_by_mark = False
                 for command in commands:
                     if command == "clear" and marked.exists():  # clear takes off the marks of the mark run
-                        run = run_one(entry, command, marked, table, work, limit, tables, readable, original=path)
+                        run = run_one(
+                            entry,
+                            command,
+                            marked,
+                            table,
+                            work,
+                            limit,
+                            tables,
+                            readable,
+                            original=path,
+                            said_before=said_by_mark,
+                        )
                     else:
                         keep = marked if command == "mark" and "clear" in commands else None
                         run = run_one(entry, command, path, table, work, limit, tables, readable, keep=keep)
+                        if command == "mark":
+                            said_by_mark = run.said_recalculated
                     runs.append(run)
                     if log is not None:
                         with open(log, "a", encoding="utf-8") as fh:  # one short write per line: lines do not mix
@@ -536,6 +560,7 @@ def summarise(runs: list[Run], entries: list[Entry]) -> dict[str, Any]:
                 "runs": len(rs),
                 "outcomes": dict(outcomes),
                 "losses": sum(1 for r in rs if r.losses),
+                "conversion_effects": sum(1 for r in rs if r.effects and not r.losses),
                 "refused_unreadable": sum(1 for r in refused if not r.readable),
                 "reasons": dict(Counter(item for r in refused for item in reason_items(r.message)).most_common()),
             }
@@ -549,6 +574,7 @@ def summarise(runs: list[Run], entries: list[Entry]) -> dict[str, Any]:
         "readable_by_check": len(readable),
         "share_of_readable": round(accepted / len(readable), 4) if readable else None,
     }
+    out["conversion_effects"] = [asdict(r) for r in runs if r.effects and not r.losses]
     out["problems"] = [
         asdict(r) for r in runs if r.outcome in ("internal", "traceback", "hang", "no-output") or r.losses
     ]
@@ -586,7 +612,15 @@ def main(argv: list[str] | None = None) -> int:
         done = [Run(**json.loads(line)) for line in args.summarise.read_text(encoding="utf-8").splitlines() if line]
         summary = summarise(done, entries)
         summary["files"] = len({r.file for r in done})
-        print(json.dumps({k: v for k, v in summary.items() if k != "problems"}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {k: v for k, v in summary.items() if k not in ("problems", "conversion_effects")},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        for p in summary["conversion_effects"]:  # documented in README Limits: listed, not problems
+            print(f"{p['file']} {p['command']}: conversion effect {p['effects'][:2]}")
         for p in summary["problems"]:
             print(
                 f"{p['file']} {p['command']}{' +表' if p['table'] else ''}: {p['outcome']} {p['message'][:150]} {p['losses'][:3]}"
@@ -610,7 +644,14 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps({"summary": summary, "runs": [asdict(r) for r in runs]}, ensure_ascii=False, indent=1),
             encoding="utf-8",
         )
-    print(json.dumps({k: v for k, v in summary.items() if k != "problems"}, ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {k: v for k, v in summary.items() if k not in ("problems", "conversion_effects")},
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
+    print(f"conversion effects (README Limits): {len(summary['conversion_effects'])}")
     print(f"problems: {len(summary['problems'])}")
     return 0 if not summary["problems"] else 1
 

@@ -89,3 +89,33 @@ class EarlierOutput(UserError):
     def __init__(self, name: str, what: str) -> None:
         super().__init__(f"{name} 是{what}，不作为报送文件检查。", exit_code=0)
         self.what = what
+
+
+class DuplicateParts(UserError):
+    """A package holding two zip entries of one name (OPC names ignore case): readers disagree on which
+    copy is the workbook (Python's zipfile and calamine take the last, others the first, LibreOffice
+    refuses the file), so whatever xladdin wrote back would silently keep one and drop the other."""
+
+    def __init__(self, name: str, part: str) -> None:
+        super().__init__(
+            f"{name} 文件内部有重名的部件（{part}），不同软件读到的内容可能不同，无法安全写回；"
+            "请在 Excel 中打开并另存为后再试。"
+        )
+
+
+class NoSheets(UserError):
+    """The workbook lists no sheet at all (whatever parts its package holds)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
+
+
+class GarbledText(UserError):
+    """An .xls whose texts the built-in reader decodes wrongly (files/other_formats.py ``_garbled``) and no
+    LibreOffice to read it right: reading on would show the user garbled text and miss the table."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"{name} 中的文字编码写法特殊，需要 LibreOffice 才能正确读取，但本机没有安装 LibreOffice。"
+            "请在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）后再试（或安装 LibreOffice 后再试）。"
+        )

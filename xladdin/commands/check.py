@@ -91,8 +91,12 @@ MARKED_SUFFIX = "-校验"  # a marked copy is 原名-校验.xlsx: never taken fo
 
 
 def marked_name(path: Path) -> Path:
-    """社保局.xlsx → 社保局-校验.xlsx (beside it, or in the folder it is mirrored into)."""
-    return path.with_name(f"{path.stem}{MARKED_SUFFIX}{path.suffix}")
+    """社保局.xlsx → 社保局-校验.xlsx (beside it, or in the folder it is mirrored into); an .xls, .xlsb,
+    .ods or .et is written as a new .xlsx (社保局.xls → 社保局-校验.xlsx), and so is an .xlsx renamed."""
+    from xladdin.files.other_formats import OTHER_FORMATS
+
+    suffix = ".xlsx" if path.suffix.lower() in OTHER_FORMATS else path.suffix
+    return path.with_name(f"{path.stem}{MARKED_SUFFIX}{suffix}")
 
 
 def _file_settings(args: argparse.Namespace) -> bool:

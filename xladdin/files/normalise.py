@@ -139,12 +139,18 @@ def prepare(source: Path) -> Prepared:
     with Package(source) as pkg:
         strict = pkg.strict()
         renames = _case_renames(pkg)
-    if not strict and not renames:
+    # an .xlsx renamed .xls (vetting.is_ooxml_workbook) is loaded as the .xlsx it is: openpyxl goes by the name
+    renamed = source.suffix.lower() not in (".xlsx", ".xlsm", ".xltx", ".xltm")
+    if not strict and not renames and not renamed:
         return Prepared(source, source)
     folder = Path(tempfile.mkdtemp(prefix="xladdin-"))
-    prepared = Prepared(folder / ("input" + source.suffix.lower()), source, strict=strict, folder=folder)
+    suffix = ".xlsx" if renamed else source.suffix.lower()
+    prepared = Prepared(folder / ("input" + suffix), source, strict=strict, folder=folder)
     try:
-        _rewrite(source, prepared.path, strict, renames)
+        if strict or renames:
+            _rewrite(source, prepared.path, strict, renames)
+        else:
+            shutil.copyfile(source, prepared.path)
     except BaseException:
         prepared.close()
         raise

@@ -18,8 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from xladdin.errors import UserError
-from xladdin.files.vetting import MAX_COMPRESSION_RATIO, MAX_PARTS, MAX_UNPACKED_BYTES, check_dtds, first_bytes
+from xladdin.errors import GarbledText, NoSheets, UserError
+from xladdin.files.vetting import (
+    MAX_COMPRESSION_RATIO,
+    MAX_PARTS,
+    MAX_UNPACKED_BYTES,
+    check_dtds,
+    first_bytes,
+    is_ooxml_workbook,
+)
 from xladdin.files.xlsx_source import MAX_READ_COLS, MAX_READ_ROWS
 from xladdin.files.xlsx_source import _clean as clean_value
 from xladdin.model import Merge, SheetData
@@ -38,8 +45,11 @@ _SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）�
 
 
 def is_other_format(path: str | os.PathLike[str]) -> bool:
-    """A workbook read through ``CalamineSource`` rather than as .xlsx."""
-    return Path(path).suffix.lower() in OTHER_FORMATS
+    """A workbook read through ``CalamineSource`` rather than as .xlsx: named as one of these formats
+    and not an .xlsx package renamed (``vetting.is_ooxml_workbook``: read and written as the .xlsx it
+    is, nothing converted)."""
+    p = Path(path)
+    return p.suffix.lower() in OTHER_FORMATS and not is_ooxml_workbook(p)
 
 
 def vet_other(path: str | os.PathLike[str]) -> Path:
@@ -104,6 +114,7 @@ class CalamineSource:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = p = vet_other(path)
+        self._converted = False
         import python_calamine as pc
 
         try:
@@ -129,6 +140,34 @@ class CalamineSource:
         self._wb = None
 
     def read(self, names: Iterable[str] | None = None) -> list[SheetData]:
+        sheets = self._read(names)
+        if not self._converted and any(_garbled(sh) for sh in sheets):
+            before = self.names  # the misread names a caller may have asked by: the same sheets, in order
+            self._reopen_converted()
+            after = dict(zip(before, self.names, strict=False))
+            sheets = self._read(None if names is None else [after.get(n, n) for n in names])
+        return sheets
+
+    def _reopen_converted(self) -> None:
+        """Read the workbook from LibreOffice's .xlsx of it from now on (see ``_garbled``)."""
+        import io
+
+        import python_calamine as pc
+
+        from xladdin.files.pdf import find_soffice, soffice_convert
+
+        if find_soffice() is None:
+            raise GarbledText(self.path.name)
+        with tempfile.TemporaryDirectory(prefix="xladdin-xlsx-") as tmp:
+            src = self.path
+            if src.suffix.lower() != ".xls":  # LibreOffice knows the bytes by the .xls name
+                src = Path(tmp) / (self.path.stem + ".xls")
+                src.write_bytes(self.path.read_bytes())
+            data = soffice_convert(src, Path(tmp), "xlsx:Calc MS Excel 2007 XML", ".xlsx").read_bytes()
+        self._wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self._converted = True
+
+    def _read(self, names: Iterable[str] | None = None) -> list[SheetData]:
         wanted = set(names) if names is not None else None
         out: list[SheetData] = []
         for meta in self._wb.sheets_metadata:
@@ -147,8 +186,27 @@ class CalamineSource:
             hidden = "Visible" not in str(meta.visible)
             out.append(SheetData(meta.name, rows, merges, hidden, merges_known=ranges is not None))
         if not out and wanted is None:
-            raise UserError(f"{self.path.name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
+            raise NoSheets(self.path.name)
         return out
+
+
+def _garbled(sheet: SheetData) -> bool:
+    """Text calamine decoded wrongly: a NUL character, which no cell Excel or WPS writes holds.
+
+    An .xls (BIFF8) stores every text as UTF-16, whatever its CODEPAGE record says; a file
+    written by another program with CODEPAGE 1252 (ExcelDataReader's
+    Test_git_issue_111_NoRowRecords.xls) is decoded by calamine through that code page, so
+    "Jan" reads "J\\x00a\\x00n\\x00" — a table header would not be found, a name not matched.
+    LibreOffice reads such files right, so the workbook is then read from its conversion.
+    """
+    return any(_misdecoded(v) for v in (sheet.name, *(v for row in sheet.rows for v in row)))
+
+
+def _misdecoded(v: Any) -> bool:
+    # a NUL: the zero high byte of an ASCII character's UTF-16 taken for a character; U+FFFD: UTF-16
+    # bytes a multi-byte code page (GBK) could not decode. A text of CJK characters only can decode
+    # into other characters without either sign: a table always holds some digits, which show it.
+    return isinstance(v, str) and ("\x00" in v or "\ufffd" in v)
 
 
 # --------------------------------------------------------------------------- writing commands

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from xladdin.errors import FileDamaged, UserError
+from xladdin.errors import DuplicateParts, FileDamaged, UserError
 
 SUPPORTED = {".xlsx", ".xlsm"}
 
@@ -93,13 +93,32 @@ def vet_path(path: str | os.PathLike[str]) -> Path:
             )
         hint = _UNSUPPORTED_HINTS.get(suffix, "这不是 .xlsx 格式的工作簿")
         raise UserError(f"{p.name}：{hint}，{_READ}。{_SAVE_AS}")
-    if suffix in _UNSUPPORTED_HINTS:
+    if suffix in _UNSUPPORTED_HINTS and not is_ooxml_workbook(p):
         raise UserError(f"{p.name}：{_UNSUPPORTED_HINTS[suffix]}，{_READ}。{_SAVE_AS}")
     if p.stat().st_size == 0:
         raise UserError(f"{p.name} 是空文件（0 字节），不是工作簿。请重新保存或重新获取该文件。")
     if not head.startswith(b"PK"):
         raise UserError(f"{p.name} 不是 Excel 工作簿（文件内容不是 .xlsx 格式）。{_SAVE_AS}")
     return p
+
+
+def is_ooxml_workbook(p: Path) -> bool:
+    """The bytes are an .xlsx/.xlsm package, whatever the file's name says (an .xlsx renamed .xls).
+
+    The one place a workbook's format is told by its content rather than its extension: a zip
+    from its first byte (an OLE2 .xls can carry small zip packages inside, which
+    ``zipfile.is_zipfile`` finds), with content types and an XML workbook part (not an .xlsb's
+    ``workbook.bin``). False for anything unreadable: the usual vetting then says why.
+    """
+    try:
+        with p.open("rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(p) as zf:
+            lower = {n.lower() for n in zf.namelist()}
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
+    return "[content_types].xml" in lower and any(n.startswith("xl/workbook") and n.endswith(".xml") for n in lower)
 
 
 def _ole_kind(p: Path) -> str:
@@ -235,6 +254,22 @@ def check_structure(p: Path, zf: zipfile.ZipFile) -> None:
         raise UserError(
             f"{p.name} 解压后大小异常（约 {total // (1024 * 1024)} MB），可能是损坏或恶意构造的文件，已拒绝处理。"
         )
+
+
+def refuse_duplicate_parts(p: Path, zf: zipfile.ZipFile) -> None:
+    """Refuse, for writing, a package with two zip entries of one part name (OPC names ignore case).
+
+    Which copy is "the" part is not defined: Python's zipfile (so openpyxl) and calamine take
+    the last entry, other readers the first, LibreOffice will not open the file at all (Apache
+    POI's duplicate-filename.xlsx). A rewrite keeps one copy and drops the other without anyone
+    knowing which the user saw, so writing is refused; reading (check) reads the last copy.
+    """
+    seen: set[str] = set()
+    for info in zf.infolist():
+        key = info.filename.lower()
+        if key in seen:
+            raise DuplicateParts(p.name, info.filename)
+        seen.add(key)
 
 
 _COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.S)

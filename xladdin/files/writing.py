@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xladdin.conventions import TOOL_SHEETS
-from xladdin.errors import FileDamaged, FileLocked, OutputIsInput, UserError
+from xladdin.errors import FileDamaged, FileLocked, NoSheets, OutputIsInput, UserError
 from xladdin.files.other_formats import OTHER_FORMATS, as_xlsx, is_other_format
 from xladdin.files.saving import copy_atomic, is_read_only, lock_file, save_atomic
-from xladdin.files.vetting import check_readable, failure_detail, zip_errors
+from xladdin.files.vetting import check_readable, failure_detail, open_package, refuse_duplicate_parts, zip_errors
 from xladdin.files.workbooks import sheet_from_openpyxl
 from xladdin.model import SheetData
 from xladdin.progress import QUIET, Progress
@@ -99,6 +99,8 @@ def load_for_edit(source: str | Path) -> Any:
     text they expand to are checked here, before openpyxl unpacks anything), then loaded.
     """
     p = check_readable(source)
+    with open_package(p) as zf:
+        refuse_duplicate_parts(p, zf)
     _refuse_too_big_to_edit(p)
     from openpyxl import load_workbook
 
@@ -128,6 +130,8 @@ def load_for_edit(source: str | Path) -> Any:
                 f"{p.name} 中有 xladdin 修改工作簿时读不懂的写法{f'（{what}）' if what else ''}，没有修改。"
                 "请用 Excel 或 WPS 打开后另存一次再试。"
             ) from None
+        if not wb.sheetnames:  # a workbook part listing no sheet at all (excelize's BadWorkbook.xlsx)
+            raise NoSheets(p.name)
         if not wb.worksheets:
             raise UserError(f"{p.name} 中没有可以修改的工作表（只有图表工作表或宏表）。")
         _refuse_absurd_used_range(p, wb)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from xladdin.errors import FileDamaged, UserError
+from xladdin.errors import FileDamaged, NoSheets, UserError
 from xladdin.files.vetting import (
     check_dtds,
     check_structure,
@@ -152,7 +152,7 @@ class XlsxSource:
             _put_percents(rows, percents.get(meta.name, {}))
             out.append(SheetData(meta.name, rows, merges, hidden))
         if not out and wanted is None:
-            raise UserError(f"{p.name} 中没有工作表。请确认这是填好的绩效目标表工作簿。")
+            raise NoSheets(p.name)
         return out
 
     def _merge_tuple(self, ranges: Any) -> tuple[Merge, ...]:
@@ -189,7 +189,11 @@ class XlsxSource:
             import python_calamine as pc
 
             try:
-                self._wb = pc.CalamineWorkbook.from_path(str(self.path))
+                if self.path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+                    self._wb = pc.CalamineWorkbook.from_path(str(self.path))
+                else:  # an .xlsx renamed (vetting.is_ooxml_workbook): calamine goes by a path's extension
+                    with open(self.path, "rb") as fh:
+                        self._wb = pc.CalamineWorkbook.from_filelike(fh)
             except Exception as exc:  # calamine raises its own error types for broken parts
                 if "Unrecognized sheet" in str(exc):
                     _refuse_sheet_kinds(self.path)
