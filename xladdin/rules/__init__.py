@@ -247,14 +247,22 @@ def select_rules(
     rules: list[Rule], select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
 ) -> list[Rule]:
     """Filter by codes, prefixes (``FUND``) or globs (``VAL00*``), as ruff does."""
+    sel = tuple(p.strip().upper() for p in (select or []) if p.strip())
+    ign = tuple(p.strip().upper() for p in (ignore or []) if p.strip())
+    return list(_selected(tuple(rules), sel, ign))
 
-    def matches(r: Rule, pats: list[str]) -> bool:
+
+@functools.lru_cache(maxsize=64)
+def _selected(rules: tuple[Rule, ...], sel: tuple[str, ...], ign: tuple[str, ...]) -> tuple[Rule, ...]:
+    """``select_rules`` worked out once per choice: every part of a parallel check, and each of
+    its steps, asks again with the same patterns (a --select of 46 codes matched 76 rules
+    fifty thousand times through fnmatch in a 1,000-table check)."""
+
+    def matches(r: Rule, pats: tuple[str, ...]) -> bool:
         return any(_matches(r, p) for p in pats if p)
 
-    sel = [p.strip().upper() for p in (select or []) if p.strip()]
-    ign = [p.strip().upper() for p in (ignore or []) if p.strip()]
     out = [r for r in rules if not sel or matches(r, sel) or "ALL" in sel]
-    return [r for r in out if not matches(r, ign)]
+    return tuple(r for r in out if not matches(r, ign))
 
 
 def _matches(r: Rule, pattern: str) -> bool:
@@ -262,6 +270,7 @@ def _matches(r: Rule, pattern: str) -> bool:
     return _matches_code(r.code, pattern) or r.name == pattern.lower()
 
 
+@functools.lru_cache(maxsize=4096)
 def _matches_code(code: str, pattern: str) -> bool:
     return code == pattern or code.startswith(pattern) or fnmatch.fnmatch(code, pattern)
 
