@@ -195,6 +195,9 @@ def _compare_converted(
     try:
         parts = {name: part for name, _kind, _state, part in pb.sheets()}
         formulas = {name: _formulas(pb, part) for name, part in parts.items()} if recalculated else {}
+        # the cells an array formula fills (a dynamic array's spill, B13:B17 of one UNIQUE in sheetjs'
+        # metadata_2019.xls) hold its results, which LibreOffice recalculated like the formula's own cell
+        arrays = {name: _array_cells(pb, part) for name, part in parts.items()} if recalculated else {}
     finally:
         pb.close()
     losses = []
@@ -215,7 +218,7 @@ def _compare_converted(
         ca = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in ca.items()}
         # loosely: LibreOffice's .xlsx spells some values otherwise (3 as 3.0, a formula's FALSE as 0)
         diff = [k for k in ca.keys() | cb.keys() if not _converted_equal(ca.get(k), cb.get(k))]
-        recalc = [k for k in diff if _ref(*k) in formulas.get(name, {})]
+        recalc = [k for k in diff if _ref(*k) in formulas.get(name, {}) or k in arrays.get(name, set())]
         if recalc:
             r, c = min(recalc)
             if effects is not None:
@@ -224,6 +227,17 @@ def _compare_converted(
                     f"R{r}C{c}: {ca.get((r, c))!r} → {cb.get((r, c))!r}"
                 )
             diff = [k for k in diff if k not in recalc]
+        # Excel counts 1900 as a leap year, LibreOffice does not: a date before 1900-03-01 converted to an
+        # .xlsx is shown one day later by Excel (sheetjs' number_format.ods, 1900-01-01 → 1900-01-02)
+        early = [k for k in diff if _day_before_1900_march(ca.get(k), cb.get(k))]
+        if early:
+            r, c = min(early)
+            if effects is not None:
+                effects.append(
+                    f"sheet {name!r}: {len(early)} dates before 1900-03-01 one day later (Excel's 1900 leap year), "
+                    f"first R{r}C{c}: {ca.get((r, c))!r} → {cb.get((r, c))!r}"
+                )
+            diff = [k for k in diff if k not in early]
         if diff:
             r, c = min(diff)
             losses.append(
@@ -241,7 +255,74 @@ def _converted_equal(x: Any, y: Any) -> bool:
         return f"{x:.15g}" == f"{y:.15g}"  # LibreOffice writes 15 significant digits, as Excel shows them
     if isinstance(x, int | float) and isinstance(y, dt.date) and not isinstance(x, bool):
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(x)) == (y.date() if isinstance(y, dt.datetime) else y)
+    # calamine types one stored number by the cell's format, and the formats of an .ods and of its
+    # .xlsx differ: a duration "PT296296H17M36S" read from the .ods is the datetime 1933-10-18 16:17:36
+    # of the .xlsx, a negative number in a time format the time of its fraction — the same number
+    sx, sy = _serial(x), _serial(y)
+    if sx is not None and sy is not None:
+        if isinstance(x, dt.time) or isinstance(y, dt.time):
+            return abs((sx - sy) % 1.0) < 1e-6 or abs((sx - sy) % 1.0 - 1.0) < 1e-6
+        # calamine dates an .xlsx's serial below 61 by Excel's count (serial 1 is 1900-01-01, one day
+        # more than the days since 1899-12-30): a duration of one day read as the date 1900-01-01
+        # (two dates a day apart are not that: see ``_day_before_1900_march``, a conversion effect)
+        shift = [1.0] if _before_1900_march(x) != _before_1900_march(y) and not (_is_date(x) and _is_date(y)) else []
+        return any(abs(sx - sy + d * (1 if _before_1900_march(y) else -1)) < 1e-6 for d in [0.0, *shift])
     return _loosely_equal(x, y)
+
+
+def _is_date(v: Any) -> bool:
+    import datetime as dt
+
+    return isinstance(v, dt.date)
+
+
+def _before_1900_march(v: Any) -> bool:
+    import datetime as dt
+
+    if not isinstance(v, dt.date):
+        return False
+    return (v.date() if isinstance(v, dt.datetime) else v) < dt.date(1900, 3, 1)
+
+
+_ISO_DURATION = re.compile(r"^(-)?P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$")
+
+
+def _serial(v: Any) -> float | None:
+    """A date, time, duration or number as Excel's serial number of days (None for anything else)."""
+    import datetime as dt
+
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        return float(v)
+    if isinstance(v, dt.datetime):
+        return (v - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    if isinstance(v, dt.date):
+        return float((v - dt.date(1899, 12, 30)).days)
+    if isinstance(v, dt.time):
+        return (v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6) / 86400
+    if isinstance(v, dt.timedelta):
+        return v.total_seconds() / 86400
+    if isinstance(v, str) and v.startswith(("P", "-P")):
+        m = _ISO_DURATION.match(v)
+        if m and any(m.groups()[1:]):
+            d, h, mi, sec = (float(g or 0) for g in m.groups()[1:])
+            days = d + h / 24 + mi / 1440 + sec / 86400
+            return -days if m.group(1) else days
+    return None
+
+
+def _day_before_1900_march(x: Any, y: Any) -> bool:
+    """``y`` is the date ``x`` one day later, and ``x`` lies before 1900-03-01 (see ``_compare_converted``)."""
+    import datetime as dt
+
+    if not isinstance(x, dt.date) or not isinstance(y, dt.date):
+        return False
+    day = x.date() if isinstance(x, dt.datetime) else x
+    if day >= dt.date(1900, 3, 1):
+        return False
+    sx, sy = _serial(x), _serial(y)
+    return sx is not None and sy is not None and abs(sy - sx - 1) < 1e-6
 
 
 def _values(path: Path) -> dict[str, list[list[Any]]]:
@@ -355,6 +436,25 @@ def _formulas(pkg: Package, part: str) -> dict[str, str]:
             if text or f.get("t") in ("array", "dataTable"):
                 out[ref] = text
         el.clear()
+    return out
+
+
+_ARRAY_REF = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*\bt=["']array["'][^>]*\bref=["']([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?["']"""
+)
+
+
+def _array_cells(pkg: Package, part: str) -> set[tuple[int, int]]:
+    """(row, col) of every cell an array formula of the part fills (its ``ref`` range)."""
+    data = pkg.read(part)
+    out: set[tuple[int, int]] = set()
+    if not data or b"array" not in data:
+        return out
+    for m in _ARRAY_REF.finditer(data):
+        c0, r0 = _col(m.group(1).decode()), int(m.group(2))
+        c1, r1 = (_col(m.group(3).decode()), int(m.group(4))) if m.group(3) else (c0, r0)
+        if (r1 - r0 + 1) * (c1 - c0 + 1) <= 100_000:
+            out.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
     return out
 
 

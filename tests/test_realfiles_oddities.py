@@ -271,3 +271,50 @@ def test_a_real_xls_is_marked_into_an_xlsx_by_default(
     xls, _patched = _codepage_1252(soffice, tmp_path)
     code, said = _run(capsys, "check", str(xls), "--mark")
     assert code == 1 and (tmp_path / "表-校验.xlsx").exists() and "已由 LibreOffice 转为 .xlsx" in said
+
+
+@needs_corpus
+def test_every_pivot_cache_keeps_its_own_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """openpyxl links every pivot cache definition to pivotCacheRecords1.xml when a workbook has
+    several (it writes the link before it numbers the records); caches 2 and 3 of ClosedXML's
+    pivottable_double_field_filter.xlsx then read the first cache's records, which Excel repairs
+    away. Each definition must link records of its own, with as many fields as it declares."""
+    import re
+
+    src = tmp_path / "pivots.xlsx"
+    shutil.copy(FILES / "closedxml" / "pivottable_double_field_filter.xlsx", src)
+    out = tmp_path / "marked.xlsx"
+    code, text = _run(capsys, "check", str(src), "--mark", "-o", str(out))
+    assert code in (0, 1) and out.exists(), text
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        definitions = sorted(n for n in names if re.fullmatch(r"xl/pivotCache/pivotCacheDefinition\d+\.xml", n))
+        assert len(definitions) == 3
+        linked = []
+        for d in definitions:
+            rels = z.read(d.replace("pivotCache/", "pivotCache/_rels/") + ".rels").decode()
+            target = re.search(r'Target="/?([^"]+)"', rels).group(1)  # type: ignore[union-attr]
+            target = target if target.startswith("xl/") else "xl/pivotCache/" + target
+            linked.append(target)
+            fields = int(re.search(r'<cacheFields count="(\d+)"', z.read(d).decode()).group(1))  # type: ignore[union-attr]
+            first = re.search(r"<r>(.*?)</r>", z.read(target).decode()).group(1)  # type: ignore[union-attr]
+            assert len(re.findall(r"<[xnsbmde][ />]", first)) == fields, (d, target)
+        assert len(set(linked)) == 3 and set(linked) <= names
+
+
+def test_the_comparison_of_a_converted_file_tells_a_number_by_its_serial() -> None:
+    """The corpus runner compares an .ods/.xls with LibreOffice's .xlsx of it by what calamine reads,
+    and calamine types one stored number by the cell's format: a duration, the datetime of its serial,
+    a negative number in a time format the time of its fraction are one number. A date before
+    1900-03-01 shown a day later (Excel counts 1900 as a leap year) is a conversion effect, not equal."""
+    import datetime as dt
+
+    pc = _bench("package_compare")
+    assert pc._converted_equal("PT296296H17M36S", dt.datetime(1933, 10, 18, 16, 17, 36))
+    assert pc._converted_equal(-1.2000000000116415, dt.time(19, 12))
+    assert pc._converted_equal("PT24H0M0S", dt.date(1900, 1, 1))  # serial 1: Excel's 1900-01-01
+    assert not pc._converted_equal("PT25H0M0S", dt.date(1900, 1, 1))
+    assert not pc._converted_equal(dt.datetime(1900, 1, 1), dt.date(1900, 1, 2))
+    assert pc._day_before_1900_march(dt.datetime(1900, 1, 1), dt.date(1900, 1, 2))
+    assert not pc._day_before_1900_march(dt.date(1901, 1, 1), dt.date(1901, 1, 2))
+    assert not pc._converted_equal(3.5, dt.time(12, 0, 1))

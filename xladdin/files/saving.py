@@ -62,10 +62,34 @@ def save_atomic(
 
 def _save(wb: Any, tmp: Path, writing: AbstractContextManager[Any] | None) -> None:
     with writing if writing is not None else contextlib.nullcontext():
+        number_pivot_records(wb)
         if _openpyxls_own_save(wb):
             save_workbook(wb, tmp)
         else:
             wb.save(tmp)  # a write-only workbook, or a save put in its place (a test's crash): as it is
+
+
+def number_pivot_records(wb: Any) -> None:
+    """Give each pivot cache's records the number openpyxl's writer will give its cache, now.
+
+    openpyxl (3.1) writes a cache definition's link to its records *before* it numbers the
+    records after the cache, so in a workbook of several pivot caches every definition
+    pointed at ``pivotCacheRecords1.xml``: caches 2, 3 … were saved with the first cache's
+    records and their own left unlinked — Excel then repairs or drops those pivot tables
+    (found by the real-file corpus run on ClosedXML's pivottable_double_field_filter.xlsx).
+    The caches are numbered here exactly as ``ExcelWriter._write_worksheets`` numbers them
+    (sheet order, a set of the caches met), so the link and the part agree.
+    """
+    if getattr(wb, "write_only", False) or not hasattr(wb, "worksheets"):
+        return
+    caches: set[Any] = set()
+    for ws in wb.worksheets:
+        for pivot in getattr(ws, "_pivots", ()):
+            if pivot.cache in caches:
+                continue
+            caches.add(pivot.cache)
+            if pivot.cache.records is not None:
+                pivot.cache.records._id = len(caches)
 
 
 def _openpyxls_own_save(wb: Any) -> bool:
