@@ -634,11 +634,13 @@ PART_ZH = {
 
 
 def _parts(source: Package, out: Package, fp: Footprint) -> list[str]:
-    """Parts of each kind, those of the input that something links to (a part nothing links to is
-    never shown by any application: leaving it out loses nothing)."""
-    linked = {p.lower() for r in source.rels("") if not r.external for p in source.closure(r.target)}
-    a = Counter(ct for name, ct in source.content_types().items() if name in linked)
-    b = Counter(out.content_types().values())
+    """Parts of each kind that something links to, in the input and in the written file (a part
+    nothing links to is never shown by any application: leaving it out loses nothing, and
+    writing one keeps nothing — openpyxl once linked three pivot caches to the first one's
+    records and left the other two records unlinked, which a count of all parts took for kept)."""
+    linked_in, linked_out = _linked_parts(source), _linked_parts(out)
+    a = Counter(ct for name, ct in source.content_types().items() if name in linked_in)
+    b = Counter(ct for name, ct in out.content_types().items() if name in linked_out)
     losses: list[str] = []
     for ct, n in sorted(a.items()):
         if b.get(ct, 0) >= n or not ct or any(x in ct for x in REBUILT):
@@ -649,6 +651,11 @@ def _parts(source: Package, out: Package, fp: Footprint) -> list[str]:
         if not any(name in loss for loss in losses):
             losses.append(name)
     return losses
+
+
+def _linked_parts(pkg: Package) -> set[str]:
+    """The package's parts reached from its root relationships (names in lower case)."""
+    return {p.lower() for r in pkg.rels("") if not r.external for p in pkg.closure(r.target)}
 
 
 def loss_message(losses: list[str]) -> str:
