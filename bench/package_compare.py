@@ -219,31 +219,39 @@ def _compare_converted(
         # loosely: LibreOffice's .xlsx spells some values otherwise (3 as 3.0, a formula's FALSE as 0)
         diff = [k for k in ca.keys() | cb.keys() if not _converted_equal(ca.get(k), cb.get(k))]
         recalc = [k for k in diff if _ref(*k) in formulas.get(name, {}) or k in arrays.get(name, set())]
-        if recalc:
-            r, c = min(recalc)
-            if effects is not None:
-                effects.append(
-                    f"sheet {name!r}: {len(recalc)} formula results recalculated by LibreOffice, first "
-                    f"R{r}C{c}: {ca.get((r, c))!r} → {cb.get((r, c))!r}"
-                )
-            diff = [k for k in diff if k not in recalc]
+        diff = _as_effects(
+            diff, recalc, f"sheet {name!r}: {{n}} formula results recalculated by LibreOffice", ca, cb, effects
+        )
         # Excel counts 1900 as a leap year, LibreOffice does not: a date before 1900-03-01 converted to an
         # .xlsx is shown one day later by Excel (sheetjs' number_format.ods, 1900-01-01 → 1900-01-02)
         early = [k for k in diff if _day_before_1900_march(ca.get(k), cb.get(k))]
-        if early:
-            r, c = min(early)
-            if effects is not None:
-                effects.append(
-                    f"sheet {name!r}: {len(early)} dates before 1900-03-01 one day later (Excel's 1900 leap year), "
-                    f"first R{r}C{c}: {ca.get((r, c))!r} → {cb.get((r, c))!r}"
-                )
-            diff = [k for k in diff if k not in early]
+        what = f"sheet {name!r}: {{n}} dates before 1900-03-01 one day later (Excel's 1900 leap year)"
+        diff = _as_effects(diff, early, what, ca, cb, effects)
         if diff:
             r, c = min(diff)
             losses.append(
                 f"sheet {name!r}: {len(diff)} cell values differ, first R{r}C{c}: {ca.get((r, c))!r} → {cb.get((r, c))!r}"
             )
     return losses
+
+
+def _as_effects(
+    diff: list[tuple[int, int]],
+    cells: list[tuple[int, int]],
+    what: str,
+    ca: dict[tuple[int, int], Any],
+    cb: dict[tuple[int, int], Any],
+    effects: list[str] | None,
+) -> list[tuple[int, int]]:
+    """``diff`` without ``cells``, which are listed in ``effects`` as one documented conversion effect
+    (``what`` with ``{n}`` for their number, then the first of them)."""
+    if not cells:
+        return diff
+    r, c = min(cells)
+    if effects is not None:
+        effects.append(f"{what.format(n=len(cells))}, first R{r}C{c}: {ca.get((r, c))!r} → {cb.get((r, c))!r}")
+    gone = set(cells)
+    return [k for k in diff if k not in gone]
 
 
 def _converted_equal(x: Any, y: Any) -> bool:
