@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xladdin.files.package import Package, rels_name
+from xladdin.files.vetting import OOXML_SUFFIXES
 
 # ISO/IEC 29500-1 Strict namespace → its transitional twin.  Longest first, so that a
 # namespace is never rewritten by the rule of its own prefix.
@@ -140,7 +141,7 @@ def prepare(source: Path) -> Prepared:
         strict = pkg.strict()
         renames = _case_renames(pkg)
     # an .xlsx renamed .xls (vetting.is_ooxml_workbook) is loaded as the .xlsx it is: openpyxl goes by the name
-    renamed = source.suffix.lower() not in (".xlsx", ".xlsm", ".xltx", ".xltm")
+    renamed = source.suffix.lower() not in OOXML_SUFFIXES
     if not strict and not renames and not renamed:
         return Prepared(source, source)
     folder = Path(tempfile.mkdtemp(prefix="xladdin-"))

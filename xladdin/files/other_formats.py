@@ -149,21 +149,18 @@ class CalamineSource:
         return sheets
 
     def _reopen_converted(self) -> None:
-        """Read the workbook from LibreOffice's .xlsx of it from now on (see ``_garbled``)."""
+        """Read the workbook from LibreOffice's .xlsx of it from now on (see ``_garbled``): the
+        conversion a writing command makes (``as_xlsx``)."""
         import io
 
         import python_calamine as pc
 
-        from xladdin.files.pdf import find_soffice, soffice_convert
+        from xladdin.files.pdf import find_soffice
 
         if find_soffice() is None:
             raise GarbledText(self.path.name)
-        with tempfile.TemporaryDirectory(prefix="xladdin-xlsx-") as tmp:
-            src = self.path
-            if src.suffix.lower() != ".xls":  # LibreOffice knows the bytes by the .xls name
-                src = Path(tmp) / (self.path.stem + ".xls")
-                src.write_bytes(self.path.read_bytes())
-            data = soffice_convert(src, Path(tmp), "xlsx:Calc MS Excel 2007 XML", ".xlsx").read_bytes()
+        with as_xlsx(self.path) as converted:
+            data = converted.read_bytes()
         self._wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         self._converted = True
 

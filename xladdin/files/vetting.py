@@ -17,6 +17,9 @@ from pathlib import Path
 from xladdin.errors import DuplicateParts, FileDamaged, UserError
 
 SUPPORTED = {".xlsx", ".xlsm"}
+# The names by which openpyxl and calamine take a file for an .xlsx package: any other name of one
+# (an .xlsx renamed .xls, ``is_ooxml_workbook``) is given to them as a copy or a stream of that kind.
+OOXML_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
 _UNSUPPORTED_HINTS = {

@@ -21,6 +21,7 @@ from typing import Any
 
 from xladdin.errors import FileDamaged, NoSheets, UserError
 from xladdin.files.vetting import (
+    OOXML_SUFFIXES,
     check_dtds,
     check_structure,
     dtd_in,
@@ -189,7 +190,7 @@ class XlsxSource:
             import python_calamine as pc
 
             try:
-                if self.path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+                if self.path.suffix.lower() in OOXML_SUFFIXES:
                     self._wb = pc.CalamineWorkbook.from_path(str(self.path))
                 else:  # an .xlsx renamed (vetting.is_ooxml_workbook): calamine goes by a path's extension
                     with open(self.path, "rb") as fh:
