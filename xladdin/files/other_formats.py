@@ -20,12 +20,11 @@ from typing import Any
 
 from xladdin.errors import GarbledText, NoSheets, UserError
 from xladdin.files.vetting import (
-    MAX_COMPRESSION_RATIO,
     MAX_PARTS,
-    MAX_UNPACKED_BYTES,
     check_dtds,
     first_bytes,
     is_ooxml_workbook,
+    unpacks_beyond,
 )
 from xladdin.files.xlsx_source import MAX_READ_COLS, MAX_READ_ROWS
 from xladdin.files.xlsx_source import _clean as clean_value
@@ -93,13 +92,7 @@ def _vet_package(p: Path, zf: zipfile.ZipFile, suffix: str) -> None:
         raise UserError(f"{p.name} 不是 Excel 二进制工作簿（缺少工作簿结构）。{_SAVE_AS}")
     if suffix == ".ods" and ("content.xml" not in names or zf.read("mimetype")[:64].strip() != _ODS_MIME):
         raise UserError(f"{p.name} 不是 OpenDocument 表格（缺少表格结构）。{_SAVE_AS}")
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if (
-        len(infos) > MAX_PARTS
-        or total > MAX_UNPACKED_BYTES
-        or (total > 50 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO)
-    ):
+    if len(infos) > MAX_PARTS or unpacks_beyond(infos) is not None:
         raise UserError(f"{p.name} 解压后大得异常，可能是恶意构造的文件（压缩炸弹），已拒绝处理。")
     check_dtds(p, zf)
 

@@ -251,12 +251,26 @@ def check_structure(p: Path, zf: zipfile.ZipFile) -> None:
         raise UserError(
             f"{p.name} 内部包含 {len(infos)} 个部件，远超正常工作簿，可能是损坏或恶意构造的文件，已拒绝处理。"
         )
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNPACKED_BYTES or (total > 50 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO):
+    total = unpacks_beyond(infos)
+    if total is not None:
         raise UserError(
             f"{p.name} 解压后大小异常（约 {total // (1024 * 1024)} MB），可能是损坏或恶意构造的文件，已拒绝处理。"
         )
+
+
+def unpacks_beyond(
+    infos: list[zipfile.ZipInfo],
+    max_bytes: int = MAX_UNPACKED_BYTES,
+    max_ratio: float = MAX_COMPRESSION_RATIO,
+    ratio_from: int = 50 * 1024 * 1024,
+) -> int | None:
+    """The bytes a zip directory says its parts unpack to, when that is beyond the bounds — over
+    ``max_bytes``, or over ``ratio_from`` at more than ``max_ratio`` times the packed size (a zip
+    bomb) — else None.  Decided on the directory alone, before anything is unpacked; each kind of
+    package (a workbook, an .ods, a Word document) passes its own bounds and says it its own way."""
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    return total if total > max_bytes or (total > ratio_from and total / packed > max_ratio) else None
 
 
 def refuse_duplicate_parts(p: Path, zf: zipfile.ZipFile) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import UserError
+from xladdin.files.vetting import unpacks_beyond
 from xladdin.published.document import UNPLACED, Document, LogEntry, Row, Where
 
 MAX_UNPACKED = 100 * 1024 * 1024  # a Word file of 1,000 tables unpacks to ~20 MB
@@ -39,13 +40,8 @@ def _vet(p: Path) -> None:
                         f"{p.name} 是 Excel 工作簿，不是要导入的公开文件。可直接用 xladdin check 等命令处理它。"
                     )
                 raise UserError(broken)
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
-            if (
-                len(infos) > MAX_PARTS
-                or total > MAX_UNPACKED
-                or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO)
-            ):
+            if len(infos) > MAX_PARTS or unpacks_beyond(infos, MAX_UNPACKED, MAX_RATIO, 10 * 1024 * 1024) is not None:
+                total = sum(i.file_size for i in infos)
                 raise UserError(
                     f"{p.name} 解压后大小异常（约 {total // (1024 * 1024)} MB），可能是恶意构造的文件（压缩炸弹），已拒绝导入。"
                 )
