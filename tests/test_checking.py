@@ -140,6 +140,45 @@ def test_the_collector_is_back_on_after_a_check(big: Path) -> None:
     assert gc.isenabled()
 
 
+def test_what_outlived_the_pause_is_not_walked_when_the_collector_comes_back() -> None:
+    """Objects made while the collector was paused are handed to its oldest generation, so the
+    first allocation afterwards does not set off a walk over all of them (the serial tail of a
+    large check); objects frozen by someone else stay frozen, and nothing of ours stays frozen."""
+    import gc
+
+    from xladdin.files.memory import gc_paused
+
+    runs: list[str] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            runs.append(phase)
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        with gc_paused():
+            kept = [[i] for i in range(200_000)]
+            runs.clear()
+        after = [[i] for i in range(100)]  # far below the collector's threshold of 700
+    finally:
+        gc.callbacks.remove(seen)
+    assert gc.isenabled()
+    assert runs == [], "the collector walked what the pause left behind"
+    assert gc.get_freeze_count() == 0
+    assert kept[-1] == [199_999] and after
+
+    gc.freeze()  # a host that froze its objects before forking workers
+    frozen = gc.get_freeze_count()
+    try:
+        with gc_paused():
+            more = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() == frozen
+        assert gc.isenabled() and more
+    finally:
+        gc.unfreeze()
+
+
 def test_no_worker_can_start(big: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
     """A machine that refuses new processes (sandbox, limits) gets the same result from this process."""
     from multiprocessing.process import BaseProcess

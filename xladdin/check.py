@@ -109,7 +109,15 @@ class CheckResult:
         return [f for p in self.projects for f in p.findings] + self.workbook + self.other
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return self.counts().get(severity, 0)
+
+    def counts(self) -> dict[str, int]:
+        """Findings by severity, in one pass (a 1,000-table check has ten thousand)."""
+        out = {"error": 0, "warning": 0, "info": 0}
+        for fs in (*(p.findings for p in self.projects), self.workbook, self.other):
+            for f in fs:
+                out[f.severity] = out.get(f.severity, 0) + 1
+        return out
 
     @property
     def tables(self) -> int:
@@ -132,7 +140,8 @@ class CheckResult:
         summary: dict[str, int] = {"projects": self.tables}
         if self.selfevals:
             summary["selfevals"] = self.selfevals
-        summary.update(errors=self.count("error"), warnings=self.count("warning"), infos=self.count("info"))
+        counts = self.counts()
+        summary.update(errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
         out: dict[str, Any] = {
             "file": self.file,
             "projects": [project(p) for p in self.projects],

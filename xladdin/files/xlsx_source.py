@@ -80,6 +80,7 @@ class XlsxSource:
         self._vetted = False
         self._merges: dict[tuple[Any, ...], tuple[Merge, ...]] = {}  # see _merge_tuple
         self._percent_styles: dict[bytes, int] | None = None
+        self._sheet_list: list[tuple[str, bool]] | None = None
         with zip_errors(p):
             self._zf = zipfile.ZipFile(p)
         try:
@@ -113,8 +114,9 @@ class XlsxSource:
     def read(self, names: Iterable[str] | None = None) -> list[SheetData]:
         """The sheets named (in tab order; unknown names are ignored), or every sheet."""
         p = self.path
-        wanted = set(names) if names is not None else None
-        parts = self.parts if wanted is None else {n: i for n, i in self.parts.items() if n in wanted}
+        asked = list(names) if names is not None else None
+        wanted = set(asked) if asked is not None else None
+        parts = self.parts if asked is None else {n: self.parts[n] for n in asked if n in self.parts}
         with zip_errors(p):
             if not self._vetted:
                 # Worksheet parts are left to the pre-scan, which unpacks them whole anyway (one
@@ -126,35 +128,46 @@ class XlsxSource:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError):
                 raise FileDamaged(p.name, "压缩包中的数据不完整") from None
         out: list[SheetData] = []
-        for meta in self._calamine().sheets_metadata:
-            if str(meta.typ) != "SheetTypeEnum.WorkSheet" and "WorkSheet" not in str(meta.typ):
+        for name, hidden in self._worksheets():
+            if wanted is not None and name not in wanted:
                 continue
-            if wanted is not None and meta.name not in wanted:
-                continue
-            hidden = "Visible" not in str(meta.visible)
-            if meta.name in too_big:
+            if name in too_big:
                 if self._streamed is None:
                     self._streamed = _open_streaming(p)
-                rows = _stream_rows(self._streamed, meta.name)
-                out.append(SheetData(meta.name, rows, (), hidden, merges_known=False))
+                rows = _stream_rows(self._streamed, name)
+                out.append(SheetData(name, rows, (), hidden, merges_known=False))
                 continue
             try:
-                sh = self._wb.get_sheet_by_name(meta.name)
+                sh = self._wb.get_sheet_by_name(name)
                 data = sh.to_python(skip_empty_area=False)
                 merges = self._merge_tuple(sh.merged_cell_ranges)
             except Exception as exc:
-                raise FileDamaged(p.name, f"工作表“{meta.name}”", failure_detail(exc)) from None
+                raise FileDamaged(p.name, f"工作表“{name}”", failure_detail(exc)) from None
             # strings (text, and "" for an empty cell) are most cells: ``_clean`` of a str is ``v or None``
             rows = [
                 [(v or None) if type(v) is str else _clean(v) for v in row[:MAX_READ_COLS]]
                 for row in data[:MAX_READ_ROWS]
             ]
-            _put_errors(rows, errors.get(meta.name, {}))
-            _put_percents(rows, percents.get(meta.name, {}))
-            out.append(SheetData(meta.name, rows, merges, hidden))
+            _put_errors(rows, errors.get(name, {}))
+            _put_percents(rows, percents.get(name, {}))
+            out.append(SheetData(name, rows, merges, hidden))
         if not out and wanted is None:
             raise NoSheets(p.name)
         return out
+
+    def _worksheets(self) -> list[tuple[str, bool]]:
+        """(name, hidden) of each worksheet in calamine's order, worked out on the first read.
+
+        A parallel check reads a large workbook in a dozen parts per process, and asking calamine
+        for a thousand sheets' metadata (and their kinds as text) took longer than a part's reading.
+        """
+        if self._sheet_list is None:
+            self._sheet_list = [
+                (meta.name, "Visible" not in str(meta.visible))
+                for meta in self._calamine().sheets_metadata
+                if str(meta.typ) == "SheetTypeEnum.WorkSheet" or "WorkSheet" in str(meta.typ)
+            ]
+        return self._sheet_list
 
     def _merge_tuple(self, ranges: Any) -> tuple[Merge, ...]:
         """calamine's 0-based ((row, col), (row, col)) merged ranges as ``Merge`` objects.
