@@ -169,19 +169,40 @@ _FLAT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 
 def _dumps(obj: Any, indent: str) -> str:
     """``obj`` as JSON: containers holding containers indented by two spaces, flat ones on one line."""
+    out: list[str] = []
+    _write(obj, indent, out)
+    return "".join(out)
+
+
+def _write(obj: Any, indent: str, out: list[str]) -> None:
+    """``_dumps`` piece by piece into ``out``, joined once: the report of a large check is megabytes,
+    and joining each level's text into the next copied all of it once per level."""
     if type(obj) is _Rendered:
-        return obj
+        out.append(obj)
+        return
     if isinstance(obj, dict):
         flat = _flat_object(obj)
         if flat is not None:
-            return flat
+            out.append(flat)
+            return
         inner = indent + "  "
-        items = [f"{inner}{_FLAT.encode(str(k))}: {_dumps(v, inner)}" for k, v in obj.items()]
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+        sep = "{\n"
+        for k, v in obj.items():
+            out.append(f"{sep}{inner}{_FLAT.encode(str(k))}: ")
+            _write(v, inner, out)
+            sep = ",\n"
+        out.append("\n" + indent + "}")
+        return
     if isinstance(obj, list) and any(isinstance(v, _CONTAINERS) for v in obj):
         inner = indent + "  "
-        return "[\n" + ",\n".join(inner + _dumps(v, inner) for v in obj) + "\n" + indent + "]"
-    return _FLAT.encode(obj)
+        sep = "[\n" + inner
+        for v in obj:
+            out.append(sep)
+            _write(v, inner, out)
+            sep = ",\n" + inner
+        out.append("\n" + indent + "]")
+        return
+    out.append(_FLAT.encode(obj))
 
 
 def _flat_object(obj: dict[Any, Any]) -> str | None:
