@@ -47,8 +47,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from math import ceil, comb, floor, gcd
 from typing import Any, NamedTuple
 
 from xladdin.fastdata import fast_init
@@ -56,6 +57,7 @@ from xladdin.framework import is_money_cost, level1_key, level2_key
 from xladdin.model import Indicator, Project, display_text
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
 from xladdin.similarity import name_similarity as similarity
+from xladdin.similarity import related_names
 from xladdin.target import target_text
 from xladdin.units import WAN, is_time_unit, match, time_factor
 from xladdin.values import Value, format_number, format_value, parse
@@ -280,11 +282,8 @@ def _is_cost_row(row: _Row) -> bool:
 # --------------------------------------------------------------------------- matching one line
 
 
-@dataclass
-class _Option:
-    uses: list[tuple[_Source, tuple[str, ...], str]] = field(default_factory=list)  # source, per-units, note
-    filled: int = 0
-    score: float = 0.0
+_Fit = tuple[_Source, tuple[str, ...], str]  # a source, the per-units it fills, the note of that fill
+_Use = tuple[_Source, tuple[str, ...], str, float]  # a fit and the similarity of its name to the cost's
 
 
 @lru_cache(maxsize=4096)
@@ -317,27 +316,43 @@ def _assign(units: tuple[str, ...], pairs: tuple[str, ...]) -> tuple[tuple[str, 
     return tuple(filled), "；".join(dict.fromkeys(notes))
 
 
-def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -> _Option:
-    fits: list[tuple[_Source, tuple[str, ...], str, float]] = []
+def _fits(per: tuple[str, ...], sources: list[_Source]) -> list[_Fit]:
+    """The sources whose units can fill some of ``per``, in source order.
+
+    Depends on the per-units alone, not on the cost line: ``explain`` works it out once per
+    distinct ``per`` of a project (its lines mostly share one or two, such as /人 or /月/人)
+    instead of once per line and source.
+    """
+    out = []
     for s in sources:
         a = _assign(per, s.units)
         if a is not None:
-            fits.append((s, a[0], a[1], similarity(cost_name, s.name)))
-    best = _Option()
-    best_key = (-1.0, -1.0)
+            out.append((s, a[0], a[1]))
+    return out
 
-    if not fits:
-        return best
+
+def _best_option(cost_name: str, per: tuple[str, ...], candidates: list[_Fit]) -> list[_Use]:
+    """The sources a cost line uses: the most per-units filled, then the best mean name similarity.
+
+    Returns each with its similarity, which ``_line`` reports, so it is not looked up twice.
+    """
+    if not candidates:
+        return []
+    fits = [(s, units, note, similarity(cost_name, s.name)) for s, units, note in candidates]
     n_per = len(per)
-    if n_per == 1:  # every option is one fit filling the one per-unit: what search() finds, without recursion
+    if n_per == 1:
+        # Every option is one fit filling the one per-unit, ranked by the key (1 + score, score)
+        # search() would use: that key orders as the score does, so the first best score wins.
+        best_fit = fits[0]
+        best_score = best_fit[3]
         for fit in fits:
-            mean = fit[3]
-            key = (1 + mean, mean)
-            if key > best_key:
-                best_key = key
-                best = _Option([(fit[0], fit[1], fit[2])], 1, mean)
-        return best
-    chosen: list[tuple[_Source, tuple[str, ...], str, float]] = []
+            if fit[3] > best_score:
+                best_fit = fit
+                best_score = fit[3]
+        return [best_fit]
+    best: list[_Use] = []
+    best_key = (-1.0, -1.0)
+    chosen: list[_Use] = []
 
     def search(i: int, left: list[str], total: float) -> None:
         # ``total`` adds the chosen scores in order, as sum() would
@@ -348,7 +363,7 @@ def _best_option(cost_name: str, per: tuple[str, ...], sources: list[_Source]) -
             key = (filled + mean, mean)
             if key > best_key:
                 best_key = key
-                best = _Option([(c[0], c[1], c[2]) for c in chosen], filled, mean)
+                best = list(chosen)
         if not left:
             return  # every fit fills at least one per-unit: nothing more can join
         for j in range(i, len(fits)):
@@ -397,10 +412,19 @@ def _period_label(unit: str) -> str:
 
 
 def _line(
-    ind: Indicator, v: Value, sources: list[_Source], years: float, period_note: str
+    ind: Indicator,
+    name: str,
+    v: Value,
+    sources: list[_Source],
+    years: float,
+    period_note: str,
+    fits: dict[tuple[str, ...], list[_Fit]],
 ) -> tuple[CostLine | None, list[_Source], str]:
-    """A cost line, the sources it used, or a reason it has none."""
-    name = display_text(ind.name.value)
+    """A cost line, the sources it used, or a reason it has none.
+
+    ``name``: the 三级指标 as shown (the row has it); ``fits``: ``_fits`` by per-units, kept
+    by the caller for the whole project.
+    """
     if v.kind == "quantity":  # a total cost such as "110万元"
         uses: list[QuantityUse] = []
         used: list[_Source] = []
@@ -409,28 +433,31 @@ def _line(
                 len(s.pairs) == 1
                 and s.pairs[0][0] == 1
                 and not is_time_unit(s.pairs[0][1])
-                and similarity(name, s.name) >= 0.8
+                and (score := similarity(name, s.name)) >= 0.8
             ):
-                uses.append(_use(s, (), "", similarity(name, s.name)))
+                uses.append(_use(s, (), "", score))
                 used.append(s)
                 break
         amount = _r((v.number or 0.0) / WAN)
-        return _make_line(ind, v, tuple(uses), ("总额（不是单价）",), 1.0, amount, lump=True), used, ""
+        return _make_line(ind, name, v, tuple(uses), ("总额（不是单价）",), 1.0, amount, lump=True), used, ""
     if v.kind == "product":
         money = [f for f in v.factors if f.is_money]
         if len(money) != 1 or v.number is None:
             return None, [], "乘积中应恰好有一个金额"
         others = tuple(_fmt(f) for f in v.factors if f is not money[0])
-        return _make_line(ind, v, (), others, 1.0, _r(v.number / WAN)), [], ""
+        return _make_line(ind, name, v, (), others, 1.0, _r(v.number / WAN)), [], ""
     per = v.per
-    opt = _best_option(name, per, sources)
+    candidates = fits.get(per)
+    if candidates is None:
+        candidates = fits[per] = _fits(per, sources)
+    chosen = _best_option(name, per, candidates)
     left = list(per)
     uses = []
-    for s, units, note in opt.uses:
+    for s, units, note, score in chosen:
         for u in units:
             if u in left:  # an earlier source's own per-unit may have covered it already
                 left.remove(u)
-        uses.append(_use(s, units, note, similarity(name, s.name)))
+        uses.append(_use(s, units, note, score))
         for p in s.per:  # "1870人/年" already counts per year: the cost's /年 is covered
             if p in left:
                 left.remove(p)
@@ -454,14 +481,14 @@ def _line(
         if q.note:
             factors.append(q.note)
     amount = v.number or 0.0
-    for s, _, _ in opt.uses:
-        for n, _ in s.pairs:
+    for c in chosen:
+        for n, _ in c[0].pairs:
             amount *= n
     amount *= implied
     line = _make_line(
-        ind, v, tuple(uses), tuple(dict.fromkeys(factors)), implied, _r(amount / WAN), assumed=tuple(assumed)
+        ind, name, v, tuple(uses), tuple(dict.fromkeys(factors)), implied, _r(amount / WAN), assumed=tuple(assumed)
     )
-    return line, [s for s, _, _ in opt.uses], ""
+    return line, [c[0] for c in chosen], ""
 
 
 def _is_period(unit: str) -> bool:
@@ -480,6 +507,7 @@ def _use(s: _Source, units: tuple[str, ...], note: str, score: float) -> Quantit
 
 def _make_line(
     ind: Indicator,
+    name: str,
     v: Value,
     uses: tuple[QuantityUse, ...],
     factors: tuple[str, ...],
@@ -489,7 +517,7 @@ def _make_line(
     assumed: tuple[str, ...] = (),
 ) -> CostLine:
     return CostLine(
-        indicator=display_text(ind.name.value),
+        indicator=name,
         cell=ind.value.cell,
         name_cell=ind.name.cell,
         row=ind.row,
@@ -522,6 +550,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
     lines: list[CostLine] = []
     unmatched_costs: list[Unmatched] = []
     used_rows: set[int] = set()
+    fits: dict[tuple[str, ...], list[_Fit]] = {}  # by per-units: the same for every line of the project
     for row in rows:
         value = row.value
         if not value or not _is_cost_row(row):
@@ -533,7 +562,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
             continue
         if not (v.is_money or (v.kind == "product" and any(f.is_money for f in v.factors))):
             continue  # a non-money cost indicator (e.g. 社会成本 ≤5%) is not a budget line
-        line, used, reason = _line(ind, v, sources, years, period_note)
+        line, used, reason = _line(ind, row.name, v, sources, years, period_note, fits)
         if line is None:
             unmatched_costs.append(Unmatched(row.name, ind.value.cell, ind.row, value, reason))
             continue
@@ -598,15 +627,104 @@ def _expand(line: CostLine, used: list[_Source]) -> CostLine:
 
 _MAX_GROUP = 6
 _MAX_NODES = 20000
+# The most lines whose sets of at most _MAX_GROUP lines all fit in _MAX_NODES nodes (16):
+# up to there the search is exhaustive and its result does not depend on how it is made.
+_EXHAUSTIVE = max(n for n in range(1, 64) if sum(comb(n, k) for k in range(1, _MAX_GROUP + 1)) <= _MAX_NODES)
+_REACH_BITS = 1 << 14  # the widest ``reach`` bitset, in units (2 KB)
+_HUGE = 2.0**50  # millionths beyond which a float window is not exact to the unit
 
 
 def _subsets(target: float, order: Sequence[int], micro: Sequence[int]) -> list[tuple[int, ...]]:
     """The sets of lines whose amounts add up to ``target`` (万元) within the rounding.
 
     ``order``: line indices, largest amount first; ``micro``: their amounts in integer
-    millionths of 万元 (the engine rounds lines to 1e-6, so partial sums are exact and the
-    dead-end memo is a plain tuple lookup).  Called for every stated amount of every
-    narrative; the caller sorts and converts the lines once for all of them.
+    millionths of 万元 (the engine rounds lines to 1e-6, so partial sums are exact), in
+    that order.  Called for every stated amount of every narrative; the caller sorts and
+    converts the lines once for all of them.
+
+    Sets of at most ``_MAX_GROUP`` lines, in the order a depth-first search by position
+    finds them (a set before its extensions), at most 201 of them.  Up to ``_EXHAUSTIVE``
+    lines every set of that size fits in ``_MAX_NODES`` nodes, so the result is every
+    such set and any search that skips only branches without one gives it: this one
+    asks, before each step, whether the lines left can still reach the window at all —
+    a bitset of every sum they make (``reach``), in units of the amounts' common divisor
+    (0.01万元 for most tables), built once per call.  Most stated amounts are no sum of
+    the related lines, and that is then known from one test instead of a search of
+    hundreds of nodes (95 → 6 µs for 14 lines).  More lines than ``_EXHAUSTIVE``: the
+    same test rejects what no set reaches, the rest goes to ``_search`` as before.
+    """
+    n = len(order)
+    hi_m = (target + ROUNDING_WAN) * 1e6
+    lo_m = (target - ROUNDING_WAN) * 1e6
+    if n <= 1:  # what the search finds for one line, without setting it up
+        return [(order[0],)] if n and micro[0] > 0 and lo_m <= micro[0] <= hi_m else []
+    p = n  # the lines that can join a set: amounts above 0, which come first (largest first)
+    while p and micro[p - 1] <= 0:
+        p -= 1
+    if p <= 1:
+        return [(order[0],)] if p and lo_m <= micro[0] <= hi_m else []
+    if not -_HUGE < hi_m < _HUGE:
+        return _search(target, order, micro)  # too large for the window to be exact (or not a number)
+    amounts = micro[:p] if p < n else micro
+    total = sum(amounts)
+    if total < lo_m or amounts[-1] > hi_m:
+        return []  # all of them are too little, or the smallest alone is too much
+    unit = gcd(*amounts)
+    slack = 0  # how much the amounts' remainders below the unit can add (0 with the common divisor)
+    if total > unit * _REACH_BITS:  # too fine a divisor for a small bitset: a coarser unit, with slack
+        unit = -(-total // _REACH_BITS)
+        slack = sum(m % unit for m in amounts)
+    units = [m // unit for m in amounts]
+    least = 1 if units[-1] else 0  # the fewest units one more line adds
+    lo_i = ceil(lo_m)  # the window in whole millionths: the same integer sums fall in it
+    hi_i = floor(hi_m)
+    reach = [0] * (p + 1)  # reach[j]: bit k set when lines j… make k units (with the empty set's 0)
+    bits = reach[p] = 1
+    for j in range(p - 1, -1, -1):
+        bits = reach[j] = bits | (bits << units[j])
+    wl = max(-((slack - lo_i) // unit), least)
+    wh = hi_i // unit
+    if wh < wl or not (reach[0] >> wl) & ((1 << (wh - wl + 1)) - 1):
+        return []  # no set of any size reaches the window
+    if n > _EXHAUSTIVE:
+        return _search(target, order, micro)
+    out: list[tuple[int, ...]] = []
+    chosen: list[int] = []
+
+    def dfs(i: int, acc: int, room: int) -> bool:
+        """Extend ``chosen`` (summing ``acc``) by up to ``room`` lines from ``i`` on; False when 201 sets are found."""
+        low = max(-((acc + slack - lo_i) // unit), least)  # the units more lines must add, at least and at most
+        high = (hi_i - acc) // unit
+        if high < low:
+            return True
+        mask = (1 << (high - low + 1)) - 1
+        for j in range(i, p):
+            s = acc + amounts[j]
+            if s > hi_i:
+                continue  # this line is too much; the next ones are smaller
+            if not (reach[j] >> low) & mask:
+                return True  # no set of the lines from j on reaches the window
+            chosen.append(j)
+            if s >= lo_i:
+                out.append(tuple([order[k] for k in chosen]))
+                if len(out) > 200:
+                    return False
+            if room > 1 and j + 1 < p and not dfs(j + 1, s, room - 1):  # noqa: F821 (deleted after the search)
+                return False
+            chosen.pop()
+        return True
+
+    dfs(0, 0, _MAX_GROUP)
+    del dfs  # the closure refers to itself: without this the cycle (and all it holds) waits for the GC
+    return out
+
+
+def _search(target: float, order: Sequence[int], micro: Sequence[int]) -> list[tuple[int, ...]]:
+    """``_subsets`` for more lines than ``_EXHAUSTIVE``: a search within ``_MAX_NODES`` nodes.
+
+    The search ``_subsets`` has always made, kept as it was: which sets it finds when
+    its budget runs out depends on the order it visits them in and on its dead-end memo,
+    so the lines this many are still searched exactly this way.
     """
     n = len(order)
     hi_m = (target + ROUNDING_WAN) * 1e6
@@ -741,24 +859,25 @@ def _candidates(
     by_size = sorted(idx, key=wan.__getitem__, reverse=True)  # stable: ties keep line order
     micro = [round(w * 1e6) for w in wan]
     all_micro = [micro[i] for i in by_size]
+    size_names = [names[i] for i in by_size]
     for ai in amount_idx:
         a = amounts[ai]
         context = a.context
         target = a.wan
-        sims = [0.0] * len(lines)  # by line index; only the lines in ``idx`` are looked at
-        for i in idx:
-            sims[i] = similarity(context, names[i])
         if related_only:
-            order = [i for i in by_size if sims[i] > 0]
-            subsets = set(_subsets(target, order, [micro[i] for i in order]))
+            # the lines sharing words with the sentence (similarity above 0), largest first;
+            # the similarity itself is worked out below, for the lines of a set found
+            related = related_names(context, size_names)
+            order = [i for i, r in zip(by_size, related, strict=True) if r]
+            subsets = set(_subsets(target, order, [m for m, r in zip(all_micro, related, strict=True) if r]))
             subsets |= {(i,) for i in idx if abs(wan[i] - target) <= ROUNDING_WAN}
         else:
             subsets = set(_subsets(target, by_size, all_micro))
         for subset in subsets:
             if len(subset) == 1:  # the usual case; the same number as the formula below
-                out.append((sims[subset[0]], ai, subset))
+                out.append((similarity(context, names[subset[0]]), ai, subset))
                 continue
-            score = sum(sims[i] for i in subset) / len(subset) - 0.02 * (len(subset) - 1)
+            score = sum(similarity(context, names[i]) for i in subset) / len(subset) - 0.02 * (len(subset) - 1)
             out.append((score, ai, tuple(sorted(subset))))
     return out
 

@@ -16,6 +16,7 @@ Three questions are asked of names, each with its own measure:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from xladdin.framework import squash
@@ -56,14 +57,35 @@ def _name_bigrams(s: str) -> frozenset[str]:
     return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset((s,))
 
 
+@lru_cache(maxsize=16384)  # a name is compared with many: its key and bigrams are worked out once
+def _name_grams(name: str) -> tuple[frozenset[str], int | None]:
+    """What ``name_similarity`` compares of a name: the bigrams of its key, and its 指标N."""
+    key, idx = _name_key(name)
+    return _name_bigrams(key), idx
+
+
 @lru_cache(maxsize=65536)
 def name_similarity(a: str, b: str) -> float:
     """Similarity of two indicator names, 0 for unrelated names, up to ~1.25."""
-    ka, ia = _name_key(a)
-    kb, ib = _name_key(b)
-    ga, gb = _name_bigrams(ka), _name_bigrams(kb)
+    ga, ia = _name_grams(a)
+    gb, ib = _name_grams(b)
     dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
     return dice + (0.25 if ia is not None and ia == ib else 0.0)
+
+
+def related_names(a: str, names: Sequence[str]) -> list[bool]:
+    """For each of ``names``, whether ``name_similarity(a, name) > 0``, without working the measure out.
+
+    The measure is above 0 exactly when the names share a bigram or carry the same 指标N.
+    The cost engine asks this of every sentence of a narrative against every cost line, and
+    needs the measure itself only for the few lines whose amounts add up to the sentence's.
+    """
+    ga, ia = _name_grams(a)
+    out = []
+    for b in names:
+        gb, ib = _name_grams(b)
+        out.append(not ga.isdisjoint(gb) or (ia is not None and ia == ib))
+    return out
 
 
 # --------------------------------------------------------------------------- projects
