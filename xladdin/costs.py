@@ -56,8 +56,8 @@ from xladdin.fastdata import fast_init
 from xladdin.framework import is_money_cost, level1_key, level2_key
 from xladdin.model import Indicator, Project, display_text
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
+from xladdin.similarity import name_grams, related_to
 from xladdin.similarity import name_similarity as similarity
-from xladdin.similarity import related_names
 from xladdin.target import target_text
 from xladdin.units import WAN, is_time_unit, match, time_factor
 from xladdin.values import Value, format_number, format_value, parse
@@ -273,10 +273,6 @@ def _sources(rows: Sequence[Any]) -> list[_Source]:
         per = v.per if v.kind == "rate" else ()
         out.append(_Source(ind, v, pairs, per, key, row.name, tuple(u for _, u in pairs)))
     return out
-
-
-def _is_cost_row(row: _Row) -> bool:
-    return is_money_cost(row.l1, row.l2)
 
 
 # --------------------------------------------------------------------------- matching one line
@@ -576,7 +572,7 @@ def explain(project: Project, rows: Sequence[Any] | None = None) -> CostExplanat
     fits: dict[tuple[str, ...], list[_Fit]] = {}  # by per-units: the same for every line of the project
     for row in rows:
         value = row.value
-        if not value or not _is_cost_row(row):
+        if not value or not is_money_cost(row.l1, row.l2):
             continue
         ind = row.ind
         v = parse(value)
@@ -632,6 +628,11 @@ def _evolve(line: CostLine, **changes: Any) -> CostLine:
 
 def _expand(line: CostLine, used: list[_Source]) -> CostLine:
     """A product quantity (9天*50人) is reported as its factors, each with the same cell."""
+    for s in used:
+        if len(s.pairs) > 1:
+            break
+    else:
+        return line  # no product among the sources used (the usual case): nothing to expand
     out: list[QuantityUse] = []
     for q in line.quantities:
         src = next((s for s in used if s.ind.row == q.row), None)
@@ -882,7 +883,7 @@ def _candidates(
     by_size = sorted(idx, key=wan.__getitem__, reverse=True)  # stable: ties keep line order
     micro = [round(w * 1e6) for w in wan]
     all_micro = [micro[i] for i in by_size]
-    size_names = [names[i] for i in by_size]
+    size_grams = [name_grams(names[i]) for i in by_size]  # what a sentence is compared with, looked up once
     for ai in amount_idx:
         a = amounts[ai]
         context = a.context
@@ -890,7 +891,7 @@ def _candidates(
         if related_only:
             # the lines sharing words with the sentence (similarity above 0), largest first;
             # the similarity itself is worked out below, for the lines of a set found
-            related = related_names(context, size_names)
+            related = related_to(context, size_grams)
             order = [i for i, r in zip(by_size, related, strict=True) if r]
             subsets = set(_subsets(target, order, [m for m, r in zip(all_micro, related, strict=True) if r]))
             subsets |= {(i,) for i in idx if abs(wan[i] - target) <= ROUNDING_WAN}

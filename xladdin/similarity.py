@@ -58,8 +58,8 @@ def _name_bigrams(s: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=16384)  # a name is compared with many: its key and bigrams are worked out once
-def _name_grams(name: str) -> tuple[frozenset[str], int | None]:
-    """What ``name_similarity`` compares of a name: the bigrams of its key, and its 指标N."""
+def name_grams(name: str) -> tuple[frozenset[str], int | None]:
+    """What ``name_similarity`` compares of a name: the bigrams of its key, and its 指标N (or None)."""
     key, idx = _name_key(name)
     return _name_bigrams(key), idx
 
@@ -67,25 +67,24 @@ def _name_grams(name: str) -> tuple[frozenset[str], int | None]:
 @lru_cache(maxsize=65536)
 def name_similarity(a: str, b: str) -> float:
     """Similarity of two indicator names, 0 for unrelated names, up to ~1.25."""
-    ga, ia = _name_grams(a)
-    gb, ib = _name_grams(b)
+    ga, ia = name_grams(a)
+    gb, ib = name_grams(b)
     dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
     return dice + (0.25 if ia is not None and ia == ib else 0.0)
 
 
-def related_names(a: str, names: Sequence[str]) -> list[bool]:
-    """For each of ``names``, whether ``name_similarity(a, name) > 0``, without working the measure out.
+def related_to(a: str, others: Sequence[tuple[frozenset[str], int | None]]) -> list[bool]:
+    """For each of ``others`` (``name_grams`` of a name), whether ``name_similarity(a, name) > 0``.
 
-    The measure is above 0 exactly when the names share a bigram or carry the same 指标N.
-    The cost engine asks this of every sentence of a narrative against every cost line, and
+    The measure is above 0 exactly when the names share a bigram or carry the same 指标N,
+    which is told without working the measure out.  The cost engine asks it of every
+    sentence of a narrative against every cost line (the lines' grams looked up once), and
     needs the measure itself only for the few lines whose amounts add up to the sentence's.
     """
-    ga, ia = _name_grams(a)
-    out = []
-    for b in names:
-        gb, ib = _name_grams(b)
-        out.append(not ga.isdisjoint(gb) or (ia is not None and ia == ib))
-    return out
+    ga, ia = name_grams(a)
+    if ia is None:
+        return [not ga.isdisjoint(gb) for gb, _ in others]
+    return [not ga.isdisjoint(gb) or ia == ib for gb, ib in others]
 
 
 # --------------------------------------------------------------------------- projects
