@@ -216,9 +216,13 @@ def _r(x: float) -> float:
 # --------------------------------------------------------------------------- sources
 
 
-@fast_init
-@dataclass(frozen=True)
-class _Source:
+class _Source(NamedTuple):
+    """A 数量/时效 indicator that can give a cost line its quantities.
+
+    A NamedTuple, like ``_Row``: built for every quantity of every project and never
+    compared or hashed, it is made in a fraction of a frozen dataclass's time.
+    """
+
     ind: Indicator
     value: Value
     pairs: tuple[tuple[float, str], ...]
@@ -267,11 +271,12 @@ def _sources(rows: Sequence[Any]) -> list[_Source]:
         # the project's period, which the budget year already accounts for.
         if key in TIME_GROUPS and (v.kind != "duration" or v.comparator is not None or v.unit in _PERIODS):
             continue
-        pairs = tuple(v.quantities())
-        if not pairs or any(n is None for n, _ in pairs):
+        pairs = tuple(v.quantities())  # numbers only: quantities() leaves out a value without one
+        if not pairs:
             continue
         per = v.per if v.kind == "rate" else ()
-        out.append(_Source(ind, v, pairs, per, key, row.name, tuple(u for _, u in pairs)))
+        units = (pairs[0][1],) if len(pairs) == 1 else tuple([u for _, u in pairs])
+        out.append(_Source(ind, v, pairs, per, key, row.name, units))
     return out
 
 
@@ -334,18 +339,15 @@ def _best_option(cost_name: str, per: tuple[str, ...], candidates: list[_Fit]) -
     """
     if not candidates:
         return []
-    fits = [(s, units, note, similarity(cost_name, s.name)) for s, units, note in candidates]
     n_per = len(per)
     if n_per == 1:
         # Every option is one fit filling the one per-unit, ranked by the key (1 + score, score)
         # search() would use: that key orders as the score does, so the first best score wins.
-        best_fit = fits[0]
-        best_score = best_fit[3]
-        for fit in fits:
-            if fit[3] > best_score:
-                best_fit = fit
-                best_score = fit[3]
-        return [best_fit]
+        scores = [similarity(cost_name, c[0].name) for c in candidates]
+        k = scores.index(max(scores))
+        s, units, note = candidates[k]
+        return [(s, units, note, scores[k])]
+    fits = [(s, units, note, similarity(cost_name, s.name)) for s, units, note in candidates]
     best: list[_Use] = []
     best_key = (-1.0, -1.0)
     if n_per == 2:
