@@ -57,8 +57,11 @@ def _name_bigrams(s: str) -> frozenset[str]:
     return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset((s,))
 
 
+Grams = tuple[frozenset[str], int | None]  # what name_similarity compares of a name (name_grams)
+
+
 @lru_cache(maxsize=16384)  # a name is compared with many: its key and bigrams are worked out once
-def name_grams(name: str) -> tuple[frozenset[str], int | None]:
+def name_grams(name: str) -> Grams:
     """What ``name_similarity`` compares of a name: the bigrams of its key, and its 指标N (or None)."""
     key, idx = _name_key(name)
     return _name_bigrams(key), idx
@@ -67,13 +70,24 @@ def name_grams(name: str) -> tuple[frozenset[str], int | None]:
 @lru_cache(maxsize=65536)
 def name_similarity(a: str, b: str) -> float:
     """Similarity of two indicator names, 0 for unrelated names, up to ~1.25."""
-    ga, ia = name_grams(a)
-    gb, ib = name_grams(b)
-    dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+    return grams_similarity(name_grams(a), name_grams(b))
+
+
+def grams_similarity(a: Grams, b: Grams) -> float:
+    """``name_similarity`` of two names from their ``name_grams``.
+
+    For a caller that compares one name with many names it has never seen together (the
+    cost engine: each cost line with the quantities and sentences of its own table), where
+    a memo of pairs would only miss: the grams of each name are looked up once.
+    """
+    ga, ia = a
+    gb, ib = b
+    # Bigram Dice; names with no bigram in common (most pairs) are told without building the intersection
+    dice = 0.0 if ga.isdisjoint(gb) else 2 * len(ga & gb) / (len(ga) + len(gb))
     return dice + (0.25 if ia is not None and ia == ib else 0.0)
 
 
-def related_to(a: str, others: Sequence[tuple[frozenset[str], int | None]]) -> list[bool]:
+def related_to(a: str, others: Sequence[Grams]) -> list[bool]:
     """For each of ``others`` (``name_grams`` of a name), whether ``name_similarity(a, name) > 0``.
 
     The measure is above 0 exactly when the names share a bigram or carry the same 指标N,
