@@ -487,20 +487,19 @@ def _line(
         for p in s.per:  # "1870人/年" already counts per year: the cost's /年 is covered
             if p in left:
                 left.remove(p)
-    if not uses and any(not _is_period(p) for p in left):
+    if not uses and any(p not in _PERIODS for p in left):
         return None, [], "没有找到单位相符的数量指标（" + "、".join(per) + "）"
     factors: list[str] = []
     assumed: list[str] = []
     implied = 1.0
-    filled_units = [u for q in uses for u in q.fills]
     for p in left:
-        if _is_period(p):
+        if p in _PERIODS:
             f = time_factor("年", p)
             n = (f or 1.0) * years
             implied *= n
             factors.append(f"{format_number(n)}{_period_label(p)}（{period_note}）")
         else:
-            base = filled_units[0] if filled_units else ""
+            base = next((u for q in uses for u in q.fills), "")  # the first per-unit a quantity filled
             assumed.append(p)
             factors.append(f"{p}：未给数量，按每{base}1{p}计" if base else f"{p}：未给数量，按1{p}计")
     for q in uses:
@@ -512,13 +511,16 @@ def _line(
             amount *= n
     amount *= implied
     line = _make_line(
-        ind, name, v, tuple(uses), tuple(dict.fromkeys(factors)), implied, _r(amount / WAN), assumed=tuple(assumed)
+        ind,
+        name,
+        v,
+        tuple(uses),
+        tuple(dict.fromkeys(factors)) if len(factors) > 1 else tuple(factors),  # no repeats to drop in 0 or 1
+        implied,
+        _r(amount / WAN),
+        assumed=tuple(assumed),
     )
     return line, [c[0] for c in chosen], ""
-
-
-def _is_period(unit: str) -> bool:
-    return unit in _PERIODS
 
 
 def _fmt(v: Value) -> str:
@@ -542,19 +544,11 @@ def _make_line(
     lump: bool = False,
     assumed: tuple[str, ...] = (),
 ) -> CostLine:
+    # positional, in field order (one per cost line of every project): indicator, cell, name_cell,
+    # row, unit_cost (the target's text as parsed, ``target_text``), value, quantities, factors,
+    # implied, amount_wan, lump_sum, assumed_units
     return CostLine(
-        indicator=name,
-        cell=ind.value.cell,
-        name_cell=ind.name.cell,
-        row=ind.row,
-        unit_cost=v.text,  # the target's text as parsed (``target_text``)
-        value=v,
-        quantities=uses,
-        factors=factors,
-        implied=implied,
-        amount_wan=amount,
-        lump_sum=lump,
-        assumed_units=assumed,
+        name, ind.value.cell, ind.name.cell, ind.row, v.text, v, uses, factors, implied, amount, lump, assumed
     )
 
 
