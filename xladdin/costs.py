@@ -49,6 +49,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from math import ceil, comb, floor, gcd
 from typing import Any, NamedTuple
 
@@ -894,8 +895,7 @@ def _candidates(
             # the lines sharing words with the sentence (similarity above 0), largest first;
             # the similarity itself is worked out below, for the lines of a set found
             related = related_to(context, size_grams)
-            order = [i for i, r in zip(by_size, related, strict=True) if r]
-            subsets = set(_subsets(target, order, [m for m, r in zip(all_micro, related, strict=True) if r]))
+            subsets = set(_subsets(target, list(compress(by_size, related)), list(compress(all_micro, related))))
             subsets |= {(i,) for i in idx if abs(wan[i] - target) <= ROUNDING_WAN}
         else:
             subsets = set(_subsets(target, by_size, all_micro))
