@@ -89,6 +89,28 @@ def test_a_doctype_after_more_than_the_first_peek_of_comments_is_found(tmp_path:
     assert not _part(tmp_path, b'<?xml version="1.0"?><worksheet>' + b"<row/>" * 5000 + b"</worksheet>")
 
 
+def test_the_first_bytes_decide_only_for_a_declaration_then_an_element() -> None:
+    """``dtd_in`` answers the usual part (a declaration, then the root element) from its first
+    bytes; a DOCTYPE after a processing instruction, a comment, a BOM or whitespace, or in
+    UTF-16, is still found by the full reading of the prolog."""
+    from xladdin.files.vetting import _plainly_element_first, dtd_in
+
+    plain = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet/>', b"<worksheet/>"]
+    for data in plain:
+        assert _plainly_element_first(data) and not dtd_in(data)
+    doctype = [
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>',
+        b'<?xml version="1.0"?><?xml-stylesheet href="a"?><!DOCTYPE x><x/>',
+        b"<!-- c --><!DOCTYPE x><x/>",
+        b"\xef\xbb\xbf<!DOCTYPE x><x/>",
+        b"  \n<!DOCTYPE x><x/>",
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><x/>'.encode("utf-16"),
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><x/>'.encode("utf-16-le"),
+    ]
+    for data in doctype:
+        assert not _plainly_element_first(data) and dtd_in(data), data
+
+
 def test_a_doctype_in_utf16_after_the_peek_is_found(tmp_path: Path) -> None:
     text = '<?xml version="1.0" encoding="UTF-16"?><!-- ' + "z" * 5000 + " --><!DOCTYPE x><a/>"
     assert _part(tmp_path, text.encode("utf-16"))

@@ -130,11 +130,22 @@ def with_findings(text: str, old: Sequence[Finding], new: Sequence[Finding]) -> 
     if not sep or not old or not rest.startswith("[\n") or not rest.endswith(f"\n{inner}]\n{_PROJECT_INDENT}}}"):
         return None  # no findings before, or a 自评表's entry (its kind and score follow them)
     rendered = rest[2:].split("\n")  # each finding on a line of its own, then the two closing lines
-    if len(rendered) != len(old) + 2:
+    n = len(old)
+    if len(rendered) != n + 2:
         return None
-    by_id = {id(f): line.strip().removesuffix(",") for f, line in zip(old, rendered, strict=False)}
-    body = f",\n{lines}".join(by_id.get(id(f)) or finding_json(f) for f in new)
-    return f"{head}{sep}[\n{lines}{body}\n{inner}]\n{_PROJECT_INDENT}}}"
+    out = []
+    k = 0  # ``new`` keeps ``old`` in its order (a stable sort of old + added): walk both
+    for f in new:
+        if k < n and f is old[k]:
+            line = rendered[k]
+            out.append(line[:-1] if line.endswith(",") else line)  # the line as it was, indented
+            k += 1
+        else:
+            out.append(lines + finding_json(f))
+    if k != n:
+        return None  # an old finding left out or moved: render afresh
+    body = ",\n".join(out)
+    return f"{head}{sep}[\n{body}\n{inner}]\n{_PROJECT_INDENT}}}"
 
 
 def finding_json(f: Finding) -> str:

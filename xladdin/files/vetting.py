@@ -308,6 +308,19 @@ def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return dtd_in(head)
 
 
+_ROOT_START = re.compile(rb"(?:<\?xml[^<>]*\?>)?[ \t\r\n]*<[A-Za-z_]")
+
+
+def _plainly_element_first(data: bytes) -> bool:
+    """The usual part: UTF-8, at most an XML declaration, then the root element — no DTD can follow.
+
+    Decided on its first bytes; anything else (a BOM, UTF-16, comments, processing instructions)
+    goes to the full reading of the prolog.  Every worksheet of every check is asked, so the
+    common case must not decode and scan 4 KB of text.
+    """
+    return _ROOT_START.match(data, 0, 512) is not None
+
+
 def _element_first(head: bytes) -> bool:
     """True when what follows the complete comments and PIs of ``head`` is already an element.
 
@@ -320,6 +333,8 @@ def _element_first(head: bytes) -> bool:
 
 def dtd_in(data: bytes) -> bool:
     """``_has_dtd`` of a part whose bytes (all of them, or its first ``PROLOG_BYTES``) are in hand."""
+    if _plainly_element_first(data):
+        return False
     if len(data) >= _PROLOG_PEEK and _element_first(data[:_PROLOG_PEEK]):
         return False
     head = data[:PROLOG_BYTES]

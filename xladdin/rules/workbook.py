@@ -110,7 +110,7 @@ def stale_table(wb: Workbook, r: Rule) -> Iterator[Finding]:
 class Price(NamedTuple):
     key: str  # ``similarity.item_key`` of the name
     unit: str  # 元/人/天 (per-units in a fixed order)
-    price: float  # 元
+    price: float  # 元, rounded to 1e-6 so that one price written two ways compares equal
     name: str
     cell: str
     text: str
@@ -121,7 +121,7 @@ def price_facts(ctx: Context) -> tuple[Price, ...]:
     for x, v in money_rates(ctx):
         key = item_key(x.bare)
         if key:
-            out.append(Price(key, _unit(v.per), v.number, x.bare, x.ind.value.cell, x.value))
+            out.append(Price(key, _unit(v.per), round(v.number, 6), x.bare, x.ind.value.cell, x.value))
     return tuple(out)
 
 
@@ -140,39 +140,57 @@ def _unit(per: tuple[str, ...]) -> str:
 )
 def price_differs(wb: Workbook, r: Rule) -> Iterator[Finding]:
     """Linear in the rows: rows grouped by expense and unit; the price most tables pay is the
-    reference, and every row at another price gets one warning naming a table that pays it."""
-    groups: dict[tuple[str, str], list[tuple[int, Any, Price, float]]] = {}
+    reference, and every row at another price gets one warning naming a table that pays it.
+
+    It runs after every part of a parallel check is in, in one process, over every cost row of
+    the workbook (thousands in a large one): rows are grouped by their ``Price`` tuple's first
+    two fields and the table to name is found once per group, not once per row."""
+    groups: dict[tuple[str, str], list[tuple[int, Any, Price]]] = {}
     for i, (p, prices) in enumerate(wb.facts(price_facts)):
         for x in prices:
-            groups.setdefault((x.key, x.unit), []).append((i, p, x, round(x.price, 6)))
+            key = x[:2]  # (key, unit)
+            members = groups.get(key)
+            if members is None:
+                groups[key] = [(i, p, x)]
+            else:
+                members.append((i, p, x))
     for members in groups.values():
+        if len(members) < 2:
+            continue
         first = members[0]
-        if all(m[0] == first[0] for m in members) or all(m[3] == first[3] for m in members):
+        if all(m[0] == first[0] for m in members) or all(m[2].price == first[2].price for m in members):
             continue  # one table, or one price
         tables: dict[float, list[int]] = {}
-        for i, _, _, price in members:
-            held = tables.setdefault(price, [])
+        for i, _, x in members:
+            held = tables.setdefault(x.price, [])
             if not held or held[-1] != i:  # a table's rows come together
                 held.append(i)
         ref = max(tables, key=lambda k: (len(tables[k]), -tables[k][0]))  # most tables; ties: the first table's
-        holders = [m for m in members if m[3] == ref]
+        holders = [m for m in members if m[2].price == ref]
         more = len(tables[ref]) - 1
         also = f"，另有{more}个项目也是这个单价" if more else ""
-        for i, p, x, price in members:
-            if price == ref:
+        # the table to name: the first that pays the reference price, or (for a row of that very
+        # table) the first other one; none when only this table pays it
+        named = holders[0]
+        other = next((m for m in holders if m[0] != named[0]), None)
+        said: dict[int, tuple[str, str]] = {}
+        for i, p, x in members:
+            if x.price == ref:
                 continue
-            other = next(((q, y) for j, q, y, _ in holders if j != i), None)
-            if other is None:
+            h = named if named[0] != i else other
+            if h is None:
                 continue
-            q, y = other
+            where = said.get(h[0])
+            if where is None:
+                q, y = h[1], h[2]
+                where = said[h[0]] = (f"在“{q.sheet}”表「{short(y.name)}」是{y.text}（{y.cell}）{also}。", y.text)
             yield Finding(
                 r.code,
                 r.severity,
                 p.sheet,
                 x.cell,
-                f"成本指标「{short(x.name)}」在本表是{x.text}（{x.cell}），在“{q.sheet}”表「{short(y.name)}」"
-                f"是{y.text}（{y.cell}）{also}。同一部门不同项目中的同一项支出，单价一般应相同；"
-                "若有不同的依据（地区、标准、规格不同），请在名称中写明，否则请统一单价。",
-                expected=y.text,
+                f"成本指标「{short(x.name)}」在本表是{x.text}（{x.cell}），{where[0]}"
+                "同一部门不同项目中的同一项支出，单价一般应相同；若有不同的依据（地区、标准、规格不同），请在名称中写明，否则请统一单价。",
+                expected=where[1],
                 actual=x.text,
             )
