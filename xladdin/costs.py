@@ -57,7 +57,7 @@ from xladdin.fastdata import fast_init
 from xladdin.framework import is_money_cost, level1_key, level2_key
 from xladdin.model import Indicator, Project, display_text
 from xladdin.narrative import ROUNDING_WAN, Narrative, StatedAmount, scan
-from xladdin.similarity import Grams, grams_similarity, name_grams, related_to
+from xladdin.similarity import grams_similarity, name_grams, related_to
 from xladdin.similarity import name_similarity as similarity
 from xladdin.target import target_text
 from xladdin.units import WAN, is_time_unit, match, time_factor
@@ -284,8 +284,7 @@ def _sources(rows: Sequence[Any]) -> list[_Source]:
 # --------------------------------------------------------------------------- matching one line
 
 
-# a source, the per-units it fills, the note of that fill, the grams of its name (similarity.name_grams)
-_Fit = tuple[_Source, tuple[str, ...], str, Grams]
+_Fit = tuple[_Source, tuple[str, ...], str]  # a source, the per-units it fills, the note of that fill
 _Use = tuple[_Source, tuple[str, ...], str, float]  # a fit and the similarity of its name to the cost's
 
 
@@ -330,7 +329,7 @@ def _fits(per: tuple[str, ...], sources: list[_Source]) -> list[_Fit]:
     for s in sources:
         a = _assign(per, s.units)
         if a is not None:
-            out.append((s, a[0], a[1], name_grams(s.name)))
+            out.append((s, a[0], a[1]))
     return out
 
 
@@ -338,22 +337,18 @@ def _best_option(cost_name: str, per: tuple[str, ...], candidates: list[_Fit]) -
     """The sources a cost line uses: the most per-units filled, then the best mean name similarity.
 
     Returns each with its similarity, which ``_line`` reports, so it is not looked up twice.
-    The similarity is worked out from the names' grams (``grams_similarity``), not looked
-    up by pair: a cost line meets the quantities of its own table only, so a memo of
-    pairs would miss on every real workbook (ten times the cost of the measure itself).
     """
     if not candidates:
         return []
-    grams = name_grams(cost_name)
     n_per = len(per)
     if n_per == 1:
         # Every option is one fit filling the one per-unit, ranked by the key (1 + score, score)
         # search() would use: that key orders as the score does, so the first best score wins.
-        scores = [grams_similarity(grams, c[3]) for c in candidates]
+        scores = [similarity(cost_name, c[0].name) for c in candidates]
         k = scores.index(max(scores))
-        s, units, note, _ = candidates[k]
+        s, units, note = candidates[k]
         return [(s, units, note, scores[k])]
-    fits = [(s, units, note, grams_similarity(grams, g)) for s, units, note, g in candidates]
+    fits = [(s, units, note, similarity(cost_name, s.name)) for s, units, note in candidates]
     best: list[_Use] = []
     best_key = (-1.0, -1.0)
     if n_per == 2:
@@ -885,7 +880,11 @@ def _candidates(
     by_size = sorted(idx, key=wan.__getitem__, reverse=True)  # stable: ties keep line order
     micro = [round(w * 1e6) for w in wan]
     all_micro = [micro[i] for i in by_size]
-    grams = [name_grams(name) for name in names]  # what a sentence is compared with, looked up once
+    # What a sentence is compared with, looked up once.  Its similarity to a line is worked out
+    # from the grams (grams_similarity), not looked up by pair: a narrative's sentences are
+    # new text in each table, so the pair memo would miss on all of them (~1 us each) and
+    # push out the pairs that do come back (a cost line and its quantities, see _best_option).
+    grams = [name_grams(name) for name in names]
     size_grams = [grams[i] for i in by_size]
     for ai in amount_idx:
         a = amounts[ai]

@@ -76,9 +76,9 @@ def name_similarity(a: str, b: str) -> float:
 def grams_similarity(a: Grams, b: Grams) -> float:
     """``name_similarity`` of two names from their ``name_grams``.
 
-    For a caller that compares one name with many names it has never seen together (the
-    cost engine: each cost line with the quantities and sentences of its own table), where
-    a memo of pairs would only miss: the grams of each name are looked up once.
+    For a caller that compares names it will not compare again (the cost engine: the
+    sentences of a table's narrative with its cost lines), where a memo of pairs would only
+    miss, and push out pairs that do come back: the grams of each name are looked up once.
     """
     ga, ia = a
     gb, ib = b
