@@ -58,13 +58,23 @@ def rows(ctx: Context) -> list[Row]:
     columns = ctx.project.columns
     in_cell = "comparator" not in columns and "unit" not in columns  # the whole target in the 指标值 cell
     old = False  # an old form's 一级 投入: its 时效/成本 rows belong there, not to 产出
+    # The rows of a group share its 一级/二级 Field (layout reads a merged block once): their texts
+    # and keys are worked out once per group, not once per row.
+    f1: Any = None
+    f2: Any = None
+    level1 = level2 = k1 = k2 = ""
     for ind in ctx.project.indicators:
         name = display_text(ind.name.value)
         value = display_text(ind.value.value) if in_cell and not name_may_carry_unit(name) else target_text(ind)
-        level1 = display_text(ind.level1.value)
-        level2 = display_text(ind.level2.value)
-        l1 = level1_key(level1)
-        l2 = level2_key(level2)
+        if ind.level1 is not f1:
+            f1 = ind.level1
+            level1 = display_text(f1.value)
+            k1 = level1_key(level1)
+        if ind.level2 is not f2:
+            f2 = ind.level2
+            level2 = display_text(f2.value)
+            k2 = level2_key(level2)
+        l1, l2 = k1, k2
         if l1 not in LEVEL1_LABELS:  # left empty, or a 二级 name written over both columns
             l1, l2 = resolve_levels(l1, l2)
             old = old or old_input(l1, l2)
