@@ -92,30 +92,31 @@ def check_file(
     """
     file = str(path)
     opts = _Options(list(select or []), list(ignore or []), json, file_settings)
-    try:
-        with gc_paused(), open_source(path) as reader:
-            names = reader.names
-            if not outputs:
-                _refuse_earlier_output(reader, names)
-            n = workers(len(names), jobs)
-            result = _parallel(reader, file, names, opts, n, progress) if n > 1 else None
-            if result is None:
-                progress.step(f"检查 {len(names)} 张工作表")
-                result = _check_part(reader, file, None, opts)
-            # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
-            for key in pair_selfevals(result, reader.read, opts.select, opts.ignore, opts.file_settings):
-                result.rendered.pop(key, None)
-    finally:
-        progress.clear()
-    # the rules that compare tables, now that every part is in; a table they add to is rendered again
-    tables = {p.key: p for p in result.projects}
-    before = {key: p.findings for key, p in tables.items()}
-    for key in apply_workbook_rules(result, result.pending):
-        text = result.rendered.pop(key, None)
-        if text is not None:
-            again = with_findings(text, before[key], tables[key].findings)
-            if again is not None:
-                result.rendered[key] = again
+    with gc_paused():  # until the workbook rules are done too: they make thousands of findings
+        try:
+            with open_source(path) as reader:
+                names = reader.names
+                if not outputs:
+                    _refuse_earlier_output(reader, names)
+                n = workers(len(names), jobs)
+                result = _parallel(reader, file, names, opts, n, progress) if n > 1 else None
+                if result is None:
+                    progress.step(f"检查 {len(names)} 张工作表")
+                    result = _check_part(reader, file, None, opts)
+                # a 自评表 checked in another part than its 绩效目标表 is compared with it now, from the two sheets
+                for key in pair_selfevals(result, reader.read, opts.select, opts.ignore, opts.file_settings):
+                    result.rendered.pop(key, None)
+        finally:
+            progress.clear()
+        # the rules that compare tables, now that every part is in; a table they add to is rendered again
+        tables = {p.key: p for p in result.projects}
+        before = {key: p.findings for key, p in tables.items()}
+        for key in apply_workbook_rules(result, result.pending):
+            text = result.rendered.pop(key, None)
+            if text is not None:
+                again = with_findings(text, before[key], tables[key].findings)
+                if again is not None:
+                    result.rendered[key] = again
     result.pending = []
     return result
 
