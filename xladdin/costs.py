@@ -276,8 +276,7 @@ def _sources(rows: Sequence[Any]) -> list[_Source]:
         if not pairs:
             continue
         per = v.per if v.kind == "rate" else ()
-        units = (pairs[0][1],) if len(pairs) == 1 else tuple([u for _, u in pairs])
-        out.append(_Source(ind, v, pairs, per, key, row.name, units))
+        out.append(_Source(ind, v, pairs, per, key, row.name, tuple(u for _, u in pairs)))
     return out
 
 
@@ -351,29 +350,6 @@ def _best_option(cost_name: str, per: tuple[str, ...], candidates: list[_Fit]) -
     fits = [(s, units, note, similarity(cost_name, s.name)) for s, units, note in candidates]
     best: list[_Use] = []
     best_key = (-1.0, -1.0)
-    if n_per == 2:
-        # What search() below finds for two per-units (/月/人, a third of the lines), in the
-        # same order and with the same keys, without the recursion: a fit and, when it
-        # fills one of the two, each later fit filling the other.
-        first, second = per
-        for j, fit in enumerate(fits):
-            units = fit[1]
-            score = fit[3]
-            key = (len(units) + score, score)  # a fit fills len(units) of the per-units (see _assign)
-            if key > best_key:
-                best_key = key
-                best = [fit]
-            if len(units) == 1:
-                other = second if units[0] == first else first
-                for k in range(j + 1, len(fits)):
-                    more = fits[k]
-                    if more[1] == (other,):
-                        mean = (score + more[3]) / 2
-                        key = (2 + mean, mean)
-                        if key > best_key:
-                            best_key = key
-                            best = [fit, more]
-        return best
     chosen: list[_Use] = []
 
     def search(i: int, left: list[str], total: float) -> None:
@@ -511,7 +487,7 @@ def _line(
         name,
         v,
         tuple(uses),
-        tuple(dict.fromkeys(factors)) if len(factors) > 1 else tuple(factors),  # no repeats to drop in 0 or 1
+        tuple(dict.fromkeys(factors)),
         implied,
         _r(amount / WAN),
         assumed=tuple(assumed),

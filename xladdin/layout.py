@@ -538,9 +538,7 @@ def _read_indicators(
                 out.append(_indicator(r, cur1, cur2, vn, vv, name_col, value_col, line, extra, more))
             continue
         # plain locals, not a dict per row: this loop runs for every row of every table
-        # display_text inlined for text, the usual cell: this runs for every row of every table
-        t1 = v1.strip() if type(v1) is str else display_text(v1)
-        t2 = v2.strip() if type(v2) is str else display_text(v2)
+        t1, t2 = display_text(v1), display_text(v2)
         in_block = same1 = same2 = False
         m1 = m2 = None
         if merges:
@@ -576,12 +574,7 @@ def _read_indicators(
             if cur2.cell != ref or cur2.value is not v2:
                 cur2 = Field(v2, ref)
             block2 = m2
-        if (
-            not in_block
-            and not (t1 or t2)
-            and not (vn.strip() if type(vn) is str else display_text(vn))
-            and not (vv.strip() if type(vv) is str else display_text(vv))
-        ):
+        if not in_block and not (t1 or t2 or display_text(vn) or display_text(vv)):
             continue
         if extra or more:
             out.append(_indicator(r, cur1, cur2, vn, vv, name_col, value_col, line, extra, more))

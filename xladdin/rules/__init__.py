@@ -234,21 +234,19 @@ def per_workbook(build: Callable[[Workbook], T]) -> Callable[[Workbook], T]:
 
 def all_rules() -> list[Rule]:
     """Every registered rule, sorted by code."""
-    return list(_sorted_rules(len(_REGISTRY) if _LOADED else _load_families()))
+    _load_families()
+    return list(_sorted_rules(len(_REGISTRY)))
 
 
-_LOADED: list[bool] = []  # one True once every family module is imported
-
-
-def _load_families() -> int:
+@functools.cache
+def _load_families() -> None:
+    """Import every rule family once (each registers its rules as it is imported)."""
     for fam in FAMILIES:
         try:
             importlib.import_module(f"xladdin.rules.{fam}")
         except ModuleNotFoundError as exc:
             if exc.name != f"xladdin.rules.{fam}":
                 raise
-    _LOADED[:] = [True]
-    return len(_REGISTRY)
 
 
 @functools.lru_cache(maxsize=4)
