@@ -307,7 +307,7 @@ def unknown_patterns(patterns: Iterable[str], rules: list[Rule] | None = None) -
     out = []
     for raw in patterns:
         p = raw.strip().upper()
-        if not p or p == "ALL" or any(_matches(r, p) for r in known) or any(_matches_code(c, p) for c in SHEET_NOTES):
+        if any(_matches(r, p) for r in known) or any(_matches_code(c, p) for c in SHEET_NOTES):
             continue
         out.append((raw.strip(), closest(p, words)))
     return out
